@@ -1,0 +1,46 @@
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.fields import get_error_detail
+from rest_framework.settings import api_settings
+
+
+def unsaved_copy(model, instance, attrs):
+    """``instance`` (or a new ``model`` object) with ``attrs`` applied, many-to-many fields left out, not saved."""
+    many_to_many = {field.name for field in model._meta.many_to_many}
+    candidate = model() if instance is None else copy.copy(instance)
+    for name, value in attrs.items():
+        if name not in many_to_many:
+            setattr(candidate, name, value)
+    return candidate
+
+
+class RoundedFloatField(serializers.FloatField):
+    """A derived percentage or figure, rounded for display (the database keeps full precision)."""
+
+    def __init__(self, decimals=1, **kwargs):
+        self.decimals = decimals
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else round(float(value), self.decimals)
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Runs the model's own validation (field validators, ``clean()``, constraints) before saving, so the API can
+    store nothing that a form would refuse and a constraint answers 400, never 500."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = unsaved_copy(self.Meta.model, self.instance, attrs)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            detail = error.message_dict
+            if NON_FIELD_ERRORS in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(get_error_detail(DjangoValidationError(detail))) from error
+        return attrs

@@ -1,0 +1,142 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Domain,
+    Funding,
+    FundingSource,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Organization,
+    Plan,
+    ProgressReport,
+    Project,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "last_name", "first_name", "organization", "is_staff", "is_active"]
+    list_filter = ["groups", "organization", "is_staff", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "email", "organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Unit"), {"fields": ("organization", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Unit"), {"fields": ("organization", "groups")}),
+    )
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "group"]
+    list_filter = ["group"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "issuer", "document_number", "issue_date", "first_year", "last_year"]
+    list_filter = ["kind", "first_year"]
+    search_fields = ["title", "issuer", "document_number"]
+    date_hierarchy = "issue_date"
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["name", "weight", "planned_date", "actual_date", "note"]
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+    fields = ["source", "year", "planned", "allocated", "disbursed"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "domain", "tier", "lead_org", "status", "total_investment", "planned_end"]
+    list_filter = ["status", "tier", "domain__group", "domain", "investment_model", "plans", "lead_org"]
+    search_fields = ["code", "name", "description"]
+    list_select_related = ["domain", "lead_org"]
+    autocomplete_fields = ["domain", "lead_org", "participating_orgs", "parent"]
+    filter_horizontal = ["plans"]
+    inlines = [MilestoneInline, FundingInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "name", "weight", "planned_date", "actual_date"]
+    list_filter = ["project__lead_org", "name"]
+    search_fields = ["name", "project__code", "project__name"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+    date_hierarchy = "planned_date"
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "period", "progress", "investment_completed", "status", "submitted_at", "reviewer"]
+    list_filter = ["status", "period", "project__lead_org"]
+    search_fields = ["project__code", "project__name", "summary", "problems"]
+    list_select_related = ["project", "reviewer"]
+    autocomplete_fields = ["project"]
+    readonly_fields = ["submitted_by", "submitted_at", "reviewer", "reviewed_at"]
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_government"]
+    list_filter = ["is_government"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Funding)
+class FundingAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "source", "year", "planned", "allocated", "disbursed"]
+    list_filter = ["year", "source", "source__is_government"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["project", "source"]
+    autocomplete_fields = ["project"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    fields = ["period", "value", "note"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "unit", "baseline", "target", "direction", "responsible_org", "deadline"]
+    list_filter = ["plan", "direction", "responsible_org"]
+    search_fields = ["name", "goal"]
+    list_select_related = ["plan", "responsible_org"]
+    autocomplete_fields = ["responsible_org", "cooperating_orgs", "projects"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period", "value", "note"]
+    list_filter = ["period", "indicator__plan"]
+    search_fields = ["indicator__name", "note"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]

@@ -1,0 +1,22 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("organizations", views.OrganizationViewSet)
+router.register("domains", views.DomainViewSet)
+router.register("plans", views.PlanViewSet)
+router.register("projects", views.ProjectViewSet)
+router.register("milestones", views.MilestoneViewSet)
+router.register("progress-reports", views.ProgressReportViewSet)
+router.register("funding-sources", views.FundingSourceViewSet)
+router.register("fundings", views.FundingViewSet)
+router.register("indicators", views.IndicatorViewSet)
+router.register("indicator-values", views.IndicatorValueViewSet)
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -1,0 +1,160 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api.views import ScopedModelViewSet
+
+from .. import filtersets, services
+from ..models import (
+    Domain,
+    Funding,
+    FundingSource,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Organization,
+    Plan,
+    ProgressReport,
+    Project,
+)
+from . import serializers
+
+
+class OrganizationViewSet(ScopedModelViewSet):
+    queryset = Organization.objects.all()
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filtersets.OrganizationFilterSet
+    ordering_fields = ["name", "kind"]
+
+
+class DomainViewSet(ScopedModelViewSet):
+    queryset = Domain.objects.all()
+    serializer_class = serializers.DomainSerializer
+    filterset_class = filtersets.DomainFilterSet
+    ordering_fields = ["code", "name", "group"]
+
+
+class PlanViewSet(ScopedModelViewSet):
+    queryset = Plan.objects.all()
+    serializer_class = serializers.PlanSerializer
+    filterset_class = filtersets.PlanFilterSet
+    ordering_fields = ["title", "issue_date", "first_year", "last_year"]
+
+
+class ProjectViewSet(ScopedModelViewSet):
+    queryset = Project.objects.all()
+    serializer_class = serializers.ProjectSerializer
+    filterset_class = filtersets.ProjectFilterSet
+    ordering_fields = [
+        "code",
+        "name",
+        "total_investment",
+        "planned_start",
+        "planned_end",
+        "status",
+        "progress",
+        "planned_progress",
+        "progress_lag",
+        "days_late",
+        "health",
+    ]
+
+    def get_queryset(self):
+        return Project.objects.with_figures().prefetch_related("plans", "participating_orgs")
+
+
+class MilestoneViewSet(ScopedModelViewSet):
+    queryset = Milestone.objects.all()
+    serializer_class = serializers.MilestoneSerializer
+    filterset_class = filtersets.MilestoneFilterSet
+    ordering_fields = ["planned_date", "actual_date", "weight", "days_late"]
+
+    def get_queryset(self):
+        return Milestone.objects.with_lateness().select_related("project")
+
+
+class ProgressReportViewSet(ScopedModelViewSet):
+    """Monthly progress reports. Units file and revise them; the office approves or returns them."""
+
+    queryset = ProgressReport.objects.select_related("project")
+    serializer_class = serializers.ProgressReportSerializer
+    filterset_class = filtersets.ProgressReportFilterSet
+    ordering_fields = ["period", "progress", "submitted_at", "reviewed_at"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.progress_report_submit(actor=self.request.user, data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.progress_report_submit(
+            actor=self.request.user, report=serializer.instance, data=serializer.validated_data
+        )
+
+    @extend_schema(request=serializers.ReviewSerializer, responses=serializers.ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve a submitted report (office staff); the project's progress follows it."""
+        review = serializers.ReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        report = services.progress_report_approve(
+            actor=request.user, report=self.get_object(), comment=review.validated_data["comment"]
+        )
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=serializers.ReturnSerializer, responses=serializers.ProgressReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_report(self, request, pk=None):
+        """Return a submitted report to its unit with a reason (office staff)."""
+        review = serializers.ReturnSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        report = services.progress_report_return(
+            actor=request.user, report=self.get_object(), comment=review.validated_data["comment"]
+        )
+        return Response(self.get_serializer(report).data)
+
+
+class FundingSourceViewSet(ScopedModelViewSet):
+    queryset = FundingSource.objects.all()
+    serializer_class = serializers.FundingSourceSerializer
+    filterset_class = filtersets.FundingSourceFilterSet
+    ordering_fields = ["code", "name"]
+
+
+class FundingViewSet(ScopedModelViewSet):
+    queryset = Funding.objects.select_related("project")
+    serializer_class = serializers.FundingSerializer
+    filterset_class = filtersets.FundingFilterSet
+    ordering_fields = ["year", "planned", "allocated", "disbursed"]
+
+
+class IndicatorViewSet(ScopedModelViewSet):
+    queryset = Indicator.objects.all()
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = filtersets.IndicatorFilterSet
+    ordering_fields = ["name", "deadline", "attainment"]
+
+    def get_queryset(self):
+        return Indicator.objects.with_attainment().prefetch_related("cooperating_orgs", "projects")
+
+
+class IndicatorValueViewSet(ScopedModelViewSet):
+    queryset = IndicatorValue.objects.select_related("indicator")
+    serializer_class = serializers.IndicatorValueSerializer
+    filterset_class = filtersets.IndicatorValueFilterSet
+    ordering_fields = ["period", "value"]
+
+
+class MeView(APIView):
+    """Who am I: username, roles and unit."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=serializers.MeSerializer)
+    def get(self, request):
+        return Response(serializers.MeSerializer(request.user).data)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token."""

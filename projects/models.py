@@ -1,0 +1,486 @@
+"""The portfolio: organisations and people, plans, projects with their milestones, reports and funding, and targets."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.models import TimestampedModel
+
+from .choices import (
+    DomainGroup,
+    IndicatorDirection,
+    InvestmentModel,
+    OrganizationKind,
+    PlanKind,
+    ProjectStatus,
+    ProjectTier,
+    ReportStatus,
+    Role,
+)
+from .querysets import IndicatorQuerySet, MilestoneQuerySet, ProjectQuerySet
+
+PERIOD_REGEX = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+period_validator = RegexValidator(PERIOD_REGEX, _("Enter a month as YYYY-MM, for example 2026-03."))
+money_validators = [MinValueValidator(0)]
+
+
+def money_field(verbose_name, **kwargs):
+    """An amount in 万元 (ten thousand yuan), never negative."""
+    kwargs.setdefault("default", 0)
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, validators=money_validators, **kwargs)
+
+
+class Organization(TimestampedModel):
+    """A unit: a government department, a district, a company, a CPPCC body."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind, default=OrganizationKind.DEPARTMENT)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in; belongs to one organisation; roles are the Django groups named in ``Role``."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for value, label in Role.choices if value in self.roles]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def sees_all_units(self) -> bool:
+        """Superusers and office staff may write any unit's data; everyone else only their own unit's."""
+        return self.is_superuser or self.has_role(Role.OFFICE)
+
+    def can(self, action: str, target) -> bool:
+        """May this user ``view``/``add``/``change``/``delete`` this model (a class) or this object?
+
+        The model permission comes from the user's groups; writes to an object are further limited to
+        objects owned by the user's own organisation unless the user sees all units.
+        """
+        model = target if isinstance(target, type) else type(target)
+        opts = model._meta
+        if not self.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            return False
+        if action == "view" or isinstance(target, type) or self.sees_all_units:
+            return True
+        owner_id = getattr(target, "owner_organization_id", None)
+        return owner_id is not None and owner_id == self.organization_id
+
+
+class Domain(TimestampedModel):
+    """A field of application such as 智慧交通, inside one of the plan's groups."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    group = models.CharField(_("group"), max_length=20, choices=DomainGroup)
+
+    class Meta:
+        ordering = ["group", "code"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self):
+        return self.name
+
+
+class Plan(TimestampedModel):
+    """A document that sets goals and lists projects for a span of years."""
+
+    title = models.CharField(_("title"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PlanKind)
+    issuer = models.CharField(_("issuer"), max_length=100, blank=True)
+    document_number = models.CharField(_("document number"), max_length=50, blank=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ["-first_year", "title"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")),
+                name="plan_years_in_order",
+                violation_error_message=_("The last year cannot come before the first year."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Project(TimestampedModel):
+    """One undertaking of the portfolio. Progress and health are derived (see ``ProjectQuerySet.with_figures``)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    plans = models.ManyToManyField(Plan, verbose_name=_("plans"), blank=True, related_name="projects")
+    domain = models.ForeignKey(Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="projects")
+    tier = models.CharField(_("tier"), max_length=20, choices=ProjectTier, default=ProjectTier.GENERAL)
+    lead_org = models.ForeignKey(
+        Organization, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="led_projects"
+    )
+    participating_orgs = models.ManyToManyField(
+        Organization, verbose_name=_("participating units"), blank=True, related_name="participating_projects"
+    )
+    investment_model = models.CharField(
+        _("investment model"), max_length=20, choices=InvestmentModel, default=InvestmentModel.GOVERNMENT
+    )
+    total_investment = money_field(_("total investment (10k yuan)"))
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.PLANNED)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[plans, participating_orgs])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__gte=0),
+                name="project_investment_not_negative",
+                violation_error_message=_("Total investment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")),
+                name="project_planned_end_after_start",
+                violation_error_message=_("The planned end cannot come before the planned start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=False, actual_end__gte=F("actual_start")),
+                name="project_actual_end_after_start",
+                violation_error_message=_("An actual end needs an actual start on or before it."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "lead_org"])]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def owner_organization_id(self):
+        return self.lead_org_id
+
+    def clean(self):
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A project cannot be its own parent.")})
+
+
+class Milestone(TimestampedModel):
+    """A dated checkpoint with a weight; late when its planned date has passed with no actual date."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    planned_date = models.DateField(_("planned date"))
+    actual_date = models.DateField(_("actual date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "planned_date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="milestone_unique_name_per_project",
+                violation_error_message=_("This project already has a milestone with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100),
+                name="milestone_weight_range",
+                violation_error_message=_("Weight must be between 1 and 100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "planned_date"])]
+
+    def __str__(self):
+        return f"{self.project.code} {self.name}"
+
+    @property
+    def owner_organization_id(self):
+        return self.project.lead_org_id if self.project_id else None
+
+
+class ProgressReport(TimestampedModel):
+    """A unit's monthly report on one project; counts once the office approves it."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    period = models.CharField(_("period"), max_length=7, validators=[period_validator], help_text=_("YYYY-MM"))
+    progress = models.DecimalField(
+        _("progress (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    investment_completed = money_field(_("investment completed in period (10k yuan)"))
+    summary = models.TextField(_("progress this period"))
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus, default=ReportStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "project"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        permissions = [("review_progressreport", _("Can approve or return progress reports"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "period"],
+                name="report_unique_period_per_project",
+                violation_error_message=_("This project already has a report for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="report_progress_range",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment_completed__gte=0),
+                name="report_investment_not_negative",
+                violation_error_message=_("Investment completed cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=PERIOD_REGEX),
+                name="report_period_format",
+                violation_error_message=_("Enter a month as YYYY-MM, for example 2026-03."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.RETURNED) | ~Q(review_comment=""),
+                name="report_returned_has_reason",
+                violation_error_message=_("A returned report needs a reason."),
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "status", "period"])]
+
+    def __str__(self):
+        return f"{self.project.code} {self.period}"
+
+    @property
+    def owner_organization_id(self):
+        return self.project.lead_org_id if self.project_id else None
+
+
+class FundingSource(TimestampedModel):
+    """Where money comes from; government money or social capital."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    is_government = models.BooleanField(_("government funds"), default=True)
+
+    class Meta:
+        ordering = ["-is_government", "code"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+
+    def __str__(self):
+        return self.name
+
+
+class Funding(TimestampedModel):
+    """A project's money from one source in one year: planned, allocated (下达) and disbursed (到位)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="fundings")
+    source = models.ForeignKey(
+        FundingSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="fundings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    planned = money_field(_("planned (10k yuan)"))
+    allocated = money_field(_("allocated (10k yuan)"))
+    disbursed = money_field(_("disbursed (10k yuan)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "year", "source"]
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "source", "year"],
+                name="funding_unique_source_year",
+                violation_error_message=_("This project already has funding from this source for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__gte=0, allocated__gte=0, disbursed__gte=0),
+                name="funding_amounts_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="funding_year_range",
+                violation_error_message=_("Year must be between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.year} {self.source}"
+
+    @property
+    def owner_organization_id(self):
+        return self.project.lead_org_id if self.project_id else None
+
+
+class Indicator(TimestampedModel):
+    """A measurable target of a plan with its baseline, owned by a responsible unit."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="indicators")
+    goal = models.CharField(_("goal"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit of measure"), max_length=30, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=IndicatorDirection, default=IndicatorDirection.HIGHER_IS_BETTER
+    )
+    responsible_org = models.ForeignKey(
+        Organization, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    cooperating_orgs = models.ManyToManyField(
+        Organization, verbose_name=_("cooperating units"), blank=True, related_name="cooperating_indicators"
+    )
+    projects = models.ManyToManyField(Project, verbose_name=_("projects"), blank=True, related_name="indicators")
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[cooperating_orgs, projects])
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "name"],
+                name="indicator_unique_name_per_plan",
+                violation_error_message=_("This plan already has an indicator with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def owner_organization_id(self):
+        return self.responsible_org_id
+
+
+class IndicatorValue(TimestampedModel):
+    """An actual figure of an indicator as of a month."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    period = models.CharField(_("period"), max_length=7, validators=[period_validator], help_text=_("YYYY-MM"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "-period"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                name="indicator_value_unique_period",
+                violation_error_message=_("This indicator already has a value for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=PERIOD_REGEX),
+                name="indicator_value_period_format",
+                violation_error_message=_("Enter a month as YYYY-MM, for example 2026-03."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.period}"
+
+    @property
+    def owner_organization_id(self):
+        return self.indicator.responsible_org_id if self.indicator_id else None

@@ -1,0 +1,156 @@
+"""Derived figures of the portfolio, computed by the database so that lists, API, exports and dashboards agree.
+
+The rules (DOMAIN.md, settings.PORTFOLIO):
+- progress: 100 once completed or accepted; else the latest approved report's figure; else the weighted share of
+  completed milestones; else 0.
+- planned progress: the weighted share of milestones planned by today; with no milestones, the elapsed share of the
+  planned span.
+- a milestone is late when its planned date has passed with no actual date (and the project is not finished).
+- health: red when progress lags plan by more than RED_LAG points or a milestone is more than RED_LATE_DAYS days
+  late; yellow when it lags by more than YELLOW_LAG points or any milestone is late; else green. Completed,
+  accepted and cancelled projects are green: nothing is watched on them any more.
+- indicator attainment: latest actual ÷ target in percent (target ÷ actual for lower-is-better indicators).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, DateField, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils import timezone
+
+from common.db import DaysBetween
+
+from .choices import Health, IndicatorDirection, ProjectStatus, ReportStatus
+
+
+def _as_float(expression):
+    return Cast(expression, FloatField())
+
+
+def _per_project_total(queryset, aggregate):
+    """A scalar subquery aggregating ``queryset`` (already filtered on the outer project) as a float."""
+    return _as_float(Subquery(queryset.order_by().values("project").annotate(total=aggregate).values("total")[:1]))
+
+
+class ProjectQuerySet(models.QuerySet):
+    def with_figures(self, today: datetime.date | None = None):
+        """Annotate ``progress``, ``planned_progress``, ``progress_lag``, ``late_milestones``, ``days_late`` and
+        ``health`` as of ``today`` (the local date by default)."""
+        from .models import Milestone, ProgressReport
+
+        today = today or timezone.localdate()
+        today_value = Value(today, output_field=DateField())
+        rules = settings.PORTFOLIO
+        finished = ProjectStatus.finished()
+
+        milestones = Milestone.objects.filter(project=OuterRef("pk"))
+        total_weight = _per_project_total(milestones, Sum("weight"))
+        done_weight = _per_project_total(milestones.filter(actual_date__isnull=False), Sum("weight"))
+        due_weight = _per_project_total(milestones.filter(planned_date__lte=today), Sum("weight"))
+        late = milestones.filter(actual_date__isnull=True, planned_date__lt=today)
+        latest_approved = (
+            ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED)
+            .order_by("-period")
+            .values("progress")[:1]
+        )
+
+        elapsed_share = Case(
+            When(planned_start__gt=today, then=Value(0.0)),
+            When(planned_end__lte=today, then=Value(100.0)),
+            default=Value(100.0)
+            * DaysBetween(today_value, F("planned_start"))
+            / DaysBetween(F("planned_end"), F("planned_start")),
+            output_field=FloatField(),
+        )
+        not_finished = ~Q(status__in=finished)
+
+        return self.annotate(
+            progress=Case(
+                When(status__in=finished, then=Value(100.0)),
+                default=Coalesce(
+                    _as_float(Subquery(latest_approved)),
+                    Value(100.0) * done_weight / NullIf(total_weight, Value(0.0)),
+                    Value(0.0),
+                ),
+                output_field=FloatField(),
+            ),
+            planned_progress=Coalesce(
+                Value(100.0) * due_weight / NullIf(total_weight, Value(0.0)),
+                elapsed_share,
+                output_field=FloatField(),
+            ),
+            progress_lag=F("planned_progress") - F("progress"),
+            late_milestones=Case(
+                When(not_finished, then=Coalesce(_per_project_total(late, Count("pk")), Value(0.0))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
+            days_late=Case(
+                When(
+                    not_finished,
+                    then=Coalesce(
+                        DaysBetween(today_value, Subquery(late.order_by("planned_date").values("planned_date")[:1])),
+                        Value(0.0),
+                    ),
+                ),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
+            health=Case(
+                When(status__in=ProjectStatus.closed(), then=Value(Health.GREEN.value)),
+                When(
+                    Q(progress_lag__gt=rules["RED_LAG"]) | Q(days_late__gt=rules["RED_LATE_DAYS"]),
+                    then=Value(Health.RED.value),
+                ),
+                When(
+                    Q(progress_lag__gt=rules["YELLOW_LAG"]) | Q(late_milestones__gt=0),
+                    then=Value(Health.YELLOW.value),
+                ),
+                default=Value(Health.GREEN.value),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def active_in_year(self, year: int):
+        """Projects whose planned span touches ``year``."""
+        return self.filter(planned_start__year__lte=year, planned_end__year__gte=year)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def with_lateness(self, today: datetime.date | None = None):
+        """Annotate ``is_late`` and ``days_late`` (days past the planned date while still open)."""
+        today = today or timezone.localdate()
+        late = Q(actual_date__isnull=True, planned_date__lt=today) & ~Q(project__status__in=ProjectStatus.finished())
+        return self.annotate(
+            is_late=Case(When(late, then=Value(True)), default=Value(False), output_field=models.BooleanField()),
+            days_late=Case(
+                When(late, then=DaysBetween(Value(today, output_field=DateField()), F("planned_date"))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
+        )
+
+    def late(self, today: datetime.date | None = None):
+        return self.with_lateness(today).filter(is_late=True)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_attainment(self):
+        """Annotate ``latest_value``, ``latest_period`` and ``attainment`` (percent of target, null without data)."""
+        from .models import IndicatorValue
+
+        latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-period")
+        return self.annotate(
+            latest_value=_as_float(Subquery(latest.values("value")[:1])),
+            latest_period=Subquery(latest.values("period")[:1]),
+            attainment=Case(
+                When(
+                    direction=IndicatorDirection.LOWER_IS_BETTER,
+                    then=Value(100.0) * _as_float(F("target")) / NullIf(F("latest_value"), Value(0.0)),
+                ),
+                default=Value(100.0) * F("latest_value") / NullIf(_as_float(F("target")), Value(0.0)),
+                output_field=FloatField(),
+            ),
+        )

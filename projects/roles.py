@@ -1,0 +1,56 @@
+"""The four roles as Django groups, and the model permissions each one holds.
+
+Writes are further limited per object for everyone who is not office staff (``User.can``): a liaison changes
+only what belongs to their own unit. Apps add their own models to ``ROLE_PERMISSIONS`` as they grow.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .choices import Role
+
+PORTFOLIO_MODELS = [
+    "projects.organization",
+    "projects.domain",
+    "projects.plan",
+    "projects.project",
+    "projects.milestone",
+    "projects.progressreport",
+    "projects.fundingsource",
+    "projects.funding",
+    "projects.indicator",
+    "projects.indicatorvalue",
+]
+
+ALL_ACTIONS = ("view", "add", "change", "delete")
+
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.OFFICE: {
+        **{model: ALL_ACTIONS for model in PORTFOLIO_MODELS},
+        "projects.progressreport": (*ALL_ACTIONS, "review"),
+    },
+    Role.LIAISON: {
+        **{model: ("view",) for model in PORTFOLIO_MODELS},
+        "projects.project": ("view", "change"),
+        "projects.milestone": ALL_ACTIONS,
+        "projects.progressreport": ("view", "add", "change"),
+        "projects.indicatorvalue": ("view", "add", "change"),
+    },
+    Role.LEADER: {model: ("view",) for model in PORTFOLIO_MODELS},
+    Role.COMMITTEE: {model: ("view",) for model in PORTFOLIO_MODELS},
+}
+
+
+def sync_role_groups(**kwargs):
+    """Create the role groups and give each the permissions above (adds what is missing, removes nothing)."""
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for model_label, actions in grants.items():
+            app_label, model_name = model_label.split(".")
+            codenames = [f"{action}_{model_name}" for action in actions]
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames).values_list(
+                    "pk", flat=True
+                )
+            )
+        group.permissions.add(*wanted)

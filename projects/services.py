@@ -1,0 +1,65 @@
+"""Writes that follow a workflow or touch several rows. Views, the API, imports and commands all call these."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import ActionForbidden, WorkflowError
+
+from .choices import ReportStatus
+from .models import ProgressReport, User
+
+
+def progress_report_submit(*, actor: User, data: dict, report: ProgressReport | None = None) -> ProgressReport:
+    """File a new report (``report`` is None; ``data`` names its project and period) or revise one not yet approved.
+
+    Either way the report is (again) waiting for the office's review. ``data`` holds the report's own fields:
+    project, period, progress, investment_completed, summary, problems, next_steps.
+    """
+    with transaction.atomic():
+        if report is None:
+            report, action = ProgressReport(), "add"
+        else:
+            report, action = ProgressReport.objects.select_for_update().get(pk=report.pk), "change"
+            if report.status == ReportStatus.APPROVED:
+                raise WorkflowError(_("This report has been approved and can no longer be changed."))
+        for field, value in data.items():
+            setattr(report, field, value)
+        if not actor.can(action, report):
+            raise ActionForbidden(_("You may only report on projects led by your own unit."))
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_by = actor
+        report.submitted_at = timezone.now()
+        report.full_clean()
+        report.save()
+    return report
+
+
+def progress_report_approve(*, actor: User, report: ProgressReport, comment: str = "") -> ProgressReport:
+    """The office accepts a submitted report; from then on it counts for the project's progress."""
+    return _review(actor=actor, report=report, to_status=ReportStatus.APPROVED, comment=comment)
+
+
+def progress_report_return(*, actor: User, report: ProgressReport, comment: str) -> ProgressReport:
+    """The office sends a submitted report back to the unit with a reason."""
+    if not (comment or "").strip():
+        raise WorkflowError(_("Give the reason for returning the report."))
+    return _review(actor=actor, report=report, to_status=ReportStatus.RETURNED, comment=comment.strip())
+
+
+def _review(*, actor: User, report: ProgressReport, to_status: str, comment: str) -> ProgressReport:
+    if not actor.has_perm("projects.review_progressreport"):
+        raise ActionForbidden(_("Only smart-city office staff review progress reports."))
+    with transaction.atomic():
+        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if report.status != ReportStatus.SUBMITTED:
+            raise WorkflowError(
+                _("Only a submitted report can be reviewed; this one is %(status)s.")
+                % {"status": report.get_status_display()}
+            )
+        report.status = to_status
+        report.reviewer = actor
+        report.reviewed_at = timezone.now()
+        report.review_comment = comment
+        report.save()
+    return report

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Leaders' dashboards and the official Excel tables."""
+
+    name = "reports"
+    verbose_name = _("Reports")
