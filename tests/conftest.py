@@ -1,0 +1,62 @@
+import pytest
+from rest_framework.test import APIClient
+
+from projects.choices import Role
+
+from .factories import OrganizationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def unit(db):
+    return OrganizationFactory(name="镇海区经济和信息化局", short_name="区经信局")
+
+
+@pytest.fixture
+def other_unit(db):
+    return OrganizationFactory(name="镇海区水利局", short_name="区水利局")
+
+
+@pytest.fixture
+def office_user(db):
+    return UserFactory(username="office-staff", organization=OrganizationFactory(name="市智慧办"), role=Role.OFFICE)
+
+
+@pytest.fixture
+def liaison(unit):
+    return UserFactory(username="liaison-own", organization=unit, role=Role.LIAISON)
+
+
+@pytest.fixture
+def other_liaison(other_unit):
+    return UserFactory(username="liaison-other", organization=other_unit, role=Role.LIAISON)
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(username="leader", organization=OrganizationFactory(name="市领导小组"), role=Role.LEADER)
+
+
+@pytest.fixture
+def committee_user(db):
+    return UserFactory(username="committee", organization=OrganizationFactory(name="区政协提案委"), role=Role.COMMITTEE)
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_user(user)`` authenticates it."""
+
+    class Client(APIClient):
+        def as_user(self, user):
+            self.force_authenticate(user)
+            return self
+
+    return Client()
