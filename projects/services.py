@@ -31,6 +31,7 @@ def progress_report_submit(*, actor: User, data: dict, report: ProgressReport | 
         report.submitted_by = actor
         report.submitted_at = timezone.now()
         report.full_clean()
+        report._history_user = actor
         report.save()
     return report
 
@@ -61,5 +62,6 @@ def _review(*, actor: User, report: ProgressReport, to_status: str, comment: str
         report.reviewer = actor
         report.reviewed_at = timezone.now()
         report.review_comment = comment
+        report._history_user = actor
         report.save()
     return report
