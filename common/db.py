@@ -15,7 +15,11 @@ class DaysBetween(Func):
     def as_sql(self, compiler, connection, **extra_context):
         # PostgreSQL: date - date is an integer count of days; cast so that ratios do not divide integers.
         return super().as_sql(
-            compiler, connection, template="CAST((%(expressions)s) AS double precision)", arg_joiner=" - ", **extra_context
+            compiler,
+            connection,
+            template="CAST((%(expressions)s) AS double precision)",
+            arg_joiner=" - ",
+            **extra_context,
         )
 
     def as_sqlite(self, compiler, connection, **extra_context):

@@ -77,9 +77,7 @@ class ProjectFilterSet(SearchFilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProjectStatus.choices)
     health = django_filters.MultipleChoiceFilter(label=_("health"), choices=Health.choices)
     lead_org = django_filters.ModelMultipleChoiceFilter(label=_("lead unit"), queryset=Organization.objects.all())
-    investment_model = django_filters.MultipleChoiceFilter(
-        label=_("investment model"), choices=InvestmentModel.choices
-    )
+    investment_model = django_filters.MultipleChoiceFilter(label=_("investment model"), choices=InvestmentModel.choices)
     parent = django_filters.ModelChoiceFilter(label=_("parent project"), queryset=Project.objects.all())
     has_late_milestones = django_filters.BooleanFilter(label=_("late milestones"), method="filter_late")
 
@@ -109,7 +107,9 @@ class MilestoneFilterSet(SearchFilterSet):
         label=_("lead unit"), field_name="project__lead_org", queryset=Organization.objects.all()
     )
     is_late = django_filters.BooleanFilter(label=_("late"))
-    planned_after = django_filters.DateFilter(label=_("planned on or after"), field_name="planned_date", lookup_expr="gte")
+    planned_after = django_filters.DateFilter(
+        label=_("planned on or after"), field_name="planned_date", lookup_expr="gte"
+    )
     planned_before = django_filters.DateFilter(
         label=_("planned on or before"), field_name="planned_date", lookup_expr="lte"
     )

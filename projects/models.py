@@ -223,9 +223,7 @@ class Project(TimestampedModel):
 class Milestone(TimestampedModel):
     """A dated checkpoint with a weight; late when its planned date has passed with no actual date."""
 
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
-    )
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(_("name"), max_length=100)
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]

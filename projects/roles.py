@@ -25,18 +25,18 @@ ALL_ACTIONS = ("view", "add", "change", "delete")
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OFFICE: {
-        **{model: ALL_ACTIONS for model in PORTFOLIO_MODELS},
+        **dict.fromkeys(PORTFOLIO_MODELS, ALL_ACTIONS),
         "projects.progressreport": (*ALL_ACTIONS, "review"),
     },
     Role.LIAISON: {
-        **{model: ("view",) for model in PORTFOLIO_MODELS},
+        **dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
         "projects.project": ("view", "change"),
         "projects.milestone": ALL_ACTIONS,
         "projects.progressreport": ("view", "add", "change"),
         "projects.indicatorvalue": ("view", "add", "change"),
     },
-    Role.LEADER: {model: ("view",) for model in PORTFOLIO_MODELS},
-    Role.COMMITTEE: {model: ("view",) for model in PORTFOLIO_MODELS},
+    Role.LEADER: dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
+    Role.COMMITTEE: dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
 }
 
 

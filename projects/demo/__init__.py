@@ -257,7 +257,10 @@ class PortfolioLoader:
                 if year < self.today.year:
                     allocated, disbursed = planned, planned if "live" not in row else money(planned * Decimal("0.9"))
                 elif year == self.today.year:
-                    allocated, disbursed = money(planned * Decimal("0.8")), money(planned * min(progress, Decimal("0.8")))
+                    allocated, disbursed = (
+                        money(planned * Decimal("0.8")),
+                        money(planned * min(progress, Decimal("0.8"))),
+                    )
                 else:
                     allocated = disbursed = Decimal("0")
                 _, created = Funding.objects.get_or_create(
@@ -295,7 +298,9 @@ class PortfolioLoader:
                 progress = min(final + Decimal("2.0"), Decimal("100"))
             else:
                 progress = (final * (month_number + 1) / months_running).quantize(Decimal("0.1"))
-            upcoming = next((m for m in milestones if m.actual_date is None and m.planned_date >= month), milestones[-1])
+            upcoming = next(
+                (m for m in milestones if m.actual_date is None and m.planned_date >= month), milestones[-1]
+            )
             seed = index * 7 + month_number
             texts = {"milestone": upcoming.name, "progress": f"{progress:.1f}"}
             status, reviewer, comment = ReportStatus.APPROVED, self.office_user, ""
@@ -361,10 +366,10 @@ class PortfolioLoader:
 
     def check_health(self):
         """Each live project should show the colour its scenario stands for; say so when today's date breaks it."""
-        expected = {row["code"]: EXPECTED_HEALTH[row["live"]["scenario"]] for row in self.data["projects"] if "live" in row}
-        actual = dict(
-            Project.objects.with_figures(self.today).filter(code__in=expected).values_list("code", "health")
-        )
+        expected = {
+            row["code"]: EXPECTED_HEALTH[row["live"]["scenario"]] for row in self.data["projects"] if "live" in row
+        }
+        actual = dict(Project.objects.with_figures(self.today).filter(code__in=expected).values_list("code", "health"))
         self.result.health_mismatches = [
             f"{code}: {actual[code]} (expected {colour})" for code, colour in expected.items() if actual[code] != colour
         ]

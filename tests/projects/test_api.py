@@ -147,9 +147,7 @@ class TestProjectContract:
 
     def test_ordering_by_derived_progress(self, api, leader):
         for progress in ("30.0", "80.0", "55.0"):
-            ProgressReportFactory(
-                project=ProjectFactory(), progress=Decimal(progress), status=ReportStatus.APPROVED
-            )
+            ProgressReportFactory(project=ProjectFactory(), progress=Decimal(progress), status=ReportStatus.APPROVED)
         rows = results(api.as_user(leader).get("/api/v1/projects/", {"ordering": "-progress"}))
         assert [row["progress"] for row in rows] == [80.0, 55.0, 30.0]
 

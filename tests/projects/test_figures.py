@@ -54,7 +54,9 @@ class TestProgress:
         project = half_done_project()
         ProgressReportFactory(project=project, period="2026-04", progress=Decimal("30.0"), status=ReportStatus.APPROVED)
         ProgressReportFactory(project=project, period="2026-05", progress=Decimal("42.5"), status=ReportStatus.APPROVED)
-        ProgressReportFactory(project=project, period="2026-06", progress=Decimal("90.0"), status=ReportStatus.SUBMITTED)
+        ProgressReportFactory(
+            project=project, period="2026-06", progress=Decimal("90.0"), status=ReportStatus.SUBMITTED
+        )
         ProgressReportFactory(
             project=project,
             period="2026-07",
@@ -83,7 +85,9 @@ class TestProgress:
 
 class TestHealth:
     def report(self, project, progress):
-        ProgressReportFactory(project=project, period="2026-06", progress=Decimal(progress), status=ReportStatus.APPROVED)
+        ProgressReportFactory(
+            project=project, period="2026-06", progress=Decimal(progress), status=ReportStatus.APPROVED
+        )
         return figures(project)
 
     @pytest.mark.parametrize(

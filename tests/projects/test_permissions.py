@@ -151,8 +151,14 @@ def every_object():
             FundingFactory(project=project, source=source),
             {"project": project.pk, "source": source.pk, "year": 2027, "planned": 10},
         ),
-        "indicators": (indicator, {"plan": plan.pk, "name": "新指标", "target": 1, "responsible_org": project.lead_org_id}),
-        "indicator-values": (IndicatorValueFactory(indicator=indicator), {"indicator": indicator.pk, "period": "2026-01", "value": 1}),
+        "indicators": (
+            indicator,
+            {"plan": plan.pk, "name": "新指标", "target": 1, "responsible_org": project.lead_org_id},
+        ),
+        "indicator-values": (
+            IndicatorValueFactory(indicator=indicator),
+            {"indicator": indicator.pk, "period": "2026-01", "value": 1},
+        ),
     }
 
 
@@ -179,7 +185,7 @@ def test_leader_cannot_review(api, leader):
 
 def test_office_creates_changes_and_deletes_everything(api, office_user):
     api.as_user(office_user)
-    for endpoint, (obj, new) in every_object().items():
+    for endpoint, (_, new) in every_object().items():
         created = api.post(f"/api/v1/{endpoint}/", new, format="json")
         assert created.status_code == 201, (endpoint, created.content)
         detail = f"/api/v1/{endpoint}/{created.json()['id']}/"
@@ -190,9 +196,7 @@ def test_office_creates_changes_and_deletes_everything(api, office_user):
 def test_change_history_records_the_api_user(api, office_user):
     project = ProjectFactory()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=office_user).key}")
-    api.patch(
-        f"/api/v1/projects/{project.pk}/", {"planned_end": datetime.date(2027, 3, 31).isoformat()}, format="json"
-    )
+    api.patch(f"/api/v1/projects/{project.pk}/", {"planned_end": datetime.date(2027, 3, 31).isoformat()}, format="json")
     change = project.history.first()
     assert change.history_type == "~"
     assert change.history_user == office_user
