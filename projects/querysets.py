@@ -71,13 +71,13 @@ class ProjectQuerySet(models.QuerySet):
                 When(status__in=finished, then=Value(100.0)),
                 default=Coalesce(
                     _as_float(Subquery(latest_approved)),
-                    Value(100.0) * done_weight / NullIf(total_weight, Value(0.0)),
+                    Value(100.0) * Coalesce(done_weight, Value(0.0)) / NullIf(total_weight, Value(0.0)),
                     Value(0.0),
                 ),
                 output_field=FloatField(),
             ),
             planned_progress=Coalesce(
-                Value(100.0) * due_weight / NullIf(total_weight, Value(0.0)),
+                Value(100.0) * Coalesce(due_weight, Value(0.0)) / NullIf(total_weight, Value(0.0)),
                 elapsed_share,
                 output_field=FloatField(),
             ),

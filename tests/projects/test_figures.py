@@ -76,6 +76,12 @@ class TestProgress:
         assert project.late_milestones == 0
         assert project.health == Health.GREEN
 
+    def test_with_milestones_none_due_yet_the_plan_is_zero(self):
+        project = ProjectFactory()
+        MilestoneFactory(project=project, planned_date=TODAY + datetime.timedelta(days=1))
+        project = figures(project)
+        assert (project.progress, project.planned_progress) == (0, 0)
+
     def test_planned_progress_counts_milestones_due_today(self):
         project = ProjectFactory()
         MilestoneFactory(project=project, weight=30, planned_date=TODAY, actual_date=TODAY)

@@ -1,0 +1,154 @@
+"""The demo dataset: built from the source documents, live relative to the day it loads, idempotent."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Avg, Q, Sum
+
+from projects import demo
+from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus, Role
+from projects.models import Funding, Indicator, Milestone, Organization, Plan, ProgressReport, Project, User
+
+pytestmark = pytest.mark.django_db
+
+LIAISON_UNIT = "镇海区经济和信息化局"
+
+
+@pytest.fixture
+def today():
+    return datetime.date.today()
+
+
+@pytest.fixture
+def loaded(today):
+    return demo.load(today=today, create_accounts=True)
+
+
+def snapshot():
+    """Everything the loader writes, without ids and timestamps."""
+    return {
+        "projects": sorted(
+            Project.objects.values_list("code", "name", "status", "planned_start", "planned_end", "total_investment")
+        ),
+        "milestones": sorted(Milestone.objects.values_list("project__code", "name", "planned_date", "actual_date")),
+        "reports": sorted(ProgressReport.objects.values_list("project__code", "period", "progress", "status")),
+        "indicators": sorted(Indicator.objects.values_list("name", "target", "values__period", "values__value")),
+        "users": sorted(User.objects.values_list("username", "organization__name")),
+    }
+
+
+def test_the_documents_portfolio(loaded):
+    assert Plan.objects.count() == 6
+    assert Project.objects.count() >= 60
+    assert Project.objects.values("domain").distinct().count() >= 20
+    assert Project.objects.values("lead_org").distinct().count() >= 25
+    assert Project.objects.filter(parent__isnull=False).exists()
+    assert Plan.objects.get(title="2012年宁波市加快创建智慧城市行动计划").issue_date == datetime.date(2012, 3, 20)
+    assert Plan.objects.filter(document_number="镇政发[2013]42号").exists()
+
+
+def test_zhenhai_pilot_is_80_percent_done(loaded, today):
+    tasks = Project.objects.with_figures(today).filter(tier=ProjectTier.NATIONAL_PILOT, parent__isnull=True)
+    assert tasks.count() == 15
+    assert tasks.filter(status__in=ProjectStatus.finished()).count() == 8
+    assert tasks.aggregate(average=Avg("progress"))["average"] == pytest.approx(80, abs=1)
+
+
+def test_dongguan_targets_as_reported(loaded):
+    attainment = dict(Indicator.objects.with_attainment().values_list("name", "attainment"))
+    reported = {name: value for name, value in attainment.items() if value is not None}
+    assert any(value == pytest.approx(123.3, abs=0.1) for value in reported.values())  # 7400 4G stations of 6000
+    assert any(value == pytest.approx(126.6, abs=0.1) for value in reported.values())  # Wi-Fi hot spots
+    assert any(value == pytest.approx(110.4, abs=0.1) for value in reported.values())  # access points
+
+
+def test_live_projects_show_every_colour_and_late_milestones(loaded, today):
+    assert loaded.health_mismatches == []
+    healths = set(Project.objects.with_figures(today).values_list("health", flat=True))
+    assert healths == set(Health.values)
+    assert Milestone.objects.late(today).count() >= 3
+
+
+@pytest.mark.parametrize("day", [datetime.date(2027, 1, 31), datetime.date(2027, 6, 15), datetime.date(2027, 12, 1)])
+def test_scenarios_hold_whatever_the_day(day):
+    assert demo.load(today=day, create_accounts=False).health_mismatches == []
+
+
+def test_this_months_reporting_is_open_for_the_liaison(loaded, today):
+    period = f"{today:%Y-%m}"
+    liaison = User.objects.get(username="liaison")
+    assert liaison.organization.name == LIAISON_UNIT
+    own_live = Project.objects.filter(lead_org=liaison.organization, status=ProjectStatus.IN_PROGRESS)
+    assert own_live.count() >= 3
+    assert not ProgressReport.objects.filter(project__in=own_live, period=period).exists()
+    assert ProgressReport.objects.filter(project__in=own_live, status=ReportStatus.APPROVED).exists()
+    waiting = ProgressReport.objects.filter(period=period, status=ReportStatus.SUBMITTED)
+    assert waiting.count() >= 5
+    returned = ProgressReport.objects.filter(period=period, status=ReportStatus.RETURNED)
+    assert returned.exists() and all(report.review_comment for report in returned)
+
+
+def test_social_capital_is_visible(loaded):
+    planned = Funding.objects.aggregate(
+        total=Sum("planned"), social=Sum("planned", filter=Q(source__is_government=False))
+    )
+    assert planned["social"] / planned["total"] > Decimal("0.1")
+
+
+def test_loading_twice_gives_the_same_data(today):
+    demo.load(today=today, create_accounts=True)
+    first = snapshot()
+    again = demo.load(today=today, create_accounts=True)
+    assert again.created == {}
+    assert snapshot() == first
+
+
+def test_loading_never_overwrites_a_users_edit(today):
+    demo.load(today=today, create_accounts=False)
+    project = Project.objects.filter(status=ProjectStatus.IN_PROGRESS).first()
+    project.description = "用户修改过的建设内容"
+    project.save()
+    demo.load(today=today, create_accounts=False)
+    project.refresh_from_db()
+    assert project.description == "用户修改过的建设内容"
+
+
+class TestAccounts:
+    def test_demo_accounts_with_their_roles(self, loaded):
+        expected = {
+            "admin": set(),
+            "office": {Role.OFFICE},
+            "liaison": {Role.LIAISON},
+            "leader": {Role.LEADER},
+            "committee": {Role.COMMITTEE},
+        }
+        for username, roles in expected.items():
+            user = authenticate(username=username, password=demo.DEMO_PASSWORD)
+            assert user is not None, username
+            assert set(user.roles) == roles
+            assert user.organization is not None
+        assert User.objects.get(username="admin").is_superuser
+        assert Organization.objects.get(name=LIAISON_UNIT).led_projects.count() >= 4
+
+    def test_command_creates_accounts_only_in_debug(self, settings):
+        settings.DEBUG = False
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        assert not User.objects.exists()
+        assert "no demo accounts" in out.getvalue()
+        settings.DEBUG = True
+        call_command("load_demo", stdout=out)
+        assert User.objects.count() == 5
+        assert "liaison" in out.getvalue() and "demo-2026" in out.getvalue()
+
+
+def test_api_serves_the_demo_portfolio(loaded, api, today):
+    api.force_authenticate(User.objects.get(username="leader"))
+    page = api.get("/api/v1/projects/", {"page_size": 500}).json()
+    assert page["count"] == Project.objects.count()
+    expected = {p.code: (round(p.progress, 1), p.health) for p in Project.objects.with_figures(today)}
+    assert {row["code"]: (row["progress"], row["health"]) for row in page["results"]} == expected
