@@ -1,4 +1,9 @@
+import contextlib
+
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from rest_framework.views import APIView
 
 
@@ -14,3 +19,20 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if isinstance(view_class, type) and issubclass(view_class, APIView):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user picked another language with the switch in the header.
+
+    The browser's Accept-Language is deliberately ignored: an office PC with an English system still gets the
+    Chinese pages the office works in.
+    """
+
+    def process_request(self, request):
+        language = settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            with contextlib.suppress(LookupError):  # a stale or forged cookie: keep Chinese
+                language = translation.get_supported_language_variant(chosen)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

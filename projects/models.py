@@ -78,6 +78,11 @@ class User(AbstractUser):
         return frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
 
     @property
+    def display_name(self) -> str:
+        """Chinese order, family name first: 王静."""
+        return f"{self.last_name}{self.first_name}".strip() or self.username
+
+    @property
     def role_labels(self) -> list[str]:
         return [label for value, label in Role.choices if value in self.roles]
 

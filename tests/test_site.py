@@ -47,6 +47,11 @@ def test_wrong_password_shows_an_error_in_chinese(client):
     assert "请输入一个正确的" in response.content.decode()
 
 
+def test_chinese_even_for_a_browser_that_prefers_english(client):
+    html = client.get("/accounts/login/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-hans">' in html and "登录" in html
+
+
 def test_language_switch_to_english_and_back(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True)
     html = response.content.decode()
@@ -105,3 +110,9 @@ def test_collectstatic_with_the_production_storage(tmp_path, settings):
     call_command("collectstatic", interactive=False, verbosity=0)
     assert (tmp_path / "vendor" / "plotly" / "plotly.min.js").is_file()
     assert (tmp_path / "staticfiles.json").is_file()
+
+
+def test_api_schema_and_docs_need_a_login(client, api):
+    assert api.get("/api/schema/").status_code == 401
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith(reverse("login"))
