@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .choices import Health
 from .models import (
     Domain,
     Funding,
@@ -72,13 +73,35 @@ class FundingInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "domain", "tier", "lead_org", "status", "total_investment", "planned_end"]
+    list_display = [
+        "code",
+        "name",
+        "domain",
+        "tier",
+        "lead_org",
+        "status",
+        "total_investment",
+        "planned_end",
+        "progress",
+        "health",
+    ]
     list_filter = ["status", "tier", "domain__group", "domain", "investment_model", "plans", "lead_org"]
     search_fields = ["code", "name", "description"]
     list_select_related = ["domain", "lead_org"]
     autocomplete_fields = ["domain", "lead_org", "participating_orgs", "parent"]
     filter_horizontal = ["plans"]
     inlines = [MilestoneInline, FundingInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_figures()
+
+    @admin.display(description=_("Progress"), ordering="progress")
+    def progress(self, project):
+        return f"{project.progress:.1f}%"
+
+    @admin.display(description=_("Health"), ordering="health")
+    def health(self, project):
+        return Health(project.health).label
 
 
 @admin.register(Milestone)

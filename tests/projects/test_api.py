@@ -237,7 +237,7 @@ class TestValidation:
         assert "progress" in response.json()
 
 
-@pytest.mark.parametrize("endpoint", ["projects", "milestones", "progress-reports", "fundings", "indicators"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_lists_cost_a_constant_number_of_queries(api, leader, endpoint):
     def make(n):
         for _ in range(n):
