@@ -14,6 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@# A development checkout runs manage.py with debug on; production sets its own environment instead.
+	@test -f .env || printf '# Development checkout (created by make; never copy to production)\nDJANGO_DEBUG=1\n' > .env
 	touch $@
 
 run: $(VENV)/.installed
