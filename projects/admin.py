@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .choices import Health
 from .models import (
+    Baseline,
     Domain,
     Funding,
     FundingSource,
@@ -15,6 +16,8 @@ from .models import (
     Plan,
     ProgressReport,
     Project,
+    ProjectBaseline,
+    SentReminder,
     User,
 )
 
@@ -163,3 +166,51 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     search_fields = ["indicator__name", "note"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
+
+
+class ProjectBaselineInline(admin.TabularInline):
+    model = ProjectBaseline
+    extra = 0
+    fields = ["project", "planned_start", "planned_end", "total_investment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    """Baselines are approved in the workspace (services.baseline_approve); the admin only shows them."""
+
+    list_display = ["year", "approved_by", "approved_at", "note"]
+    search_fields = ["year", "note"]
+    readonly_fields = ["year", "approved_by", "approved_at"]
+    inlines = [ProjectBaselineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProjectBaseline)
+class ProjectBaselineAdmin(admin.ModelAdmin):
+    list_display = ["baseline", "project", "planned_start", "planned_end", "total_investment"]
+    list_filter = ["baseline"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["baseline", "project"]
+    readonly_fields = ["baseline", "project", "planned_start", "planned_end", "total_investment"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = ["sent_on", "recipient", "key"]
+    list_filter = ["sent_on"]
+    search_fields = ["recipient__username", "key"]
+    list_select_related = ["recipient"]
+    readonly_fields = ["recipient", "key", "sent_on"]
+
+    def has_add_permission(self, request):
+        return False

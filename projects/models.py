@@ -487,3 +487,75 @@ class IndicatorValue(TimestampedModel):
     @property
     def owner_organization_id(self):
         return self.indicator.responsible_org_id if self.indicator_id else None
+
+
+class Baseline(TimestampedModel):
+    """A year's project list as the office approved it: each project's planned dates and investment frozen."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+
+    def __str__(self):
+        return _("%(year)s baseline") % {"year": self.year}
+
+
+class ProjectBaseline(models.Model):
+    """One project's frozen plan in a year's baseline; never edited, so later changes show as slippage."""
+
+    baseline = models.ForeignKey(Baseline, verbose_name=_("baseline"), on_delete=models.CASCADE, related_name="entries")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="baselines")
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    total_investment = money_field(_("total investment (10k yuan)"))
+
+    class Meta:
+        ordering = ["baseline", "project"]
+        verbose_name = _("project baseline")
+        verbose_name_plural = _("project baselines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["baseline", "project"],
+                name="baseline_unique_project",
+                violation_error_message=_("This project is already in this baseline."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.baseline} {self.project.code}"
+
+
+class SentReminder(models.Model):
+    """One item of a reminder digest as sent to one person, so that a second run does not send it again."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("item"), max_length=100)
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        ordering = ["-sent_on", "recipient", "key"]
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key", "sent_on"], name="sent_reminder_unique_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.sent_on} {self.recipient} {self.key}"

@@ -113,6 +113,19 @@ class ProjectQuerySet(models.QuerySet):
             ),
         )
 
+    def with_slippage(self):
+        """Annotate ``baseline_year``, ``baseline_start``, ``baseline_end`` and ``slippage_days`` (planned end now
+        minus the planned end frozen in the latest baseline; positive means the deadline moved later)."""
+        from .models import ProjectBaseline
+
+        frozen = ProjectBaseline.objects.filter(project=OuterRef("pk")).order_by("-baseline__year")
+        return self.annotate(
+            baseline_year=Subquery(frozen.values("baseline__year")[:1]),
+            baseline_start=Subquery(frozen.values("planned_start")[:1]),
+            baseline_end=Subquery(frozen.values("planned_end")[:1]),
+            slippage_days=DaysBetween(F("planned_end"), F("baseline_end")),
+        )
+
     def active_in_year(self, year: int):
         """Projects whose planned span touches ``year``."""
         return self.filter(planned_start__year__lte=year, planned_end__year__gte=year)

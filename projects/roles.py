@@ -19,6 +19,8 @@ PORTFOLIO_MODELS = [
     "projects.funding",
     "projects.indicator",
     "projects.indicatorvalue",
+    "projects.baseline",
+    "projects.projectbaseline",
 ]
 
 ALL_ACTIONS = ("view", "add", "change", "delete")

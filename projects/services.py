@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import ActionForbidden, WorkflowError
 
-from .choices import ReportStatus
-from .models import ProgressReport, User
+from .choices import ProjectStatus, ReportStatus
+from .models import Baseline, ProgressReport, Project, ProjectBaseline, User
 
 
 def progress_report_submit(*, actor: User, data: dict, report: ProgressReport | None = None) -> ProgressReport:
@@ -65,3 +65,34 @@ def _review(*, actor: User, report: ProgressReport, to_status: str, comment: str
         report._history_user = actor
         report.save()
     return report
+
+
+def baseline_approve(*, actor: User, year: int, note: str = "") -> tuple[Baseline, int]:
+    """The office approves the year's project list: freeze the planned dates and investment of every project planned
+    to run in ``year`` (cancelled ones aside). Approving again adds projects added since; frozen rows never change.
+
+    Returns the baseline and the number of projects newly frozen.
+    """
+    if not actor.has_perm("projects.add_baseline"):
+        raise ActionForbidden(_("Only smart-city office staff approve the year's project list."))
+    with transaction.atomic():
+        baseline, created = Baseline.objects.select_for_update().get_or_create(
+            year=year, defaults={"approved_by": actor, "approved_at": timezone.now(), "note": note}
+        )
+        if not created and note:
+            baseline.note = note
+            baseline.save(update_fields=["note", "last_updated"])
+        frozen = baseline.entries.values("project_id")
+        projects = (
+            Project.objects.active_in_year(year)
+            .exclude(status=ProjectStatus.CANCELLED)
+            .exclude(pk__in=frozen)
+            .values_list("pk", "planned_start", "planned_end", "total_investment")
+        )
+        entries = ProjectBaseline.objects.bulk_create(
+            ProjectBaseline(
+                baseline=baseline, project_id=pk, planned_start=start, planned_end=end, total_investment=money
+            )
+            for pk, start, end, money in projects
+        )
+    return baseline, len(entries)
