@@ -140,6 +140,8 @@ STORAGES = {
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="smartcity@localhost")
+# Links in e-mails must be absolute and a cron job has no request to take the host from.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
 # Production hardening, each switchable for an intranet that terminates TLS elsewhere.
 SESSION_COOKIE_HTTPONLY = True
@@ -198,6 +200,8 @@ PORTFOLIO = {
     "YELLOW_LAG": env.float("PORTFOLIO_YELLOW_LAG", default=10.0),
     "RED_LAG": env.float("PORTFOLIO_RED_LAG", default=20.0),
     "RED_LATE_DAYS": env.int("PORTFOLIO_RED_LATE_DAYS", default=30),
+    # Monthly reports are due by this working day (Monday to Friday) of the month; reminders start the day after.
+    "REPORT_DUE_WORKDAY": env.int("PORTFOLIO_REPORT_DUE_WORKDAY", default=5),
 }
 
 LOGGING = {

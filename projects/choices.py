@@ -86,6 +86,11 @@ class ProjectStatus(models.TextChoices):
         return [cls.COMPLETED, cls.ACCEPTED]
 
     @classmethod
+    def reporting(cls):
+        """Statuses in which the lead unit files a monthly progress report."""
+        return [cls.PREPARING, cls.IN_PROGRESS]
+
+    @classmethod
     def closed(cls):
         """Statuses in which health is no longer watched."""
         return [cls.COMPLETED, cls.ACCEPTED, cls.CANCELLED]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -53,6 +54,9 @@ class Organization(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organization-detail", args=[self.pk])
 
 
 class User(AbstractUser):
@@ -153,6 +157,9 @@ class Plan(TimestampedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("plan-detail", args=[self.pk])
+
 
 class Project(TimestampedModel):
     """One undertaking of the portfolio. Progress and health are derived (see ``ProjectQuerySet.with_figures``)."""
@@ -216,6 +223,9 @@ class Project(TimestampedModel):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("project-detail", args=[self.pk])
+
     @property
     def owner_organization_id(self):
         return self.lead_org_id
@@ -260,6 +270,9 @@ class Milestone(TimestampedModel):
 
     def __str__(self):
         return f"{self.project.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("project-detail", args=[self.project_id])
 
     @property
     def owner_organization_id(self):
@@ -343,6 +356,9 @@ class ProgressReport(TimestampedModel):
     def __str__(self):
         return f"{self.project.code} {self.period}"
 
+    def get_absolute_url(self):
+        return reverse("project-detail", args=[self.project_id])
+
     @property
     def owner_organization_id(self):
         return self.project.lead_org_id if self.project_id else None
@@ -403,6 +419,9 @@ class Funding(TimestampedModel):
     def __str__(self):
         return f"{self.project.code} {self.year} {self.source}"
 
+    def get_absolute_url(self):
+        return reverse("project-detail", args=[self.project_id])
+
     @property
     def owner_organization_id(self):
         return self.project.lead_org_id if self.project_id else None
@@ -447,6 +466,9 @@ class Indicator(TimestampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("indicator-detail", args=[self.pk])
+
     @property
     def owner_organization_id(self):
         return self.responsible_org_id
@@ -484,6 +506,9 @@ class IndicatorValue(TimestampedModel):
     def __str__(self):
         return f"{self.indicator} {self.period}"
 
+    def get_absolute_url(self):
+        return reverse("indicator-detail", args=[self.indicator_id])
+
     @property
     def owner_organization_id(self):
         return self.indicator.responsible_org_id if self.indicator_id else None
@@ -513,6 +538,9 @@ class Baseline(TimestampedModel):
 
     def __str__(self):
         return _("%(year)s baseline") % {"year": self.year}
+
+    def get_absolute_url(self):
+        return reverse("baseline-detail", args=[self.year])
 
 
 class ProjectBaseline(models.Model):

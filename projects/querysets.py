@@ -126,6 +126,16 @@ class ProjectQuerySet(models.QuerySet):
             slippage_days=DaysBetween(F("planned_end"), F("baseline_end")),
         )
 
+    def reporting(self):
+        """Projects whose lead unit must report progress every month."""
+        return self.filter(status__in=ProjectStatus.reporting())
+
+    def without_report(self, period: str):
+        """Reporting projects with no report at all (in any state) for ``period``."""
+        from .models import ProgressReport
+
+        return self.reporting().exclude(pk__in=ProgressReport.objects.filter(period=period).values("project_id"))
+
     def active_in_year(self, year: int):
         """Projects whose planned span touches ``year``."""
         return self.filter(planned_start__year__lte=year, planned_end__year__gte=year)

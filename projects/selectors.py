@@ -1,9 +1,16 @@
 """Reads of the portfolio that several pages share; figures come from the database in a fixed number of queries."""
 
-from django.db.models import Count, Q, Sum
+import calendar
+import datetime
 
-from .choices import Health, ProjectStatus
-from .models import Project
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from .choices import Health, ProjectStatus, ReportStatus
+from .models import Milestone, ProgressReport, Project
+
+# The home page shows a liaison the milestones falling due within this many days.
+MILESTONE_HORIZON_DAYS = 30
 
 
 def portfolio_summary(*, projects=None) -> dict:
@@ -31,3 +38,98 @@ def projects_needing_attention(*, limit: int = 20):
         .select_related("lead_org", "domain")
         .order_by("health", "-progress_lag", "code")[:limit]
     )
+
+
+def current_period(today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:
+    """What a department liaison must do now: this month's missing reports, returned reports, milestones due."""
+    today = today or timezone.localdate()
+    period = current_period(today)
+    own = Project.objects.filter(lead_org_id=user.organization_id)
+    return {
+        "period": period,
+        "missing_reports": list(own.without_report(period).select_related("domain").order_by("code")),
+        "returned_reports": list(
+            ProgressReport.objects.filter(project__in=own, status=ReportStatus.RETURNED)
+            .select_related("project", "reviewer")
+            .order_by("-period", "project__code")
+        ),
+        "milestones": list(
+            Milestone.objects.with_lateness(today)
+            .filter(project__in=own.exclude(status__in=ProjectStatus.closed()), actual_date__isnull=True)
+            .filter(planned_date__lte=today + datetime.timedelta(days=MILESTONE_HORIZON_DAYS))
+            .select_related("project")
+            .order_by("planned_date", "project__code")
+        ),
+    }
+
+
+def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> dict:
+    """What the office must do now: reports to review (oldest first), red projects, the latest milestones."""
+    today = today or timezone.localdate()
+    waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+    return {
+        "waiting_count": waiting.count(),
+        "waiting_reports": list(
+            waiting.select_related("project", "project__lead_org", "submitted_by").order_by("submitted_at", "pk")[
+                :limit
+            ]
+        ),
+        "red_projects": list(
+            Project.objects.with_figures(today)
+            .filter(health=Health.RED)
+            .select_related("lead_org")
+            .order_by("-days_late", "code")[:limit]
+        ),
+        "late_milestones": list(
+            Milestone.objects.late(today)
+            .select_related("project", "project__lead_org")
+            .order_by("planned_date")[:limit]
+        ),
+    }
+
+
+def funding_table(project) -> dict:
+    """The project's funding rows with a subtotal per year and a grand total, summed by the database."""
+    fundings = project.fundings.select_related("source").order_by("year", "source")
+    amounts = {"planned": Sum("planned"), "allocated": Sum("allocated"), "disbursed": Sum("disbursed")}
+    by_year = {row["year"]: row for row in fundings.order_by().values("year").annotate(**amounts)}
+    return {
+        "rows": list(fundings),
+        "by_year": by_year,
+        "total": fundings.aggregate(**amounts),
+        "government": fundings.filter(source__is_government=True).aggregate(**amounts),
+    }
+
+
+def progress_series(project, *, today: datetime.date | None = None) -> dict:
+    """Approved progress by period, with the planned progress at the end of each of those months (one query each)."""
+    today = today or timezone.localdate()
+    reports = list(
+        project.progress_reports.filter(status=ReportStatus.APPROVED)
+        .order_by("period")
+        .values_list("period", "progress")
+    )
+    if not reports:
+        return {"periods": [], "actual": [], "planned": []}
+    month_ends = {period: _month_end(period) for period, _ in reports}
+    sums = project.milestones.aggregate(
+        total=Sum("weight"),
+        **{f"due_{i}": Sum("weight", filter=Q(planned_date__lte=end)) for i, end in enumerate(month_ends.values())},
+    )
+    total = sums["total"] or 0
+    planned = [round(100 * (sums[f"due_{i}"] or 0) / total, 1) if total else None for i in range(len(month_ends))]
+    return {
+        "periods": [period for period, _ in reports],
+        "actual": [float(progress) for _, progress in reports],
+        "planned": planned,
+    }
+
+
+def _month_end(period: str) -> datetime.date:
+    year, month = map(int, period.split("-"))
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])

@@ -1,16 +1,537 @@
+"""The workspace pages. Rules live in the models, querysets, selectors and services; views only wire them to HTTP."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from . import selectors
+from common.db import DaysBetween
+from common.exceptions import ActionForbidden, WorkflowError
+from common.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+
+from . import charts, history, selectors, services
+from .choices import ProjectStatus, ReportStatus, Role
+from .filtersets import (
+    IndicatorFilterSet,
+    OrganizationFilterSet,
+    PlanFilterSet,
+    ProgressReportFilterSet,
+    ProjectFilterSet,
+)
+from .forms import (
+    BaselineForm,
+    FundingFormSet,
+    IndicatorForm,
+    IndicatorValueForm,
+    IndicatorValueFormSet,
+    MilestoneFormSet,
+    OrganizationForm,
+    PeriodForm,
+    PlanForm,
+    ProgressReportForm,
+    ProjectForm,
+    ReturnReportForm,
+)
+from .models import (
+    Baseline,
+    Funding,
+    Indicator,
+    IndicatorValue,
+    Organization,
+    Plan,
+    ProgressReport,
+    Project,
+    ProjectBaseline,
+)
 
 
 class HomeView(TemplateView):
-    """The start page: where the portfolio stands and which projects need attention."""
+    """工作台: what this user must do now, then where the portfolio stands."""
 
     template_name = "projects/home.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        if user.has_role(Role.LIAISON) and user.organization_id:
+            context["liaison"] = selectors.liaison_worklist(user)
+        if user.has_perm("projects.review_progressreport"):
+            context["office"] = selectors.office_worklist()
+        context["summary"] = selectors.portfolio_summary()
+        context["attention"] = selectors.projects_needing_attention(limit=10)
+        return context
+
+
+# Projects
+
+
+class ProjectListView(ObjectListView):
+    model = Project
+    filterset_class = ProjectFilterSet
+    template_name = "projects/project_list.html"
+    ordering_fields = {
+        "code": "code",
+        "name": "name",
+        "lead_org": "lead_org__name",
+        "status": "status",
+        "investment": "total_investment",
+        "planned_end": "planned_end",
+        "progress": "progress",
+        "lag": "progress_lag",
+        "health": "health",
+        "slippage": "slippage_days",
+    }
+    default_ordering = ("code",)
+
+    def get_base_queryset(self):
+        return Project.objects.with_figures().with_slippage().select_related("lead_org", "domain")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = self.filtered_queryset.aggregate(
+            count=Count("pk"),
+            investment=Sum("total_investment"),
+            red=Count("pk", filter=Q(health="red")),
+            yellow=Count("pk", filter=Q(health="yellow")),
+        )
+        return context
+
+
+class ProjectDetailView(ObjectDetailView):
+    model = Project
+    template_name = "projects/project_detail.html"
+
+    def get_queryset(self):
+        return (
+            Project.objects.with_figures()
+            .with_slippage()
+            .select_related("lead_org", "domain", "parent")
+            .prefetch_related("plans", "participating_orgs")
+        )
+
+    def get_context_data(self, **kwargs):
+        project = self.object
+        user = self.request.user
+        series = selectors.progress_series(project)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            children=project.children.with_figures().select_related("lead_org"),
+            milestones=project.milestones.with_lateness(),
+            reports=project.progress_reports.select_related("submitted_by", "reviewer").order_by("-period")[:24],
+            funding=selectors.funding_table(project),
+            indicators=project.indicators.with_attainment().select_related("plan"),
+            baselines=project.baselines.select_related("baseline").order_by("-baseline__year"),
+            changes=history.change_log(project),
+            chart=json.loads(charts.progress_figure(series).to_json()) if series["periods"] else None,
+            can_edit_funding=user.can("change", Funding(project=project)),
+            can_report=user.can("add", ProgressReport(project=project)),
+        )
+        return context
+
+
+class ProjectEditView(ObjectEditView):
+    model = Project
+    form_class = ProjectForm
+    formset_classes = {"milestones": MilestoneFormSet}
+    template_name = "projects/project_form.html"
+
+
+class ProjectFundingView(ObjectEditView):
+    """The project's money by year and source, edited as one table."""
+
+    model = Project
+    fields = []
+    formset_classes = {"fundings": FundingFormSet}
+    template_name = "projects/project_funding_form.html"
+
+    def get_action(self):
+        return "change"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.can("change", Funding):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, form, formsets):
+        # Only the funding rows change; saving the project itself would log an empty change in its history.
+        with transaction.atomic():
+            formsets["fundings"].save()
+        messages.success(self.request, _("Saved the funding of %(project)s.") % {"project": self.object})
+        return HttpResponseRedirect(reverse("project-detail", args=[self.object.pk]) + "#funding")
+
+
+class ProjectDeleteView(ObjectDeleteView):
+    model = Project
+    success_url = reverse_lazy("project-list")
+
+
+# Plans and organisations
+
+
+class PlanListView(ObjectListView):
+    model = Plan
+    filterset_class = PlanFilterSet
+    template_name = "projects/plan_list.html"
+    ordering_fields = {"title": "title", "kind": "kind", "first_year": "first_year", "projects": "project_count"}
+    default_ordering = ("-first_year", "title")
+
+    def get_base_queryset(self):
+        return Plan.objects.annotate(
+            project_count=Count("projects", distinct=True), indicator_count=Count("indicators", distinct=True)
+        )
+
+
+class PlanDetailView(ObjectDetailView):
+    model = Plan
+    template_name = "projects/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        projects = Project.objects.with_figures().filter(plans=self.object).select_related("lead_org", "domain")
         return super().get_context_data(
-            summary=selectors.portfolio_summary(),
-            attention=selectors.projects_needing_attention(),
+            projects=projects.order_by("code"),
+            summary=selectors.portfolio_summary(projects=Project.objects.filter(plans=self.object)),
+            indicators=self.object.indicators.with_attainment().select_related("responsible_org"),
             **kwargs,
         )
+
+
+class PlanEditView(ObjectEditView):
+    model = Plan
+    form_class = PlanForm
+    template_name = "generic/object_form.html"
+
+
+class PlanDeleteView(ObjectDeleteView):
+    model = Plan
+    success_url = reverse_lazy("plan-list")
+
+
+class OrganizationListView(ObjectListView):
+    model = Organization
+    filterset_class = OrganizationFilterSet
+    template_name = "projects/organization_list.html"
+    ordering_fields = {"name": "name", "kind": "kind", "projects": "project_count", "users": "user_count"}
+    default_ordering = ("name",)
+
+    def get_base_queryset(self):
+        return Organization.objects.select_related("parent").annotate(
+            project_count=Count("led_projects", distinct=True), user_count=Count("users", distinct=True)
+        )
+
+
+class OrganizationDetailView(ObjectDetailView):
+    model = Organization
+    template_name = "projects/organization_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            projects=Project.objects.with_figures().filter(lead_org=self.object).select_related("domain"),
+            participating=Project.objects.filter(participating_orgs=self.object).select_related("lead_org"),
+            indicators=self.object.indicators.with_attainment().select_related("plan"),
+            children=self.object.children.all(),
+            **kwargs,
+        )
+
+
+class OrganizationEditView(ObjectEditView):
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "generic/object_form.html"
+
+
+class OrganizationDeleteView(ObjectDeleteView):
+    model = Organization
+    success_url = reverse_lazy("organization-list")
+
+
+# Targets
+
+
+class IndicatorListView(ObjectListView):
+    """目标指标: targets by plan with baseline, target, the latest actual and attainment."""
+
+    model = Indicator
+    filterset_class = IndicatorFilterSet
+    template_name = "projects/indicator_list.html"
+    ordering_fields = {"name": "name", "attainment": "attainment", "deadline": "deadline"}
+    default_ordering = ("plan__first_year", "plan__title", "pk")
+    paginate_by = 100
+
+    def get_base_queryset(self):
+        return Indicator.objects.with_attainment().select_related("plan", "responsible_org")
+
+    def get_ordering(self):
+        # Rows are grouped by plan, so the plan always sorts first.
+        return ("-plan__first_year", "plan__title", *super().get_ordering())
+
+
+class IndicatorDetailView(ObjectDetailView):
+    model = Indicator
+    template_name = "projects/indicator_detail.html"
+
+    def get_queryset(self):
+        return (
+            Indicator.objects.with_attainment()
+            .select_related("plan", "responsible_org")
+            .prefetch_related("cooperating_orgs", Prefetch("projects", Project.objects.only("pk", "code", "name")))
+        )
+
+    def get_context_data(self, **kwargs):
+        value = IndicatorValue(indicator=self.object)
+        can_record = self.request.user.can("add", value)
+        return super().get_context_data(
+            values=self.object.values.order_by("-period"),
+            can_record=can_record,
+            value_form=kwargs.pop("value_form", None) or (IndicatorValueForm() if can_record else None),
+            **kwargs,
+        )
+
+
+class IndicatorValueCreateView(ObjectPermissionMixin, View):
+    """Record a new actual value from the target's page."""
+
+    model = IndicatorValue
+    action = "add"
+
+    def post(self, request, pk):
+        indicator = get_object_or_404(Indicator, pk=pk)
+        form = IndicatorValueForm(request.POST, instance=IndicatorValue(indicator=indicator))
+        if not request.user.can("add", form.instance):
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Recorded %(value)s for %(period)s.") % form.cleaned_data)
+            return HttpResponseRedirect(indicator.get_absolute_url())
+        messages.error(request, _("Nothing was saved. Correct the errors below."))
+        view = IndicatorDetailView(request=request, kwargs={"pk": pk})
+        view.object = view.get_object()
+        return view.render_to_response(view.get_context_data(value_form=form))
+
+
+class IndicatorEditView(ObjectEditView):
+    model = Indicator
+    form_class = IndicatorForm
+    formset_classes = {"values": IndicatorValueFormSet}
+    template_name = "projects/indicator_form.html"
+
+
+class IndicatorDeleteView(ObjectDeleteView):
+    model = Indicator
+    success_url = reverse_lazy("indicator-list")
+
+
+# Progress reporting and review
+
+
+class ProgressReportingView(ObjectPermissionMixin, TemplateView):
+    """进度填报: one page for all of a unit's projects in one period; reports stay editable until approved.
+
+    Office staff may file for any unit (``?unit=``); everyone else files for their own unit only. Nothing is saved
+    unless every filled report is valid.
+    """
+
+    model = ProgressReport
+    action = "add"
+    template_name = "projects/progress_reporting.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        today = timezone.localdate()
+        period_form = PeriodForm(request.GET or {"period": selectors.current_period(today)}, today=today)
+        self.period_form = period_form
+        self.period = period_form.cleaned_data["period"] if period_form.is_valid() else selectors.current_period(today)
+
+    def get_unit(self):
+        user = self.request.user
+        if user.sees_all_units and self.request.GET.get("unit"):
+            return get_object_or_404(Organization, pk=self.request.GET.get("unit"))
+        return user.organization
+
+    def get_rows(self, data=None):
+        unit = self.get_unit()
+        if unit is None:
+            return unit, []
+        reports = ProgressReport.objects.filter(period=self.period, project__lead_org=unit).select_related("reviewer")
+        projects = (
+            Project.objects.with_figures()
+            .filter(lead_org=unit)
+            .filter(Q(status__in=ProjectStatus.reporting()) | Q(pk__in=reports.values("project_id")))
+            .prefetch_related(Prefetch("progress_reports", reports, to_attr="period_reports"))
+            .order_by("code")
+        )
+        rows = []
+        for project in projects:
+            report = project.period_reports[0] if project.period_reports else None
+            initial = {} if report else {"progress": round(project.progress, 1), "investment_completed": 0}
+            editable = report is None or report.status != ReportStatus.APPROVED
+            form = None
+            if editable:
+                form = ProgressReportForm(
+                    data, instance=report, initial=initial, prefix=f"p{project.pk}", use_required_attribute=False
+                )
+            rows.append({"project": project, "report": report, "form": form})
+        return unit, rows
+
+    def get_context_data(self, **kwargs):
+        unit, rows = kwargs.pop("unit_rows", None) or self.get_rows()
+        user = self.request.user
+        return super().get_context_data(
+            unit=unit,
+            rows=rows,
+            period=self.period,
+            period_form=self.period_form,
+            units=Organization.objects.filter(led_projects__status__in=ProjectStatus.reporting()).distinct()
+            if user.sees_all_units
+            else None,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        unit, rows = self.get_rows(request.POST)
+        filled = [row for row in rows if row["form"] is not None and row["form"].has_changed()]
+        if not filled:
+            messages.warning(request, _("Nothing to save: fill in at least one project's report."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        if not all(row["form"].is_valid() for row in filled):
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        try:
+            with transaction.atomic():
+                for row in filled:
+                    data = {name: row["form"].cleaned_data[name] for name in ProgressReportForm.Meta.fields}
+                    if row["report"] is None:
+                        data.update(project=row["project"], period=self.period)
+                    services.progress_report_submit(actor=request.user, data=data, report=row["report"])
+        except ActionForbidden as error:
+            raise PermissionDenied(str(error)) from error
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
+        messages.success(
+            request,
+            _("Submitted %(count)s report(s) for %(period)s; the office will review them.")
+            % {"count": len(filled), "period": self.period},
+        )
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ReviewQueueView(ObjectListView):
+    """进度审核: submitted reports, oldest first, each with approve and return."""
+
+    model = ProgressReport
+    filterset_class = ProgressReportFilterSet
+    template_name = "projects/review_queue.html"
+    ordering_fields = {"period": "period", "project": "project__code", "submitted_at": "submitted_at"}
+    default_ordering = ("submitted_at", "pk")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("projects.review_progressreport"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).select_related(
+            "project", "project__lead_org", "submitted_by"
+        )
+
+    def post(self, request, *args, **kwargs):
+        """Approve the reports ticked (or the one whose button was pressed)."""
+        ids = [request.POST["approve"]] if request.POST.get("approve") else request.POST.getlist("selected")
+        reports = list(ProgressReport.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+        approved, refused = 0, []
+        for report in reports:
+            try:
+                services.progress_report_approve(actor=request.user, report=report)
+                approved += 1
+            except WorkflowError as error:
+                refused.append(f"{report}: {error}")
+        if approved:
+            messages.success(request, _("Approved %(count)s report(s).") % {"count": approved})
+        for reason in refused:
+            messages.error(request, reason)
+        if not reports:
+            messages.warning(request, _("Tick the reports to approve first."))
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ReturnReportView(View):
+    def post(self, request, pk):
+        if not request.user.has_perm("projects.review_progressreport"):
+            raise PermissionDenied
+        report = get_object_or_404(ProgressReport, pk=pk)
+        form = ReturnReportForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the reason for returning the report."))
+        else:
+            try:
+                services.progress_report_return(actor=request.user, report=report, comment=form.cleaned_data["comment"])
+                messages.success(request, _("Returned %(report)s to the unit.") % {"report": report})
+            except WorkflowError as error:
+                messages.error(request, str(error))
+        return HttpResponseRedirect(request.POST.get("next") or reverse("review-queue"))
+
+
+# Baselines
+
+
+class BaselineListView(ObjectListView):
+    """年度基线: the office approves a year's project list; later moves of planned dates show as slippage."""
+
+    model = Baseline
+    template_name = "projects/baseline_list.html"
+    default_ordering = ("-year",)
+
+    def get_base_queryset(self):
+        return Baseline.objects.select_related("approved_by").annotate(
+            project_count=Count("entries"),
+            slipped_count=Count("entries", filter=Q(entries__project__planned_end__gt=F("entries__planned_end"))),
+        )
+
+    def get_context_data(self, **kwargs):
+        can_approve = self.request.user.has_perm("projects.add_baseline")
+        form = kwargs.pop("form", None) or BaselineForm(initial={"year": timezone.localdate().year})
+        return super().get_context_data(form=form if can_approve else None, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = BaselineForm(request.POST)
+        if not request.user.has_perm("projects.add_baseline"):
+            raise PermissionDenied
+        if form.is_valid():
+            baseline, added = services.baseline_approve(actor=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Approved the %(year)s project list: %(count)s project(s) frozen in the baseline.")
+                % {"year": baseline.year, "count": added},
+            )
+            return HttpResponseRedirect(baseline.get_absolute_url())
+        self.object_list = self.get_queryset()
+        messages.error(request, _("Nothing was saved. Correct the errors below."))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class BaselineDetailView(ObjectDetailView):
+    model = Baseline
+    slug_field = "year"
+    slug_url_kwarg = "year"
+    template_name = "projects/baseline_detail.html"
+
+    def get_context_data(self, **kwargs):
+        entries = (
+            ProjectBaseline.objects.filter(baseline=self.object)
+            .select_related("project", "project__lead_org")
+            .annotate(
+                end_slippage=DaysBetween("project__planned_end", "planned_end"),
+                start_slippage=DaysBetween("project__planned_start", "planned_start"),
+            )
+            .order_by("-end_slippage", "project__code")
+        )
+        return super().get_context_data(entries=entries, **kwargs)

@@ -1,6 +1,6 @@
 from django import template
 
-from ..choices import Health
+from ..choices import Health, ProjectStatus, ReportStatus
 
 register = template.Library()
 
@@ -9,3 +9,14 @@ register = template.Library()
 def health_choice(value):
     """The Health member for a stored value, for its label and badge colour."""
     return Health(value)
+
+
+@register.filter
+def project_status(value):
+    """The ProjectStatus member for a stored value, for its label and badge colour."""
+    return ProjectStatus(value)
+
+
+@register.filter
+def report_status(value):
+    return ReportStatus(value)

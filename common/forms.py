@@ -1,0 +1,33 @@
+from django import forms
+
+
+def style_widgets(form):
+    """Bootstrap classes on every widget of ``form``, and ``is-invalid`` on fields with errors once it is bound."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("size", 5)
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 3)
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            for name in self.errors:
+                if name in self.fields:
+                    widget = self.fields[name].widget
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+                    widget.attrs["aria-invalid"] = "true"

@@ -1,0 +1,176 @@
+"""Generic pages every app builds on: a filtered, sorted, paginated list; a detail page; edit and delete forms.
+
+Every view checks ``User.can`` on the server, the same rule the API and the services use: first for the model
+(a role without the permission gets 403 before any lookup), then for the object itself, and for edits once more for
+the object's new state, so that nobody can hand an object to a unit they may not write for.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from .forms import style_widgets
+
+PER_PAGE_CHOICES = (25, 50, 100, 200)
+
+
+class ObjectPermissionMixin:
+    """403 unless the user may do ``action`` on ``model`` and, for a single object, on that object."""
+
+    model = None
+    action = "view"
+
+    def get_action(self) -> str:
+        return self.action
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.can(self.get_action(), self.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.request.user.can(self.get_action(), obj):
+            raise PermissionDenied
+        return obj
+
+
+class ObjectListView(ObjectPermissionMixin, generic.ListView):
+    """A list filtered by the model's FilterSet (the one the API uses), sortable by ``ordering_fields``.
+
+    ``ordering_fields`` maps the ``ordering`` parameter's names to query expressions; anything else is ignored, so a
+    hand-edited URL cannot sort by an arbitrary column.
+    """
+
+    filterset_class = None
+    ordering_fields: dict[str, str] = {}
+    default_ordering: tuple[str, ...] = ()
+    paginate_by = 50
+
+    def get_paginate_by(self, queryset):
+        try:
+            per_page = int(self.request.GET.get("per_page", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return per_page if per_page in PER_PAGE_CHOICES else self.paginate_by
+
+    def get_base_queryset(self):
+        return self.model.objects.all()
+
+    def get_ordering(self):
+        requested = self.request.GET.get("ordering", "")
+        name = requested.removeprefix("-")
+        if name in self.ordering_fields:
+            field = self.ordering_fields[name]
+            prefix = "-" if requested.startswith("-") else ""
+            return (f"{prefix}{field}", *self.default_ordering)
+        return self.default_ordering
+
+    def get_queryset(self):
+        queryset = self.get_base_queryset()
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+            style_widgets(self.filterset.form)
+            queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+        self.filtered_queryset = queryset
+        ordering = self.get_ordering()
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = getattr(self, "filterset", None)
+        context["ordering"] = self.request.GET.get("ordering", "")
+        context["per_page_choices"] = PER_PAGE_CHOICES
+        context["can_add"] = self.request.user.can("add", self.model)
+        return context
+
+
+class ObjectDetailView(ObjectPermissionMixin, generic.DetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_change"] = user.can("change", self.object)
+        context["can_delete"] = user.can("delete", self.object)
+        return context
+
+
+class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
+    """Create (no ``pk`` in the URL) or change one object, optionally with inline formsets saved in one transaction.
+
+    ``formset_classes`` maps a context name to an inline formset class for ``model``. Nothing is saved unless the
+    form and every formset are valid.
+    """
+
+    template_name_suffix = "_form"
+    formset_classes: dict = {}
+
+    def get_action(self) -> str:
+        return "change" if self.kwargs.get("pk") else "add"
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            return None
+        return super().get_object(queryset)
+
+    def get_formsets(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        instance = self.object if self.object is not None else self.model()
+        return {
+            name: formset_class(data, instance=instance, prefix=name)
+            for name, formset_class in self.formset_classes.items()
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formsets", self.get_formsets())
+        return super().get_context_data(**kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        formsets = self.get_formsets()
+        if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+            if not self.request.user.can(self.get_action(), form.instance):
+                form.add_error(None, _("You may only keep data of your own unit."))
+            else:
+                return self.save(form, formsets)
+        messages.error(request, _("Nothing was saved. Correct the errors below."))
+        return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+
+    def save(self, form, formsets):
+        with transaction.atomic():
+            self.object = form.save()
+            for formset in formsets.values():
+                formset.instance = self.object
+                formset.save()
+        messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ObjectDeleteView(ObjectPermissionMixin, generic.DeleteView):
+    """Confirm, then delete; an object other rows still depend on is kept, with a message saying why."""
+
+    action = "delete"
+    template_name = "generic/object_confirm_delete.html"
+
+    def form_valid(self, form):
+        label = str(self.object)
+        try:
+            self.object.delete()
+        except ProtectedError as error:
+            blockers = sorted({str(obj) for obj in error.protected_objects})
+            messages.error(
+                self.request,
+                _("%(object)s cannot be deleted while other records use it: %(records)s")
+                % {"object": label, "records": "、".join(blockers[:5]) + ("…" if len(blockers) > 5 else "")},
+            )
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.success(self.request, _("Deleted %(object)s.") % {"object": label})
+        return HttpResponseRedirect(self.get_success_url())

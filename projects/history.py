@@ -1,0 +1,107 @@
+"""A project's change log: who changed what and when, on the project and on its milestones, funding and reports.
+
+Built from django-simple-history's tables in a fixed number of queries: one per tracked model plus one per model
+that the changed foreign keys point to. Changes to many-to-many fields (plans, participating units) are recorded
+by simple-history but not listed here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Funding, Milestone, ProgressReport, Project
+
+UNTRACKED = {"id", "created", "last_updated"}
+ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+
+
+@dataclass
+class Change:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class Entry:
+    when: object
+    user: object
+    action: str
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def action_label(self):
+        return ACTIONS[self.action]
+
+
+def _subject(model, record) -> str:
+    if model is Project:
+        return str(_("Project"))
+    if model is Milestone:
+        return _("Milestone “%(name)s”") % {"name": record.name}
+    if model is Funding:
+        return _("Funding %(year)s") % {"year": record.year}
+    return _("Progress report %(period)s") % {"period": record.period}
+
+
+def change_log(project: Project, *, limit: int = 50) -> list[Entry]:
+    tracked = [(Project, {"id": project.pk})] + [
+        (model, {"project_id": project.pk}) for model in (Milestone, Funding, ProgressReport)
+    ]
+    pending = []  # (model, record, previous record of the same object or None)
+    for model, lookup in tracked:
+        previous = {}
+        for record in model.history.filter(**lookup).select_related("history_user").order_by("history_id"):
+            pending.append((model, record, previous.get(record.id)))
+            previous[record.id] = record
+    pending.sort(key=lambda item: item[1].history_date, reverse=True)
+    pending = pending[:limit]
+
+    fields_of = {
+        model: [f for f in model._meta.concrete_fields if f.name not in UNTRACKED] for model, _lookup in tracked
+    }
+    wanted_fks: dict[type, set] = {}
+    diffs = []
+    for model, record, before in pending:
+        changed = []
+        if before is not None and record.history_type == "~":
+            for model_field in fields_of[model]:
+                old, new = getattr(before, model_field.attname), getattr(record, model_field.attname)
+                if old != new:
+                    changed.append((model_field, old, new))
+                    if model_field.is_relation:
+                        wanted_fks.setdefault(model_field.related_model, set()).update({old, new} - {None})
+        if record.history_type == "~" and before is not None and not changed:
+            continue  # a save that changed only many-to-many fields or nothing at all
+        diffs.append((model, record, changed))
+
+    names = {model: model._default_manager.in_bulk(ids) for model, ids in wanted_fks.items()}
+    entries = []
+    for model, record, changed in diffs:
+        entries.append(
+            Entry(
+                when=record.history_date,
+                user=record.history_user,
+                action=record.history_type,
+                subject=_subject(model, record),
+                changes=[
+                    Change(f.verbose_name, _display(f, old, names), _display(f, new, names)) for f, old, new in changed
+                ],
+            )
+        )
+    return entries
+
+
+def _display(model_field: models.Field, value, names: dict):
+    if value is None or value == "":
+        return "—"
+    if model_field.is_relation:
+        return str(names.get(model_field.related_model, {}).get(value, value))
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value

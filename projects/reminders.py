@@ -1,0 +1,232 @@
+"""What the portfolio reminds people of; ``manage.py send_reminders`` gathers, deduplicates and mails it.
+
+Any installed app may add items the same way: a ``reminders`` module with ``collect(today) -> list[ReminderItem]``.
+
+- liaisons (their unit's projects): this month's progress report missing after the due working day, reports the
+  office returned, milestones late or due within ``MILESTONE_WINDOW_DAYS``;
+- office staff: reports waiting for review, projects whose health is red (once per spell of red).
+
+Every query here is one query whatever the number of projects (no per-row queries).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .choices import Health, ProjectStatus, ReportStatus, Role
+from .models import Milestone, ProgressReport, Project, User
+
+MILESTONE_WINDOW_DAYS = 7
+ONCE_PREFIX = "once:"
+
+# Projects someone is working on: closed ones need nothing more and suspended ones wait for a decision, not for
+# the unit, so nagging their liaison daily would only teach people to ignore the digest.
+LIVE_STATUSES = [status for status in ProjectStatus if status not in (*ProjectStatus.closed(), ProjectStatus.SUSPENDED)]
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """One line of one person's digest.
+
+    ``key`` names the matter (``milestone:12``). A daily item is sent at most once a day for as long as a source
+    yields it; a ``once`` item is sent once, and again only after a day on which no source yielded it.
+    ``section`` is the translated heading the line is listed under.
+    """
+
+    recipient: User
+    key: str
+    section: str
+    text: str
+    url: str
+    once: bool = False
+
+    @property
+    def record_key(self) -> str:
+        """The key as stored in ``SentReminder``: once-items are marked so that the command can tell them apart
+        from the daily log when it forgets those whose condition has cleared."""
+        return f"{ONCE_PREFIX}{self.key}" if self.once else self.key
+
+
+def link(path: str) -> str:
+    """An absolute link for an e-mail: a cron job has no request to take the host from.
+
+    Literal paths, not ``reverse()``: the pages belong to views that may be renamed independently of this module.
+    """
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def project_link(project_id: int) -> str:
+    return link(f"/projects/{project_id}/")
+
+
+def report_link(period: str) -> str:
+    return link(f"/progress/report/?period={period}")
+
+
+def review_link() -> str:
+    return link("/progress/review/")
+
+
+def period_of(day: datetime.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def report_due_date(day: datetime.date) -> datetime.date:
+    """The last day to file the month's report: its ``REPORT_DUE_WORKDAY``-th working day.
+
+    Working days are Monday to Friday: Chinese public holidays and the weekend days worked in their place (调休) are
+    not modelled, so around the Spring Festival and National Day the reminder may come a few days early.
+    """
+    wanted = settings.PORTFOLIO["REPORT_DUE_WORKDAY"]
+    current, seen = day.replace(day=1), 0
+    while True:
+        if current.weekday() < 5:
+            seen += 1
+            if seen >= wanted:
+                return current
+        current += datetime.timedelta(days=1)
+
+
+def collect(today: datetime.date) -> list[ReminderItem]:
+    return [*_liaison_items(today), *_office_items(today)]
+
+
+def _unit(organization) -> str:
+    return organization.short_name or organization.name
+
+
+def _liaison_items(today: datetime.date) -> list[ReminderItem]:
+    liaisons = defaultdict(list)
+    for user in User.objects.filter(is_active=True, groups__name=Role.LIAISON, organization__isnull=False):
+        liaisons[user.organization_id].append(user)
+    if not liaisons:
+        return []
+    units = list(liaisons)
+    items = []
+
+    def add(project, key, section, text, url):
+        items.extend(ReminderItem(user, key, section, text, url) for user in liaisons[project.lead_org_id])
+
+    period = period_of(today)
+    due = report_due_date(today)
+    if today > due:
+        section = _("Progress reports not yet filed")
+        this_month = ProgressReport.objects.filter(project=OuterRef("pk"), period=period)
+        missing = Project.objects.filter(
+            ~Exists(this_month), status=ProjectStatus.IN_PROGRESS, lead_org_id__in=units
+        ).order_by("code")
+        for project in missing:
+            text = _("%(project)s: no progress report for %(period)s yet (due %(due)s)") % {
+                "project": project,
+                "period": period,
+                "due": due.isoformat(),
+            }
+            add(project, f"report-missing:{project.pk}:{period}", section, text, report_link(period))
+
+    section = _("Progress reports returned by the office")
+    returned = (
+        ProgressReport.objects.filter(
+            status=ReportStatus.RETURNED, project__status__in=LIVE_STATUSES, project__lead_org_id__in=units
+        )
+        .select_related("project")
+        .order_by("period", "project__code")
+    )
+    for report in returned:
+        text = _("%(project)s, report for %(period)s returned: %(reason)s") % {
+            "project": report.project,
+            "period": report.period,
+            "reason": " ".join(report.review_comment.split()),
+        }
+        add(report.project, f"report-returned:{report.pk}", section, text, report_link(report.period))
+
+    section = ngettext(
+        "Milestones late or due within %(days)d day",
+        "Milestones late or due within %(days)d days",
+        MILESTONE_WINDOW_DAYS,
+    ) % {"days": MILESTONE_WINDOW_DAYS}
+    milestones = (
+        Milestone.objects.with_lateness(today)
+        .filter(
+            actual_date__isnull=True,
+            planned_date__lte=today + datetime.timedelta(days=MILESTONE_WINDOW_DAYS),
+            project__status__in=LIVE_STATUSES,
+            project__lead_org_id__in=units,
+        )
+        .select_related("project")
+        .order_by("planned_date", "project__code", "pk")
+    )
+    for milestone in milestones:
+        values = {"project": milestone.project, "milestone": milestone.name, "date": milestone.planned_date.isoformat()}
+        if milestone.is_late:
+            days = round(milestone.days_late)
+            text = ngettext(
+                "%(project)s: milestone %(milestone)s was due %(date)s, %(days)d day late",
+                "%(project)s: milestone %(milestone)s was due %(date)s, %(days)d days late",
+                days,
+            ) % {**values, "days": days}
+        elif milestone.planned_date == today:
+            text = _("%(project)s: milestone %(milestone)s is due today") % values
+        else:
+            days = (milestone.planned_date - today).days
+            text = ngettext(
+                "%(project)s: milestone %(milestone)s is due %(date)s, in %(days)d day",
+                "%(project)s: milestone %(milestone)s is due %(date)s, in %(days)d days",
+                days,
+            ) % {**values, "days": days}
+        add(milestone.project, f"milestone:{milestone.pk}", section, text, project_link(milestone.project_id))
+    return items
+
+
+def _office_items(today: datetime.date) -> list[ReminderItem]:
+    staff = list(User.objects.filter(is_active=True, groups__name=Role.OFFICE))
+    if not staff:
+        return []
+    items = []
+
+    section = _("Progress reports waiting for your review")
+    waiting = (
+        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+        .select_related("project__lead_org")
+        .order_by("submitted_at", "period", "project__code")
+    )
+    for report in waiting:
+        values = {"project": report.project, "period": report.period, "unit": _unit(report.project.lead_org)}
+        if report.submitted_at:
+            text = _("%(project)s, %(period)s, from %(unit)s, submitted %(date)s") % {
+                **values,
+                "date": timezone.localdate(report.submitted_at).isoformat(),
+            }
+        else:
+            text = _("%(project)s, %(period)s, from %(unit)s") % values
+        items.extend(ReminderItem(user, f"review:{report.pk}", section, text, review_link()) for user in staff)
+
+    section = _("Projects that turned red")
+    red = (
+        Project.objects.with_figures(today)
+        .filter(health=Health.RED)
+        .select_related("lead_org")
+        .order_by("-progress_lag", "code")
+    )
+    for project in red:
+        text = _("%(project)s (%(unit)s): %(progress).0f%% done against %(planned).0f%% planned") % {
+            "project": project,
+            "unit": _unit(project.lead_org),
+            "progress": project.progress,
+            "planned": project.planned_progress,
+        }
+        if project.days_late:
+            days = round(project.days_late)
+            text += ngettext("; a milestone is %(days)d day late", "; a milestone is %(days)d days late", days) % {
+                "days": days
+            }
+        items.extend(
+            ReminderItem(user, f"red:{project.pk}", section, text, project_link(project.pk), once=True)
+            for user in staff
+        )
+    return items
