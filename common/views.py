@@ -8,7 +8,7 @@ the object's new state, so that nobody can hand an object to a unit they may not
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -65,9 +65,10 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         requested = self.request.GET.get("ordering", "")
         name = requested.removeprefix("-")
         if name in self.ordering_fields:
-            field = self.ordering_fields[name]
-            prefix = "-" if requested.startswith("-") else ""
-            return (f"{prefix}{field}", *self.default_ordering)
+            # Rows without a value (no baseline, no data yet) go last either way, on every database.
+            field = F(self.ordering_fields[name])
+            order = field.desc(nulls_last=True) if requested.startswith("-") else field.asc(nulls_last=True)
+            return (order, *self.default_ordering)
         return self.default_ordering
 
     def get_queryset(self):
@@ -83,6 +84,9 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filterset"] = getattr(self, "filterset", None)
+        context["filters_in_use"] = any(
+            key not in ("search", "ordering", "page", "per_page") and value for key, value in self.request.GET.items()
+        )
         context["ordering"] = self.request.GET.get("ordering", "")
         context["per_page_choices"] = PER_PAGE_CHOICES
         context["can_add"] = self.request.user.can("add", self.model)

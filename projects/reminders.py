@@ -14,20 +14,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .choices import Health, ProjectStatus, ReportStatus, Role
 from .models import Milestone, ProgressReport, Project, User
+from .selectors import current_period
 
 MILESTONE_WINDOW_DAYS = 7
 ONCE_PREFIX = "once:"
-
-# Projects someone is working on: closed ones need nothing more and suspended ones wait for a decision, not for
-# the unit, so nagging their liaison daily would only teach people to ignore the digest.
-LIVE_STATUSES = [status for status in ProjectStatus if status not in (*ProjectStatus.closed(), ProjectStatus.SUSPENDED)]
 
 
 @dataclass(frozen=True)
@@ -54,27 +51,20 @@ class ReminderItem:
 
 
 def link(path: str) -> str:
-    """An absolute link for an e-mail: a cron job has no request to take the host from.
-
-    Literal paths, not ``reverse()``: the pages belong to views that may be renamed independently of this module.
-    """
+    """An absolute link for an e-mail: a cron job has no request to take the host from."""
     return settings.SITE_URL.rstrip("/") + path
 
 
 def project_link(project_id: int) -> str:
-    return link(f"/projects/{project_id}/")
+    return link(reverse("project-detail", args=[project_id]))
 
 
 def report_link(period: str) -> str:
-    return link(f"/progress/report/?period={period}")
+    return link(f"{reverse('progress-reporting')}?period={period}")
 
 
 def review_link() -> str:
-    return link("/progress/review/")
-
-
-def period_of(day: datetime.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+    return link(reverse("review-queue"))
 
 
 def report_due_date(day: datetime.date) -> datetime.date:
@@ -113,14 +103,13 @@ def _liaison_items(today: datetime.date) -> list[ReminderItem]:
     def add(project, key, section, text, url):
         items.extend(ReminderItem(user, key, section, text, url) for user in liaisons[project.lead_org_id])
 
-    period = period_of(today)
+    # The rules of the liaison's workbench (``selectors.liaison_worklist``), but for all units in one query each and
+    # nothing about closed projects: a done or cancelled project's old report is not worth a daily e-mail.
+    period = current_period(today)
     due = report_due_date(today)
     if today > due:
         section = _("Progress reports not yet filed")
-        this_month = ProgressReport.objects.filter(project=OuterRef("pk"), period=period)
-        missing = Project.objects.filter(
-            ~Exists(this_month), status=ProjectStatus.IN_PROGRESS, lead_org_id__in=units
-        ).order_by("code")
+        missing = Project.objects.without_report(period).filter(lead_org_id__in=units).order_by("code")
         for project in missing:
             text = _("%(project)s: no progress report for %(period)s yet (due %(due)s)") % {
                 "project": project,
@@ -131,9 +120,8 @@ def _liaison_items(today: datetime.date) -> list[ReminderItem]:
 
     section = _("Progress reports returned by the office")
     returned = (
-        ProgressReport.objects.filter(
-            status=ReportStatus.RETURNED, project__status__in=LIVE_STATUSES, project__lead_org_id__in=units
-        )
+        ProgressReport.objects.filter(status=ReportStatus.RETURNED, project__lead_org_id__in=units)
+        .exclude(project__status__in=ProjectStatus.closed())
         .select_related("project")
         .order_by("period", "project__code")
     )
@@ -155,9 +143,9 @@ def _liaison_items(today: datetime.date) -> list[ReminderItem]:
         .filter(
             actual_date__isnull=True,
             planned_date__lte=today + datetime.timedelta(days=MILESTONE_WINDOW_DAYS),
-            project__status__in=LIVE_STATUSES,
             project__lead_org_id__in=units,
         )
+        .exclude(project__status__in=ProjectStatus.closed())
         .select_related("project")
         .order_by("planned_date", "project__code", "pk")
     )
@@ -211,20 +199,29 @@ def _office_items(today: datetime.date) -> list[ReminderItem]:
         Project.objects.with_figures(today)
         .filter(health=Health.RED)
         .select_related("lead_org")
-        .order_by("-progress_lag", "code")
+        .order_by("-days_late", "code")
     )
     for project in red:
-        text = _("%(project)s (%(unit)s): %(progress).0f%% done against %(planned).0f%% planned") % {
+        values = {
             "project": project,
             "unit": _unit(project.lead_org),
             "progress": project.progress,
             "planned": project.planned_progress,
+            "days": round(project.days_late),
         }
-        if project.days_late:
-            days = round(project.days_late)
-            text += ngettext("; a milestone is %(days)d day late", "; a milestone is %(days)d days late", days) % {
-                "days": days
-            }
+        if values["days"]:
+            text = (
+                ngettext(
+                    "%(project)s (%(unit)s): %(progress).0f%% done against %(planned).0f%% planned, "
+                    "a milestone %(days)d day late",
+                    "%(project)s (%(unit)s): %(progress).0f%% done against %(planned).0f%% planned, "
+                    "a milestone %(days)d days late",
+                    values["days"],
+                )
+                % values
+            )
+        else:
+            text = _("%(project)s (%(unit)s): %(progress).0f%% done against %(planned).0f%% planned") % values
         items.extend(
             ReminderItem(user, f"red:{project.pk}", section, text, project_link(project.pk), once=True)
             for user in staff

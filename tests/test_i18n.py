@@ -25,7 +25,15 @@ def test_compiled_catalogue_matches_the_source():
     po = polib.pofile(str(CATALOGUE / "django.po"))
     with (CATALOGUE / "django.mo").open("rb") as mo_file:
         compiled = gettext.GNUTranslations(mo_file)
-    stale = [entry.msgid for entry in po.translated_entries() if compiled.gettext(entry.msgid) != entry.msgstr]
+    stale = [
+        entry.msgid
+        for entry in po.translated_entries()
+        if (
+            compiled.ngettext(entry.msgid, entry.msgid_plural, 1) != entry.msgstr_plural[0]
+            if entry.msgid_plural
+            else compiled.gettext(entry.msgid) != entry.msgstr
+        )
+    ]
     assert stale == [], "run `make messages` (or compile the .po) and commit the .mo"
 
 

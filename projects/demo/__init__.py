@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ..choices import Health, ProjectStatus, ReportStatus
 from ..models import (
+    Baseline,
     Domain,
     Funding,
     FundingSource,
@@ -30,6 +31,7 @@ from ..models import (
     Plan,
     ProgressReport,
     Project,
+    ProjectBaseline,
     User,
 )
 
@@ -142,6 +144,7 @@ class PortfolioLoader:
                     last_name=row.get("last_name", ""),
                     first_name=row.get("first_name", ""),
                     organization=self.org(row["organization"]),
+                    email=f"{row['username']}@smartcity.example",
                     is_staff=row["role"] in ("", "office"),
                     is_superuser=row["role"] == "",
                 )
@@ -364,6 +367,35 @@ class PortfolioLoader:
 
     # ----------------------------------------------------------------------------------------------------------
 
+    def load_baseline(self):
+        """This year's project list as the office approved it in January. A live project's ``slipped_days`` is how
+        far its deadline has moved since (示意), so the lists show slippage that the plan alone would hide."""
+        year = self.today.year
+        approved_at = timezone.make_aware(datetime.datetime(year, 1, 20, 10, 0))
+        baseline, created = Baseline.objects.get_or_create(
+            year=year,
+            defaults={
+                "approved_at": min(approved_at, timezone.now()),
+                "approved_by": self.office_user,
+                "note": "年度重点项目清单（示意）",
+            },
+        )
+        self.result.count("baselines", created)
+        if not created:
+            return
+        slipped = {row["code"]: row["live"].get("slipped_days", 0) for row in self.data["projects"] if "live" in row}
+        projects = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
+        ProjectBaseline.objects.bulk_create(
+            ProjectBaseline(
+                baseline=baseline,
+                project=project,
+                planned_start=project.planned_start,
+                planned_end=project.planned_end - datetime.timedelta(days=slipped.get(project.code, 0)),
+                total_investment=project.total_investment,
+            )
+            for project in projects
+        )
+
     def check_health(self):
         """Each live project should show the colour its scenario stands for; say so when today's date breaks it."""
         expected = {
@@ -381,6 +413,7 @@ class PortfolioLoader:
             self.load_accounts()
             self.load_projects()
             self.load_indicators()
+            self.load_baseline()
         self.check_health()
         return self.result
 

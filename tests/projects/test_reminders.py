@@ -84,6 +84,7 @@ def test_liaison_gets_one_digest_of_their_units_items(liaison, other_liaison, un
     )
     finished = ProjectFactory(lead_org=unit, name="已验收项目", status=ProjectStatus.ACCEPTED)
     MilestoneFactory(project=finished, name="竣工验收", planned_date=datetime.date(2026, 10, 1))
+    ProgressReportFactory(project=finished, status=ReportStatus.RETURNED, review_comment="验收前的退回")
     elsewhere = ProjectFactory(lead_org=other_unit, name="智慧防汛")
     MilestoneFactory(project=elsewhere, name="专家评审", planned_date=datetime.date(2026, 10, 1))
 
@@ -104,7 +105,7 @@ def test_liaison_gets_one_digest_of_their_units_items(liaison, other_liaison, un
     assert "上线试运行" not in body  # due in eight days
     assert "方案编制" not in body  # done
     assert "政务云计算中心" not in body  # this month's report is in
-    assert "已验收项目" not in body and "竣工验收" not in body  # finished
+    assert "已验收项目" not in body and "竣工验收" not in body and "验收前的退回" not in body  # finished
     assert "智慧防汛" not in body and "专家评审" not in body  # another unit's
     assert f"{SITE}/projects/{late.pk}/" in body
     [other_message] = mails_to(other_liaison)
@@ -133,11 +134,11 @@ def test_due_working_day_is_a_setting(liaison, unit, mailoutbox, settings):
     assert len(mails_to(liaison)) == 1
 
 
-def test_only_projects_in_progress_need_a_report(liaison, unit, mailoutbox):
-    for status in (ProjectStatus.PLANNED, ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED):
-        ProjectFactory(lead_org=unit, status=status)
+@pytest.mark.parametrize("status", ProjectStatus.values)
+def test_only_projects_under_way_need_a_report(liaison, unit, mailoutbox, status):
+    ProjectFactory(lead_org=unit, status=status)
     run()
-    assert mailoutbox == []
+    assert len(mailoutbox) == int(status in ProjectStatus.reporting())
 
 
 def test_nobody_with_nothing_due_gets_mail(liaison, other_liaison, office_user, unit, mailoutbox):

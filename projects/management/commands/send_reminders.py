@@ -1,3 +1,5 @@
+"""``manage.py send_reminders``: one digest e-mail a day per person, from every installed app's ``reminders``."""
+
 import datetime
 import importlib
 from collections.abc import Callable

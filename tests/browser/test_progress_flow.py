@@ -1,0 +1,131 @@
+"""The month's reporting, end to end in a real browser (Debian's chromium driven by Playwright).
+
+The liaison reports for all of their unit's projects; the office returns one report and approves the others; the
+project page shows the approved progress and the liaison's workbench shows the returned report with its reason.
+Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so a missing browser fails there).
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from projects.models import ProgressReport, Project, User
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "demo-2026"
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not os.environ.get("REQUIRE_BROWSER"),
+    reason="chromium is not installed (apt-get install chromium)",
+)
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        outside = []
+        page.on(
+            "request",
+            lambda request: outside.append(request.url) if not request.url.startswith(live_server.url) else None,
+        )
+        page.outside_requests = outside
+        yield page
+        browser.close()
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{base_url}/")
+
+
+def log_out(page):
+    page.click("nav .dropdown-toggle >> nth=-1")
+    page.click("text=退出登录")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_liaison_reports_office_reviews(browser_page, live_server, settings):
+    settings.DEBUG = True  # demo accounts are created only in debug mode
+    call_command("load_demo", verbosity=0)
+    page, base = browser_page, live_server.url
+    liaison = User.objects.get(username="liaison")
+    own_projects = list(
+        Project.objects.without_report(_period()).filter(lead_org=liaison.organization).order_by("code")
+    )
+    assert len(own_projects) == 3
+
+    # The liaison sees the missing reports on the workbench and reports all of them on one page.
+    log_in(page, base, "liaison")
+    assert page.locator("text=工作台").first.is_visible()
+    for project in own_projects:
+        assert page.locator(f"a:has-text('{project.code}')").first.is_visible()
+    page.click("text=立即填报")
+    for number, project in enumerate(own_projects):
+        prefix = f"#id_p{project.pk}"
+        page.fill(f"{prefix}-progress", str(70 + number))
+        page.fill(f"{prefix}-investment_completed", "12.5")
+        page.fill(f"{prefix}-summary", f"完成第{number + 1}批数据接入与联调测试。")
+        page.fill(f"{prefix}-next_steps", "下月完成上线试运行。")
+    page.click("button:has-text('提交报表')")
+    page.wait_for_selector(".alert-success")
+    assert ProgressReport.objects.filter(project__in=own_projects, period=_period(), status="submitted").count() == 3
+    log_out(page)
+
+    # The office returns the first with a reason and approves the other two from the review queue.
+    log_in(page, base, "office")
+    page.goto(f"{base}/progress/review/?lead_org={liaison.organization_id}")
+    first, *others = own_projects
+    first_report = ProgressReport.objects.get(project=first, period=_period())
+    row = page.locator(f"#report-{first_report.pk}")
+    row.locator("summary").click()
+    row.locator("textarea").fill("投资完成额与资金拨付记录不一致，请核对后重新报送。")
+    row.locator("button:has-text('退回给单位')").click()
+    page.wait_for_selector(".alert-success")
+    for project in others:
+        report = ProgressReport.objects.get(project=project, period=_period())
+        page.check(f"#report-{report.pk} input[name=selected]")
+    page.click("button:has-text('批量通过')")
+    page.wait_for_selector(".alert-success")
+    statuses = dict(
+        ProgressReport.objects.filter(project__in=own_projects, period=_period()).values_list("project__code", "status")
+    )
+    assert statuses == {first.code: "returned", **{p.code: "approved" for p in others}}
+
+    # The project page shows the approved progress.
+    page.goto(f"{base}/projects/{others[0].pk}/")
+    assert "71.0%" in page.locator(".progress-cell").first.inner_text()
+    log_out(page)
+
+    # The liaison's workbench shows the returned report with its reason.
+    log_in(page, base, "liaison")
+    returned = page.locator(".returned-report")
+    assert returned.count() == 1
+    assert "投资完成额与资金拨付记录不一致" in returned.inner_text()
+    assert first.code in returned.inner_text()
+
+    assert page.outside_requests == [], "the intranet has no internet: every request must go to the server"
+
+
+def _period():
+    from projects.selectors import current_period
+
+    return current_period()
