@@ -19,6 +19,13 @@ def style_widgets(form):
 
 
 class BootstrapMixin:
+    # Model fields the view sets on the instance rather than the form, whose constraints must still be checked
+    # (Django skips constraints on fields outside the form, which would turn a duplicate into a database error).
+    validate_with: tuple[str, ...] = ()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.validate_with)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)

@@ -130,6 +130,8 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
 
 
 class IndicatorValueForm(BootstrapMixin, forms.ModelForm):
+    validate_with = ("indicator",)
+
     class Meta:
         model = IndicatorValue
         fields = ["period", "value", "note"]

@@ -5,6 +5,7 @@ that the changed foreign keys point to. Changes to many-to-many fields (plans, p
 by simple-history but not listed here.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -104,4 +105,6 @@ def _display(model_field: models.Field, value, names: dict):
         return dict(model_field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value

@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import HttpResponseRedirect
@@ -351,10 +351,12 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         self.period = period_form.cleaned_data["period"] if period_form.is_valid() else selectors.current_period(today)
 
     def get_unit(self):
+        """Office staff choose the unit they file for; everyone else files for their own."""
         user = self.request.user
-        if user.sees_all_units and self.request.GET.get("unit"):
-            return get_object_or_404(Organization, pk=self.request.GET.get("unit"))
-        return user.organization
+        if not user.sees_all_units:
+            return user.organization
+        unit = self.request.GET.get("unit", "")
+        return get_object_or_404(Organization, pk=unit) if unit.isdigit() else None
 
     def get_rows(self, data=None):
         unit = self.get_unit()
@@ -381,6 +383,11 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
             rows.append({"project": project, "report": report, "form": form})
         return unit, rows
 
+    @staticmethod
+    def was_filled(form, data) -> bool:
+        """A project's report counts when its fields were posted and differ from the blank the page offered."""
+        return any(key.startswith(f"{form.prefix}-") for key in data) and form.has_changed()
+
     def get_context_data(self, **kwargs):
         unit, rows = kwargs.pop("unit_rows", None) or self.get_rows()
         user = self.request.user
@@ -397,7 +404,17 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         unit, rows = self.get_rows(request.POST)
-        filled = [row for row in rows if row["form"] is not None and row["form"].has_changed()]
+        filled = [row for row in rows if row["form"] is not None and self.was_filled(row["form"], request.POST)]
+        for row in rows:
+            if row["form"] is not None and row not in filled:
+                # Shown again as offered, not as a bound form complaining about fields nobody filled in.
+                form = row["form"]
+                row["form"] = ProgressReportForm(
+                    instance=form.instance if form.instance.pk else None,
+                    initial=form.initial,
+                    prefix=form.prefix,
+                    use_required_attribute=False,
+                )
         if not filled:
             messages.warning(request, _("Nothing to save: fill in at least one project's report."))
             return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
@@ -413,8 +430,9 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                     services.progress_report_submit(actor=request.user, data=data, report=row["report"])
         except ActionForbidden as error:
             raise PermissionDenied(str(error)) from error
-        except WorkflowError as error:
-            messages.error(request, str(error))
+        except (WorkflowError, ValidationError) as error:
+            # Someone else filed or approved the same report meanwhile: say so and show the page as it is now.
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return HttpResponseRedirect(request.get_full_path())
         messages.success(
             request,
