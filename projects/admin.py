@@ -40,7 +40,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -55,7 +55,7 @@ class DomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "issuer", "document_number", "issue_date", "first_year", "last_year"]
     list_filter = ["kind", "first_year"]
     search_fields = ["title", "issuer", "document_number"]

@@ -47,6 +47,8 @@ class Organization(TimestampedModel):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organization")
@@ -141,6 +143,8 @@ class Plan(TimestampedModel):
     first_year = models.PositiveSmallIntegerField(_("first year"))
     last_year = models.PositiveSmallIntegerField(_("last year"))
     summary = models.TextField(_("summary"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-first_year", "title"]
