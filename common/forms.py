@@ -38,3 +38,18 @@ class BootstrapMixin:
                     widget = self.fields[name].widget
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
                     widget.attrs["aria-invalid"] = "true"
+
+
+class SharedChoicesInlineFormSet(forms.BaseInlineFormSet):
+    """Every row's drop-downs share one query for their choices instead of running one per row."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name, field in form.fields.items():
+            # Only visible drop-downs; the hidden primary key and parent fields render without a query.
+            if isinstance(field, forms.ModelChoiceField) and not field.widget.is_hidden:
+                if name not in shared:
+                    shared[name] = list(field.choices)
+                field.widget.choices = shared[name]
+        return form

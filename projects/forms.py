@@ -7,7 +7,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapMixin
+from common.forms import BootstrapMixin, SharedChoicesInlineFormSet
 
 from .models import (
     PERIOD_REGEX,
@@ -84,8 +84,12 @@ class FundingForm(BootstrapMixin, forms.ModelForm):
         fields = ["year", "source", "planned", "allocated", "disbursed"]
 
 
-MilestoneFormSet = inlineformset_factory(Project, Milestone, form=MilestoneForm, extra=2, can_delete=True)
-FundingFormSet = inlineformset_factory(Project, Funding, form=FundingForm, extra=2, can_delete=True)
+MilestoneFormSet = inlineformset_factory(
+    Project, Milestone, form=MilestoneForm, formset=SharedChoicesInlineFormSet, extra=2, can_delete=True
+)
+FundingFormSet = inlineformset_factory(
+    Project, Funding, form=FundingForm, formset=SharedChoicesInlineFormSet, extra=2, can_delete=True
+)
 
 
 class PlanForm(BootstrapMixin, forms.ModelForm):
@@ -139,7 +143,7 @@ class IndicatorValueForm(BootstrapMixin, forms.ModelForm):
 
 
 IndicatorValueFormSet = inlineformset_factory(
-    Indicator, IndicatorValue, form=IndicatorValueForm, extra=1, can_delete=True
+    Indicator, IndicatorValue, form=IndicatorValueForm, formset=SharedChoicesInlineFormSet, extra=1, can_delete=True
 )
 
 

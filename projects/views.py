@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -128,7 +129,7 @@ class ProjectDetailView(ObjectDetailView):
             milestones=project.milestones.with_lateness(),
             reports=project.progress_reports.select_related("submitted_by", "reviewer").order_by("-period")[:24],
             funding=selectors.funding_table(project),
-            indicators=project.indicators.with_attainment().select_related("plan"),
+            indicators=project.indicators.with_attainment().select_related("plan", "responsible_org"),
             baselines=project.baselines.select_related("baseline").order_by("-baseline__year"),
             changes=history.change_log(project),
             chart=json.loads(charts.progress_figure(series).to_json()) if series["periods"] else None,
@@ -495,7 +496,10 @@ class ReturnReportView(View):
                 messages.success(request, _("Returned %(report)s to the unit.") % {"report": report})
             except WorkflowError as error:
                 messages.error(request, str(error))
-        return HttpResponseRedirect(request.POST.get("next") or reverse("review-queue"))
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("review-queue")
+        return HttpResponseRedirect(next_url)
 
 
 # Baselines
