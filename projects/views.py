@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
@@ -458,8 +458,17 @@ class ReviewQueueView(ObjectListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        return ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).select_related(
-            "project", "project__lead_org", "submitted_by"
+        # The last approved figure beside the new one, so that a jump or a standstill shows at a glance.
+        previous = ProgressReport.objects.filter(
+            project=OuterRef("project"), status=ReportStatus.APPROVED, period__lt=OuterRef("period")
+        ).order_by("-period")
+        return (
+            ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+            .select_related("project", "project__lead_org", "submitted_by")
+            .annotate(
+                previous_progress=Subquery(previous.values("progress")[:1]),
+                previous_period=Subquery(previous.values("period")[:1]),
+            )
         )
 
     def post(self, request, *args, **kwargs):
