@@ -18,6 +18,14 @@ from .forms import style_widgets
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 
 
+def parse_pk(value) -> int | None:
+    """A primary key from a query or form value; None for anything else (``"²"``, ``"1e3"``, twenty digits)."""
+    value = str(value or "")
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 class ObjectPermissionMixin:
     """403 unless the user may do ``action`` on ``model`` and, for a single object, on that object."""
 
@@ -42,8 +50,9 @@ class ObjectPermissionMixin:
 class ObjectListView(ObjectPermissionMixin, generic.ListView):
     """A list filtered by the model's FilterSet (the one the API uses), sortable by ``ordering_fields``.
 
-    ``ordering_fields`` maps the ``ordering`` parameter's names to query expressions; anything else is ignored, so a
-    hand-edited URL cannot sort by an arbitrary column.
+    ``ordering_fields`` maps the ``ordering`` parameter's names to field paths or expressions; anything else is
+    ignored, so a hand-edited URL cannot sort by an arbitrary column. A filter the form rejects (a unit since deleted,
+    a misspelt status) lists nothing rather than everything, with the form saying what is wrong.
     """
 
     filterset_class = None
@@ -66,7 +75,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         name = requested.removeprefix("-")
         if name in self.ordering_fields:
             # Rows without a value (no baseline, no data yet) go last either way, on every database.
-            field = F(self.ordering_fields[name])
+            field = self.ordering_fields[name]
+            field = F(field) if isinstance(field, str) else field
             order = field.desc(nulls_last=True) if requested.startswith("-") else field.asc(nulls_last=True)
             return (order, *self.default_ordering)
         return self.default_ordering
@@ -76,7 +86,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
             style_widgets(self.filterset.form)
-            queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+            if self.filterset.is_bound:
+                queryset = self.filterset.qs if self.filterset.is_valid() else queryset.none()
         self.filtered_queryset = queryset
         ordering = self.get_ordering()
         return queryset.order_by(*ordering) if ordering else queryset
@@ -111,6 +122,7 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
 
     template_name_suffix = "_form"
     formset_classes: dict = {}
+    list_url = None  # where Cancel leads when there is no object yet
 
     def get_action(self) -> str:
         return "change" if self.kwargs.get("pk") else "add"
@@ -130,6 +142,7 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("formsets", self.get_formsets())
+        kwargs.setdefault("cancel_url", self.object.get_absolute_url() if self.object else self.list_url)
         return super().get_context_data(**kwargs)
 
     def get(self, request, *args, **kwargs):

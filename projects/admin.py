@@ -188,6 +188,12 @@ class BaselineAdmin(admin.ModelAdmin):
     readonly_fields = ["year", "approved_by", "approved_at"]
     inlines = [ProjectBaselineInline]
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def has_add_permission(self, request):
         return False
 
@@ -199,6 +205,12 @@ class ProjectBaselineAdmin(admin.ModelAdmin):
     search_fields = ["project__code", "project__name"]
     list_select_related = ["baseline", "project"]
     readonly_fields = ["baseline", "project", "planned_start", "planned_end", "total_investment"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -24,10 +25,19 @@ from .choices import (
     ReportStatus,
     Role,
 )
-from .querysets import IndicatorQuerySet, MilestoneQuerySet, ProjectQuerySet
+from .querysets import IndicatorQuerySet, MilestoneQuerySet, ProjectBaselineQuerySet, ProjectQuerySet
 
 PERIOD_REGEX = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 period_validator = RegexValidator(PERIOD_REGEX, _("Enter a month as YYYY-MM, for example 2026-03."))
+
+
+def validate_period_not_in_future(period: str, field: str = "period"):
+    """Reports and actual values describe a month that has begun, never a later one."""
+    today = timezone.localdate()
+    if period and period > f"{today.year:04d}-{today.month:02d}":
+        raise ValidationError({field: _("This month has not begun yet.")})
+
+
 money_validators = [MinValueValidator(0)]
 
 
@@ -360,6 +370,9 @@ class ProgressReport(TimestampedModel):
     def __str__(self):
         return f"{self.project.code} {self.period}"
 
+    def clean(self):
+        validate_period_not_in_future(self.period)
+
     def get_absolute_url(self):
         return reverse("project-detail", args=[self.project_id])
 
@@ -510,6 +523,9 @@ class IndicatorValue(TimestampedModel):
     def __str__(self):
         return f"{self.indicator} {self.period}"
 
+    def clean(self):
+        validate_period_not_in_future(self.period)
+
     def get_absolute_url(self):
         return reverse("indicator-detail", args=[self.indicator_id])
 
@@ -555,6 +571,8 @@ class ProjectBaseline(models.Model):
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     total_investment = money_field(_("total investment (10k yuan)"))
+
+    objects = ProjectBaselineQuerySet.as_manager()
 
     class Meta:
         ordering = ["baseline", "project"]

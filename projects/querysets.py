@@ -34,6 +34,36 @@ def _per_project_total(queryset, aggregate):
     return _as_float(Subquery(queryset.order_by().values("project").annotate(total=aggregate).values("total")[:1]))
 
 
+def planned_progress(day: datetime.date):
+    """The planned progress of the outer project as of ``day``: the weighted share of milestones planned by then, or
+    with no milestones the elapsed share of the planned span."""
+    from .models import Milestone
+
+    milestones = Milestone.objects.filter(project=OuterRef("pk"))
+    total_weight = _per_project_total(milestones, Sum("weight"))
+    due_weight = _per_project_total(milestones.filter(planned_date__lte=day), Sum("weight"))
+    day_value = Value(day, output_field=DateField())
+    elapsed_share = Case(
+        When(planned_start__gt=day, then=Value(0.0)),
+        When(planned_end__lte=day, then=Value(100.0)),
+        default=Value(100.0)
+        * DaysBetween(day_value, F("planned_start"))
+        / DaysBetween(F("planned_end"), F("planned_start")),
+        output_field=FloatField(),
+    )
+    return Coalesce(
+        Value(100.0) * Coalesce(due_weight, Value(0.0)) / NullIf(total_weight, Value(0.0)),
+        elapsed_share,
+        output_field=FloatField(),
+    )
+
+
+def choice_rank(field: str, values: list[str]):
+    """Sort rows by the order of a field's choices (worst health last, statuses in their life order) rather than
+    by their stored codes."""
+    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)), default=Value(0))
+
+
 class ProjectQuerySet(models.QuerySet):
     def with_figures(self, today: datetime.date | None = None):
         """Annotate ``progress``, ``planned_progress``, ``progress_lag``, ``late_milestones``, ``days_late`` and
@@ -48,7 +78,6 @@ class ProjectQuerySet(models.QuerySet):
         milestones = Milestone.objects.filter(project=OuterRef("pk"))
         total_weight = _per_project_total(milestones, Sum("weight"))
         done_weight = _per_project_total(milestones.filter(actual_date__isnull=False), Sum("weight"))
-        due_weight = _per_project_total(milestones.filter(planned_date__lte=today), Sum("weight"))
         late = milestones.filter(actual_date__isnull=True, planned_date__lt=today)
         latest_approved = (
             ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED)
@@ -56,14 +85,6 @@ class ProjectQuerySet(models.QuerySet):
             .values("progress")[:1]
         )
 
-        elapsed_share = Case(
-            When(planned_start__gt=today, then=Value(0.0)),
-            When(planned_end__lte=today, then=Value(100.0)),
-            default=Value(100.0)
-            * DaysBetween(today_value, F("planned_start"))
-            / DaysBetween(F("planned_end"), F("planned_start")),
-            output_field=FloatField(),
-        )
         not_finished = ~Q(status__in=finished)
 
         return self.annotate(
@@ -76,11 +97,7 @@ class ProjectQuerySet(models.QuerySet):
                 ),
                 output_field=FloatField(),
             ),
-            planned_progress=Coalesce(
-                Value(100.0) * Coalesce(due_weight, Value(0.0)) / NullIf(total_weight, Value(0.0)),
-                elapsed_share,
-                output_field=FloatField(),
-            ),
+            planned_progress=planned_progress(today),
             progress_lag=F("planned_progress") - F("progress"),
             late_milestones=Case(
                 When(not_finished, then=Coalesce(_per_project_total(late, Count("pk")), Value(0.0))),
@@ -139,6 +156,16 @@ class ProjectQuerySet(models.QuerySet):
     def active_in_year(self, year: int):
         """Projects whose planned span touches ``year``."""
         return self.filter(planned_start__year__lte=year, planned_end__year__gte=year)
+
+
+class ProjectBaselineQuerySet(models.QuerySet):
+    def with_slippage(self):
+        """Annotate ``end_slippage`` and ``start_slippage``: days the project's planned dates have moved since this
+        baseline froze them (positive means later)."""
+        return self.annotate(
+            end_slippage=DaysBetween(F("project__planned_end"), F("planned_end")),
+            start_slippage=DaysBetween(F("project__planned_start"), F("planned_start")),
+        )
 
 
 class MilestoneQuerySet(models.QuerySet):

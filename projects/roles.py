@@ -29,6 +29,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OFFICE: {
         **dict.fromkeys(PORTFOLIO_MODELS, ALL_ACTIONS),
         "projects.progressreport": (*ALL_ACTIONS, "review"),
+        # A baseline is approved, never edited: frozen rows are the point.
+        "projects.baseline": ("view", "add"),
+        "projects.projectbaseline": ("view",),
     },
     Role.LIAISON: {
         **dict.fromkeys(PORTFOLIO_MODELS, ("view",)),

@@ -3,11 +3,12 @@
 import calendar
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from .choices import Health, ProjectStatus, ReportStatus
-from .models import Milestone, ProgressReport, Project
+from .models import Milestone, Organization, ProgressReport, Project
+from .querysets import planned_progress
 
 # The home page shows a liaison the milestones falling due within this many days.
 MILESTONE_HORIZON_DAYS = 30
@@ -16,7 +17,9 @@ MILESTONE_HORIZON_DAYS = 30
 def portfolio_summary(*, projects=None) -> dict:
     """Headline figures of a set of projects (all of them by default): counts by status and health, investment."""
     projects = projects if projects is not None else Project.objects.all()
-    figures = projects.with_figures().aggregate(
+    if "health" not in projects.query.annotations:
+        projects = projects.with_figures()
+    figures = projects.aggregate(
         total=Count("pk"),
         investment=Sum("total_investment"),
         **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in ProjectStatus.values},
@@ -106,9 +109,9 @@ def funding_table(project) -> dict:
     }
 
 
-def progress_series(project, *, today: datetime.date | None = None) -> dict:
-    """Approved progress by period, with the planned progress at the end of each of those months (one query each)."""
-    today = today or timezone.localdate()
+def progress_series(project) -> dict:
+    """Approved progress by period, beside the planned progress at the end of each of those months, by the same rule
+    as ``with_figures`` (one query for the reports, one for all the planned figures)."""
     reports = list(
         project.progress_reports.filter(status=ReportStatus.APPROVED)
         .order_by("period")
@@ -116,18 +119,32 @@ def progress_series(project, *, today: datetime.date | None = None) -> dict:
     )
     if not reports:
         return {"periods": [], "actual": [], "planned": []}
-    month_ends = {period: _month_end(period) for period, _ in reports}
-    sums = project.milestones.aggregate(
-        total=Sum("weight"),
-        **{f"due_{i}": Sum("weight", filter=Q(planned_date__lte=end)) for i, end in enumerate(month_ends.values())},
+    planned = Project.objects.filter(pk=project.pk).values_list(
+        *[planned_progress(_month_end(period)) for period, _progress in reports]
     )
-    total = sums["total"] or 0
-    planned = [round(100 * (sums[f"due_{i}"] or 0) / total, 1) if total else None for i in range(len(month_ends))]
     return {
-        "periods": [period for period, _ in reports],
-        "actual": [float(progress) for _, progress in reports],
-        "planned": planned,
+        "periods": [period for period, _progress in reports],
+        "actual": [float(progress) for _period, progress in reports],
+        "planned": [round(value, 1) for value in planned.get()],
     }
+
+
+def reporting_projects(unit, period: str):
+    """The unit's projects on the reporting page for ``period``: those that must report, plus any that already have a
+    report for it, each with that report (if any) in ``period_reports``."""
+    reports = ProgressReport.objects.filter(period=period, project__lead_org=unit).select_related("reviewer")
+    return (
+        Project.objects.with_figures()
+        .filter(lead_org=unit)
+        .filter(Q(status__in=ProjectStatus.reporting()) | Q(pk__in=reports.values("project_id")))
+        .prefetch_related(Prefetch("progress_reports", reports, to_attr="period_reports"))
+        .order_by("code")
+    )
+
+
+def reporting_units():
+    """Units that lead at least one project that must report."""
+    return Organization.objects.filter(pk__in=Project.objects.reporting().values("lead_org_id"))
 
 
 def _month_end(period: str) -> datetime.date:

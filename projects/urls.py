@@ -18,6 +18,7 @@ urlpatterns = [
     path("targets/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),
     path("targets/<int:pk>/edit/", views.IndicatorEditView.as_view(), name="indicator-edit"),
     path("targets/<int:pk>/values/add/", views.IndicatorValueCreateView.as_view(), name="indicator-value-add"),
+    path("targets/values/<int:pk>/edit/", views.IndicatorValueEditView.as_view(), name="indicator-value-edit"),
     path("targets/<int:pk>/delete/", views.IndicatorDeleteView.as_view(), name="indicator-delete"),
     path("plans/", views.PlanListView.as_view(), name="plan-list"),
     path("plans/add/", views.PlanEditView.as_view(), name="plan-add"),

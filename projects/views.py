@@ -4,8 +4,9 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
@@ -15,12 +16,18 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from common.db import DaysBetween
 from common.exceptions import ActionForbidden, WorkflowError
-from common.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from common.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectPermissionMixin,
+    parse_pk,
+)
 
 from . import charts, history, selectors, services
-from .choices import ProjectStatus, ReportStatus, Role
+from .choices import Health, ProjectStatus, ReportStatus, Role
 from .filtersets import (
     IndicatorFilterSet,
     OrganizationFilterSet,
@@ -53,6 +60,7 @@ from .models import (
     Project,
     ProjectBaseline,
 )
+from .querysets import choice_rank
 
 
 class HomeView(TemplateView):
@@ -83,12 +91,12 @@ class ProjectListView(ObjectListView):
         "code": "code",
         "name": "name",
         "lead_org": "lead_org__name",
-        "status": "status",
+        "status": choice_rank("status", ProjectStatus.values),
         "investment": "total_investment",
         "planned_end": "planned_end",
         "progress": "progress",
         "lag": "progress_lag",
-        "health": "health",
+        "health": choice_rank("health", Health.values),
         "slippage": "slippage_days",
     }
     default_ordering = ("code",)
@@ -97,14 +105,7 @@ class ProjectListView(ObjectListView):
         return Project.objects.with_figures().with_slippage().select_related("lead_org", "domain")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["totals"] = self.filtered_queryset.aggregate(
-            count=Count("pk"),
-            investment=Sum("total_investment"),
-            red=Count("pk", filter=Q(health="red")),
-            yellow=Count("pk", filter=Q(health="yellow")),
-        )
-        return context
+        return super().get_context_data(summary=selectors.portfolio_summary(projects=self.filtered_queryset), **kwargs)
 
 
 class ProjectDetailView(ObjectDetailView):
@@ -144,6 +145,7 @@ class ProjectEditView(ObjectEditView):
     form_class = ProjectForm
     formset_classes = {"milestones": MilestoneFormSet}
     template_name = "projects/project_form.html"
+    list_url = reverse_lazy("project-list")
 
 
 class ProjectFundingView(ObjectEditView):
@@ -209,6 +211,7 @@ class PlanEditView(ObjectEditView):
     model = Plan
     form_class = PlanForm
     template_name = "generic/object_form.html"
+    list_url = reverse_lazy("plan-list")
 
 
 class PlanDeleteView(ObjectDeleteView):
@@ -247,6 +250,7 @@ class OrganizationEditView(ObjectEditView):
     model = Organization
     form_class = OrganizationForm
     template_name = "generic/object_form.html"
+    list_url = reverse_lazy("organization-list")
 
 
 class OrganizationDeleteView(ObjectDeleteView):
@@ -292,6 +296,7 @@ class IndicatorDetailView(ObjectDetailView):
         return super().get_context_data(
             values=self.object.values.order_by("-period"),
             can_record=can_record,
+            can_change_values=self.request.user.can("change", value),
             value_form=kwargs.pop("value_form", None) or (IndicatorValueForm() if can_record else None),
             **kwargs,
         )
@@ -318,11 +323,23 @@ class IndicatorValueCreateView(ObjectPermissionMixin, View):
         return view.render_to_response(view.get_context_data(value_form=form))
 
 
+class IndicatorValueEditView(ObjectEditView):
+    """Correct one recorded value; the responsible unit may, not only the office."""
+
+    model = IndicatorValue
+    form_class = IndicatorValueForm
+    template_name = "generic/object_form.html"
+
+    def get_action(self):
+        return "change"
+
+
 class IndicatorEditView(ObjectEditView):
     model = Indicator
     form_class = IndicatorForm
     formset_classes = {"values": IndicatorValueFormSet}
     template_name = "projects/indicator_form.html"
+    list_url = reverse_lazy("indicator-list")
 
 
 class IndicatorDeleteView(ObjectDeleteView):
@@ -347,7 +364,9 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         today = timezone.localdate()
-        period_form = PeriodForm(request.GET or {"period": selectors.current_period(today)}, today=today)
+        data = request.GET.copy()
+        data.setdefault("period", selectors.current_period(today))
+        period_form = PeriodForm(data, today=today)
         self.period_form = period_form
         self.period = period_form.cleaned_data["period"] if period_form.is_valid() else selectors.current_period(today)
 
@@ -356,23 +375,15 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         user = self.request.user
         if not user.sees_all_units:
             return user.organization
-        unit = self.request.GET.get("unit", "")
-        return get_object_or_404(Organization, pk=unit) if unit.isdigit() else None
+        unit = parse_pk(self.request.GET.get("unit"))
+        return get_object_or_404(Organization, pk=unit) if unit else None
 
     def get_rows(self, data=None):
         unit = self.get_unit()
         if unit is None:
             return unit, []
-        reports = ProgressReport.objects.filter(period=self.period, project__lead_org=unit).select_related("reviewer")
-        projects = (
-            Project.objects.with_figures()
-            .filter(lead_org=unit)
-            .filter(Q(status__in=ProjectStatus.reporting()) | Q(pk__in=reports.values("project_id")))
-            .prefetch_related(Prefetch("progress_reports", reports, to_attr="period_reports"))
-            .order_by("code")
-        )
         rows = []
-        for project in projects:
+        for project in selectors.reporting_projects(unit, self.period):
             report = project.period_reports[0] if project.period_reports else None
             initial = {} if report else {"progress": round(project.progress, 1), "investment_completed": 0}
             editable = report is None or report.status != ReportStatus.APPROVED
@@ -397,9 +408,7 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
             rows=rows,
             period=self.period,
             period_form=self.period_form,
-            units=Organization.objects.filter(led_projects__status__in=ProjectStatus.reporting()).distinct()
-            if user.sees_all_units
-            else None,
+            units=selectors.reporting_units() if user.sees_all_units else None,
             **kwargs,
         )
 
@@ -431,6 +440,9 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                     services.progress_report_submit(actor=request.user, data=data, report=row["report"])
         except ActionForbidden as error:
             raise PermissionDenied(str(error)) from error
+        except IntegrityError:
+            messages.error(request, _("Someone else filed a report for the same project and month meanwhile."))
+            return HttpResponseRedirect(request.get_full_path())
         except (WorkflowError, ValidationError) as error:
             # Someone else filed or approved the same report meanwhile: say so and show the page as it is now.
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
@@ -474,7 +486,8 @@ class ReviewQueueView(ObjectListView):
     def post(self, request, *args, **kwargs):
         """Approve the reports ticked (or the one whose button was pressed)."""
         ids = [request.POST["approve"]] if request.POST.get("approve") else request.POST.getlist("selected")
-        reports = list(ProgressReport.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+        pks = [pk for pk in map(parse_pk, ids) if pk is not None]
+        reports = list(ProgressReport.objects.filter(pk__in=pks).select_related("project"))
         approved, refused = 0, []
         for report in reports:
             try:
@@ -522,9 +535,16 @@ class BaselineListView(ObjectListView):
     default_ordering = ("-year",)
 
     def get_base_queryset(self):
+        slipped = (
+            ProjectBaseline.objects.with_slippage()
+            .filter(baseline=OuterRef("pk"), end_slippage__gt=0)
+            .order_by()
+            .values("baseline")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return Baseline.objects.select_related("approved_by").annotate(
-            project_count=Count("entries"),
-            slipped_count=Count("entries", filter=Q(entries__project__planned_end__gt=F("entries__planned_end"))),
+            project_count=Count("entries"), slipped_count=Coalesce(Subquery(slipped), 0)
         )
 
     def get_context_data(self, **kwargs):
@@ -558,11 +578,8 @@ class BaselineDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         entries = (
             ProjectBaseline.objects.filter(baseline=self.object)
+            .with_slippage()
             .select_related("project", "project__lead_org")
-            .annotate(
-                end_slippage=DaysBetween("project__planned_end", "planned_end"),
-                start_slippage=DaysBetween("project__planned_start", "planned_start"),
-            )
             .order_by("-end_slippage", "project__code")
         )
         return super().get_context_data(entries=entries, **kwargs)

@@ -129,8 +129,9 @@ def world(unit, other_unit, office_user, liaison):
     others_project = ProjectFactory(code="ZH-2026-002", name="智慧水务监测平台", lead_org=other_unit)
     MilestoneFactory(project=others_project, name="完成设备安装", planned_date=datetime.date(2026, 9, 30))
     own_indicator = IndicatorFactory(plan=plan, name="政务服务事项网上可办率", responsible_org=unit, unit="%")
-    IndicatorValueFactory(indicator=own_indicator, period="2026-06", value=Decimal("82"))
+    own_value = IndicatorValueFactory(indicator=own_indicator, period="2026-06", value=Decimal("82"))
     others_indicator = IndicatorFactory(plan=plan, name="重点河道监测覆盖率", responsible_org=other_unit, unit="%")
+    others_value = IndicatorValueFactory(indicator=others_indicator, period="2026-06", value=Decimal("40"))
     report = ProgressReportFactory(
         project=own_project,
         period=period_of(today, 1),  # last month's, waiting for review; this month's is still to file
@@ -153,6 +154,8 @@ def world(unit, other_unit, office_user, liaison):
         others_project=others_project,
         own_indicator=own_indicator,
         others_indicator=others_indicator,
+        own_value=own_value,
+        others_value=others_value,
         report=report,
         spare_plan=spare_plan,
         spare_org=spare_org,
@@ -442,6 +445,29 @@ CASES = [
         value_data,
         value_recorded("others_indicator"),
     ),
+    Case("indicator-value-edit-own", "GET", url("/targets/values/{}/edit/", "own_value"), office_and_liaison(200, 200)),
+    Case(
+        "indicator-value-edit-own",
+        "POST",
+        url("/targets/values/{}/edit/", "own_value"),
+        office_and_liaison(302, 302),
+        lambda w: {"period": "2026-06", "value": "85", "note": "更正"},
+        lambda w: IndicatorValue.objects.get(pk=w.own_value.pk).value == Decimal("85"),
+    ),
+    Case(
+        "indicator-value-edit-others",
+        "GET",
+        url("/targets/values/{}/edit/", "others_value"),
+        office_and_liaison(200, 403),
+    ),
+    Case(
+        "indicator-value-edit-others",
+        "POST",
+        url("/targets/values/{}/edit/", "others_value"),
+        office_and_liaison(302, 403),
+        lambda w: {"period": "2026-06", "value": "45", "note": "更正"},
+        lambda w: IndicatorValue.objects.get(pk=w.others_value.pk).value == Decimal("45"),
+    ),
     Case("indicator-delete", "GET", url("/targets/{}/delete/", "spare_indicator"), office_only(200)),
     Case(
         "indicator-delete",
@@ -709,7 +735,8 @@ def test_liaison_sees_only_the_buttons_it_may_use(client, world, liaison):
     assert write_links(client, f"/projects/{own}/") == {f"/projects/{own}/edit/"}
     assert write_links(client, f"/projects/{others}/") == set()
     assert write_links(client, f"/targets/{world.own_indicator.pk}/") == {
-        f"/targets/{world.own_indicator.pk}/values/add/"
+        f"/targets/{world.own_indicator.pk}/values/add/",
+        f"/targets/values/{world.own_value.pk}/edit/",
     }
     assert write_links(client, f"/targets/{world.others_indicator.pk}/") == set()
     assert write_links(client, f"/plans/{world.plan.pk}/") == set()

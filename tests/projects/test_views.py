@@ -377,8 +377,8 @@ def test_project_list_filters_sorts_paginates_and_totals(client, leader):
     client.force_login(leader)
 
     response = client.get("/projects/", {"plan": plan.pk, "per_page": 25, "ordering": "-code"})
-    assert response.context["totals"]["count"] == 10
-    assert response.context["totals"]["investment"] == Decimal("1000")
+    assert response.context["summary"]["total"] == 10
+    assert response.context["summary"]["investment"] == Decimal("1000")
     assert [p.code for p in response.context["object_list"]][:2] == ["NB-27", "NB-24"]
 
     response = client.get("/projects/", {"health": Health.RED})
@@ -395,3 +395,72 @@ def test_a_unit_still_leading_projects_is_not_deleted(client, office_user, unit,
     response = client.post(f"/organizations/{unit.pk}/delete/", follow=True)
     assert "仍被其他记录引用" in response.content.decode()
     unit.refresh_from_db()
+
+
+def test_health_and_status_sort_by_meaning_not_by_code(client, leader, unit):
+    green = on_track(code="A-GREEN", lead_org=unit)
+    red = on_track(code="B-RED", lead_org=unit)
+    MilestoneFactory(project=red, planned_date=timezone.localdate() - datetime.timedelta(days=60))
+    yellow = on_track(code="C-YELLOW", lead_org=unit)
+    MilestoneFactory(project=yellow, planned_date=timezone.localdate() - datetime.timedelta(days=3))
+    client.force_login(leader)
+    listed = client.get("/projects/", {"ordering": "-health"}).context["object_list"]
+    assert [p.code for p in listed] == [red.code, yellow.code, green.code]
+
+
+def test_a_filter_the_form_rejects_lists_nothing_and_says_why(client, leader, own_projects):
+    client.force_login(leader)
+    response = client.get("/projects/", {"status": "no-such-status"})
+    assert list(response.context["object_list"]) == [] and response.context["summary"]["total"] == 0
+    assert "invalid-feedback" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "1e3", "9" * 25, "-1"])
+def test_odd_ids_never_break_a_page(client, office_user, own_projects, value):
+    client.force_login(office_user)
+    assert client.get("/progress/report/", {"unit": value}).status_code == 200
+    assert client.post("/progress/review/", {"approve": value}).status_code == 302
+    assert client.post("/progress/review/", {"selected": [value]}).status_code == 302
+    assert client.get("/projects/", {"page": value, "per_page": value, "ordering": value}).status_code in (200, 404)
+
+
+def test_the_office_reporting_link_from_a_project_page_opens_the_current_month(client, office_user, own_projects):
+    client.force_login(office_user)
+    project = own_projects[0]
+    response = client.get(f"/progress/report/?unit={project.lead_org_id}")
+    assert response.context["period"] == current_period()
+    assert "该字段是必填项" not in response.content.decode()
+    assert f"p{project.pk}-progress" in response.content.decode()
+
+
+def test_values_and_reports_cannot_be_for_a_month_that_has_not_begun(client, liaison, unit, own_projects, api):
+    indicator = IndicatorFactory(responsible_org=unit)
+    client.force_login(liaison)
+    response = client.post(f"/targets/{indicator.pk}/values/add/", {"period": "2099-12", "value": "1"})
+    assert response.status_code == 200 and "尚未开始" in response.content.decode()
+    assert not IndicatorValue.objects.exists()
+    answer = api.as_user(liaison).post(
+        "/api/v1/progress-reports/",
+        {"project": own_projects[0].pk, "period": "2099-12", "progress": 10, "summary": "提前填报"},
+        format="json",
+    )
+    assert answer.status_code == 400 and "period" in answer.json()
+
+
+def test_planned_line_of_a_project_without_milestones_follows_its_planned_span(office_user):
+    project = ProjectFactory(planned_start="2026-01-01", planned_end="2026-12-31")
+    for period in ("2026-03", "2026-06"):
+        services.progress_report_approve(
+            actor=office_user, report=ProgressReportFactory(project=project, period=period)
+        )
+    from projects.selectors import progress_series
+
+    series = progress_series(project)
+    assert series["periods"] == ["2026-03", "2026-06"]
+    assert series["planned"] == [24.5, 49.5]  # 89 and 180 of 364 days, the rule with_figures uses
+
+
+def test_cancel_on_a_new_form_leads_to_the_list_not_to_the_referrer(client, office_user):
+    client.force_login(office_user)
+    page = client.get("/projects/add/", HTTP_REFERER="https://elsewhere.example/").content.decode()
+    assert "elsewhere.example" not in page and 'href="/projects/"' in page
