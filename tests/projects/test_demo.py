@@ -11,7 +11,17 @@ from django.db.models import Avg, Q, Sum
 
 from projects import demo
 from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus, Role
-from projects.models import Funding, Indicator, Milestone, Organization, Plan, ProgressReport, Project, User
+from projects.models import (
+    Baseline,
+    Funding,
+    Indicator,
+    Milestone,
+    Organization,
+    Plan,
+    ProgressReport,
+    Project,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +162,14 @@ def test_api_serves_the_demo_portfolio(loaded, api, today):
     assert page["count"] == Project.objects.count()
     expected = {p.code: (round(p.progress, 1), p.health) for p in Project.objects.with_figures(today)}
     assert {row["code"]: (row["progress"], row["health"]) for row in page["results"]} == expected
+
+
+def test_this_years_baseline_shows_moved_deadlines(loaded, today):
+    moved = dict(
+        Project.objects.with_slippage()
+        .filter(slippage_days__gt=0)
+        .order_by("-slippage_days")
+        .values_list("code", "slippage_days")
+    )
+    assert moved == {"DG-09": 120.0, "ZH-PILOT-14": 92.0, "NB2012-PIL-09": 90.0, "ZH-PILOT-13": 61.0}
+    assert Baseline.objects.get().year == today.year
