@@ -19,6 +19,7 @@ from .models import (
     Plan,
     ProgressReport,
     Project,
+    period_of,
 )
 
 
@@ -169,7 +170,7 @@ class PeriodForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.current_period = f"{today.year:04d}-{today.month:02d}"
+        self.current_period = period_of(today)
         self.fields["period"].widget.attrs["max"] = self.current_period
 
     def clean_period(self):

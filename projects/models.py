@@ -1,5 +1,7 @@
 """The portfolio: organisations and people, plans, projects with their milestones, reports and funding, and targets."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -31,10 +33,14 @@ PERIOD_REGEX = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 period_validator = RegexValidator(PERIOD_REGEX, _("Enter a month as YYYY-MM, for example 2026-03."))
 
 
+def period_of(day: datetime.date) -> str:
+    """The ``YYYY-MM`` period a day falls in."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def validate_period_not_in_future(period: str, field: str = "period"):
     """Reports and actual values describe a month that has begun, never a later one."""
-    today = timezone.localdate()
-    if period and period > f"{today.year:04d}-{today.month:02d}":
+    if period and period > period_of(timezone.localdate()):
         raise ValidationError({field: _("This month has not begun yet.")})
 
 

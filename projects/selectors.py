@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from .choices import Health, ProjectStatus, ReportStatus
-from .models import Milestone, Organization, ProgressReport, Project
+from .models import Milestone, Organization, ProgressReport, Project, period_of
 from .querysets import planned_progress
 
 # The home page shows a liaison the milestones falling due within this many days.
@@ -44,8 +44,7 @@ def projects_needing_attention(*, limit: int = 20):
 
 
 def current_period(today: datetime.date | None = None) -> str:
-    today = today or timezone.localdate()
-    return f"{today.year:04d}-{today.month:02d}"
+    return period_of(today or timezone.localdate())
 
 
 def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:

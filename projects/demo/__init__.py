@@ -33,6 +33,7 @@ from ..models import (
     Project,
     ProjectBaseline,
     User,
+    period_of,
 )
 
 DATA_FILE = Path(__file__).with_name("portfolio.toml")
@@ -56,10 +57,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.year * 12 + day.month - 1 + months
     year, month = divmod(month_index, 12)
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def period_of(day: datetime.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 def money(value) -> Decimal:
