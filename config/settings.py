@@ -204,6 +204,18 @@ PORTFOLIO = {
     "REPORT_DUE_WORKDAY": env.int("PORTFOLIO_REPORT_DUE_WORKDAY", default=5),
 }
 
+PROPOSALS = {
+    # A reply is due this many months after assignment; no due date may lie more than MAX_MONTHS after its start.
+    "REPLY_MONTHS": env.int("PROPOSALS_REPLY_MONTHS", default=3),
+    "MAX_MONTHS": env.int("PROPOSALS_MAX_MONTHS", default=6),
+    # After an unsatisfied feedback the units answer again within this many months.
+    "REHANDLING_MONTHS": env.int("PROPOSALS_REHANDLING_MONTHS", default=2),
+    # Units are reminded of replies due within this many days (and of overdue ones every day).
+    "REMINDER_DAYS": env.int("PROPOSALS_REMINDER_DAYS", default=7),
+    # The public may add this many support/oppose votes per address per hour.
+    "VOTES_PER_HOUR": env.int("PROPOSALS_VOTES_PER_HOUR", default=30),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

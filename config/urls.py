@@ -15,7 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     # Namespaced: the router names its routes project-list, project-detail… like the pages do.
-    path("api/v1/", include(("projects.api.urls", "api"))),
+    path("api/v1/", include(("config.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The docs page is for people: without a login it sends them to the login page rather than answering 401.
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),

@@ -119,8 +119,8 @@ class User(AbstractUser):
     def can(self, action: str, target) -> bool:
         """May this user ``view``/``add``/``change``/``delete`` this model (a class) or this object?
 
-        The model permission comes from the user's groups; writes to an object are further limited to
-        objects owned by the user's own organisation unless the user sees all units.
+        The model permission comes from the user's groups; writes to an object that has an owning unit
+        (``owner_organization_id``) are further limited to the user's own unit unless the user sees all units.
         """
         model = target if isinstance(target, type) else type(target)
         opts = model._meta
@@ -128,7 +128,10 @@ class User(AbstractUser):
             return False
         if action == "view" or isinstance(target, type) or self.sees_all_units:
             return True
-        owner_id = getattr(target, "owner_organization_id", None)
+        # Objects that belong to no unit (reference data, proposals) are governed by the model permission alone.
+        if not hasattr(target, "owner_organization_id"):
+            return True
+        owner_id = target.owner_organization_id
         return owner_id is not None and owner_id == self.organization_id
 
 

@@ -7,3 +7,8 @@ class ProposalsConfig(AppConfig):
 
     name = "proposals"
     verbose_name = _("Proposals")
+
+    def ready(self):
+        from .roles import register
+
+        register()

@@ -144,3 +144,45 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     period = "2026-06"
     value = Decimal("50")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Session"
+        django_get_or_create = ["name"]
+
+    name = "十五届四次"
+    year = 2026
+    opening_date = datetime.date(2026, 1, 10)
+
+
+class ProposerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Proposer"
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"委员{n}")
+    sector = "经济界"
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A submitted proposal with one proposer (``proposers=[...]`` to name them, lead first)."""
+
+    class Meta:
+        model = "proposals.Proposal"
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SessionFactory)
+    number = factory.Sequence(lambda n: f"{n + 1:03d}")
+    title = factory.Sequence(lambda n: f"关于推进智慧城市建设的建议（{n}）")
+    content = "部门间缺乏数据共享。"
+    suggestions = "建立数据共享交换平台。"
+    submitted_on = datetime.date(2026, 1, 12)
+
+    @factory.post_generation
+    def proposers(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from proposals.services import proposers_from_names, set_proposers
+
+        set_proposers(self, proposers_from_names(extracted or [f"提案人{self.number}"]))

@@ -7,7 +7,6 @@ Loading only adds what is missing (keyed by natural keys: organisation name, pro
 period…), so running it twice gives the same data and never overwrites what users changed.
 """
 
-import calendar
 import datetime
 import tomllib
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from pathlib import Path
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+
+from common.dates import add_months
 
 from ..choices import Health, ProjectStatus, ReportStatus
 from ..models import (
@@ -51,12 +52,6 @@ MILESTONE_TEMPLATE = [
 EXPECTED_HEALTH = {"on_track": Health.GREEN, "lagging": Health.YELLOW, "late": Health.RED}
 REPORT_HISTORY_MONTHS = 12
 CENT = Decimal("0.01")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def money(value) -> Decimal:

@@ -1,0 +1,6 @@
+"""Every app's API under /api/v1/, in one namespace (``api:project-list``, ``api:proposal-list``…)."""
+
+from projects.api.urls import urlpatterns as portfolio_urls
+from proposals.api.urls import urlpatterns as proposal_urls
+
+urlpatterns = [*portfolio_urls, *proposal_urls]

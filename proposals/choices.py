@@ -1,0 +1,77 @@
+"""Choices of the proposal workflow: English codes as stored values, translated labels, a badge colour."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposerKind(models.TextChoices):
+    MEMBER = "member", _("CPPCC member")
+    ORGANIZATION = "organization", _("Party, people's organisation or group")
+
+
+class ProposalStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    FILED = "filed", _("Filed")
+    NOT_FILED = "not_filed", _("Not filed")
+    MERGED = "merged", _("Merged")
+    ASSIGNED = "assigned", _("Assigned")
+    REASSIGN_REQUESTED = "reassign_requested", _("Re-assignment requested")
+    REPLIED = "replied", _("Replied")
+    REHANDLING = "rehandling", _("Being handled again")
+    CLOSED = "closed", _("Closed")
+
+    @classmethod
+    def awaiting_reply(cls) -> list[str]:
+        """The units owe a reply: the due date runs and the proposal can be overdue."""
+        return [cls.ASSIGNED, cls.REASSIGN_REQUESTED, cls.REHANDLING]
+
+    @classmethod
+    def terminal(cls) -> list[str]:
+        return [cls.NOT_FILED, cls.MERGED, cls.CLOSED]
+
+    @classmethod
+    def badge(cls, value: str) -> str:
+        return {
+            cls.SUBMITTED: "secondary",
+            cls.FILED: "info",
+            cls.NOT_FILED: "dark",
+            cls.MERGED: "dark",
+            cls.ASSIGNED: "primary",
+            cls.REASSIGN_REQUESTED: "warning",
+            cls.REPLIED: "success",
+            cls.REHANDLING: "danger",
+            cls.CLOSED: "light",
+        }.get(value, "secondary")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead unit")
+    CO = "co", _("Co-handling unit")
+    SEPARATE = "separate", _("Separate handling unit")
+
+    @classmethod
+    def replying(cls) -> list[str]:
+        """Roles that write a reply letter; co-handling units send their opinion to the lead unit instead."""
+        return [cls.LEAD, cls.SEPARATE]
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class ProposalMove(models.TextChoices):
+    """The moves of the workflow, as recorded on the timeline; the API's action names use hyphens."""
+
+    SUBMIT = "submit", _("Submitted")
+    FILE = "file", _("Filed")
+    NOT_FILE = "not_file", _("Not filed")
+    MERGE = "merge", _("Merged")
+    ASSIGN = "assign", _("Assigned")
+    REQUEST_REASSIGN = "request_reassign", _("Re-assignment requested")
+    OPINION = "opinion", _("Co-handling opinion sent")
+    EXTEND = "extend", _("Due date extended")
+    REPLY = "reply", _("Reply issued")
+    FEEDBACK = "feedback", _("Feedback recorded")
+    CLOSE = "close", _("Closed")

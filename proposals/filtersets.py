@@ -1,0 +1,99 @@
+"""One FilterSet per model: the same filters drive the ledger, the unit inbox, the API and the exports."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from common.filtersets import SearchFilterSet
+from projects.models import Organization
+
+from .choices import AssignmentRole, ProposalStatus, ProposerKind, Satisfaction
+from .models import Assignment, Category, Feedback, Proposal, Proposer, Reply, ResultClass, Session
+
+
+class SessionFilterSet(SearchFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Session
+        fields = ["year"]
+
+
+class ProposerFilterSet(SearchFilterSet):
+    search_fields = ("name", "sector", "party", "organization")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ProposerKind.choices)
+
+    class Meta:
+        model = Proposer
+        fields = ["kind", "sector", "party"]
+
+
+class ProposalFilterSet(SearchFilterSet):
+    """Expects a queryset annotated by ``Proposal.objects.with_figures()`` (``overdue`` is derived)."""
+
+    search_fields = ("number", "title", "content", "suggestions", "proposers__name")
+    session = django_filters.ModelMultipleChoiceFilter(label=_("session"), queryset=Session.objects.all())
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProposalStatus.choices)
+    category = django_filters.ModelMultipleChoiceFilter(label=_("category"), queryset=Category.objects.all())
+    unit = django_filters.ModelMultipleChoiceFilter(
+        label=_("handling unit"), queryset=Organization.objects.all(), method="filter_unit"
+    )
+    role = django_filters.ChoiceFilter(label=_("unit's role"), choices=AssignmentRole.choices, method="filter_noop")
+    overdue = django_filters.BooleanFilter(label=_("overdue"))
+    is_key = django_filters.BooleanFilter(label=_("key proposal"))
+    result_class = django_filters.ModelMultipleChoiceFilter(
+        label=_("result class"),
+        queryset=ResultClass.objects.all(),
+        to_field_name="code",
+        method="filter_result_class",
+    )
+    satisfaction = django_filters.MultipleChoiceFilter(
+        label=_("satisfaction"), choices=Satisfaction.choices, method="filter_satisfaction"
+    )
+    project = django_filters.NumberFilter(label=_("related project"), field_name="related_projects")
+
+    class Meta:
+        model = Proposal
+        fields = ["session", "status", "category", "unit", "overdue", "is_key", "result_class", "satisfaction"]
+
+    def filter_search(self, queryset, name, value):
+        # Searching the proposers' names joins the signatures: keep each proposal once.
+        matches = super().filter_search(Proposal.objects.all(), name, value)
+        return queryset.filter(pk__in=matches.values("pk"))
+
+    def filter_unit(self, queryset, name, value):
+        if not value:
+            return queryset
+        assignments = Assignment.objects.filter(unit__in=value)
+        role = self.form.cleaned_data.get("role")
+        if role:
+            assignments = assignments.filter(role=role)
+        return queryset.filter(pk__in=assignments.values("proposal_id"))
+
+    def filter_noop(self, queryset, name, value):
+        """``role`` narrows ``unit`` (see ``filter_unit``); alone it filters nothing."""
+        return queryset
+
+    def filter_result_class(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Reply.objects.filter(result_class__in=value).values("proposal_id"))
+
+    def filter_satisfaction(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Feedback.objects.filter(satisfaction__in=value).values("proposal_id"))
+
+
+class ReplyFilterSet(SearchFilterSet):
+    search_fields = ("text", "doc_number", "proposal__title", "proposal__number")
+    session = django_filters.ModelMultipleChoiceFilter(
+        label=_("session"), field_name="proposal__session", queryset=Session.objects.all()
+    )
+    result_class = django_filters.ModelMultipleChoiceFilter(
+        label=_("result class"), queryset=ResultClass.objects.all(), to_field_name="code"
+    )
+    unit = django_filters.ModelMultipleChoiceFilter(label=_("unit"), queryset=Organization.objects.all())
+
+    class Meta:
+        model = Reply
+        fields = ["proposal", "session", "unit", "result_class", "round", "is_public"]

@@ -1,0 +1,377 @@
+"""CPPCC proposals (政协提案) and the government's replies: sessions, proposers, proposals, who must answer them and by
+when, the replies, the proposers' feedback and the timeline of every step.
+
+The status of a proposal only changes through ``proposals.services``; the models hold data and derived rules.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.models import TimestampedModel
+from projects.models import Organization, Project
+
+from .choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
+from .querysets import AssignmentQuerySet, ProposalQuerySet, ReplyQuerySet
+
+
+class Session(TimestampedModel):
+    """A plenary session of the CPPCC (届次会次, e.g. 十五届四次); proposals are numbered within it."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("For example 十五届四次."))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1980), MaxValueValidator(2100)])
+    opening_date = models.DateField(_("opening date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-opening_date", "name"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('proposal-list')}?session={self.pk}"
+
+
+class Category(TimestampedModel):
+    """A subject heading of the proposals (经济建设, 城市建设与管理…): reference data the committee keeps."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("proposal-reference")
+
+
+class ResultClass(TimestampedModel):
+    """The class printed on a reply letter (A 解决或采纳, B 列入计划拟解决, C 留作参考…); places differ: data."""
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("result class")
+        verbose_name_plural = _("result classes")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("proposal-reference")
+
+
+class Proposer(TimestampedModel):
+    """A CPPCC member (委员, with a sector 界别 and party) or a member organisation such as 民革市委会."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProposerKind, default=ProposerKind.MEMBER)
+    sector = models.CharField(_("sector"), max_length=50, blank=True, help_text=_("界别, for example 经济界."))
+    party = models.CharField(_("party"), max_length=50, blank=True)
+    organization = models.CharField(_("work unit"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("proposer")
+        verbose_name_plural = _("proposers")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def salutation(self) -> str:
+        """How a reply letter addresses the proposer: 储建华委员 for a member, the organisation's name otherwise."""
+        return _("%(name)s, CPPCC member") % {"name": self.name} if self.kind == ProposerKind.MEMBER else self.name
+
+
+class Proposal(TimestampedModel):
+    """One proposal (一事一案) with its number in its session; ``status`` moves only through the services."""
+
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="proposals")
+    number = models.CharField(_("number"), max_length=20, help_text=_("案号, unique within the session."))
+    title = models.CharField(_("title"), max_length=300, help_text=_("案由"))
+    proposers = models.ManyToManyField(
+        Proposer, verbose_name=_("proposers"), through="Signature", related_name="proposals"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    content = models.TextField(_("problem statement"), blank=True)
+    suggestions = models.TextField(_("suggested measures"), blank=True)
+    submitted_on = models.DateField(_("submitted on"))
+    is_key = models.BooleanField(_("key proposal"), default=False)
+    supervising_leader = models.CharField(
+        _("supervising leader"), max_length=100, blank=True, help_text=_("The leader who supervises a key proposal.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus, default=ProposalStatus.SUBMITTED, editable=False
+    )
+    round = models.PositiveSmallIntegerField(
+        _("handling round"), default=1, editable=False, help_text=_("2 and more after an unsatisfied feedback.")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
+    not_filed_reason = models.TextField(_("reason for not filing"), blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_proposals",
+        editable=False,
+    )
+    related_projects = models.ManyToManyField(
+        Project, verbose_name=_("related projects"), blank=True, related_name="proposals"
+    )
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created", "last_updated"])
+
+    class Meta:
+        ordering = ["session", "number"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        permissions = [
+            ("handle_proposal", _("Can file, assign, extend, record feedback on and close proposals")),
+            ("reply_proposal", _("Can reply to proposals for the assigned unit and ask for re-assignment")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"],
+                name="proposal_number_unique_in_session",
+                violation_error_message=_("This session already has a proposal with this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} {self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("proposal-detail", args=[self.pk])
+
+    def get_status_badge(self) -> str:
+        return ProposalStatus.badge(self.status)
+
+    @property
+    def lead_proposer(self) -> Proposer | None:
+        signatures = self.ordered_signatures
+        return signatures[0].proposer if signatures else None
+
+    @property
+    def ordered_signatures(self) -> list["Signature"]:
+        return sorted(self.signatures.all(), key=lambda signature: signature.position)
+
+    @property
+    def proposer_names(self) -> str:
+        return "、".join(signature.proposer.name for signature in self.ordered_signatures)
+
+    @property
+    def handling_proposal(self) -> "Proposal":
+        """The proposal whose units answer this one: itself, or the one it was merged into (并案)."""
+        return self.merged_into if self.merged_into_id else self
+
+
+class Signature(models.Model):
+    """A proposer's place on a proposal: position 1 is the lead proposer (第一提案人), the rest co-signed (联名)."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    proposer = models.ForeignKey(Proposer, verbose_name=_("proposer"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+
+    class Meta:
+        ordering = ["proposal", "position"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "proposer"], name="signature_unique_proposer"),
+            models.UniqueConstraint(fields=["proposal", "position"], name="signature_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.number} {self.position}. {self.proposer}"
+
+
+class Assignment(TimestampedModel):
+    """A unit that must handle a proposal: the lead unit (主办) with co-handling units (协办), or units that each
+    answer separately (分办). The due date may be extended; the reason is kept."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="proposal_assignments"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=AssignmentRole)
+    assigned_on = models.DateField(_("assigned on"))
+    due_date = models.DateField(_("due date"))
+    original_due_date = models.DateField(_("original due date"), editable=False)
+    extension_reason = models.CharField(_("reason for extension"), max_length=300, blank=True)
+    opinion = models.TextField(_("co-handling opinion"), blank=True, help_text=_("Sent to the lead unit."))
+    opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposal", "role", "unit__name"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "unit"],
+                name="assignment_unique_unit",
+                violation_error_message=_("This unit is already assigned this proposal."),
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(role=AssignmentRole.LEAD),
+                name="assignment_one_lead_unit",
+                violation_error_message=_("A proposal has only one lead unit."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.number} {self.unit} ({self.get_role_display()})"
+
+    @property
+    def is_extended(self) -> bool:
+        return self.due_date != self.original_due_date
+
+    @property
+    def owner_organization_id(self):
+        return self.unit_id
+
+
+class Reply(TimestampedModel):
+    """A unit's reply letter (答复函) to a proposal, for one handling round; public ones are published without the
+    contact person and phone."""
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="replies")
+    unit = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField(_("handling round"), default=1)
+    text = models.TextField(_("text"))
+    result_class = models.ForeignKey(
+        ResultClass, verbose_name=_("result class"), on_delete=models.PROTECT, related_name="replies"
+    )
+    doc_number = models.CharField(_("document number"), max_length=50, blank=True, help_text=_("文号"))
+    issued_on = models.DateField(_("issued on"))
+    signer = models.CharField(_("signed by"), max_length=50, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    cc = models.CharField(_("copy to"), max_length=300, blank=True, help_text=_("抄送, as printed on the letter."))
+    is_public = models.BooleanField(_("published"), default=False)
+    support_count = models.PositiveIntegerField(_("support"), default=0, editable=False)
+    oppose_count = models.PositiveIntegerField(_("oppose"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReplyQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created", "last_updated", "support_count", "oppose_count"])
+
+    class Meta:
+        ordering = ["proposal", "round", "issued_on", "pk"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "unit", "round"],
+                name="reply_once_per_unit_and_round",
+                violation_error_message=_("This unit has already replied in this round."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Reply of %(unit)s to %(number)s") % {"unit": self.unit, "number": self.proposal.number}
+
+    def get_absolute_url(self):
+        return reverse("reply-letter", args=[self.pk])
+
+
+class Feedback(TimestampedModel):
+    """A proposer's verdict on the replies of a round (满意 / 基本满意 / 不满意)."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="feedbacks"
+    )
+    proposer = models.ForeignKey(Proposer, verbose_name=_("proposer"), on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField(_("handling round"), default=1)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction)
+    comment = models.TextField(_("comment"), blank=True)
+    given_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["proposal", "round", "given_on", "pk"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "proposer", "round"],
+                name="feedback_once_per_proposer_and_round",
+                violation_error_message=_("This proposer has already given feedback in this round."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.number} {self.proposer}: {self.get_satisfaction_display()}"
+
+
+class Event(models.Model):
+    """One step on a proposal's timeline: who did what, when, the status before and after, and a note."""
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    move = models.CharField(_("step"), max_length=20, choices=ProposalMove)
+    from_status = models.CharField(_("from status"), max_length=20, choices=ProposalStatus, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=ProposalStatus)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["proposal", "at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self):
+        return f"{self.proposal.number} {self.get_move_display()}"
