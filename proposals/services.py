@@ -25,6 +25,48 @@ from projects.models import Organization, User
 from .choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
 from .models import Assignment, Event, Feedback, Proposal, Proposer, Reply, ResultClass, Signature
 
+# Which move may be made from which statuses, and the permission it takes (the unit's moves further need the
+# actor's unit to be assigned the proposal in a suitable role; see ``_acting_unit``).
+MOVE_RULES: dict[str, tuple[tuple[str, ...], str]] = {
+    ProposalMove.FILE: ((ProposalStatus.SUBMITTED,), "handle_proposal"),
+    ProposalMove.NOT_FILE: ((ProposalStatus.SUBMITTED,), "handle_proposal"),
+    ProposalMove.MERGE: ((ProposalStatus.SUBMITTED,), "handle_proposal"),
+    ProposalMove.ASSIGN: ((ProposalStatus.FILED, ProposalStatus.REASSIGN_REQUESTED), "handle_proposal"),
+    ProposalMove.REQUEST_REASSIGN: ((ProposalStatus.ASSIGNED,), "reply_proposal"),
+    ProposalMove.OPINION: ((ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING), "reply_proposal"),
+    ProposalMove.EXTEND: (tuple(ProposalStatus.awaiting_reply()), "handle_proposal"),
+    ProposalMove.REPLY: ((ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING), "reply_proposal"),
+    ProposalMove.FEEDBACK: ((ProposalStatus.REPLIED,), "handle_proposal"),
+    ProposalMove.CLOSE: ((ProposalStatus.REPLIED,), "handle_proposal"),
+}
+UNIT_MOVE_ROLES = {
+    ProposalMove.REQUEST_REASSIGN: tuple(AssignmentRole.values),
+    ProposalMove.OPINION: (AssignmentRole.CO,),
+    ProposalMove.REPLY: tuple(AssignmentRole.replying()),
+}
+
+
+def available_moves(user: User, proposal: Proposal) -> list[str]:
+    """The moves this user may make on this proposal now: what the proposal page offers as buttons.
+
+    ``proposal`` should come with its assignments (and replies) prefetched; the services check everything again.
+    """
+    moves = []
+    for move, (statuses, permission) in MOVE_RULES.items():
+        if proposal.status not in statuses or not user.has_perm(f"proposals.{permission}"):
+            continue
+        if move in UNIT_MOVE_ROLES:
+            assignments = [a for a in proposal.assignments.all() if a.role in UNIT_MOVE_ROLES[move]]
+            if not user.sees_all_units:
+                assignments = [a for a in assignments if a.unit_id == user.organization_id]
+            if move == ProposalMove.REPLY:
+                replied = {r.unit_id for r in proposal.replies.all() if r.round == proposal.round}
+                assignments = [a for a in assignments if a.unit_id not in replied]
+            if not assignments:
+                continue
+        moves.append(move)
+    return moves
+
 
 def default_due_date(assigned_on: datetime.date) -> datetime.date:
     """A reply is due ``REPLY_MONTHS`` after assignment (three months in most places)."""
@@ -62,8 +104,8 @@ def _lock(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().get(pk=proposal.pk)
 
 
-def _require_status(proposal: Proposal, allowed: Iterable[str], move: str):
-    if proposal.status not in allowed:
+def _require_status(proposal: Proposal, move: str):
+    if proposal.status not in MOVE_RULES[move][0]:
         raise WorkflowError(
             _("A proposal that is %(status)s cannot be %(move)s.")
             % {"status": proposal.get_status_display(), "move": ProposalMove(move).label}
@@ -127,12 +169,28 @@ def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer], r
     return proposal
 
 
+def proposal_update(*, actor: User, proposal: Proposal, data: dict, proposers: Sequence[Proposer], related_projects=()):
+    """The committee corrects a proposal's text, proposers or links; its status and dates are left alone."""
+    if not actor.has_perm("proposals.change_proposal"):
+        raise ActionForbidden(_("Only the proposal committee edits proposals."))
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        for field, value in data.items():
+            setattr(proposal, field, value)
+        proposal.full_clean()
+        proposal._history_user = actor
+        proposal.save()
+        set_proposers(proposal, proposers)
+        proposal.related_projects.set(related_projects)
+    return proposal
+
+
 def proposal_file(*, actor: User, proposal: Proposal, note: str = "") -> Proposal:
     """立案: the committee accepts the proposal for handling."""
     _require_committee(actor)
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_status(proposal, [ProposalStatus.SUBMITTED], ProposalMove.FILE)
+        _require_status(proposal, ProposalMove.FILE)
         _move(proposal, actor, ProposalMove.FILE, ProposalStatus.FILED, note)
     return proposal
 
@@ -142,7 +200,7 @@ def proposal_not_file(*, actor: User, proposal: Proposal, reason: str) -> Propos
     _require_committee(actor)
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_status(proposal, [ProposalStatus.SUBMITTED], ProposalMove.NOT_FILE)
+        _require_status(proposal, ProposalMove.NOT_FILE)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Give the reason for not filing the proposal.")})
         proposal.not_filed_reason = reason.strip()
@@ -155,7 +213,7 @@ def proposal_merge(*, actor: User, proposal: Proposal, into: Proposal, note: str
     _require_committee(actor)
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_status(proposal, [ProposalStatus.SUBMITTED], ProposalMove.MERGE)
+        _require_status(proposal, ProposalMove.MERGE)
         into = _lock(into)
         if into.pk == proposal.pk:
             raise ValidationError({"into": _("A proposal cannot be merged into itself.")})
@@ -202,7 +260,7 @@ def proposal_assign(
     co_units, separate_units = list(dict.fromkeys(co_units)), list(dict.fromkeys(separate_units))
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_status(proposal, [ProposalStatus.FILED, ProposalStatus.REASSIGN_REQUESTED], ProposalMove.ASSIGN)
+        _require_status(proposal, ProposalMove.ASSIGN)
         errors = {}
         if lead_unit is None and not separate_units:
             errors["lead_unit"] = _("Name the lead unit, or the units that answer separately.")
@@ -297,8 +355,8 @@ def proposal_request_reassign(*, actor: User, proposal: Proposal, reason: str, u
     decides by assigning again."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        assignment = _acting_unit(actor, proposal, unit, AssignmentRole.values)
-        _require_status(proposal, [ProposalStatus.ASSIGNED], ProposalMove.REQUEST_REASSIGN)
+        assignment = _acting_unit(actor, proposal, unit, UNIT_MOVE_ROLES[ProposalMove.REQUEST_REASSIGN])
+        _require_status(proposal, ProposalMove.REQUEST_REASSIGN)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Say why the proposal is not your unit's business.")})
         note = f"{_unit_label(assignment.unit)}: {reason.strip()}"
@@ -310,8 +368,8 @@ def proposal_opinion(*, actor: User, proposal: Proposal, opinion: str, unit: Org
     """A co-handling unit sends its opinion to the lead unit (a note on its assignment) before the lead replies."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        assignment = _acting_unit(actor, proposal, unit, [AssignmentRole.CO])
-        _require_status(proposal, [ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING], ProposalMove.OPINION)
+        assignment = _acting_unit(actor, proposal, unit, UNIT_MOVE_ROLES[ProposalMove.OPINION])
+        _require_status(proposal, ProposalMove.OPINION)
         if not (opinion or "").strip():
             raise ValidationError({"opinion": _("Write the opinion.")})
         assignment.opinion = opinion.strip()
@@ -334,7 +392,7 @@ def assignment_extend(*, actor: User, assignment: Assignment, due_date: datetime
     with transaction.atomic():
         proposal = _lock(assignment.proposal)
         assignment = proposal.assignments.select_related("unit").get(pk=assignment.pk)
-        _require_status(proposal, ProposalStatus.awaiting_reply(), ProposalMove.EXTEND)
+        _require_status(proposal, ProposalMove.EXTEND)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Give the reason for the extension.")})
         if due_date <= assignment.due_date:
@@ -383,10 +441,10 @@ def proposal_reply(
     replied, the proposal is replied and waits for the proposers' feedback."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        assignment = _acting_unit(actor, proposal, unit, AssignmentRole.replying())
+        assignment = _acting_unit(actor, proposal, unit, UNIT_MOVE_ROLES[ProposalMove.REPLY])
         if proposal.status == ProposalStatus.REASSIGN_REQUESTED:
             raise WorkflowError(_("Re-assignment has been requested: wait for the committee's decision."))
-        _require_status(proposal, [ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING], ProposalMove.REPLY)
+        _require_status(proposal, ProposalMove.REPLY)
         if proposal.replies.filter(unit=assignment.unit, round=proposal.round).exists():
             raise WorkflowError(_("Your unit has already replied to this proposal in this round."))
         reply = Reply(
@@ -437,6 +495,11 @@ def _with_merged(proposal: Proposal) -> Q:
     return Q(proposal=proposal) | Q(proposal__merged_into=proposal)
 
 
+def proposal_signers(proposal: Proposal):
+    """Everyone who signed this proposal or one merged into it: those who may give feedback on its replies."""
+    return Proposer.objects.filter(pk__in=Signature.objects.filter(_with_merged(proposal)).values("proposer_id"))
+
+
 def feedback_parties(proposal: Proposal) -> list[Proposer]:
     """Whose feedback closes a round: the lead proposer of this proposal and of each proposal merged into it."""
     leads = Signature.objects.filter(_with_merged(proposal), position=1).select_related("proposer")
@@ -468,9 +531,9 @@ def proposal_feedback(
         if proposal.merged_into_id and proposer is None:
             proposer = proposal.lead_proposer
         proposal = _lock(proposal.handling_proposal)
-        _require_status(proposal, [ProposalStatus.REPLIED], ProposalMove.FEEDBACK)
+        _require_status(proposal, ProposalMove.FEEDBACK)
         parties = feedback_parties(proposal)
-        signers = set(Signature.objects.filter(_with_merged(proposal)).values_list("proposer_id", flat=True))
+        signers = set(proposal_signers(proposal).values_list("pk", flat=True))
         proposer = proposer or next(
             (
                 party
@@ -506,7 +569,7 @@ def proposal_feedback(
         if satisfaction == Satisfaction.UNSATISFIED:
             proposal.round += 1
             proposal.due_date = due_date
-            proposal.assignments.filter(role__in=AssignmentRole.replying()).update(due_date=due_date)
+            proposal.assignments.update(due_date=due_date)
             note += "\n" + _("Handled again, due %(date)s.") % {"date": due_date.isoformat()}
             _move(proposal, actor, ProposalMove.FEEDBACK, ProposalStatus.REHANDLING, note)
             return feedback
@@ -530,6 +593,6 @@ def proposal_close(*, actor: User, proposal: Proposal, note: str = "") -> Propos
     _require_committee(actor)
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_status(proposal, [ProposalStatus.REPLIED], ProposalMove.CLOSE)
+        _require_status(proposal, ProposalMove.CLOSE)
         _move(proposal, actor, ProposalMove.CLOSE, ProposalStatus.CLOSED, note)
     return proposal

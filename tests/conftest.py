@@ -15,6 +15,12 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every test user gets a password; the production hasher would spend most of the suite's time on it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def unit(db):
     return OrganizationFactory(name="镇海区经济和信息化局", short_name="区经信局")

@@ -78,8 +78,10 @@ def render_digest(recipient, items: list[ReminderItem], today: datetime.date) ->
 class Command(BaseCommand):
     help = (
         "Mail each person one digest of what waits for them: liaisons their unit's missing and returned reports and "
-        "milestones late or due soon, office staff the reports to review and the projects that turned red. Run "
-        "daily from cron; a second run the same day sends only what is new."
+        "milestones late or due soon, and the proposal replies and co-handling opinions their unit owes that are due "
+        "soon or overdue; office staff the reports to review and the projects that turned red; the proposal "
+        "committee the overdue proposals and the key proposals due soon. Run daily from cron; a second run the same "
+        "day sends only what is new."
     )
 
     def add_arguments(self, parser):

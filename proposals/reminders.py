@@ -1,0 +1,186 @@
+"""What the proposals remind people of, in the digests of ``manage.py send_reminders`` (see ``projects.reminders``).
+
+- each unit (its active liaisons), daily: the proposals it still owes a reply to, or as a co-handling unit its
+  opinion to the lead unit, that are due within ``PROPOSALS["REMINDER_DAYS"]`` days or overdue;
+- the proposal committee, daily: the overdue proposals with the units that still owe a reply, and the key
+  proposals due within ``REMINDER_DAYS`` days.
+
+The keys carry the handling round, so a proposal handled again after an unsatisfied feedback is reminded of again.
+While a unit's request for re-assignment waits for the committee, no unit can reply: the units are not reminded,
+the committee is (the due date runs). Every query here is one query whatever the number of proposals.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from projects.choices import Role
+from projects.models import User
+from projects.reminders import ReminderItem, link
+
+from .choices import AssignmentRole, ProposalStatus
+from .models import Assignment, Proposal
+
+
+def collect(today: datetime.date) -> list[ReminderItem]:
+    return [*_unit_items(today), *_committee_items(today)]
+
+
+def proposal_link(proposal_id: int) -> str:
+    return link(reverse("proposal-detail", args=[proposal_id]))
+
+
+def _window() -> int:
+    return settings.PROPOSALS["REMINDER_DAYS"]
+
+
+def _proposal(proposal: Proposal) -> str:
+    return _("No. %(number)s %(title)s") % {"number": proposal.number, "title": proposal.title}
+
+
+def _unit(organization) -> str:
+    return organization.short_name or organization.name
+
+
+def _assignment_text(assignment: Assignment) -> str:
+    """``No. 27 …: reply due 2026-05-04, in 3 days`` (due today, 5 days overdue); an opinion for a co-handling unit."""
+    days_left = round(assignment.days_left)
+    values = {
+        "proposal": _proposal(assignment.proposal),
+        "date": assignment.due_date.isoformat(),
+        "days": abs(days_left),
+    }
+    if assignment.role == AssignmentRole.CO:
+        if days_left < 0:
+            text = ngettext(
+                "%(proposal)s: opinion to the lead unit due %(date)s, %(days)d day overdue",
+                "%(proposal)s: opinion to the lead unit due %(date)s, %(days)d days overdue",
+                values["days"],
+            )
+        elif days_left == 0:
+            text = _("%(proposal)s: opinion to the lead unit due today, %(date)s")
+        else:
+            text = ngettext(
+                "%(proposal)s: opinion to the lead unit due %(date)s, in %(days)d day",
+                "%(proposal)s: opinion to the lead unit due %(date)s, in %(days)d days",
+                values["days"],
+            )
+    elif days_left < 0:
+        text = ngettext(
+            "%(proposal)s: reply due %(date)s, %(days)d day overdue",
+            "%(proposal)s: reply due %(date)s, %(days)d days overdue",
+            values["days"],
+        )
+    elif days_left == 0:
+        text = _("%(proposal)s: reply due today, %(date)s")
+    else:
+        text = ngettext(
+            "%(proposal)s: reply due %(date)s, in %(days)d day",
+            "%(proposal)s: reply due %(date)s, in %(days)d days",
+            values["days"],
+        )
+    return text % values
+
+
+def _committee_text(proposal: Proposal) -> str:
+    """``No. 27 …: due 2026-05-04, 5 days overdue; no reply yet from 区经信局、区水利局`` (or in 3 days, due today)."""
+    days_left = round(proposal.days_left)
+    values = {"proposal": _proposal(proposal), "date": proposal.due_date.isoformat(), "days": abs(days_left)}
+    if days_left < 0:
+        text = ngettext(
+            "%(proposal)s: due %(date)s, %(days)d day overdue",
+            "%(proposal)s: due %(date)s, %(days)d days overdue",
+            values["days"],
+        )
+    elif days_left == 0:
+        text = _("%(proposal)s: due today, %(date)s")
+    else:
+        text = ngettext(
+            "%(proposal)s: due %(date)s, in %(days)d day",
+            "%(proposal)s: due %(date)s, in %(days)d days",
+            values["days"],
+        )
+    text %= values
+    if proposal.owing:
+        text += _("; no reply yet from %(units)s") % {
+            "units": "、".join(_unit(assignment.unit) for assignment in proposal.owing)
+        }
+    return text
+
+
+def _unit_items(today: datetime.date) -> list[ReminderItem]:
+    liaisons = defaultdict(list)
+    for user in User.objects.filter(is_active=True, groups__name=Role.LIAISON, organization__isnull=False):
+        liaisons[user.organization_id].append(user)
+    if not liaisons:
+        return []
+    window = _window()
+    reply_section = ngettext(
+        "Proposal replies due within %(days)d day or overdue",
+        "Proposal replies due within %(days)d days or overdue",
+        window,
+    ) % {"days": window}
+    opinion_section = ngettext(
+        "Co-handling opinions due within %(days)d day or overdue",
+        "Co-handling opinions due within %(days)d days or overdue",
+        window,
+    ) % {"days": window}
+
+    pending = (
+        Assignment.objects.with_state(today)
+        .filter(pending=True, unit_id__in=list(liaisons), due_date__lte=today + datetime.timedelta(days=window))
+        .exclude(proposal__status=ProposalStatus.REASSIGN_REQUESTED)
+        .select_related("proposal__session")
+        .order_by("due_date", "proposal__session__year", "proposal__number", "pk")
+    )
+    items = []
+    for assignment in pending:
+        proposal = assignment.proposal
+        opinion = assignment.role == AssignmentRole.CO
+        text = _assignment_text(assignment)
+        key = f"proposal-due:{assignment.pk}:{proposal.round}"
+        section = opinion_section if opinion else reply_section
+        url = proposal_link(proposal.pk)
+        items.extend(ReminderItem(user, key, section, text, url) for user in liaisons[assignment.unit_id])
+    return items
+
+
+def _committee_items(today: datetime.date) -> list[ReminderItem]:
+    committee = list(User.objects.filter(is_active=True, groups__name=Role.COMMITTEE))
+    if not committee:
+        return []
+    window = _window()
+    owing = (
+        Assignment.objects.with_state(today)
+        .filter(pending=True, role__in=AssignmentRole.replying())
+        .select_related("unit")
+        .order_by("role", "unit__name")
+    )
+    proposals = (
+        Proposal.objects.with_figures(today)
+        .filter(Q(overdue=True) | Q(is_key=True, days_left__gte=0, days_left__lte=window))
+        .select_related("session")
+        .prefetch_related(Prefetch("assignments", queryset=owing, to_attr="owing"))
+        .order_by("due_date", "session__year", "number", "pk")
+    )
+    overdue_section = _("Overdue proposals")
+    key_section = ngettext(
+        "Key proposals due within %(days)d day",
+        "Key proposals due within %(days)d days",
+        window,
+    ) % {"days": window}
+
+    items = []
+    for proposal in proposals:
+        if proposal.overdue:
+            key, section = f"proposal-overdue:{proposal.pk}:{proposal.round}", overdue_section
+        else:
+            key, section = f"proposal-key-due:{proposal.pk}:{proposal.round}", key_section
+        text, url = _committee_text(proposal), proposal_link(proposal.pk)
+        items.extend(ReminderItem(user, key, section, text, url) for user in committee)
+    return items

@@ -1,0 +1,375 @@
+"""Pages of the proposal workflow: the committee's ledger, the proposal page with its moves, the units' inbox, the
+reference data, and the public pages of published replies."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Prefetch
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from common.exceptions import ActionForbidden, WorkflowError
+from common.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin, parse_pk
+from projects.models import Project
+from projects.querysets import choice_rank
+
+from . import forms, services
+from .choices import ProposalMove, ProposalStatus
+from .filtersets import ProposalFilterSet
+from .models import Assignment, Category, Event, Proposal, Reply, ResultClass, Session
+
+# The moves as they appear in addresses (the API's action names), with the form each one takes.
+MOVE_FORMS = {
+    "file": (ProposalMove.FILE, forms.FileForm),
+    "not-file": (ProposalMove.NOT_FILE, forms.NotFileForm),
+    "merge": (ProposalMove.MERGE, forms.MergeForm),
+    "assign": (ProposalMove.ASSIGN, forms.AssignForm),
+    "request-reassign": (ProposalMove.REQUEST_REASSIGN, forms.RequestReassignForm),
+    "opinion": (ProposalMove.OPINION, forms.OpinionForm),
+    "reply": (ProposalMove.REPLY, forms.ReplyForm),
+    "extend": (ProposalMove.EXTEND, forms.ExtendForm),
+    "feedback": (ProposalMove.FEEDBACK, forms.FeedbackForm),
+    "close": (ProposalMove.CLOSE, forms.CloseForm),
+}
+SLUG_FOR_MOVE = {move: slug for slug, (move, _form) in MOVE_FORMS.items()}
+
+
+def add_service_errors(form, error: ValidationError):
+    """Show a service's validation errors beside the form's fields (on top for fields the form does not have)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+def ledger_queryset():
+    return (
+        Proposal.objects.with_figures()
+        .select_related("session", "category")
+        .prefetch_related(
+            "signatures__proposer",
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "unit__name")),
+        )
+    )
+
+
+class ProposalListView(ObjectListView):
+    """提案台账: every proposal, filtered by the FilterSet the API uses."""
+
+    model = Proposal
+    template_name = "proposals/proposal_list.html"
+    filterset_class = ProposalFilterSet
+    ordering_fields = {
+        "number": "number",
+        "title": "title",
+        "submitted_on": "submitted_on",
+        "status": choice_rank("status", ProposalStatus.values),
+        "due_date": "due_date",
+        "days_left": "days_left",
+    }
+    default_ordering = ("-session__year", "session__name", "number")
+
+    def get_base_queryset(self):
+        return ledger_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filtered = self.filtered_queryset
+        context["overdue_count"] = filtered.filter(overdue=True).count()
+        context["key_count"] = filtered.filter(is_key=True).count()
+        return context
+
+
+class ProposalDetailView(ObjectDetailView):
+    model = Proposal
+    template_name = "proposals/proposal_detail.html"
+
+    def get_queryset(self):
+        return (
+            Proposal.objects.with_figures()
+            .select_related("session", "category", "merged_into")
+            .prefetch_related(
+                "signatures__proposer",
+                Prefetch(
+                    "assignments",
+                    queryset=Assignment.objects.with_state().select_related("unit").order_by("role", "unit__name"),
+                ),
+                Prefetch("replies", queryset=Reply.objects.select_related("unit", "result_class")),
+                "feedbacks__proposer",
+                Prefetch(
+                    "merged_proposals",
+                    queryset=Proposal.objects.prefetch_related("signatures__proposer").order_by("number"),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        proposal = self.object
+        handling = proposal.handling_proposal
+        if handling.pk != proposal.pk:
+            handling = self.get_queryset().get(pk=handling.pk)
+        replies = sorted(handling.replies.all(), key=lambda reply: (reply.round, reply.issued_on, reply.pk))
+        context.update(
+            handling=handling,
+            replies=replies,
+            feedbacks=sorted(handling.feedbacks.all(), key=lambda feedback: (feedback.round, feedback.given_on)),
+            events=Event.objects.filter(proposal=proposal).select_related("actor__organization"),
+            related_projects=Project.objects.with_figures()
+            .filter(proposals=proposal)
+            .select_related("lead_org", "domain")
+            .order_by("code"),
+            moves=[
+                (SLUG_FOR_MOVE[move], ProposalMove(move).label)
+                for move in services.available_moves(self.request.user, proposal)
+            ],
+            addressees=[signature.proposer for signature in proposal.ordered_signatures],
+        )
+        return context
+
+
+class ProposalEditView(ObjectEditView):
+    model = Proposal
+    form_class = forms.ProposalForm
+    template_name = "generic/object_form.html"
+
+    @property
+    def list_url(self):
+        return reverse("proposal-list")
+
+    def save(self, form, formsets):
+        try:
+            self.object = form.save_with(self.request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            messages.error(self.request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
+    """One move of the workflow: GET shows its form, POST makes it through the service, which checks everything."""
+
+    model = Proposal
+    template_name = "proposals/proposal_move.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["move"] not in MOVE_FORMS:
+            raise Http404
+        self.move, self.form_class = MOVE_FORMS[kwargs["move"]]
+        # A role that can never make this move gets 403 at once; the rest is for the service to judge.
+        permission = services.MOVE_RULES[self.move][1]
+        if request.user.is_authenticated and not request.user.has_perm(f"proposals.{permission}"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Proposal.objects.select_related("session").prefetch_related(
+            "signatures__proposer", "assignments__unit", "replies"
+        )
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.form_class(data, proposal=self.object, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.get_form())
+        context["move_label"] = ProposalMove(self.move).label
+        context["allowed"] = self.move in services.available_moves(self.request.user, self.object)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                form.perform()
+            except ActionForbidden as error:
+                raise PermissionDenied(str(error.message)) from error
+            except WorkflowError as error:
+                messages.error(request, error.message)
+                response = self.render_to_response(self.get_context_data(form=form))
+                response.status_code = 409
+                return response
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                label = ProposalMove(self.move).label
+                messages.success(request, _("%(move)s: %(proposal)s") % {"move": label, "proposal": self.object.number})
+                return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.error(request, _("Nothing was saved. Correct the errors below."))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ReplyLetterView(ObjectPermissionMixin, generic.DetailView):
+    """A reply letter on its own, laid out for printing."""
+
+    model = Reply
+    template_name = "proposals/reply_letter.html"
+
+    def get_queryset(self):
+        return Reply.objects.select_related("unit", "result_class", "proposal__session").prefetch_related(
+            "proposal__signatures__proposer"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["addressees"] = [signature.proposer for signature in self.object.proposal.ordered_signatures]
+        return context
+
+
+class InboxView(ObjectPermissionMixin, generic.TemplateView):
+    """承办单位待办: what a unit still owes (reply, or opinion to the lead unit), the most urgent first; office staff
+    and the committee see every unit's."""
+
+    model = Proposal
+    template_name = "proposals/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        assignments = Assignment.objects.with_state().select_related("unit", "proposal__session")
+        own_unit = not (user.sees_all_units or user.has_perm("proposals.handle_proposal"))
+        if own_unit:
+            assignments = assignments.filter(unit_id=user.organization_id)
+        context["own_unit"] = own_unit
+        context["pending"] = assignments.filter(pending=True).order_by("due_date", "proposal__number")
+        context["reassign_requested"] = (
+            assignments.filter(proposal__status=ProposalStatus.REASSIGN_REQUESTED)
+            .order_by("proposal__number")
+            .distinct()
+        )
+        context["done"] = (
+            assignments.filter(pending=False)
+            .exclude(proposal__status=ProposalStatus.REASSIGN_REQUESTED)
+            .order_by("-proposal__last_updated")[:20]
+        )
+        return context
+
+
+class ReferenceDataView(ObjectPermissionMixin, generic.TemplateView):
+    """Sessions, categories and result classes: reference data the committee keeps."""
+
+    model = Session
+    template_name = "proposals/reference.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            sessions=Session.objects.all(),
+            categories=Category.objects.all(),
+            result_classes=ResultClass.objects.all(),
+            can_edit=user.can("change", Session),
+        )
+        return context
+
+
+class ReferenceEditView(ObjectEditView):
+    template_name = "generic/object_form.html"
+
+    @property
+    def list_url(self):
+        return reverse("proposal-reference")
+
+    def get_success_url(self):
+        return reverse("proposal-reference")
+
+
+class SessionEditView(ReferenceEditView):
+    model = Session
+    form_class = forms.SessionForm
+
+
+class CategoryEditView(ReferenceEditView):
+    model = Category
+    form_class = forms.CategoryForm
+
+
+class ResultClassEditView(ReferenceEditView):
+    model = ResultClass
+    form_class = forms.ResultClassForm
+
+
+def published_replies():
+    return Reply.objects.published().select_related("unit", "result_class", "proposal__session")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicReplyListView(generic.ListView):
+    """Published replies by session, for the public: no contact details."""
+
+    template_name = "proposals/public_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        replies = published_replies().prefetch_related("proposal__signatures__proposer")
+        self.session = None
+        session_pk = parse_pk(self.request.GET.get("session"))
+        if session_pk is not None:
+            self.session = Session.objects.filter(pk=session_pk).first()
+            replies = replies.filter(proposal__session_id=session_pk)
+        return replies.order_by("-proposal__session__year", "proposal__number", "round", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sessions"] = Session.objects.filter(proposals__replies__is_public=True).distinct()
+        context["session"] = self.session
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicReplyDetailView(generic.DetailView):
+    template_name = "proposals/public_detail.html"
+    context_object_name = "reply"
+
+    def get_queryset(self):
+        return published_replies().prefetch_related("proposal__signatures__proposer")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["addressees"] = [signature.proposer for signature in self.object.proposal.ordered_signatures]
+        context["voted"] = self.object.pk in self.request.session.get("proposal_votes", [])
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicVoteView(generic.View):
+    """支持 / 反对: once per reply per browser session, and at most ``VOTES_PER_HOUR`` votes an hour per address."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        reply = get_object_or_404(published_replies(), pk=pk)
+        choice = request.POST.get("choice")
+        if choice not in ("support", "oppose"):
+            return HttpResponse(_("Choose support or oppose."), status=400)
+        back = reverse("public-reply-detail", args=[reply.pk])
+        voted = request.session.get("proposal_votes", [])
+        if reply.pk in voted:
+            messages.info(request, _("You have already given your view on this reply."))
+            return HttpResponseRedirect(back)
+        address = request.META.get("REMOTE_ADDR", "")
+        key = f"proposal-votes:{address}:{timezone.now():%Y%m%d%H}"
+        cache.add(key, 0, timeout=3600)
+        if cache.incr(key) > settings.PROPOSALS["VOTES_PER_HOUR"]:
+            return HttpResponse(_("Too many votes from your address; try again later."), status=429)
+        counter = "support_count" if choice == "support" else "oppose_count"
+        Reply.objects.filter(pk=reply.pk).update(**{counter: F(counter) + 1})
+        request.session["proposal_votes"] = [*voted, reply.pk]
+        messages.success(request, _("Thank you: your view has been counted."))
+        return HttpResponseRedirect(back)
