@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposerKind(models.TextChoices):
@@ -10,7 +11,7 @@ class ProposerKind(models.TextChoices):
 
 
 class ProposalStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
     FILED = "filed", _("Filed")
     NOT_FILED = "not_filed", _("Not filed")
     MERGED = "merged", _("Merged")
@@ -45,7 +46,7 @@ class ProposalStatus(models.TextChoices):
 
 
 class AssignmentRole(models.TextChoices):
-    LEAD = "lead", _("Lead unit")
+    LEAD = "lead", pgettext_lazy("proposal handling", "Lead unit")
     CO = "co", _("Co-handling unit")
     SEPARATE = "separate", _("Separate handling unit")
 
@@ -64,7 +65,7 @@ class Satisfaction(models.TextChoices):
 class ProposalMove(models.TextChoices):
     """The moves of the workflow, as recorded on the timeline; the API's action names use hyphens."""
 
-    SUBMIT = "submit", _("Submitted")
+    SUBMIT = "submit", pgettext_lazy("proposal status", "Submitted")
     FILE = "file", _("Filed")
     NOT_FILE = "not_file", _("Not filed")
     MERGE = "merge", _("Merged")

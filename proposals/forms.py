@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.forms import BootstrapMixin
 from projects.models import Organization, Project
@@ -195,7 +196,9 @@ class MergeForm(MoveForm):
 
 
 class AssignForm(MoveForm):
-    lead_unit = forms.ModelChoiceField(label=_("lead unit"), queryset=Organization.objects.all(), required=False)
+    lead_unit = forms.ModelChoiceField(
+        label=pgettext_lazy("proposal handling", "lead unit"), queryset=Organization.objects.all(), required=False
+    )
     co_units = forms.ModelMultipleChoiceField(
         label=_("co-handling units"), queryset=Organization.objects.all(), required=False
     )

@@ -107,8 +107,7 @@ def _lock(proposal: Proposal) -> Proposal:
 def _require_status(proposal: Proposal, move: str):
     if proposal.status not in MOVE_RULES[move][0]:
         raise WorkflowError(
-            _("A proposal that is %(status)s cannot be %(move)s.")
-            % {"status": proposal.get_status_display(), "move": ProposalMove(move).label}
+            _("The proposal is %(status)s: this step is not possible now.") % {"status": proposal.get_status_display()}
         )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 
 from common.exceptions import ActionForbidden, WorkflowError
@@ -25,20 +26,20 @@ from .choices import ProposalMove, ProposalStatus
 from .filtersets import ProposalFilterSet
 from .models import Assignment, Category, Event, Proposal, Reply, ResultClass, Session
 
-# The moves as they appear in addresses (the API's action names), with the form each one takes.
+# The moves as they appear in addresses (the API's action names), with their button label and form.
 MOVE_FORMS = {
-    "file": (ProposalMove.FILE, forms.FileForm),
-    "not-file": (ProposalMove.NOT_FILE, forms.NotFileForm),
-    "merge": (ProposalMove.MERGE, forms.MergeForm),
-    "assign": (ProposalMove.ASSIGN, forms.AssignForm),
-    "request-reassign": (ProposalMove.REQUEST_REASSIGN, forms.RequestReassignForm),
-    "opinion": (ProposalMove.OPINION, forms.OpinionForm),
-    "reply": (ProposalMove.REPLY, forms.ReplyForm),
-    "extend": (ProposalMove.EXTEND, forms.ExtendForm),
-    "feedback": (ProposalMove.FEEDBACK, forms.FeedbackForm),
-    "close": (ProposalMove.CLOSE, forms.CloseForm),
+    "file": (ProposalMove.FILE, _lazy("File"), forms.FileForm),
+    "not-file": (ProposalMove.NOT_FILE, _lazy("Do not file"), forms.NotFileForm),
+    "merge": (ProposalMove.MERGE, _lazy("Merge into another"), forms.MergeForm),
+    "assign": (ProposalMove.ASSIGN, _lazy("Assign"), forms.AssignForm),
+    "request-reassign": (ProposalMove.REQUEST_REASSIGN, _lazy("Ask for re-assignment"), forms.RequestReassignForm),
+    "opinion": (ProposalMove.OPINION, _lazy("Send the co-handling opinion"), forms.OpinionForm),
+    "reply": (ProposalMove.REPLY, _lazy("Write the reply"), forms.ReplyForm),
+    "extend": (ProposalMove.EXTEND, _lazy("Extend a due date"), forms.ExtendForm),
+    "feedback": (ProposalMove.FEEDBACK, _lazy("Record feedback"), forms.FeedbackForm),
+    "close": (ProposalMove.CLOSE, _lazy("Close"), forms.CloseForm),
 }
-SLUG_FOR_MOVE = {move: slug for slug, (move, _form) in MOVE_FORMS.items()}
+SLUG_FOR_MOVE = {move: (slug, label) for slug, (move, label, _form) in MOVE_FORMS.items()}
 
 
 def add_service_errors(form, error: ValidationError):
@@ -127,10 +128,7 @@ class ProposalDetailView(ObjectDetailView):
             .filter(proposals=proposal)
             .select_related("lead_org", "domain")
             .order_by("code"),
-            moves=[
-                (SLUG_FOR_MOVE[move], ProposalMove(move).label)
-                for move in services.available_moves(self.request.user, proposal)
-            ],
+            moves=[SLUG_FOR_MOVE[move] for move in services.available_moves(self.request.user, proposal)],
             addressees=[signature.proposer for signature in proposal.ordered_signatures],
         )
         return context
@@ -165,7 +163,7 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
     def dispatch(self, request, *args, **kwargs):
         if kwargs["move"] not in MOVE_FORMS:
             raise Http404
-        self.move, self.form_class = MOVE_FORMS[kwargs["move"]]
+        self.move, self.move_label, self.form_class = MOVE_FORMS[kwargs["move"]]
         # A role that can never make this move gets 403 at once; the rest is for the service to judge.
         permission = services.MOVE_RULES[self.move][1]
         if request.user.is_authenticated and not request.user.has_perm(f"proposals.{permission}"):
@@ -184,7 +182,7 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", self.get_form())
-        context["move_label"] = ProposalMove(self.move).label
+        context["move_label"] = self.move_label
         context["allowed"] = self.move in services.available_moves(self.request.user, self.object)
         return context
 

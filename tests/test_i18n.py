@@ -31,6 +31,8 @@ def test_compiled_catalogue_matches_the_source():
         if (
             compiled.ngettext(entry.msgid, entry.msgid_plural, 1) != entry.msgstr_plural[0]
             if entry.msgid_plural
+            else compiled.pgettext(entry.msgctxt, entry.msgid) != entry.msgstr
+            if entry.msgctxt
             else compiled.gettext(entry.msgid) != entry.msgstr
         )
     ]
