@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.simple_tag
 def time_left(days_left, overdue):
-    """"3 days left" or, in red, "5 days overdue"; nothing when no reply is owed (``days_left`` is None)."""
+    """ "3 days left" or, in red, "5 days overdue"; nothing when no reply is owed (``days_left`` is None)."""
     if days_left is None:
         return ""
     days = round(days_left)
