@@ -2,6 +2,8 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from common.filtersets import SearchFilterSet
 from projects.models import Organization
@@ -34,17 +36,22 @@ class ProposalFilterSet(SearchFilterSet):
     session = django_filters.ModelMultipleChoiceFilter(label=_("session"), queryset=Session.objects.all())
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProposalStatus.choices)
     category = django_filters.ModelMultipleChoiceFilter(label=_("category"), queryset=Category.objects.all())
-    unit = django_filters.ModelMultipleChoiceFilter(
-        label=_("handling unit"), queryset=Organization.objects.all(), method="filter_unit"
+    # Method-backed filters: the schema is told their type (organisation ids, result class codes).
+    unit = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelMultipleChoiceFilter(
+            label=_("handling unit"), queryset=Organization.objects.all(), method="filter_unit"
+        )
     )
     role = django_filters.ChoiceFilter(label=_("unit's role"), choices=AssignmentRole.choices, method="filter_noop")
     overdue = django_filters.BooleanFilter(label=_("overdue"))
     is_key = django_filters.BooleanFilter(label=_("key proposal"))
-    result_class = django_filters.ModelMultipleChoiceFilter(
-        label=_("result class"),
-        queryset=ResultClass.objects.all(),
-        to_field_name="code",
-        method="filter_result_class",
+    result_class = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelMultipleChoiceFilter(
+            label=_("result class"),
+            queryset=ResultClass.objects.all(),
+            to_field_name="code",
+            method="filter_result_class",
+        )
     )
     satisfaction = django_filters.MultipleChoiceFilter(
         label=_("satisfaction"), choices=Satisfaction.choices, method="filter_satisfaction"
@@ -89,8 +96,13 @@ class ReplyFilterSet(SearchFilterSet):
     session = django_filters.ModelMultipleChoiceFilter(
         label=_("session"), field_name="proposal__session", queryset=Session.objects.all()
     )
-    result_class = django_filters.ModelMultipleChoiceFilter(
-        label=_("result class"), queryset=ResultClass.objects.all(), to_field_name="code"
+    result_class = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelMultipleChoiceFilter(
+            label=_("result class"),
+            field_name="result_class__code",
+            queryset=ResultClass.objects.all(),
+            to_field_name="code",
+        )
     )
     unit = django_filters.ModelMultipleChoiceFilter(label=_("unit"), queryset=Organization.objects.all())
 

@@ -91,7 +91,7 @@ class ProposalForm(BootstrapMixin, forms.ModelForm):
 
     def save_with(self, actor) -> Proposal:
         data = {name: self.cleaned_data[name] for name in PROPOSAL_DATA_FIELDS}
-        proposers = services.proposers_from_names(self.cleaned_data["proposer_names"])
+        proposers = self.cleaned_data["proposer_names"]
         projects = self.cleaned_data["related_projects"]
         if self.instance.pk:
             return services.proposal_update(

@@ -3,8 +3,9 @@ agree.
 
 - A proposal is overdue when its units still owe a reply (assigned, re-assignment requested or being handled again)
   and its due date has passed; ``days_left`` counts down to the due date (negative once overdue).
-- A unit's assignment is pending while the proposal awaits replies and the unit has not done its part in the
-  current round: a lead or separate unit its reply, a co-handling unit its opinion to the lead unit.
+- A unit's assignment is pending while the proposal awaits replies (and no re-assignment is requested) and the unit
+  has not done its part in the current round: a lead or separate unit its reply, a co-handling unit its opinion to
+  the lead unit.
 """
 
 import datetime
@@ -53,7 +54,8 @@ class AssignmentQuerySet(models.QuerySet):
                 proposal=OuterRef("proposal"), unit=OuterRef("unit"), round=OuterRef("proposal__round")
             )
         )
-        open_proposal = Q(proposal__status__in=ProposalStatus.awaiting_reply())
+        # While a re-assignment is requested nobody can answer: the committee decides first.
+        open_proposal = Q(proposal__status__in=[ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING])
         pending = open_proposal & (
             Q(role__in=AssignmentRole.replying(), has_replied=False)
             | Q(role=AssignmentRole.CO, opinion_on__isnull=True)

@@ -23,7 +23,7 @@ from projects.choices import Role
 from projects.models import User
 from projects.reminders import ReminderItem, link
 
-from .choices import AssignmentRole, ProposalStatus
+from .choices import AssignmentRole
 from .models import Assignment, Proposal
 
 
@@ -134,7 +134,6 @@ def _unit_items(today: datetime.date) -> list[ReminderItem]:
     pending = (
         Assignment.objects.with_state(today)
         .filter(pending=True, unit_id__in=list(liaisons), due_date__lte=today + datetime.timedelta(days=window))
-        .exclude(proposal__status=ProposalStatus.REASSIGN_REQUESTED)
         .select_related("proposal__session")
         .order_by("due_date", "proposal__session__year", "proposal__number", "pk")
     )
@@ -157,7 +156,7 @@ def _committee_items(today: datetime.date) -> list[ReminderItem]:
     window = _window()
     owing = (
         Assignment.objects.with_state(today)
-        .filter(pending=True, role__in=AssignmentRole.replying())
+        .filter(has_replied=False, role__in=AssignmentRole.replying())
         .select_related("unit")
         .order_by("role", "unit__name")
     )

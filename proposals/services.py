@@ -9,7 +9,7 @@ liaison and office staff (``reply_proposal``) reply, send a co-handling opinion 
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -150,9 +150,18 @@ def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]):
     )
 
 
-def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer], related_projects=()) -> Proposal:
+def _resolve_proposers(proposers: Sequence[Proposer | str]) -> list[Proposer]:
+    """Proposers given as objects or as names (unknown names are created, inside the caller's transaction)."""
+    names = [proposer for proposer in proposers if isinstance(proposer, str)]
+    if not names:
+        return list(proposers)
+    found = {proposer.name: proposer for proposer in proposers_from_names(names)}
+    return [found[proposer.strip()] if isinstance(proposer, str) else proposer for proposer in proposers]
+
+
+def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer | str], related_projects=()) -> Proposal:
     """Register a proposal as submitted (提交). ``data`` holds its own fields: session, number, title, category,
-    content, suggestions, submitted_on, is_key, supervising_leader."""
+    content, suggestions, submitted_on, is_key, supervising_leader. ``proposers`` (objects or names, lead first)."""
     if not actor.has_perm("proposals.add_proposal"):
         raise ActionForbidden(_("Only the proposal committee registers proposals."))
     with transaction.atomic():
@@ -160,7 +169,7 @@ def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer], r
         proposal.full_clean()
         proposal._history_user = actor
         proposal.save()
-        set_proposers(proposal, proposers)
+        set_proposers(proposal, _resolve_proposers(proposers))
         proposal.related_projects.set(related_projects)
         Event.objects.create(
             proposal=proposal, actor=actor, move=ProposalMove.SUBMIT, from_status="", to_status=proposal.status
@@ -168,8 +177,16 @@ def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer], r
     return proposal
 
 
-def proposal_update(*, actor: User, proposal: Proposal, data: dict, proposers: Sequence[Proposer], related_projects=()):
-    """The committee corrects a proposal's text, proposers or links; its status and dates are left alone."""
+def proposal_update(
+    *,
+    actor: User,
+    proposal: Proposal,
+    data: dict,
+    proposers: Sequence[Proposer | str] | None = None,
+    related_projects=None,
+) -> Proposal:
+    """The committee corrects a proposal's text, proposers (None keeps them) or related projects (None keeps them);
+    its status and dates are left alone."""
     if not actor.has_perm("proposals.change_proposal"):
         raise ActionForbidden(_("Only the proposal committee edits proposals."))
     with transaction.atomic():
@@ -179,9 +196,26 @@ def proposal_update(*, actor: User, proposal: Proposal, data: dict, proposers: S
         proposal.full_clean()
         proposal._history_user = actor
         proposal.save()
-        set_proposers(proposal, proposers)
-        proposal.related_projects.set(related_projects)
+        if proposers is not None:
+            set_proposers(proposal, _resolve_proposers(proposers))
+        if related_projects is not None:
+            proposal.related_projects.set(related_projects)
     return proposal
+
+
+def proposal_delete(*, actor: User, proposal: Proposal):
+    """A proposal registered by mistake is deleted, but only while it is still just submitted."""
+    if not actor.has_perm("proposals.delete_proposal"):
+        raise ActionForbidden(_("Only the proposal committee deletes proposals."))
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.status != ProposalStatus.SUBMITTED:
+            raise WorkflowError(
+                _("Only a submitted proposal can be deleted; this one is %(status)s.")
+                % {"status": proposal.get_status_display()}
+            )
+        proposal._history_user = actor
+        proposal.delete()
 
 
 def proposal_file(*, actor: User, proposal: Proposal, note: str = "") -> Proposal:
@@ -211,9 +245,13 @@ def proposal_merge(*, actor: User, proposal: Proposal, into: Proposal, note: str
     """并案: handled together with ``into``; this proposal's proposers still receive the reply and give feedback."""
     _require_committee(actor)
     with transaction.atomic():
-        proposal = _lock(proposal)
+        # Both rows, always in the same order, so that two opposite merges wait for each other instead of deadlocking.
+        locked = {
+            row.pk: row
+            for row in Proposal.objects.select_for_update().filter(pk__in=[proposal.pk, into.pk]).order_by("pk")
+        }
+        proposal, into = locked[proposal.pk], locked[into.pk]
         _require_status(proposal, ProposalMove.MERGE)
-        into = _lock(into)
         if into.pk == proposal.pk:
             raise ValidationError({"into": _("A proposal cannot be merged into itself.")})
         if into.session_id != proposal.session_id:
@@ -273,6 +311,7 @@ def proposal_assign(
             errors["co_units"] = _("A unit can have only one role on a proposal.")
         if errors:
             raise ValidationError(errors)
+        due_date_given = due_date is not None
         due_date = due_date or default_due_date(assigned_on)
         _check_due_date(due_date, assigned_on)
 
@@ -289,9 +328,13 @@ def proposal_assign(
                     due_date=due_date,
                     original_due_date=due_date,
                 )
-            elif assignment.role != role:
+            elif assignment.role != role or due_date_given:
+                # A unit given a new role, or a due date the committee set, starts afresh from today's assignment.
                 assignment.role = role
-                assignment.save(update_fields=["role", "last_updated"])
+                assignment.assigned_on = assigned_on
+                assignment.due_date = assignment.original_due_date = due_date
+                assignment.extension_reason = ""
+                assignment.save()
         proposal.due_date = max(
             proposal.assignments.filter(role__in=AssignmentRole.replying()).values_list("due_date", flat=True)
         )
@@ -312,21 +355,23 @@ def proposal_assign(
     return proposal
 
 
-def _acting_unit(actor: User, proposal: Proposal, unit: Organization | None, roles: Iterable[str]) -> Assignment:
-    """The assignment the actor acts for: a liaison always for their own unit; office staff for the unit they
-    name (or the only one assigned)."""
-    _require(
-        actor,
-        "reply_proposal",
-        _("Only the assigned unit's liaison or smart-city office staff may do this."),
-    )
+def _acting_unit(actor: User, proposal: Proposal, unit: Organization | None, move: str) -> Assignment:
+    """The assignment the actor acts for in a unit's move (a liaison always for their own unit; office staff for
+    the unit they name, or the only one in a suitable role), checking role (403), then status (409), then data."""
+    _require(actor, "reply_proposal", _("Only the assigned unit's liaison or smart-city office staff may do this."))
+    roles = UNIT_MOVE_ROLES[move]
+    own = None
     if not actor.sees_all_units:
         if unit is not None and unit.pk != actor.organization_id:
             raise ActionForbidden(_("You may only act for your own unit."))
-        unit_id = actor.organization_id
-        assignment = proposal.assignments.filter(unit_id=unit_id).select_related("unit").first()
-        if assignment is None:
+        own = proposal.assignments.filter(unit_id=actor.organization_id).select_related("unit").first()
+        if own is None:
             raise ActionForbidden(_("Your unit is not assigned this proposal."))
+    if move == ProposalMove.REPLY and proposal.status == ProposalStatus.REASSIGN_REQUESTED:
+        raise WorkflowError(_("Re-assignment has been requested: wait for the committee's decision."))
+    _require_status(proposal, move)
+    if own is not None:
+        assignment = own
     else:
         candidates = proposal.assignments.filter(role__in=roles).select_related("unit")
         if unit is not None:
@@ -354,8 +399,7 @@ def proposal_request_reassign(*, actor: User, proposal: Proposal, reason: str, u
     decides by assigning again."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        assignment = _acting_unit(actor, proposal, unit, UNIT_MOVE_ROLES[ProposalMove.REQUEST_REASSIGN])
-        _require_status(proposal, ProposalMove.REQUEST_REASSIGN)
+        assignment = _acting_unit(actor, proposal, unit, ProposalMove.REQUEST_REASSIGN)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Say why the proposal is not your unit's business.")})
         note = f"{_unit_label(assignment.unit)}: {reason.strip()}"
@@ -363,16 +407,25 @@ def proposal_request_reassign(*, actor: User, proposal: Proposal, reason: str, u
     return proposal
 
 
-def proposal_opinion(*, actor: User, proposal: Proposal, opinion: str, unit: Organization | None = None):
+def proposal_opinion(
+    *,
+    actor: User,
+    proposal: Proposal,
+    opinion: str,
+    unit: Organization | None = None,
+    opinion_on: datetime.date | None = None,
+):
     """A co-handling unit sends its opinion to the lead unit (a note on its assignment) before the lead replies."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        assignment = _acting_unit(actor, proposal, unit, UNIT_MOVE_ROLES[ProposalMove.OPINION])
-        _require_status(proposal, ProposalMove.OPINION)
+        assignment = _acting_unit(actor, proposal, unit, ProposalMove.OPINION)
         if not (opinion or "").strip():
             raise ValidationError({"opinion": _("Write the opinion.")})
         assignment.opinion = opinion.strip()
-        assignment.opinion_on = timezone.localdate()
+        opinion_on = opinion_on or timezone.localdate()
+        if opinion_on > timezone.localdate():
+            raise ValidationError({"opinion_on": _("An opinion cannot be dated in the future.")})
+        assignment.opinion_on = opinion_on
         assignment.save(update_fields=["opinion", "opinion_on", "last_updated"])
         Event.objects.create(
             proposal=proposal,
@@ -383,6 +436,15 @@ def proposal_opinion(*, actor: User, proposal: Proposal, opinion: str, unit: Org
             note=f"{_unit_label(assignment.unit)}: {assignment.opinion}",
         )
     return proposal
+
+
+def _round_start(proposal: Proposal, assignment: Assignment) -> datetime.date:
+    """Where the ceiling on due dates is counted from: the assignment in the first round, later the day the
+    proposal went back to its units."""
+    if proposal.round == 1:
+        return assignment.assigned_on
+    sent_back = proposal.events.filter(to_status=ProposalStatus.REHANDLING).order_by("-at").values_list("at", flat=True)
+    return max(assignment.assigned_on, timezone.localdate(sent_back[0])) if sent_back else assignment.assigned_on
 
 
 def assignment_extend(*, actor: User, assignment: Assignment, due_date: datetime.date, reason: str) -> Assignment:
@@ -396,7 +458,7 @@ def assignment_extend(*, actor: User, assignment: Assignment, due_date: datetime
             raise ValidationError({"reason": _("Give the reason for the extension.")})
         if due_date <= assignment.due_date:
             raise ValidationError({"due_date": _("An extension must move the due date later.")})
-        _check_due_date(due_date, assignment.assigned_on)
+        _check_due_date(due_date, _round_start(proposal, assignment))
         previous = assignment.due_date
         assignment.due_date = due_date
         assignment.extension_reason = reason.strip()
@@ -440,10 +502,7 @@ def proposal_reply(
     replied, the proposal is replied and waits for the proposers' feedback."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        assignment = _acting_unit(actor, proposal, unit, UNIT_MOVE_ROLES[ProposalMove.REPLY])
-        if proposal.status == ProposalStatus.REASSIGN_REQUESTED:
-            raise WorkflowError(_("Re-assignment has been requested: wait for the committee's decision."))
-        _require_status(proposal, ProposalMove.REPLY)
+        assignment = _acting_unit(actor, proposal, unit, ProposalMove.REPLY)
         if proposal.replies.filter(unit=assignment.unit, round=proposal.round).exists():
             raise WorkflowError(_("Your unit has already replied to this proposal in this round."))
         reply = Reply(
@@ -568,7 +627,8 @@ def proposal_feedback(
         if satisfaction == Satisfaction.UNSATISFIED:
             proposal.round += 1
             proposal.due_date = due_date
-            proposal.assignments.update(due_date=due_date)
+            # A new round, not an extension: each unit's due date starts afresh.
+            proposal.assignments.update(due_date=due_date, original_due_date=due_date, extension_reason="")
             note += "\n" + _("Handled again, due %(date)s.") % {"date": due_date.isoformat()}
             _move(proposal, actor, ProposalMove.FEEDBACK, ProposalStatus.REHANDLING, note)
             return feedback

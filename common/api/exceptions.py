@@ -1,4 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -7,9 +9,16 @@ from common.exceptions import ActionForbidden, WorkflowError
 
 
 def exception_handler(exc, context):
-    """REST framework's handler, plus our domain errors: a refused workflow move is 409, a refused actor 403."""
+    """REST framework's handler, plus our domain errors: a refused workflow move is 409, a refused actor 403, and a
+    delete that other records still depend on 409."""
     if isinstance(exc, WorkflowError):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ProtectedError):
+        blockers = sorted({str(obj) for obj in exc.protected_objects})
+        detail = _("This cannot be deleted while other records use it: %(records)s") % {
+            "records": "、".join(blockers[:5]) + ("…" if len(blockers) > 5 else "")
+        }
+        return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ActionForbidden):
         exc = exceptions.PermissionDenied(str(exc.message))
     elif isinstance(exc, DjangoValidationError):

@@ -5,61 +5,14 @@ project page shows the approved progress and the liaison's workbench shows the r
 Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so a missing browser fails there).
 """
 
-import os
-import shutil
-
 import pytest
 from django.core.management import call_command
 
 from projects.models import ProgressReport, Project, User
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "demo-2026"
+from .support import log_in, log_out, requires_browser
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which(CHROMIUM) and not os.environ.get("REQUIRE_BROWSER"),
-    reason="chromium is not installed (apt-get install chromium)",
-)
-
-
-@pytest.fixture
-def browser_page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        outside = []
-        page.on(
-            "request",
-            lambda request: outside.append(request.url) if not request.url.startswith(live_server.url) else None,
-        )
-        page.outside_requests = outside
-        yield page
-        browser.close()
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{base_url}/")
-
-
-def log_out(page):
-    page.click("nav .dropdown-toggle >> nth=-1")
-    page.click("text=退出登录")
+pytestmark = requires_browser
 
 
 @pytest.mark.django_db(transaction=True)

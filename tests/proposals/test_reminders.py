@@ -108,8 +108,8 @@ def test_unit_gets_its_replies_due_soon_and_overdue(
 
     [message] = mails_to(mailoutbox, liaison)
     body = message.body
-    assert f"{soon.number} 关于推动智慧城市建设的建议" in body and days(3).isoformat() in body
-    assert f"{late.number} 关于加快城市大脑建设的建议" in body and days(-5).isoformat() in body
+    assert f"第{soon.number}号 关于推动智慧城市建设的建议" in body and days(3).isoformat() in body
+    assert f"第{late.number}号 关于加快城市大脑建设的建议" in body and days(-5).isoformat() in body
     assert f"{SITE}/proposals/{soon.pk}/" in body and f"{SITE}/proposals/{late.pk}/" in body
     assert later.title not in body  # due in 20 days
     assert replied.title not in body  # replied

@@ -1,0 +1,193 @@
+"""The proposal API: reference data, proposals with their workflow moves and timeline, and the replies.
+
+Every move is a ``POST`` on the proposal (``/proposals/{id}/file/``…) that validates its input, calls the one
+service function of ``proposals.services`` and answers with the proposal as ``GET`` shows it. The services check
+who may make the move (403), whether the proposal's status allows it (409) and the data (400).
+"""
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from common.api.views import ScopedModelViewSet
+
+from .. import filtersets, services
+from ..models import Category, Proposal, Proposer, Reply, ResultClass, Session
+from . import serializers
+
+
+class SessionViewSet(ScopedModelViewSet):
+    queryset = Session.objects.all()
+    serializer_class = serializers.SessionSerializer
+    filterset_class = filtersets.SessionFilterSet
+    ordering_fields = ["name", "year", "opening_date"]
+
+
+class CategoryViewSet(ScopedModelViewSet):
+    queryset = Category.objects.all()
+    serializer_class = serializers.CategorySerializer
+    ordering_fields = ["order", "name"]
+
+
+class ResultClassViewSet(ScopedModelViewSet):
+    queryset = ResultClass.objects.all()
+    serializer_class = serializers.ResultClassSerializer
+    ordering_fields = ["order", "code"]
+
+
+class ProposerViewSet(ScopedModelViewSet):
+    queryset = Proposer.objects.all()
+    serializer_class = serializers.ProposerSerializer
+    filterset_class = filtersets.ProposerFilterSet
+    ordering_fields = ["name", "kind", "sector"]
+
+
+def move_schema(request, summary):
+    return extend_schema(request=request, responses=serializers.ProposalSerializer, summary=summary)
+
+
+class ProposalViewSet(ScopedModelViewSet):
+    """CPPCC proposals. The committee registers and edits them; the status only changes through the moves."""
+
+    queryset = Proposal.objects.all()
+    serializer_class = serializers.ProposalSerializer
+    filterset_class = filtersets.ProposalFilterSet
+    ordering_fields = ["number", "submitted_on", "due_date", "days_left", "status"]
+
+    def get_queryset(self):
+        if self.action in ("list", "retrieve", "create", "update", "partial_update"):
+            return self.proposals()
+        # The moves, the timeline and deletion need the row only (the services read and lock it themselves); the
+        # figures stay because the filters expect them.
+        return Proposal.objects.with_figures()
+
+    def proposals(self):
+        """The proposals as the API shows them: derived figures, proposers and units in a constant number of
+        queries."""
+        return Proposal.objects.with_figures().prefetch_related(
+            "signatures__proposer", "assignments__unit", "related_projects"
+        )
+
+    def perform_create(self, serializer):
+        self.check_write("add", serializer)
+        data = dict(serializer.validated_data)
+        serializer.instance = services.proposal_submit(
+            actor=self.request.user,
+            data=data,
+            proposers=data.pop("proposers"),
+            related_projects=data.pop("related_projects", []),
+        )
+        self.reload(serializer)
+
+    def perform_update(self, serializer):
+        self.check_write("change", serializer)
+        data = dict(serializer.validated_data)
+        serializer.instance = services.proposal_update(
+            actor=self.request.user,
+            proposal=serializer.instance,
+            data=data,
+            proposers=data.pop("proposers", None),
+            related_projects=data.pop("related_projects", None),
+        )
+        self.reload(serializer)
+
+    def perform_destroy(self, instance):
+        services.proposal_delete(actor=self.request.user, proposal=instance)
+
+    def answer(self, proposal):
+        """The proposal after a move, as ``GET`` shows it."""
+        return Response(self.get_serializer(self.proposals().get(pk=proposal.pk)).data)
+
+    def move(self, request, input_class, service):
+        """Validate the move's input, then call its service with it."""
+        proposal = self.get_object()
+        form = input_class(data=request.data, context={**self.get_serializer_context(), "proposal": proposal})
+        form.is_valid(raise_exception=True)
+        service(actor=request.user, proposal=proposal, **form.validated_data)
+        return self.answer(proposal)
+
+    @extend_schema(responses=serializers.EventSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def events(self, request, pk=None):
+        """The proposal's timeline: every step with who made it, when, the status before and after, and a note."""
+        proposal = self.get_object()
+        events = proposal.events.select_related("actor").order_by("at", "pk")
+        return Response(serializers.EventSerializer(events, many=True).data)
+
+    @move_schema(serializers.NoteSerializer, gettext_lazy("File (the committee)"))
+    @action(detail=True, methods=["post"])
+    def file(self, request, pk=None):
+        """立案: the committee accepts a submitted proposal for handling."""
+        return self.move(request, serializers.NoteSerializer, services.proposal_file)
+
+    @move_schema(serializers.NotFileSerializer, gettext_lazy("Do not file (the committee)"))
+    @action(detail=True, methods=["post"], url_path="not-file")
+    def not_file(self, request, pk=None):
+        """不予立案: the committee does not file a submitted proposal, giving the reason."""
+        return self.move(request, serializers.NotFileSerializer, services.proposal_not_file)
+
+    @move_schema(serializers.MergeSerializer, gettext_lazy("Merge (the committee)"))
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """并案: a submitted proposal is handled with a filed one of the same session."""
+        return self.move(request, serializers.MergeSerializer, services.proposal_merge)
+
+    @move_schema(serializers.AssignSerializer, gettext_lazy("Assign (the committee)"))
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """交办: to a lead unit with co-handling units, or to units that answer separately; also the answer to a
+        request for re-assignment."""
+        return self.move(request, serializers.AssignSerializer, services.proposal_assign)
+
+    @move_schema(serializers.ReassignRequestSerializer, gettext_lazy("Ask for re-assignment (the assigned unit)"))
+    @action(detail=True, methods=["post"], url_path="request-reassign")
+    def request_reassign(self, request, pk=None):
+        """申请调整: an assigned unit says the proposal is not its business; the committee assigns again."""
+        return self.move(request, serializers.ReassignRequestSerializer, services.proposal_request_reassign)
+
+    @move_schema(serializers.ReplyIssueSerializer, gettext_lazy("Reply (the lead or separate unit)"))
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        """答复: a lead or separate unit issues its reply letter for the current round."""
+        return self.move(request, serializers.ReplyIssueSerializer, services.proposal_reply)
+
+    @move_schema(serializers.OpinionSerializer, gettext_lazy("Send the co-handling opinion (the co-handling unit)"))
+    @action(detail=True, methods=["post"])
+    def opinion(self, request, pk=None):
+        """A co-handling unit sends its opinion to the lead unit."""
+        return self.move(request, serializers.OpinionSerializer, services.proposal_opinion)
+
+    @move_schema(serializers.ExtensionSerializer, gettext_lazy("Extend a unit's due date (the committee)"))
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """The committee approves a later due date for one assigned unit, with the reason."""
+
+        def extend(*, actor, proposal, assignment, due_date, reason):
+            services.assignment_extend(actor=actor, assignment=assignment, due_date=due_date, reason=reason)
+
+        return self.move(request, serializers.ExtensionSerializer, extend)
+
+    @move_schema(serializers.FeedbackSerializer, gettext_lazy("Record a proposer's feedback (the committee)"))
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, pk=None):
+        """A proposer's verdict on the round's replies: satisfied ones close the proposal, an unsatisfied one sends
+        it back to its units."""
+        return self.move(request, serializers.FeedbackSerializer, services.proposal_feedback)
+
+    @move_schema(serializers.NoteSerializer, gettext_lazy("Close (the committee)"))
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """办结 without (all) feedback, for instance when the feedback form has not come back in time."""
+        return self.move(request, serializers.NoteSerializer, services.proposal_close)
+
+
+class ReplyViewSet(ScopedModelViewSet):
+    """The units' reply letters. They are issued by the proposal's ``reply`` move; here the committee only
+    publishes them or takes them down (``is_public``)."""
+
+    queryset = Reply.objects.select_related("unit", "result_class")
+    serializer_class = serializers.ReplySerializer
+    filterset_class = filtersets.ReplyFilterSet
+    ordering_fields = ["issued_on", "round", "support_count", "oppose_count"]
+    http_method_names = ["get", "patch", "head", "options"]

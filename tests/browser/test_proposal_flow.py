@@ -1,0 +1,118 @@
+"""A CPPCC proposal from filing to closing, end to end in a real browser, as the demo accounts would do it.
+
+The committee files and assigns it; the liaison finds it in the unit's inbox and replies with class B; the committee
+records an unsatisfied feedback, which sends it back with a new due date; a second reply; the committee records a
+satisfied feedback and the proposal is closed; a visitor without an account reads the published reply and supports it.
+"""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from projects.models import Project, User
+from proposals import services
+from proposals.models import Proposal, Reply, Session
+
+from .support import log_in, log_out, requires_browser
+
+pytestmark = requires_browser
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committee_and_liaison_handle_a_proposal(browser_page, live_server, settings):
+    settings.DEBUG = True  # demo accounts are created only in debug mode
+    call_command("load_demo", verbosity=0)
+    page, base = browser_page, live_server.url
+    committee, liaison = User.objects.get(username="committee"), User.objects.get(username="liaison")
+    session = Session.objects.create(name="浏览器测试届次", year=timezone.localdate().year)
+    proposal = services.proposal_submit(
+        actor=committee,
+        data={
+            "session": session,
+            "number": "0027",
+            "title": "关于推动智慧城市建设的建议（浏览器测试）",
+            "content": "智慧城市建设往往依赖于政府投资。",
+            "suggestions": "做好顶层设计，制定智慧城市发展总体规划和标准体系。",
+            "submitted_on": timezone.localdate() - datetime.timedelta(days=10),
+        },
+        proposers=services.proposers_from_names(["储建华"]),
+        related_projects=Project.objects.filter(name__contains="智慧水务")[:1],
+    )
+
+    # The committee files the proposal and assigns it to the liaison's unit.
+    log_in(page, base, "committee")
+    page.goto(f"{base}/proposals/{proposal.pk}/")
+    page.click("a.btn:has-text('立案')")
+    page.click("button:has-text('立案')")
+    page.wait_for_selector(".alert-success")
+    page.click("a.btn:has-text('交办')")
+    page.select_option("#id_lead_unit", str(liaison.organization_id))
+    page.click("button:has-text('交办')")
+    page.wait_for_selector(".alert-success")
+    proposal.refresh_from_db()
+    assert proposal.status == "assigned"
+    log_out(page)
+
+    # The liaison finds it in the unit's inbox and replies with class B.
+    log_in(page, base, "liaison")
+    page.goto(f"{base}/proposals/inbox/")
+    row = page.locator("tr", has_text="浏览器测试")
+    assert "剩" in row.inner_text()
+    row.locator("a:has-text('撰写答复')").click()
+    page.select_option("#id_result_class", label="B 列入计划拟解决")
+    page.fill("#id_doc_number", "镇经信〔2026〕27号")
+    page.fill("#id_text", "你“关于推动智慧城市建设的建议”的提案已收悉。智慧水务已列入今年建设计划。")
+    page.fill("#id_contact_person", "毛日旭")
+    page.fill("#id_contact_phone", "86270098")
+    page.check("#id_is_public")
+    page.click("button:has-text('撰写答复')")
+    page.wait_for_selector(".alert-success")
+    assert "B类" in page.locator(".reply-letter").first.inner_text()
+    assert "储建华委员" in page.locator(".reply-letter").first.inner_text()
+    log_out(page)
+
+    # The committee records 不满意: the units must answer again by a new date.
+    log_in(page, base, "committee")
+    page.goto(f"{base}/proposals/{proposal.pk}/")
+    page.click("a.btn:has-text('登记反馈')")
+    page.check("input[name=satisfaction][value=unsatisfied]")
+    page.fill("#id_comment", "未说明资金安排。")
+    page.click("button:has-text('登记反馈')")
+    page.wait_for_selector(".alert-success")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.round) == ("rehandling", 2)
+    log_out(page)
+
+    log_in(page, base, "liaison")
+    page.goto(f"{base}/proposals/{proposal.pk}/reply/")
+    page.select_option("#id_result_class", label="B 列入计划拟解决")
+    page.fill("#id_text", "再次答复：智慧水务二期资金已列入明年财政预算。")
+    page.check("#id_is_public")
+    page.click("button:has-text('撰写答复')")
+    page.wait_for_selector(".alert-success")
+    log_out(page)
+
+    log_in(page, base, "committee")
+    page.goto(f"{base}/proposals/{proposal.pk}/feedback/")
+    page.check("input[name=satisfaction][value=satisfied]")
+    page.click("button:has-text('登记反馈')")
+    page.wait_for_selector(".alert-success")
+    assert "已办结" in page.locator("main").inner_text()
+    assert Proposal.objects.get(pk=proposal.pk).status == "closed"
+    log_out(page)
+
+    # A visitor without an account reads the published reply, without the contact line, and supports it once.
+    second = Reply.objects.get(proposal=proposal, round=2)
+    page.goto(f"{base}/public/proposals/?session={session.pk}")
+    page.click("text=关于推动智慧城市建设的建议（浏览器测试） >> nth=0")
+    page.goto(f"{base}/public/proposals/{second.pk}/")
+    letter = page.locator(".reply-letter").inner_text()
+    assert "再次答复" in letter and "86270098" not in letter
+    page.click("button:has-text('支持')")
+    page.wait_for_selector(".alert-success")
+    assert page.locator("#support-count").inner_text() == "1"
+    assert page.locator("button:has-text('支持')").count() == 0
+
+    assert page.outside_requests == [], "the intranet has no internet: every request must go to the server"

@@ -1,0 +1,220 @@
+"""Two people make the same move at the same moment: the row lock lets exactly one through and the other is refused,
+with nothing written twice. PostgreSQL only (SQLite has no row locks and serialises writers anyway).
+
+Each test runs outside a test transaction so that the threads, each on its own connection, see the data set up
+here; the database is flushed afterwards, which drops the reference data of the migrations (the role groups are
+recreated by post_migrate), so the result class is made here when missing.
+"""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from common.exceptions import WorkflowError
+from projects.choices import Role
+from proposals import services
+from proposals.choices import ProposalMove, ProposalStatus
+from proposals.models import Event, Feedback, Reply, ResultClass
+
+from ..factories import ProposalFactory, UserFactory
+from .test_services import Course
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks"),
+    pytest.mark.django_db(transaction=True),
+]
+
+S = ProposalStatus
+
+
+def race(*moves):
+    """Start the moves at the same moment, each in its own thread (so on its own connection); what each returned or
+    raised, in order."""
+    barrier = threading.Barrier(len(moves))
+    outcomes = [None] * len(moves)
+
+    def run(index, move):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = move()
+        except Exception as error:  # the outcome is what the test looks at
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, move)) for index, move in enumerate(moves)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a move is still waiting for a lock"
+    return outcomes
+
+
+def one_won(outcomes) -> int:
+    """Exactly one move went through and every other was refused as a workflow error; the winner's index."""
+    refused = [outcome for outcome in outcomes if isinstance(outcome, WorkflowError)]
+    won = [index for index, outcome in enumerate(outcomes) if not isinstance(outcome, Exception)]
+    assert len(won) == 1 and len(refused) == len(outcomes) - 1, outcomes
+    return won[0]
+
+
+@pytest.fixture
+def result_class(db):
+    result_class, _ = ResultClass.objects.get_or_create(code="A", defaults={"name": "解决或采纳"})
+    return result_class
+
+
+@pytest.fixture
+def course(committee_user, office_user, result_class):
+    # The groups come back with their permissions after each flush (post_migrate): the fixtures' users rely on them.
+    assert Group.objects.filter(name=Role.COMMITTEE, permissions__codename="handle_proposal").exists()
+    assert Group.objects.filter(name=Role.LIAISON, permissions__codename="reply_proposal").exists()
+    return Course(committee=committee_user, office=office_user, result_class=result_class)
+
+
+@pytest.fixture
+def second_committee_user(db):
+    return UserFactory(username="committee-2", role=Role.COMMITTEE)
+
+
+def test_two_committee_members_file_the_same_proposal(course, second_committee_user):
+    proposal = ProposalFactory()
+    outcomes = race(
+        lambda: services.proposal_file(actor=course.committee, proposal=proposal),
+        lambda: services.proposal_file(actor=second_committee_user, proposal=proposal),
+    )
+    winner = [course.committee, second_committee_user][one_won(outcomes)]
+    proposal.refresh_from_db()
+    assert proposal.status == S.FILED
+    assert list(proposal.events.values_list("move", "actor")) == [(ProposalMove.FILE, winner.pk)]
+
+
+def test_filing_and_not_filing_at_once(course, second_committee_user):
+    proposal = ProposalFactory()
+    outcomes = race(
+        lambda: services.proposal_file(actor=course.committee, proposal=proposal),
+        lambda: services.proposal_not_file(actor=second_committee_user, proposal=proposal, reason="不属于提案范围"),
+    )
+    winner = one_won(outcomes)
+    proposal.refresh_from_db()
+    assert proposal.status == [S.FILED, S.NOT_FILED][winner]
+    assert proposal.events.count() == 1
+    assert bool(proposal.not_filed_reason) == (winner == 1)
+
+
+def test_two_committee_members_assign_the_same_proposal(course, second_committee_user, unit, other_unit):
+    proposal = course.bring(ProposalFactory(), S.FILED)
+    outcomes = race(
+        lambda: services.proposal_assign(actor=course.committee, proposal=proposal, lead_unit=unit),
+        lambda: services.proposal_assign(actor=second_committee_user, proposal=proposal, lead_unit=other_unit),
+    )
+    winner = [unit, other_unit][one_won(outcomes)]
+    proposal.refresh_from_db()
+    assert proposal.status == S.ASSIGNED
+    assert list(proposal.assignments.values_list("unit", flat=True)) == [winner.pk]
+    assert proposal.events.filter(move=ProposalMove.ASSIGN).count() == 1
+
+
+def test_liaison_and_office_reply_for_the_same_unit(course, unit, liaison):
+    proposal = course.bring(ProposalFactory(), S.ASSIGNED, lead=unit)
+    outcomes = race(
+        lambda: services.proposal_reply(
+            actor=liaison, proposal=proposal, text="答复一", result_class=course.result_class
+        ),
+        lambda: services.proposal_reply(
+            actor=course.office, proposal=proposal, unit=unit, text="答复二", result_class=course.result_class
+        ),
+    )
+    winner = one_won(outcomes)
+    proposal.refresh_from_db()
+    assert proposal.status == S.REPLIED
+    reply = Reply.objects.get()
+    assert (reply.unit, reply.text, reply.created_by) == (
+        unit,
+        ["答复一", "答复二"][winner],
+        [liaison, course.office][winner],
+    )
+    assert proposal.events.filter(move=ProposalMove.REPLY).count() == 1
+
+
+def test_two_separate_units_reply_at_once(course, unit, other_unit, liaison, other_liaison):
+    proposal = course.bring(ProposalFactory(), S.ASSIGNED, separate=[unit, other_unit])
+    outcomes = race(
+        lambda: services.proposal_reply(
+            actor=liaison, proposal=proposal, text="答复", result_class=course.result_class
+        ),
+        lambda: services.proposal_reply(
+            actor=other_liaison, proposal=proposal, text="答复", result_class=course.result_class
+        ),
+    )
+    assert all(isinstance(outcome, Reply) for outcome in outcomes), outcomes
+    proposal.refresh_from_db()
+    # Whichever replied second saw the first one's reply: the proposal is replied, exactly once.
+    assert proposal.status == S.REPLIED
+    events = list(proposal.events.filter(move=ProposalMove.REPLY).values_list("from_status", "to_status"))
+    assert sorted(events) == [(S.ASSIGNED, S.ASSIGNED), (S.ASSIGNED, S.REPLIED)]
+
+
+def test_reply_and_request_for_reassignment_at_once(course, unit, liaison):
+    proposal = course.bring(ProposalFactory(), S.ASSIGNED, lead=unit)
+    outcomes = race(
+        lambda: services.proposal_reply(
+            actor=liaison, proposal=proposal, text="答复", result_class=course.result_class
+        ),
+        lambda: services.proposal_request_reassign(
+            actor=course.office, proposal=proposal, unit=unit, reason="职责不符"
+        ),
+    )
+    winner = one_won(outcomes)
+    proposal.refresh_from_db()
+    assert proposal.status == [S.REPLIED, S.REASSIGN_REQUESTED][winner]
+    assert Reply.objects.count() == (1 if winner == 0 else 0)
+    assert proposal.events.exclude(move__in=[ProposalMove.FILE, ProposalMove.ASSIGN]).count() == 1
+
+
+def test_the_same_feedback_recorded_twice(course, second_committee_user, unit):
+    proposal = course.bring(ProposalFactory(proposers=["储建华", "吴建娣"]), S.REPLIED, lead=unit)
+    co_signer = proposal.ordered_signatures[1].proposer
+    outcomes = race(
+        *(
+            lambda actor=actor: services.proposal_feedback(
+                actor=actor, proposal=proposal, satisfaction="satisfied", proposer=co_signer
+            )
+            for actor in (course.committee, second_committee_user)
+        )
+    )
+    one_won(outcomes)
+    assert list(Feedback.objects.values_list("proposer", "round")) == [(co_signer.pk, 1)]
+    proposal.refresh_from_db()
+    assert proposal.status == S.REPLIED
+    assert proposal.events.filter(move=ProposalMove.FEEDBACK).count() == 1
+
+
+def test_closing_feedback_recorded_twice(course, second_committee_user, unit):
+    proposal = course.bring(ProposalFactory(), S.REPLIED, lead=unit)
+    outcomes = race(
+        *(
+            lambda actor=actor: services.proposal_feedback(actor=actor, proposal=proposal, satisfaction="satisfied")
+            for actor in (course.committee, second_committee_user)
+        )
+    )
+    one_won(outcomes)
+    proposal.refresh_from_db()
+    assert proposal.status == S.CLOSED
+    assert Feedback.objects.count() == 1
+    assert list(Event.objects.filter(move=ProposalMove.FEEDBACK).values_list("to_status", flat=True)) == [S.CLOSED]
+
+
+def test_unsatisfied_feedback_and_closing_at_once(course, second_committee_user, unit):
+    proposal = course.bring(ProposalFactory(), S.REPLIED, lead=unit)
+    outcomes = race(
+        lambda: services.proposal_feedback(actor=course.committee, proposal=proposal, satisfaction="unsatisfied"),
+        lambda: services.proposal_close(actor=second_committee_user, proposal=proposal),
+    )
+    winner = one_won(outcomes)
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.round) == [(S.REHANDLING, 2), (S.CLOSED, 1)][winner]
+    assert Feedback.objects.count() == (1 if winner == 0 else 0)

@@ -1,0 +1,218 @@
+"""The demo proposals: the documents' three proposals as they are, generated ones in every status laid out relative
+to the day the demo loads, driven through the workflow services, idempotent."""
+
+import datetime
+import re
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from projects import demo as portfolio
+from projects.models import Organization, Project, User
+from proposals import demo
+from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
+from proposals.models import Assignment, Event, Feedback, Proposal, Reply, Session
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 5, 20)
+LIAISON_UNIT = "镇海区经济和信息化局"
+
+
+def load(today=TODAY, create_accounts=True):
+    portfolio.load(today=today, create_accounts=create_accounts)
+    return demo.load(today=today, create_accounts=create_accounts)
+
+
+@pytest.fixture
+def loaded():
+    return load()
+
+
+def seed(number: str) -> Proposal:
+    return Proposal.objects.prefetch_related("signatures__proposer", "replies__unit", "assignments__unit").get(
+        number=number, session__year__lte=2015
+    )
+
+
+def snapshot():
+    """Everything the loader writes, without ids and timestamps."""
+    return {
+        "proposals": sorted(
+            Proposal.objects.values_list(
+                "session__name", "number", "title", "status", "round", "submitted_on", "due_date", "is_key"
+            )
+        ),
+        "assignments": sorted(
+            Assignment.objects.values_list(
+                "proposal__number", "unit__name", "role", "assigned_on", "due_date", "opinion_on"
+            )
+        ),
+        "replies": sorted(
+            Reply.objects.values_list("proposal__number", "unit__name", "round", "issued_on", "doc_number", "cc")
+        ),
+        "feedback": sorted(Feedback.objects.values_list("proposal__number", "proposer__name", "round", "given_on")),
+        "events": sorted(Event.objects.values_list("proposal__number", "move", "from_status", "to_status", "at")),
+    }
+
+
+def test_loading_twice_gives_the_same_data():
+    first_result = load()
+    assert first_result.created["proposals"] == Proposal.objects.count() >= 40
+    first = snapshot()
+    again = demo.load(today=TODAY, create_accounts=True)
+    assert again.created == {}
+    assert snapshot() == first
+
+
+def test_every_status_with_its_details(loaded):
+    statuses = Counter(Proposal.objects.values_list("status", flat=True))
+    assert set(statuses) == set(ProposalStatus.values)
+    assert all(
+        reason for reason in Proposal.objects.filter(status="not_filed").values_list("not_filed_reason", flat=True)
+    )
+    merged = Proposal.objects.filter(status=ProposalStatus.MERGED)
+    assert merged.count() == 2 and all(proposal.merged_into_id for proposal in merged)
+    assert {p.merged_into.status for p in merged} == {ProposalStatus.CLOSED, ProposalStatus.ASSIGNED}
+    assert set(Reply.objects.values_list("result_class__code", flat=True)) == {"A", "B", "C"}
+    assert set(Feedback.objects.values_list("satisfaction", flat=True)) == set(Satisfaction.values)
+    assert Reply.objects.filter(is_public=True).count() >= 5
+    assert Assignment.objects.filter(role=AssignmentRole.SEPARATE).exists()
+    assert Assignment.objects.exclude(extension_reason="").exists()
+    # A second handling round: one still open, one closed after the second reply.
+    assert Proposal.objects.filter(status=ProposalStatus.REHANDLING, round=2).count() == 2
+    assert Reply.objects.filter(round=2, proposal__status=ProposalStatus.CLOSED).exists()
+    generated = Reply.objects.exclude(doc_number="")
+    assert generated.exists() and all(re.fullmatch(r"\w+〔\d{4}〕\d+号", r.doc_number) for r in generated)
+    assert all(r.signer and r.contact_person and r.contact_phone and r.cc.startswith("区政协提案委") for r in generated)
+    # Proposals are linked to the portfolio projects their replies promise.
+    assert Proposal.objects.filter(related_projects__isnull=False).distinct().count() >= 35
+    assert Project.objects.get(code="ZH-PILOT-09").proposals.count() >= 2
+
+
+def test_two_current_sessions_and_the_documents_sessions(loaded):
+    years = Counter(Proposal.objects.values_list("session__year", flat=True))
+    assert years[TODAY.year] >= 10 and years[TODAY.year - 1] >= 5
+    assert years[2014] == 1 and years[2015] == 2
+    assert Session.objects.filter(name="镇海区政协十一届四次会议", year=2015).exists()
+    numbers = Proposal.objects.filter(session__year=TODAY.year).values_list("number", flat=True)
+    assert len(set(numbers)) == len(numbers)
+
+
+def test_the_documents_three_proposals_as_written(loaded):
+    # Seed 000: 第27号, 储建华委员, answered by 镇海区经信局 on 2015-05-04.
+    proposal = seed("27")
+    assert proposal.title == "关于推动智慧城市建设的建议"
+    assert proposal.session.name == "镇海区政协十一届四次会议"
+    assert proposal.proposer_names == "储建华"
+    assert proposal.status == ProposalStatus.CLOSED
+    (reply,) = proposal.replies.all()
+    assert reply.unit.name == LIAISON_UNIT and reply.unit.short_name == "区经信局"
+    assert reply.issued_on == datetime.date(2015, 5, 4)
+    assert reply.text.startswith("你“关于推动智慧城市建设的建议”的提案已收悉")
+    assert "整个建设任务已完成80%" in reply.text
+    assert reply.is_public
+    assert proposal.related_projects.filter(code="ZH-PILOT-09", name="智慧水务").exists()
+    assert proposal.related_projects.filter(code="ZH-PILOT-10").exists()  # 工业经济数据库
+    (assignment,) = proposal.assignments.all()
+    assert (assignment.role, assignment.unit.short_name) == (AssignmentRole.LEAD, "区经信局")
+
+    # Seed 001: 吴建娣委员, answered by the district government office on 2014-04-25, with its copy and contact lines.
+    proposal = Proposal.objects.get(title="关于加快“智慧镇海”业务系统数字化建设的建议")
+    assert proposal.session.year == 2014
+    assert proposal.proposer_names == "吴建娣"
+    (reply,) = proposal.replies.all()
+    assert reply.unit.name == "宁波市镇海区人民政府办公室"
+    assert reply.issued_on == datetime.date(2014, 4, 25)
+    assert reply.cc == "区政协提案委、蛟川街道政协工作联络委、区经信局"
+    assert (reply.contact_person, reply.contact_phone) == ("毛日旭", "86270098")
+    assert "五大基础数据库" in reply.text
+    codes = set(proposal.related_projects.values_list("code", flat=True))
+    assert {"ZH-PILOT-11", "ZH-PILOT-12", "ZH-PILOT-13", "ZH-PILOT-14"} <= codes
+
+    # Seed 003: 案号 20150133 of 民革市委会, answered by 东莞市发展和改革局 and published, 0 for and 0 against.
+    proposal = seed("20150133")
+    assert proposal.title == "加强智慧城市建设过程中顶层设计、投资运营管理及信息资源整合的建议"
+    assert proposal.proposer_names == "民革市委会"
+    assert proposal.lead_proposer.kind == "organization"
+    (reply,) = proposal.replies.all()
+    assert reply.unit.name == "东莞市发展和改革局"
+    assert reply.is_public and (reply.support_count, reply.oppose_count) == (0, 0)
+    assert "新建4G基站7400余座" in reply.text
+    assert Reply.objects.published().filter(pk=reply.pk).exists()
+
+
+def test_the_liaisons_unit_has_work_waiting(loaded):
+    unit = Organization.objects.get(name=LIAISON_UNIT)
+    assert User.objects.get(username="liaison").organization == unit
+    inbox = Assignment.objects.with_state(TODAY).filter(unit=unit, pending=True).select_related("proposal")
+    lead_waiting = [a for a in inbox if a.role == AssignmentRole.LEAD and a.proposal.status == ProposalStatus.ASSIGNED]
+    assert any(not a.overdue for a in lead_waiting)
+    assert any(a.overdue for a in lead_waiting)
+    assert any(a.role == AssignmentRole.CO and a.opinion_on is None for a in inbox)
+    rehandling = [a for a in inbox if a.proposal.status == ProposalStatus.REHANDLING]
+    assert rehandling and rehandling[0].proposal.round == 2 and not rehandling[0].has_replied
+    assert any(0 <= a.days_left <= 7 for a in inbox)
+    # Its replies went out under the liaison's name.
+    assert Reply.objects.filter(unit=unit, created_by__username="liaison").exists()
+
+
+def test_overdue_nearly_due_and_key_proposals(loaded):
+    figures = Proposal.objects.with_figures(TODAY)
+    overdue = figures.filter(overdue=True)
+    assert overdue.count() >= 3
+    assert overdue.filter(status=ProposalStatus.REHANDLING).exists()
+    assert figures.filter(days_left__gte=0, days_left__lte=7).count() >= 2
+    key = Proposal.objects.filter(is_key=True)
+    assert key.count() >= 4 and all(p.supervising_leader for p in key)
+    assert key.filter(status__in=ProposalStatus.awaiting_reply()).exists()
+
+
+def test_timeline_is_consistent_and_never_in_the_future(loaded):
+    end_of_day = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time.max))
+    events = Counter(Event.objects.values_list("proposal_id", flat=True))
+    for proposal in Proposal.objects.all():
+        timeline = list(proposal.events.order_by("pk"))
+        assert timeline, proposal.number
+        assert [e.at for e in timeline] == sorted(e.at for e in timeline), proposal.number
+        assert timeline[0].move == ProposalMove.SUBMIT
+        status = ""
+        for event in timeline:
+            assert event.from_status == status, (proposal.number, event.move)
+            status = event.to_status
+        assert status == proposal.status
+        assert timeline[-1].at <= end_of_day
+        assert timezone.localtime(timeline[0].at).date() == proposal.submitted_on
+        assert events[proposal.pk] == len(timeline)
+    assert Event.objects.filter(at__gt=end_of_day).count() == 0
+    assert not Proposal.objects.filter(submitted_on__gt=TODAY).exists()
+    assert not Assignment.objects.filter(assigned_on__gt=TODAY).exists()
+    assert not Assignment.objects.filter(opinion_on__gt=TODAY).exists()
+    assert not Reply.objects.filter(issued_on__gt=TODAY).exists()
+    assert not Feedback.objects.filter(given_on__gt=TODAY).exists()
+    # Each reply and feedback is dated the day its event happened.
+    for reply in Reply.objects.all():
+        assert Event.objects.filter(
+            proposal=reply.proposal, move=ProposalMove.REPLY, at__date=reply.issued_on
+        ).exists(), reply.proposal.number
+
+
+def test_without_demo_accounts_no_account_is_left_behind():
+    load(create_accounts=False)
+    assert not User.objects.exists()
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(ProposalStatus.values)
+    assert not Event.objects.filter(actor__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "day", [datetime.date(2026, 1, 20), datetime.date(2027, 2, 9), timezone.localdate()], ids=["jan", "feb", "today"]
+)
+def test_every_status_whatever_the_day(day):
+    load(today=day, create_accounts=False)
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(ProposalStatus.values)
+    assert Proposal.objects.with_figures(day).filter(overdue=True).count() >= 3
+    sessions = set(Proposal.objects.filter(session__year__gt=2015).values_list("session__year", flat=True))
+    assert len(sessions) == 2
+    last = Event.objects.order_by("-at").first().at
+    assert timezone.localtime(last).date() < day
