@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views import generic
 
 from common.exceptions import ActionForbidden, WorkflowError
@@ -28,16 +28,24 @@ from .models import Assignment, Category, Event, Proposal, Reply, ResultClass, S
 
 # The moves as they appear in addresses (the API's action names), with their button label and form.
 MOVE_FORMS = {
-    "file": (ProposalMove.FILE, _lazy("File"), forms.FileForm),
-    "not-file": (ProposalMove.NOT_FILE, _lazy("Do not file"), forms.NotFileForm),
-    "merge": (ProposalMove.MERGE, _lazy("Merge into another"), forms.MergeForm),
-    "assign": (ProposalMove.ASSIGN, _lazy("Assign"), forms.AssignForm),
-    "request-reassign": (ProposalMove.REQUEST_REASSIGN, _lazy("Ask for re-assignment"), forms.RequestReassignForm),
-    "opinion": (ProposalMove.OPINION, _lazy("Send the co-handling opinion"), forms.OpinionForm),
-    "reply": (ProposalMove.REPLY, _lazy("Write the reply"), forms.ReplyForm),
-    "extend": (ProposalMove.EXTEND, _lazy("Extend a due date"), forms.ExtendForm),
-    "feedback": (ProposalMove.FEEDBACK, _lazy("Record feedback"), forms.FeedbackForm),
-    "close": (ProposalMove.CLOSE, _lazy("Close"), forms.CloseForm),
+    "file": (ProposalMove.FILE, pgettext_lazy("proposal step", "File"), forms.FileForm),
+    "not-file": (ProposalMove.NOT_FILE, pgettext_lazy("proposal step", "Do not file"), forms.NotFileForm),
+    "merge": (ProposalMove.MERGE, pgettext_lazy("proposal step", "Merge into another"), forms.MergeForm),
+    "assign": (ProposalMove.ASSIGN, pgettext_lazy("proposal step", "Assign"), forms.AssignForm),
+    "request-reassign": (
+        ProposalMove.REQUEST_REASSIGN,
+        pgettext_lazy("proposal step", "Ask for re-assignment"),
+        forms.RequestReassignForm,
+    ),
+    "opinion": (
+        ProposalMove.OPINION,
+        pgettext_lazy("proposal step", "Send the co-handling opinion"),
+        forms.OpinionForm,
+    ),
+    "reply": (ProposalMove.REPLY, pgettext_lazy("proposal step", "Write the reply"), forms.ReplyForm),
+    "extend": (ProposalMove.EXTEND, pgettext_lazy("proposal step", "Extend a due date"), forms.ExtendForm),
+    "feedback": (ProposalMove.FEEDBACK, pgettext_lazy("proposal step", "Record feedback"), forms.FeedbackForm),
+    "close": (ProposalMove.CLOSE, pgettext_lazy("proposal step", "Close"), forms.CloseForm),
 }
 SLUG_FOR_MOVE = {move: (slug, label) for slug, (move, label, _form) in MOVE_FORMS.items()}
 
