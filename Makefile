@@ -24,6 +24,8 @@ run: $(VENV)/.installed
 	@echo "Serving http://$(HOST):$(PORT)/  (demo accounts above; stop with Ctrl-C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# One test process per core (each with its own test database); PYTEST_ARGS="-n0 -k …" for a single process.
+PYTEST_ARGS ?= -n auto
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
