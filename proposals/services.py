@@ -122,6 +122,13 @@ def _move(proposal: Proposal, actor: User, move: str, to_status: str, note: str 
     )
 
 
+def _record(proposal: Proposal, actor: User, move: str, note: str = "") -> Event:
+    """Record a step that leaves the status as it is (an opinion, an extension, one of several replies…)."""
+    return Event.objects.create(
+        proposal=proposal, actor=actor, move=move, from_status=proposal.status, to_status=proposal.status, note=note
+    )
+
+
 def _unit_label(unit: Organization) -> str:
     return unit.short_name or unit.name
 
@@ -266,14 +273,11 @@ def proposal_merge(*, actor: User, proposal: Proposal, into: Proposal, note: str
         proposal.merged_into = into
         text = _("Merged into %(number)s %(title)s.") % {"number": into.number, "title": into.title}
         _move(proposal, actor, ProposalMove.MERGE, ProposalStatus.MERGED, f"{text} {note}")
-        Event.objects.create(
-            proposal=into,
-            actor=actor,
-            move=ProposalMove.MERGE,
-            from_status=into.status,
-            to_status=into.status,
-            note=_("%(number)s %(title)s merged into this proposal.")
-            % {"number": proposal.number, "title": proposal.title},
+        _record(
+            into,
+            actor,
+            ProposalMove.MERGE,
+            _("%(number)s %(title)s merged into this proposal.") % {"number": proposal.number, "title": proposal.title},
         )
     return proposal
 
@@ -427,13 +431,11 @@ def proposal_opinion(
             raise ValidationError({"opinion_on": _("An opinion cannot be dated in the future.")})
         assignment.opinion_on = opinion_on
         assignment.save(update_fields=["opinion", "opinion_on", "last_updated"])
-        Event.objects.create(
-            proposal=proposal,
-            actor=actor,
-            move=ProposalMove.OPINION,
-            from_status=proposal.status,
-            to_status=proposal.status,
-            note=f"{_unit_label(assignment.unit)}: {assignment.opinion}",
+        _record(
+            proposal,
+            actor,
+            ProposalMove.OPINION,
+            f"{_unit_label(assignment.unit)}: {assignment.opinion}",
         )
     return proposal
 
@@ -466,13 +468,11 @@ def assignment_extend(*, actor: User, assignment: Assignment, due_date: datetime
         if assignment.role in AssignmentRole.replying():
             proposal.due_date = max(proposal.due_date or due_date, due_date)
             proposal.save(update_fields=["due_date", "last_updated"])
-        Event.objects.create(
-            proposal=proposal,
-            actor=actor,
-            move=ProposalMove.EXTEND,
-            from_status=proposal.status,
-            to_status=proposal.status,
-            note=_("%(unit)s: due %(old)s → %(new)s. %(reason)s")
+        _record(
+            proposal,
+            actor,
+            ProposalMove.EXTEND,
+            _("%(unit)s: due %(old)s → %(new)s. %(reason)s")
             % {
                 "unit": _unit_label(assignment.unit),
                 "old": previous.isoformat(),
@@ -536,13 +536,11 @@ def proposal_reply(
             "doc": f", {reply.doc_number}" if reply.doc_number else "",
         }
         if outstanding:
-            Event.objects.create(
-                proposal=proposal,
-                actor=actor,
-                move=ProposalMove.REPLY,
-                from_status=proposal.status,
-                to_status=proposal.status,
-                note=note,
+            _record(
+                proposal,
+                actor,
+                ProposalMove.REPLY,
+                note,
             )
         else:
             _move(proposal, actor, ProposalMove.REPLY, ProposalStatus.REPLIED, note)
@@ -636,13 +634,11 @@ def proposal_feedback(
         if all(party.pk in answered for party in parties):
             _move(proposal, actor, ProposalMove.FEEDBACK, ProposalStatus.CLOSED, note)
         else:
-            Event.objects.create(
-                proposal=proposal,
-                actor=actor,
-                move=ProposalMove.FEEDBACK,
-                from_status=proposal.status,
-                to_status=proposal.status,
-                note=note,
+            _record(
+                proposal,
+                actor,
+                ProposalMove.FEEDBACK,
+                note,
             )
     return feedback
 
