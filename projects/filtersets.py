@@ -2,6 +2,8 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from common.filtersets import SearchFilterSet
 
@@ -28,6 +30,7 @@ from .models import (
     ProgressReport,
     Project,
 )
+from .querysets import active_in_year
 
 
 class OrganizationFilterSet(SearchFilterSet):
@@ -61,52 +64,110 @@ class PlanFilterSet(SearchFilterSet):
         return queryset.filter(first_year__lte=value, last_year__gte=value)
 
 
-class ProjectFilterSet(SearchFilterSet):
-    """Expects a queryset annotated by ``Project.objects.with_figures()`` (health and lateness are derived)."""
+class ProjectScopeFilterSet(SearchFilterSet):
+    """The portfolio's scope — plan, year, domain group, tier, lead unit, district — for projects and for the rows that
+    belong to a project, so that a dashboard figure and the list behind it select the same projects.
 
-    search_fields = ("code", "name", "description")
-    plan = django_filters.ModelMultipleChoiceFilter(
-        label=_("plan"), field_name="plans", queryset=Plan.objects.all(), method="filter_plan"
+    ``project_path`` leads from the filtered model to its project: "" for projects, "project__" for milestones.
+    """
+
+    project_path = ""
+
+    plan = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelMultipleChoiceFilter(label=_("plan"), queryset=Plan.objects.all(), method="filter_plan")
     )
     year = django_filters.NumberFilter(label=_("year"), method="filter_year")
-    domain = django_filters.ModelMultipleChoiceFilter(label=_("domain"), queryset=Domain.objects.all())
-    domain_group = django_filters.MultipleChoiceFilter(
-        label=_("domain group"), field_name="domain__group", choices=DomainGroup.choices
+    domain = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelMultipleChoiceFilter(
+            label=_("domain"), queryset=Domain.objects.all(), method="filter_project_field"
+        )
     )
-    tier = django_filters.MultipleChoiceFilter(label=_("tier"), choices=ProjectTier.choices)
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProjectStatus.choices)
-    health = django_filters.MultipleChoiceFilter(label=_("health"), choices=Health.choices)
-    lead_org = django_filters.ModelMultipleChoiceFilter(label=_("lead unit"), queryset=Organization.objects.all())
-    investment_model = django_filters.MultipleChoiceFilter(label=_("investment model"), choices=InvestmentModel.choices)
-    parent = django_filters.ModelChoiceFilter(label=_("parent project"), queryset=Project.objects.all())
-    has_late_milestones = django_filters.BooleanFilter(label=_("late milestones"), method="filter_late")
+    domain_group = django_filters.MultipleChoiceFilter(
+        label=_("domain group"), field_name="domain__group", choices=DomainGroup.choices, method="filter_project_field"
+    )
+    tier = django_filters.MultipleChoiceFilter(
+        label=_("tier"), field_name="tier", choices=ProjectTier.choices, method="filter_project_field"
+    )
+    lead_org = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelMultipleChoiceFilter(
+            label=_("lead unit"), queryset=Organization.objects.all(), method="filter_project_field"
+        )
+    )
+    district = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            label=_("district"),
+            queryset=Organization.objects.filter(kind=OrganizationKind.DISTRICT),
+            method="filter_district",
+        )
+    )
 
-    class Meta:
-        model = Project
-        fields = ["plan", "year", "domain", "domain_group", "tier", "status", "health", "lead_org", "parent"]
+    # Multiple-choice filters hand their methods an empty queryset when nothing is chosen: that filters nothing.
+
+    def filter_project_field(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.project_path}{name}__in": value})
 
     def filter_plan(self, queryset, name, value):
         if not value:
             return queryset
         # A subquery instead of a join, so a project in two chosen plans is listed once without DISTINCT.
         in_plans = Project.plans.through.objects.filter(plan__in=value).values("project_id")
-        return queryset.filter(pk__in=in_plans)
+        return queryset.filter(**{f"{self.project_path}pk__in": in_plans})
 
     def filter_year(self, queryset, name, value):
-        return queryset.active_in_year(int(value))
+        return queryset.filter(active_in_year(int(value), self.project_path))
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(**{f"{self.project_path}lead_org__in": value.with_subordinates()})
+
+
+class ProjectFilterSet(ProjectScopeFilterSet):
+    """Expects a queryset annotated by ``Project.objects.with_figures()`` (health and lateness are derived)."""
+
+    search_fields = ("code", "name", "description")
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProjectStatus.choices)
+    health = django_filters.MultipleChoiceFilter(label=_("health"), choices=Health.choices)
+    investment_model = django_filters.MultipleChoiceFilter(label=_("investment model"), choices=InvestmentModel.choices)
+    parent = django_filters.ModelChoiceFilter(label=_("parent project"), queryset=Project.objects.all())
+    has_late_milestones = django_filters.BooleanFilter(label=_("late milestones"), method="filter_late")
+    social_capital = django_filters.BooleanFilter(label=_("social capital"), method="filter_social_capital")
+    funding_year = django_filters.NumberFilter(label=_("funded in year"), method="filter_funding")
+    funding_source = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelMultipleChoiceFilter(
+            label=_("funding source"), queryset=FundingSource.objects.all(), method="filter_funding"
+        )
+    )
+    is_published = django_filters.BooleanFilter(label=_("published"))
+
+    class Meta:
+        model = Project
+        fields = ["plan", "year", "domain", "domain_group", "tier", "status", "health", "lead_org", "parent"]
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(late_milestones__gt=0) if value else queryset.filter(late_milestones=0)
 
+    def filter_funding(self, queryset, name, value):
+        if not value:
+            return queryset
+        lookup = {"funding_year": "year", "funding_source": "source__in"}[name]
+        return queryset.filter(pk__in=Funding.objects.filter(**{lookup: value}).values("project_id"))
 
-class MilestoneFilterSet(SearchFilterSet):
+    def filter_social_capital(self, queryset, name, value):
+        funded = Funding.objects.filter(source__is_government=False).values("project_id")
+        return queryset.filter(pk__in=funded) if value else queryset.exclude(pk__in=funded)
+
+
+class MilestoneFilterSet(ProjectScopeFilterSet):
     """Expects a queryset annotated by ``Milestone.objects.with_lateness()``."""
 
+    project_path = "project__"
     search_fields = ("name", "project__code", "project__name")
-    lead_org = django_filters.ModelMultipleChoiceFilter(
-        label=_("lead unit"), field_name="project__lead_org", queryset=Organization.objects.all()
-    )
     is_late = django_filters.BooleanFilter(label=_("late"))
+    is_done = django_filters.BooleanFilter(
+        label=_("done"), field_name="actual_date", lookup_expr="isnull", exclude=True
+    )
+    due_within = django_filters.NumberFilter(label=_("due within (days)"), method="filter_due_within")
     planned_after = django_filters.DateFilter(
         label=_("planned on or after"), field_name="planned_date", lookup_expr="gte"
     )
@@ -118,20 +179,23 @@ class MilestoneFilterSet(SearchFilterSet):
         model = Milestone
         fields = ["project", "lead_org", "is_late"]
 
+    def filter_due_within(self, queryset, name, value):
+        return queryset.due_within(int(value))
 
-class ProgressReportFilterSet(SearchFilterSet):
+
+class ProgressReportFilterSet(ProjectScopeFilterSet):
+    project_path = "project__"
     search_fields = ("project__code", "project__name", "summary", "problems")
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ReportStatus.choices)
-    lead_org = django_filters.ModelMultipleChoiceFilter(
-        label=_("lead unit"), field_name="project__lead_org", queryset=Organization.objects.all()
-    )
-    year = django_filters.NumberFilter(label=_("year"), field_name="period", method="filter_year")
+    # A report's year is the year of its period, not the projects under way that year.
+    year = django_filters.NumberFilter(label=_("year"), field_name="period", method="filter_period_year")
+    active_year = django_filters.NumberFilter(label=_("projects under way in year"), method="filter_year")
 
     class Meta:
         model = ProgressReport
         fields = ["project", "period", "status", "lead_org"]
 
-    def filter_year(self, queryset, name, value):
+    def filter_period_year(self, queryset, name, value):
         return queryset.filter(period__startswith=f"{int(value):04d}-")
 
 
@@ -161,10 +225,15 @@ class IndicatorFilterSet(SearchFilterSet):
     responsible_org = django_filters.ModelMultipleChoiceFilter(
         label=_("responsible unit"), queryset=Organization.objects.all()
     )
+    attained = django_filters.BooleanFilter(label=_("target met"), method="filter_attained")
 
     class Meta:
         model = Indicator
         fields = ["plan", "responsible_org", "direction", "projects"]
+
+    def filter_attained(self, queryset, name, value):
+        """Expects ``Indicator.objects.with_attainment()``; an indicator without data has not met its target."""
+        return queryset.filter(met=True) if value else queryset.exclude(met=True)
 
 
 class IndicatorValueFilterSet(SearchFilterSet):

@@ -56,6 +56,7 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
             "actual_end",
             "parent",
             "description",
+            "is_published",
         ]
         widgets = {
             "planned_start": DateInput(),

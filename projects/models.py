@@ -76,6 +76,10 @@ class Organization(TimestampedModel):
     def get_absolute_url(self):
         return reverse("organization-detail", args=[self.pk])
 
+    def with_subordinates(self):
+        """This unit and the units under it, two levels down (a district, its bureaus, their offices)."""
+        return Organization.objects.filter(Q(pk=self.pk) | Q(parent=self) | Q(parent__parent=self))
+
 
 class User(AbstractUser):
     """A person who logs in; belongs to one organisation; roles are the Django groups named in ``Role``."""
@@ -216,6 +220,9 @@ class Project(TimestampedModel):
         related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown with its status and progress on the public progress page.")
+    )
 
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[plans, participating_orgs])

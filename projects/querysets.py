@@ -58,6 +58,11 @@ def planned_progress(day: datetime.date):
     )
 
 
+def active_in_year(year: int, path: str = "") -> Q:
+    """Projects (reached through ``path``, such as "project__") whose planned span touches ``year``."""
+    return Q(**{f"{path}planned_start__year__lte": year, f"{path}planned_end__year__gte": year})
+
+
 def choice_rank(field: str, values: list[str]):
     """Sort rows by the order of a field's choices (worst health last, statuses in their life order) rather than
     by their stored codes."""
@@ -121,8 +126,9 @@ class ProjectQuerySet(models.QuerySet):
                     Q(progress_lag__gt=rules["RED_LAG"]) | Q(days_late__gt=rules["RED_LATE_DAYS"]),
                     then=Value(Health.RED.value),
                 ),
+                # days_late > 0 exactly when a milestone is late; it is the cheaper of the two to compute again.
                 When(
-                    Q(progress_lag__gt=rules["YELLOW_LAG"]) | Q(late_milestones__gt=0),
+                    Q(progress_lag__gt=rules["YELLOW_LAG"]) | Q(days_late__gt=0),
                     then=Value(Health.YELLOW.value),
                 ),
                 default=Value(Health.GREEN.value),
@@ -154,8 +160,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.reporting().exclude(pk__in=ProgressReport.objects.filter(period=period).values("project_id"))
 
     def active_in_year(self, year: int):
-        """Projects whose planned span touches ``year``."""
-        return self.filter(planned_start__year__lte=year, planned_end__year__gte=year)
+        return self.filter(active_in_year(year))
 
 
 class ProjectBaselineQuerySet(models.QuerySet):
@@ -168,11 +173,23 @@ class ProjectBaselineQuerySet(models.QuerySet):
         )
 
 
+def milestone_late(today: datetime.date) -> Q:
+    """A milestone still open after its planned date, in a project not yet finished."""
+    return Q(actual_date__isnull=True, planned_date__lt=today) & ~Q(project__status__in=ProjectStatus.finished())
+
+
+def milestone_due_within(days: int, today: datetime.date) -> Q:
+    """An open milestone of a project still under way, planned from today to ``days`` days ahead."""
+    return Q(actual_date__isnull=True, planned_date__range=(today, today + datetime.timedelta(days=days))) & ~Q(
+        project__status__in=ProjectStatus.closed()
+    )
+
+
 class MilestoneQuerySet(models.QuerySet):
     def with_lateness(self, today: datetime.date | None = None):
         """Annotate ``is_late`` and ``days_late`` (days past the planned date while still open)."""
         today = today or timezone.localdate()
-        late = Q(actual_date__isnull=True, planned_date__lt=today) & ~Q(project__status__in=ProjectStatus.finished())
+        late = milestone_late(today)
         return self.annotate(
             is_late=Case(When(late, then=Value(True)), default=Value(False), output_field=models.BooleanField()),
             days_late=Case(
@@ -184,6 +201,9 @@ class MilestoneQuerySet(models.QuerySet):
 
     def late(self, today: datetime.date | None = None):
         return self.with_lateness(today).filter(is_late=True)
+
+    def due_within(self, days: int, today: datetime.date | None = None):
+        return self.filter(milestone_due_within(days, today or timezone.localdate()))
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -202,5 +222,8 @@ class IndicatorQuerySet(models.QuerySet):
                 ),
                 default=Value(100.0) * F("latest_value") / NullIf(_as_float(F("target")), Value(0.0)),
                 output_field=FloatField(),
+            ),
+            met=Case(
+                When(attainment__gte=100, then=Value(True)), default=Value(False), output_field=models.BooleanField()
             ),
         )

@@ -30,6 +30,7 @@ from . import charts, history, selectors, services
 from .choices import Health, ProjectStatus, ReportStatus, Role
 from .filtersets import (
     IndicatorFilterSet,
+    MilestoneFilterSet,
     OrganizationFilterSet,
     PlanFilterSet,
     ProgressReportFilterSet,
@@ -54,6 +55,7 @@ from .models import (
     Funding,
     Indicator,
     IndicatorValue,
+    Milestone,
     Organization,
     Plan,
     ProgressReport,
@@ -175,6 +177,43 @@ class ProjectFundingView(ObjectEditView):
 class ProjectDeleteView(ObjectDeleteView):
     model = Project
     success_url = reverse_lazy("project-list")
+
+
+class MilestoneListView(ObjectListView):
+    """里程碑: every project's checkpoints, late ones and those falling due, for the office and the dashboard."""
+
+    model = Milestone
+    filterset_class = MilestoneFilterSet
+    template_name = "projects/milestone_list.html"
+    ordering_fields = {
+        "planned_date": "planned_date",
+        "project": "project__code",
+        "lead_org": "project__lead_org__name",
+        "days_late": "days_late",
+    }
+    default_ordering = ("planned_date", "project__code", "pk")
+
+    def get_base_queryset(self):
+        return Milestone.objects.with_lateness().select_related("project", "project__lead_org")
+
+
+class ProgressReportListView(ObjectListView):
+    """进度月报: every report as filed, with its review state; the dashboard's trend links here."""
+
+    model = ProgressReport
+    filterset_class = ProgressReportFilterSet
+    template_name = "projects/report_list.html"
+    ordering_fields = {
+        "period": "period",
+        "project": "project__code",
+        "progress": "progress",
+        "investment": "investment_completed",
+        "submitted_at": "submitted_at",
+    }
+    default_ordering = ("-period", "project__code", "pk")
+
+    def get_base_queryset(self):
+        return ProgressReport.objects.select_related("project", "project__lead_org", "submitted_by")
 
 
 # Plans and organisations

@@ -29,6 +29,14 @@ class ProposerFilterSet(SearchFilterSet):
         fields = ["kind", "sector", "party"]
 
 
+REPLY_STATES = [
+    ("replied", _("Replied")),
+    ("on_time", _("Replied on time")),
+    ("late", _("Replied late")),
+    ("none", _("No reply yet")),
+]
+
+
 class ProposalFilterSet(SearchFilterSet):
     """Expects a queryset annotated by ``Proposal.objects.with_figures()`` (``overdue`` is derived)."""
 
@@ -56,6 +64,7 @@ class ProposalFilterSet(SearchFilterSet):
     satisfaction = django_filters.MultipleChoiceFilter(
         label=_("satisfaction"), choices=Satisfaction.choices, method="filter_satisfaction"
     )
+    reply = django_filters.ChoiceFilter(label=_("replies"), choices=REPLY_STATES, method="filter_reply")
     project = django_filters.NumberFilter(label=_("related project"), field_name="related_projects")
 
     class Meta:
@@ -79,6 +88,23 @@ class ProposalFilterSet(SearchFilterSet):
     def filter_noop(self, queryset, name, value):
         """``role`` narrows ``unit`` (see ``filter_unit``); alone it filters nothing."""
         return queryset
+
+    def filter_reply(self, queryset, name, value):
+        """Whether the proposal has replies and whether any came late; with ``unit``, that unit's replies only. On
+        time means replied with no reply late."""
+        replies = Reply.objects.all()
+        units = self.form.cleaned_data.get("unit")
+        if units:
+            replies = replies.filter(unit__in=units)
+        replied = replies.values("proposal_id")
+        late = replies.late().values("proposal_id")
+        if value == "replied":
+            return queryset.filter(pk__in=replied)
+        if value == "on_time":
+            return queryset.filter(pk__in=replied).exclude(pk__in=late)
+        if value == "late":
+            return queryset.filter(pk__in=late)
+        return queryset.exclude(pk__in=replied)
 
     def filter_result_class(self, queryset, name, value):
         if not value:

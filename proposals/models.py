@@ -276,6 +276,9 @@ class Reply(TimestampedModel):
     )
     doc_number = models.CharField(_("document number"), max_length=50, blank=True, help_text=_("文号"))
     issued_on = models.DateField(_("issued on"))
+    # The unit's due date as it stood when it replied (a later round resets the assignment's): the reply is on time
+    # when issued on or before it.
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
     signer = models.CharField(_("signed by"), max_length=50, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)

@@ -76,3 +76,7 @@ class ReplyQuerySet(models.QuerySet):
     def published(self):
         """Replies marked public: what the public pages show."""
         return self.filter(is_public=True)
+
+    def late(self):
+        """Replies issued after the unit's due date at the time."""
+        return self.filter(issued_on__gt=F("due_date"))

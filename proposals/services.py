@@ -512,6 +512,7 @@ def proposal_reply(
             text=(text or "").strip(),
             result_class=result_class,
             issued_on=issued_on or timezone.localdate(),
+            due_date=assignment.due_date,
             doc_number=doc_number.strip(),
             signer=signer.strip(),
             contact_person=contact_person.strip(),

@@ -78,6 +78,7 @@ class ProjectSerializer(ValidatedModelSerializer):
             "status",
             "parent",
             "description",
+            "is_published",
             "progress",
             "planned_progress",
             "progress_lag",

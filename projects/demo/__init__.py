@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from common.dates import add_months
 
-from ..choices import Health, ProjectStatus, ReportStatus
+from ..choices import Health, ProjectStatus, ProjectTier, ReportStatus
 from ..models import (
     Baseline,
     Domain,
@@ -182,6 +182,8 @@ class PortfolioLoader:
                     "status": row["status"],
                     "parent": self.projects[row["parent"]] if row.get("parent") else None,
                     "description": row.get("description", ""),
+                    # The demo office publishes its key and pilot projects on the public progress page.
+                    "is_published": row.get("published", row["tier"] != ProjectTier.GENERAL),
                     **dates,
                 },
             )

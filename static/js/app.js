@@ -19,6 +19,18 @@ document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-plotly-figure]").forEach((element) => {
       const figure = JSON.parse(document.getElementById(element.dataset.plotlyFigure).textContent);
       window.Plotly.newPlot(element, figure.data, figure.layout, { displayModeBar: false, responsive: true });
+      // A point that carries an address (customdata) opens the list behind it.
+      element.on("plotly_click", (event) => {
+        const point = event.points && event.points[0];
+        const target = point && (Array.isArray(point.customdata) ? point.customdata[0] : point.customdata);
+        if (typeof target === "string" && target.startsWith("/")) {
+          window.location.assign(target);
+        }
+      });
     });
   }
+
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
 });

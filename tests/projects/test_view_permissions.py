@@ -322,6 +322,8 @@ CASES = [
     Case("project-list", "GET", url("/projects/"), everyone()),
     Case("project-detail-own", "GET", url("/projects/{}/", "own_project"), everyone()),
     Case("project-detail-others", "GET", url("/projects/{}/", "others_project"), everyone()),
+    Case("milestone-list", "GET", url("/milestones/"), everyone()),
+    Case("report-list", "GET", url("/progress/"), everyone()),
     Case("indicator-list", "GET", url("/targets/"), everyone()),
     Case("indicator-detail", "GET", url("/targets/{}/", "own_indicator"), everyone()),
     Case("plan-list", "GET", url("/plans/"), everyone()),

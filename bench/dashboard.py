@@ -1,0 +1,154 @@
+"""Dashboard benchmark: seed synthetic portfolios of several sizes and time the main pages on each.
+
+    .venv/bin/python bench/dashboard.py [--sizes 100 10000] [--no-check]
+
+Runs on DATABASE_URL when the environment or .env sets it; otherwise on its own SQLite file
+(bench/.data/bench.sqlite3), so that a developer's demo database is never touched. Each size is generated with
+``seed_scale --clear`` (only synthetic rows are replaced). Each page gets one warm-up request, then five timed ones
+as the ``bench-leader`` account; the table shows the median time in the server (no network) and the queries of one
+request. The targets: the dashboard answers in under 500 ms at the largest size and in at most three times its
+time at the smallest. A page that answers 404 is skipped with a note (a page still being built).
+"""
+
+import argparse
+import io
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DATABASE = Path(__file__).resolve().parent / ".data" / "bench.sqlite3"
+DASHBOARD = "/reports/dashboard/"
+PAGES = [DASHBOARD, "/projects/", "/api/v1/projects/", "/proposals/"]
+TIMED_REQUESTS = 5
+TARGET_MS = 500
+TARGET_RATIO = 3
+
+
+def set_up_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # As the Makefile does: a development checkout runs with debug on.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import environ
+
+    # Read .env as the settings will, to know whether it names a database.
+    if (ROOT / ".env").is_file():
+        environ.Env.read_env(ROOT / ".env")
+    if "DATABASE_URL" not in os.environ:
+        BENCH_DATABASE.parent.mkdir(exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DATABASE}"
+
+    import django
+
+    django.setup()
+
+
+def machine() -> str:
+    from django.conf import settings
+    from django.db import connection
+
+    version = ".".join(str(part) for part in connection.get_database_version())
+    return (
+        f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
+        f"{connection.display_name} {version} ({settings.DATABASES['default']['NAME']}), DEBUG={settings.DEBUG}"
+    )
+
+
+def seed(size: int) -> float:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("seed_scale", projects=size, clear=True, stdout=io.StringIO())
+    return time.perf_counter() - started
+
+
+def measure(client, url: str) -> tuple[float, int] | None:
+    """Median milliseconds and queries per request, or None when the page does not exist (404)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}, expected 200.")
+
+    if client.get(url).status_code == 404:
+        return None
+    get()
+    timings, queries = [], 0
+    for _ in range(TIMED_REQUESTS):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            get()
+            timings.append(time.perf_counter() - started)
+        queries = len(captured)
+    return statistics.median(timings) * 1000, queries
+
+
+def check_dashboard(results: dict[tuple[str, int], tuple[float, int]], sizes: list[int]) -> list[str]:
+    """PASS/FAIL lines for the dashboard's targets."""
+    small, large = min(sizes), max(sizes)
+    if (DASHBOARD, large) not in results or (DASHBOARD, small) not in results:
+        return [f"FAIL  {DASHBOARD} answered 404: the targets cannot be checked."]
+    large_ms, small_ms = results[DASHBOARD, large][0], results[DASHBOARD, small][0]
+    verdict = "PASS" if large_ms < TARGET_MS else "FAIL"
+    lines = [f"{verdict}  dashboard at {large} projects: {large_ms:.0f} ms (target < {TARGET_MS} ms)"]
+    if large != small:
+        ratio = large_ms / small_ms
+        verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+        lines.append(
+            f"{verdict}  dashboard time at {large} / at {small} projects: {ratio:.2f} (target <= {TARGET_RATIO})"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10000], help="Portfolio sizes in projects.")
+    parser.add_argument("--no-check", action="store_true", help="Report the targets but exit 0 when one fails.")
+    args = parser.parse_args()
+
+    set_up_django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from projects.models import User
+    from reports.management.commands.seed_scale import BENCH_USERNAME
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    print(f"machine: {machine()}")
+    call_command("migrate", verbosity=0, interactive=False)
+
+    results, skipped = {}, set()
+    for size in args.sizes:
+        print(f"seeded {size} projects in {seed(size):.1f} s")
+        client = Client()
+        client.force_login(User.objects.get(username=BENCH_USERNAME))
+        for url in PAGES:
+            measured = measure(client, url)
+            if measured is None:
+                skipped.add(url)
+            else:
+                results[url, size] = measured
+
+    print(f"\n{'page':<22}{'projects':>10}{'median ms':>12}{'queries':>10}")
+    for (url, size), (milliseconds, queries) in sorted(
+        results.items(), key=lambda row: (PAGES.index(row[0][0]), row[0][1])
+    ):
+        print(f"{url:<22}{size:>10}{milliseconds:>12.1f}{queries:>10}")
+    for url in sorted(skipped):
+        print(f"note: {url} answered 404 and was skipped.")
+    print()
+    lines = check_dashboard(results, args.sizes)
+    print("\n".join(lines))
+    failed = any(line.startswith("FAIL") for line in lines)
+    return 1 if failed and not args.no_check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,554 @@
+"""The dashboard's figures. Every figure is a database aggregate over the scope the filter bar chose; each panel costs
+one or two queries whatever the portfolio's size, and each number comes with the address of the list behind it.
+
+The portfolio panels share one grouped query (``portfolio_groups``): the database groups the projects by domain, lead
+unit, status and health and sums their figures; the panels then add up those few groups, never the projects.
+"""
+
+import datetime
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Case, Count, DateTimeField, F, Q, Sum, Value, When, Window
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from common.dates import add_months
+from projects.choices import Health, ProjectStatus, ReportStatus
+from projects.filtersets import ProjectFilterSet
+from projects.models import Funding, Indicator, Milestone, ProgressReport, Project, period_of
+from projects.reminders import report_due_date
+from proposals.choices import ProposalStatus, Satisfaction
+from proposals.models import Assignment, Feedback, Proposal, Reply, Session
+
+# The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
+SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "district", "lead_org")
+TREND_MONTHS = 12
+UPCOMING_DAYS = 30
+LIST_LIMIT = 10
+TARGETS_SHOWN = 40
+
+
+def list_url(name: str, params: dict, **extra) -> str:
+    """The address of a list page filtered by ``params`` plus ``extra`` (lists become repeated parameters)."""
+    pairs = []
+    for key, value in {**params, **extra}.items():
+        if value in (None, ""):
+            continue
+        pairs.extend((key, item) for item in (value if isinstance(value, list | tuple) else [value]))
+    return _path(name) + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+@functools.cache
+def _path(name: str) -> str:
+    # The dashboard builds some hundreds of links to a handful of pages; the URLconf does not change at run time.
+    return reverse(name)
+
+
+@dataclass
+class Scope:
+    """What the filter bar chose: the projects' filter parameters, the proposals' session and unit, today."""
+
+    params: dict = field(default_factory=dict)
+    session: Session | None = None
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @cached_property
+    def projects(self):
+        return ProjectFilterSet(self.params, queryset=Project.objects.all()).qs
+
+    @property
+    def report_params(self) -> dict:
+        """The scope as the report list takes it: there ``year`` is the reports' own year."""
+        params = {k: v for k, v in self.params.items() if k != "year"}
+        return {**params, "active_year": self.params.get("year")}
+
+    @property
+    def proposal_params(self) -> dict:
+        return {"session": self.session.pk if self.session else None, "unit": self.params.get("lead_org")}
+
+    def url(self, name: str, **extra) -> str:
+        return list_url(name, self.params, **extra)
+
+    def proposals_url(self, **extra) -> str:
+        return list_url("proposal-list", self.proposal_params, **extra)
+
+
+# Portfolio
+
+
+GROUP_COLUMNS = ("domain_id", "domain_name", "lead_org_id", "unit_name", "unit_short_name", "status", "health")
+GROUP_SUMS = ("projects", "investment", "progress_sum", "planned_sum", "weighted_progress", "late_milestones")
+COUNTS = ("projects", "late_milestones")
+
+
+def portfolio_groups(scope: Scope) -> list[dict]:
+    """The projects in scope grouped by domain, lead unit, status and health, with their summed figures.
+
+    Each project's figures come from ``with_figures``; the grouping wraps that query in a materialised common table
+    expression, so the database computes every project's figures once (a plain GROUP BY would compute progress again
+    inside each sum: twice the time at 10,000 projects). Which groups count as open or cancelled follows from their
+    status.
+    """
+    figures = (
+        scope.projects.with_figures(scope.today)
+        .annotate(
+            domain_name=F("domain__name"), unit_name=F("lead_org__name"), unit_short_name=F("lead_org__short_name")
+        )
+        .order_by()
+        .values(*GROUP_COLUMNS, "total_investment", "progress", "planned_progress", "late_milestones")
+    )
+    sql, params = figures.query.sql_with_params()
+    columns = ", ".join(GROUP_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH figures AS MATERIALIZED ({sql}) "
+            f"SELECT {columns}, COUNT(*), SUM(total_investment), SUM(progress), SUM(planned_progress), "
+            f"SUM(progress * total_investment), SUM(late_milestones) FROM figures GROUP BY {columns}",
+            params,
+        )
+        rows = cursor.fetchall()
+    width = len(GROUP_COLUMNS)
+    return [
+        {
+            **dict(zip(GROUP_COLUMNS, row[:width], strict=True)),
+            **{
+                key: int(value or 0) if key in COUNTS else float(value or 0)
+                for key, value in zip(GROUP_SUMS, row[width:], strict=True)
+            },
+        }
+        for row in rows
+    ]
+
+
+def _total(groups, key, **where) -> float:
+    return sum(group[key] or 0 for group in groups if all(group[k] in v for k, v in where.items()))
+
+
+def _ratio(part, whole) -> float | None:
+    return round(100.0 * float(part) / float(whole), 1) if whole else None
+
+
+# Overall progress leaves cancelled projects out; the lag behind plan looks at projects still open.
+COUNTED = [status for status in ProjectStatus.values if status != ProjectStatus.CANCELLED]
+OPEN = [status for status in ProjectStatus.values if status not in ProjectStatus.closed()]
+
+STATUS_BANDS = {
+    "not_started": [ProjectStatus.PLANNED, ProjectStatus.PREPARING],
+    "in_progress": [ProjectStatus.IN_PROGRESS],
+    "completed": ProjectStatus.finished(),
+    "stopped": [ProjectStatus.SUSPENDED, ProjectStatus.CANCELLED],
+}
+
+
+def headline(scope: Scope, groups: list[dict]) -> dict:
+    counted = _total(groups, "projects", status=COUNTED)
+    investment = _total(groups, "investment", status=COUNTED)
+    return {
+        "projects": (_total(groups, "projects"), scope.url("project-list")),
+        "bands": {
+            band: (_total(groups, "projects", status=statuses), scope.url("project-list", status=statuses))
+            for band, statuses in STATUS_BANDS.items()
+        },
+        "progress_plain": round(_total(groups, "progress_sum", status=COUNTED) / counted, 1) if counted else None,
+        "progress_weighted": round(_total(groups, "weighted_progress", status=COUNTED) / float(investment), 1)
+        if investment
+        else None,
+        "health": {
+            health: (_total(groups, "projects", health=[health]), scope.url("project-list", health=health))
+            for health in (Health.RED, Health.YELLOW)
+        },
+        "investment": _total(groups, "investment"),
+        "progress_url": scope.url("project-list", ordering="progress"),
+    }
+
+
+def by_domain(scope: Scope, groups: list[dict]) -> list[dict]:
+    """Per domain: projects by status, average progress and planned progress (cancelled projects left out)."""
+    domains = {}
+    for group in groups:
+        domain = domains.setdefault(
+            group["domain_id"],
+            {"id": group["domain_id"], "name": group["domain_name"], "status": defaultdict(int), "rows": []},
+        )
+        domain["status"][group["status"]] += int(group["projects"])
+        domain["rows"].append(group)
+    result = []
+    for domain in sorted(domains.values(), key=lambda d: d["name"]):
+        rows = domain.pop("rows")
+        domain["total"] = _total(rows, "projects")
+        counted = _total(rows, "projects", status=COUNTED)
+        domain["progress"] = round(_total(rows, "progress_sum", status=COUNTED) / counted, 1) if counted else None
+        domain["planned"] = round(_total(rows, "planned_sum", status=COUNTED) / counted, 1) if counted else None
+        domain["url"] = scope.url("project-list", domain=domain["id"])
+        domain["status_urls"] = {
+            status: scope.url("project-list", domain=domain["id"], status=status) for status in ProjectStatus.values
+        }
+        result.append(domain)
+    return result
+
+
+def by_unit(scope: Scope, groups: list[dict]) -> dict[int, dict]:
+    """Per lead unit: projects, health counts, average lag of open projects, late milestones."""
+    units = {}
+    for group in groups:
+        unit = units.setdefault(
+            group["lead_org_id"],
+            {
+                "id": group["lead_org_id"],
+                "name": group["unit_short_name"] or group["unit_name"],
+                "projects": 0,
+                "open_projects": 0,
+                "open_lag": 0.0,
+                "late_milestones": 0,
+                "health": dict.fromkeys(Health.values, 0),
+            },
+        )
+        unit["projects"] += int(group["projects"])
+        unit["late_milestones"] += int(group["late_milestones"])
+        if group["status"] in OPEN:
+            unit["open_projects"] += group["projects"]
+            unit["open_lag"] += (group["planned_sum"] or 0) - (group["progress_sum"] or 0)
+        unit["health"][group["health"]] += int(group["projects"])
+    for unit in units.values():
+        unit["average_lag"] = round(unit["open_lag"] / unit["open_projects"], 1) if unit["open_projects"] else None
+        unit["url"] = scope.url("project-list", lead_org=unit["id"])
+        unit["health_urls"] = {h: scope.url("project-list", lead_org=unit["id"], health=h) for h in Health.values}
+        unit["late_url"] = scope.url("milestone-list", lead_org=unit["id"], is_late="true")
+    return units
+
+
+def milestones(scope: Scope, groups: list[dict]) -> dict:
+    """Late milestones (counted with the projects' figures) and those due in the next 30 days: counts, the first few
+    of each, their lists' addresses."""
+    in_scope = Milestone.objects.filter(project__in=scope.projects).select_related("project", "project__lead_org")
+    upcoming = in_scope.due_within(UPCOMING_DAYS, scope.today)
+    return {
+        "late": list(in_scope.late(scope.today).order_by("planned_date", "pk")[:LIST_LIMIT]),
+        "late_count": _total(groups, "late_milestones"),
+        "late_url": scope.url("milestone-list", is_late="true"),
+        "upcoming": list(upcoming.order_by("planned_date", "pk")[:LIST_LIMIT]),
+        "upcoming_count": upcoming.count(),
+        "upcoming_url": scope.url("milestone-list", due_within=UPCOMING_DAYS),
+        "days": UPCOMING_DAYS,
+    }
+
+
+def reporting_periods(today: datetime.date, months: int = TREND_MONTHS) -> list[str]:
+    """The last ``months`` reporting periods, oldest first, ending with the current month."""
+    return [period_of(add_months(today.replace(day=1), -offset)) for offset in range(months - 1, -1, -1)]
+
+
+def report_figures(scope: Scope) -> dict:
+    """The progress reports of the projects in scope, read once, grouped by lead unit and period: the approved ones
+    (the trend and the investment completed by year) and, over the last twelve periods, how many were filed by the
+    period's due date (the scorecard)."""
+    periods = reporting_periods(scope.today)
+    zone = timezone.get_current_timezone()
+    # Compared as instants (before the local midnight that ends the due day), so no date is computed per row.
+    deadline = Case(
+        *(
+            When(
+                period=period,
+                then=Value(
+                    datetime.datetime.combine(
+                        report_due_date(datetime.date.fromisoformat(f"{period}-01")) + datetime.timedelta(days=1),
+                        datetime.time(),
+                        tzinfo=zone,
+                    )
+                ),
+            )
+            for period in periods
+        ),
+        output_field=DateTimeField(),
+    )
+    approved = Q(status=ReportStatus.APPROVED)
+    recent = Q(period__in=periods, submitted_at__isnull=False)
+    rows = (
+        ProgressReport.objects.filter(project__in=scope.projects)
+        .order_by()
+        .values("project__lead_org_id", "period")
+        .annotate(
+            progress=Sum("progress", filter=approved),
+            reports=Count("pk", filter=approved),
+            investment=Sum("investment_completed", filter=approved),
+            submitted=Count("pk", filter=recent),
+            on_time=Count("pk", filter=recent & Q(submitted_at__lt=deadline)),
+        )
+    )
+    by_period = defaultdict(lambda: {"progress": 0.0, "reports": 0, "investment": 0.0})
+    by_unit = defaultdict(lambda: {"submitted": 0, "on_time": 0})
+    for row in rows:
+        period = by_period[row["period"]]
+        period["progress"] += float(row["progress"] or 0)
+        period["reports"] += row["reports"]
+        period["investment"] += float(row["investment"] or 0)
+        unit = by_unit[row["project__lead_org_id"]]
+        unit["submitted"] += row["submitted"]
+        unit["on_time"] += row["on_time"]
+    return {"by_period": {k: v for k, v in by_period.items() if v["reports"]}, "on_time_by_unit": by_unit}
+
+
+def progress_trend(scope: Scope, by_period: dict[str, dict]) -> dict:
+    """Per period of the last twelve: the average approved progress, projects reported, investment completed."""
+    periods = reporting_periods(scope.today)
+    rows = [by_period.get(period) for period in periods]
+    return {
+        "periods": periods,
+        "progress": [round(row["progress"] / row["reports"], 1) if row else None for row in rows],
+        "reports": [row["reports"] if row else 0 for row in rows],
+        "investment": [row["investment"] if row else 0.0 for row in rows],
+        "urls": [list_url("report-list", scope.report_params, period=p, status=ReportStatus.APPROVED) for p in periods],
+    }
+
+
+# Money
+
+
+def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
+    """Funding planned, allocated and disbursed by year and by source; investment by model; completed vs plan."""
+    in_scope = Funding.objects.filter(project__in=scope.projects).order_by()
+    rows = list(
+        in_scope.values("year", "source_id", "source__name", "source__is_government").annotate(
+            planned=Sum("planned"), allocated=Sum("allocated"), disbursed=Sum("disbursed")
+        )
+    )
+    amounts = ("planned", "allocated", "disbursed")
+    years = defaultdict(lambda: dict.fromkeys(amounts, 0.0))
+    for row in rows:
+        for amount in amounts:
+            years[row["year"]][amount] += float(row[amount] or 0)
+    by_year = [
+        {"year": year, **years[year], "url": scope.url("project-list", funding_year=year)} for year in sorted(years)
+    ]
+    sources = {}
+    for row in rows:
+        source = sources.setdefault(
+            row["source_id"],
+            {
+                "name": row["source__name"],
+                "is_government": row["source__is_government"],
+                "planned": 0.0,
+                "url": scope.url("project-list", funding_source=row["source_id"]),
+            },
+        )
+        source["planned"] += float(row["planned"] or 0)
+    planned_total = sum(s["planned"] for s in sources.values())
+    social = sum(s["planned"] for s in sources.values() if not s["is_government"])
+    completed = defaultdict(float)
+    for period, row in by_period.items():
+        completed[int(period[:4])] += row["investment"]
+    return {
+        "by_year": by_year,
+        "sources": sorted(sources.values(), key=lambda s: (not s["is_government"], -s["planned"])),
+        "planned_total": planned_total,
+        "social_share": _ratio(social, planned_total),
+        "social_url": scope.url("project-list", social_capital="true"),
+        "by_model": [
+            {**row, "url": scope.url("project-list", investment_model=row["investment_model"])}
+            for row in scope.projects.order_by()
+            .values("investment_model")
+            .annotate(investment=Sum("total_investment"), projects=Count("pk"))
+            .order_by("-investment")
+        ],
+        "completed": [
+            {
+                "year": year,
+                "planned": years[year]["planned"] if year in years else 0.0,
+                "completed": completed.get(year, 0.0),
+                "url": list_url("report-list", scope.report_params, year=year, status=ReportStatus.APPROVED),
+            }
+            for year in sorted({*years, *completed})
+        ],
+    }
+
+
+# Targets
+
+
+def targets(scope: Scope) -> dict:
+    """The plans' targets with their attainment; the scope's plan and lead unit choose them (targets belong to plans
+    and responsible units, not to projects)."""
+    params = {"plan": scope.params.get("plan"), "responsible_org": scope.params.get("lead_org")}
+    indicators = Indicator.objects.with_attainment()
+    if params["plan"]:
+        indicators = indicators.filter(plan__in=params["plan"])
+    if params["responsible_org"]:
+        indicators = indicators.filter(responsible_org__in=params["responsible_org"])
+    # Each row carries the totals over all rows (window aggregates), so one query gives the chart and the counts.
+    rows = list(
+        indicators.annotate(
+            total=Window(Count("pk")),
+            met_total=Window(Sum(Case(When(met=True, then=Value(1)), default=Value(0)))),
+        )
+        .select_related("plan", "responsible_org")
+        .order_by("plan__first_year", "plan__title", "pk")[:TARGETS_SHOWN]
+    )
+    return {
+        # Grouped by plan as the target list shows them; the chart draws the first TARGETS_SHOWN.
+        "rows": rows,
+        "total": rows[0].total if rows else 0,
+        "met": rows[0].met_total if rows else 0,
+        "url": list_url("indicator-list", params),
+        "met_url": list_url("indicator-list", params, attained="true"),
+    }
+
+
+# Proposals
+
+
+def proposals(scope: Scope) -> dict:
+    """The session's proposals by status, replies on time and late per unit, result classes, satisfaction, and the
+    overdue and key proposals."""
+    session_proposals = Proposal.objects.filter(session=scope.session)
+    replies = Reply.objects.filter(proposal__session=scope.session)
+    units = scope.params.get("lead_org")
+    if units:
+        assigned = Assignment.objects.filter(unit__in=units).values("proposal_id")
+        session_proposals = session_proposals.filter(pk__in=assigned)
+        replies = replies.filter(unit__in=units)
+    figures = session_proposals.with_figures(scope.today)
+    late = Q(issued_on__gt=F("due_date"))
+    replied_ids, late_ids = replies.values("proposal_id"), replies.filter(late).values("proposal_id")
+    statuses = list(
+        figures.order_by()
+        .values("status")
+        .annotate(
+            count=Count("pk"),
+            replied=Count("pk", filter=Q(pk__in=replied_ids)),
+            late=Count("pk", filter=Q(pk__in=late_ids)),
+            overdue=Count("pk", filter=Q(overdue=True)),
+            key=Count("pk", filter=Q(is_key=True, status__in=ProposalStatus.awaiting_reply())),
+        )
+    )
+    by_status = {row["status"]: row["count"] for row in statuses}
+    counts = {key: sum(row[key] for row in statuses) for key in ("replied", "late", "overdue", "key")}
+    per_unit = list(
+        replies.order_by()
+        .values("unit_id", "unit__name", "unit__short_name")
+        .annotate(
+            replied=Count("proposal", distinct=True),
+            late=Count("proposal", distinct=True, filter=late),
+        )
+        .order_by("unit__name")
+    )
+    for row in per_unit:
+        row["name"] = row["unit__short_name"] or row["unit__name"]
+        row["on_time"] = row["replied"] - row["late"]
+        row["on_time_url"] = scope.proposals_url(unit=row["unit_id"], reply="on_time")
+        row["late_url"] = scope.proposals_url(unit=row["unit_id"], reply="late")
+    classes = list(
+        replies.order_by()
+        .values("result_class__code", "result_class__name")
+        .annotate(count=Count("proposal", distinct=True))
+        .order_by("result_class__code")
+    )
+    for row in classes:
+        row["url"] = scope.proposals_url(result_class=row["result_class__code"])
+    satisfaction = {
+        row["satisfaction"]: row["count"]
+        for row in Feedback.objects.filter(proposal__in=session_proposals)
+        .order_by()
+        .values("satisfaction")
+        .annotate(count=Count("proposal", distinct=True))
+    }
+    overdue = figures.filter(overdue=True)
+    key = figures.filter(is_key=True, status__in=ProposalStatus.awaiting_reply())
+    listed = ("pk", "number", "title", "status", "due_date", "is_key", "session_id")
+    return {
+        "session": scope.session,
+        "total": sum(by_status.values()),
+        "total_url": scope.proposals_url(),
+        "by_status": [
+            (status, by_status.get(status.value, 0), scope.proposals_url(status=status.value))
+            for status in ProposalStatus
+            if by_status.get(status.value)
+        ],
+        "replied": counts["replied"],
+        "replied_url": scope.proposals_url(reply="replied"),
+        "on_time": counts["replied"] - counts["late"],
+        "on_time_url": scope.proposals_url(reply="on_time"),
+        "on_time_share": _ratio(counts["replied"] - counts["late"], counts["replied"]),
+        "per_unit": per_unit,
+        "classes": classes,
+        "satisfaction": [
+            (choice, satisfaction.get(choice.value, 0), scope.proposals_url(satisfaction=choice.value))
+            for choice in Satisfaction
+        ],
+        "overdue": list(overdue.order_by("due_date", "pk").only(*listed)[:LIST_LIMIT]),
+        "overdue_count": counts["overdue"],
+        "overdue_url": scope.proposals_url(overdue="true"),
+        "key": list(key.order_by("due_date", "pk").only(*listed)[:LIST_LIMIT]),
+        "key_count": counts["key"],
+        "key_url": scope.proposals_url(is_key="true", status=ProposalStatus.awaiting_reply()),
+    }
+
+
+def proposal_satisfaction_by_unit(scope: Scope) -> dict[int, dict]:
+    """Per handling unit (lead or separate): feedback on the session's proposals it answered, and how much of it was
+    satisfied or basically satisfied."""
+    rows = (
+        Feedback.objects.filter(proposal__session=scope.session)
+        .filter(proposal__replies__unit__isnull=False)
+        .order_by()
+        .values(unit_id=F("proposal__replies__unit_id"))
+        .annotate(
+            feedback=Count("pk", distinct=True),
+            content=Count(
+                "pk",
+                distinct=True,
+                filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED]),
+            ),
+        )
+    )
+    return {row["unit_id"]: row for row in rows}
+
+
+# Department scorecard
+
+SCORECARD_COLUMNS = ("projects", "average_lag", "late_milestones", "reports_on_time", "replies_on_time", "satisfaction")
+
+
+def scorecard(
+    scope: Scope, units: dict[int, dict], reports: dict[int, dict], proposal_figures: dict | None, sort: str
+) -> list[dict]:
+    """部门考核: per unit, what the yearly assessment looks at; sorted by ``sort`` (a column, "-" for descending).
+    ``reports`` is ``report_figures``' on-time count per unit."""
+    replies = {row["unit_id"]: row for row in (proposal_figures or {}).get("per_unit", [])}
+    satisfaction = proposal_satisfaction_by_unit(scope) if proposal_figures else {}
+    rows = []
+    for unit_id in {*units, *replies}:
+        unit = units.get(unit_id, {})
+        reply = replies.get(unit_id)
+        report = reports.get(unit_id)
+        feedback = satisfaction.get(unit_id)
+        rows.append(
+            {
+                "id": unit_id,
+                "name": unit["name"] if unit else reply["name"],
+                "projects": unit.get("projects", 0),
+                "projects_url": unit.get("url") or scope.url("project-list", lead_org=unit_id),
+                "average_lag": unit.get("average_lag"),
+                "late_milestones": unit.get("late_milestones", 0),
+                "late_url": unit.get("late_url"),
+                "reports_submitted": report["submitted"] if report else 0,
+                "reports_on_time": _ratio(report["on_time"], report["submitted"]) if report else None,
+                "replied": reply["replied"] if reply else 0,
+                "replies_on_time": _ratio(reply["on_time"], reply["replied"]) if reply else None,
+                "replies_url": reply["on_time_url"] if reply else None,
+                "feedback": feedback["feedback"] if feedback else 0,
+                "satisfaction": _ratio(feedback["content"], feedback["feedback"]) if feedback else None,
+            }
+        )
+    column = sort.removeprefix("-")
+    if column not in SCORECARD_COLUMNS:
+        column, sort = "projects", "-projects"
+    descending = sort.startswith("-")
+    present = [row for row in rows if row[column] is not None]
+    missing = [row for row in rows if row[column] is None]
+    present.sort(key=lambda row: (row[column], row["name"]), reverse=descending)
+    return present + sorted(missing, key=lambda row: row["name"])

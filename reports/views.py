@@ -1,0 +1,148 @@
+"""Leaders' pages: the dashboard, its one-page printable summary, and the public progress page."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
+from django.utils.decorators import method_decorator
+from django.views.generic import TemplateView
+
+from common.views import ObjectPermissionMixin
+from projects.choices import InvestmentModel, ProjectStatus
+from projects.models import Project
+from proposals.choices import ProposalStatus, Satisfaction
+from proposals.models import Session
+
+from . import charts, selectors
+from .forms import DashboardFilterForm
+
+
+class DashboardView(ObjectPermissionMixin, TemplateView):
+    """领导驾驶舱: the portfolio, the money, the targets and the proposals of the chosen scope on one page. Every
+    figure links to the list behind it. Every role may read it: transparency between departments is the point."""
+
+    model = Project
+    template_name = "reports/dashboard.html"
+
+    def get_figures(self) -> dict:
+        form = DashboardFilterForm(self.request.GET or None)
+        params = form.scope_params() if form.is_bound else {}
+        session = form.chosen_session()
+        scope = selectors.Scope(params=params, session=session)
+        groups = selectors.portfolio_groups(scope)
+        reports = selectors.report_figures(scope)
+        units = selectors.by_unit(scope, groups)
+        proposals = (
+            selectors.proposals(scope)
+            if session is not None and self.request.user.has_perm("proposals.view_proposal")
+            else None
+        )
+        sort = self.request.GET.get("sort", "-projects")
+        return {
+            "form": form,
+            "scope": scope,
+            "headline": selectors.headline(scope, groups),
+            "domains": selectors.by_domain(scope, groups),
+            "units": units,
+            "milestones": selectors.milestones(scope, groups),
+            "trend": selectors.progress_trend(scope, reports["by_period"]),
+            "money": selectors.funding(scope, reports["by_period"]),
+            "targets": selectors.targets(scope),
+            "proposals": proposals,
+            "scorecard": selectors.scorecard(scope, units, reports["on_time_by_unit"], proposals, sort),
+            "sort": sort,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = self.get_figures()
+        context.update(figures)
+        context["charts"] = self.get_charts(figures)
+        context["sort_urls"] = self.sort_urls(figures["sort"])
+        return context
+
+    def get_charts(self, figures: dict) -> dict:
+        money, proposals = figures["money"], figures["proposals"]
+        found = {
+            "status-by-domain": charts.status_by_domain(figures["domains"]),
+            "progress-by-domain": charts.progress_by_domain(figures["domains"]),
+            "health-by-unit": charts.health_by_unit(list(figures["units"].values())),
+            "progress-trend": charts.progress_trend(figures["trend"]),
+            "funding-by-year": charts.funding_by_year(money["by_year"]),
+            "funding-sources": charts.funding_sources(money["sources"]),
+            "investment-by-model": charts.investment_by_model(money["by_model"], dict(InvestmentModel.choices)),
+            "completed-vs-plan": charts.completed_vs_plan(money["completed"]),
+            "target-attainment": charts.target_attainment(figures["targets"]["rows"]),
+        }
+        if proposals:
+            found.update(
+                {
+                    "proposals-by-status": charts.proposals_by_status(proposals["by_status"]),
+                    "replies-by-unit": charts.replies_by_unit(proposals["per_unit"]),
+                    "result-classes": charts.result_classes(proposals["classes"]),
+                    "satisfaction": charts.satisfaction(proposals["satisfaction"]),
+                }
+            )
+        return found
+
+    def sort_urls(self, sort: str) -> dict:
+        """Each scorecard column's header link: sorts by it, descending first, ascending on a second click."""
+        urls = {}
+        for column in selectors.SCORECARD_COLUMNS:
+            query = self.request.GET.copy()
+            query["sort"] = column if sort == f"-{column}" else f"-{column}"
+            urls[column] = f"?{query.urlencode()}#scorecard"
+        return urls
+
+
+class SummaryView(DashboardView):
+    """The dashboard's headline figures and tables on one printed page, for the leaders' meeting."""
+
+    template_name = "reports/summary.html"
+
+    def get_charts(self, figures: dict) -> dict:
+        return {}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicProgressView(TemplateView):
+    """公开: the published projects by domain with status and progress, and the proposals' statistics by session;
+    no login, no money, no health, no names of people."""
+
+    template_name = "reports/public_progress.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = (
+            Project.objects.filter(is_published=True)
+            .with_figures()
+            .select_related("domain", "lead_org")
+            .order_by("domain__group", "domain__name", "code")
+        )
+        counts = projects.aggregate(
+            total=Count("pk"),
+            completed=Count("pk", filter=Q(status__in=ProjectStatus.finished())),
+            in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
+        )
+        awaiting = ProposalStatus.awaiting_reply()
+        answered = [ProposalStatus.REPLIED, ProposalStatus.REHANDLING, ProposalStatus.CLOSED]
+        content = [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED]
+        sessions = Session.objects.annotate(
+            proposals_count=Count("proposals", distinct=True),
+            filed=Count(
+                "proposals",
+                distinct=True,
+                filter=~Q(proposals__status__in=[ProposalStatus.SUBMITTED, ProposalStatus.NOT_FILED]),
+            ),
+            replied=Count("proposals", distinct=True, filter=Q(proposals__status__in=answered)),
+            handling=Count("proposals", distinct=True, filter=Q(proposals__status__in=awaiting)),
+            closed=Count("proposals", distinct=True, filter=Q(proposals__status=ProposalStatus.CLOSED)),
+            feedback=Count("proposals__feedbacks", distinct=True),
+            content=Count(
+                "proposals__feedbacks", distinct=True, filter=Q(proposals__feedbacks__satisfaction__in=content)
+            ),
+        ).filter(proposals_count__gt=0)
+        context.update(
+            projects=projects,
+            counts=counts,
+            sessions=sessions.order_by("-year", "-opening_date", "-pk")[:5],
+        )
+        return context
