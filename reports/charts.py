@@ -66,38 +66,53 @@ def _layout(figure: Figure, *, height: int = 300, xaxis=None, yaxis=None, **layo
     }
 
 
+def _domain_height(domains: list[dict]) -> int:
+    return max(260, 22 * len(domains) + 80)
+
+
 def status_by_domain(domains: list[dict]) -> dict:
+    """Horizontal stacked bars: a programme has dozens of domains, and their names are long."""
+    rows = list(reversed(domains))  # plotly draws the first category at the bottom
     figure = Figure()
-    names = [domain["name"] for domain in domains]
+    names = [domain["name"] for domain in rows]
     for status in ProjectStatus:
-        counts = [domain["status"].get(status.value, 0) for domain in domains]
+        counts = [domain["status"].get(status.value, 0) for domain in rows]
         if any(counts):
             figure.add_bar(
-                x=names,
-                y=counts,
+                y=names,
+                x=counts,
                 name=str(status.label),
+                orientation="h",
                 marker={"color": STATUS_COLORS[status]},
-                customdata=[domain["status_urls"][status.value] for domain in domains],
+                customdata=[domain["status_urls"][status.value] for domain in rows],
             )
-    return _layout(figure, barmode="stack", xaxis={"tickangle": -30})
+    return _layout(figure, height=_domain_height(rows), barmode="stack")
 
 
 def progress_by_domain(domains: list[dict]) -> dict:
-    shown = [domain for domain in domains if domain["progress"] is not None]
-    names = [domain["name"] for domain in shown]
-    urls = [domain["url"] for domain in shown]
+    rows = [domain for domain in reversed(domains) if domain["progress"] is not None]
+    names = [domain["name"] for domain in rows]
+    urls = [domain["url"] for domain in rows]
     figure = Figure()
     figure.add_bar(
-        x=names, y=[d["progress"] for d in shown], name=_("Progress"), marker={"color": "#0d6efd"}, customdata=urls
-    )
-    figure.add_bar(
-        x=names,
-        y=[d["planned"] for d in shown],
+        y=names,
+        x=[d["planned"] for d in rows],
         name=_("Planned progress"),
+        orientation="h",
         marker={"color": "#adb5bd"},
         customdata=urls,
     )
-    return _layout(figure, barmode="group", yaxis={"range": [0, 105], "ticksuffix": "%"}, xaxis={"tickangle": -30})
+    figure.add_bar(
+        y=names,
+        x=[d["progress"] for d in rows],
+        name=_("Progress"),
+        orientation="h",
+        marker={"color": "#0d6efd"},
+        customdata=urls,
+    )
+    return _layout(
+        figure, height=_domain_height(domains), barmode="group", xaxis={"range": [0, 105], "ticksuffix": "%"}
+    )
 
 
 def health_by_unit(units: list[dict]) -> dict:
@@ -120,13 +135,13 @@ def health_by_unit(units: list[dict]) -> dict:
 
 
 def progress_trend(trend: dict) -> dict:
+    """The average approved progress (line, right axis) over the number of approved reports (bars)."""
     figure = Figure()
     figure.add_bar(
         x=trend["periods"],
         y=trend["reports"],
         name=_("Approved reports"),
         marker={"color": "#cfe2ff"},
-        yaxis="y2",
         customdata=trend["urls"],
     )
     figure.add_scatter(
@@ -134,14 +149,15 @@ def progress_trend(trend: dict) -> dict:
         y=trend["progress"],
         name=_("Average reported progress"),
         mode="lines+markers",
-        line={"color": "#0d6efd"},
+        line={"color": "#0d6efd", "width": 3},
+        yaxis="y2",
         customdata=trend["urls"],
     )
     return _layout(
         figure,
         xaxis={"type": "category"},
-        yaxis={"range": [0, 105], "ticksuffix": "%"},
-        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"},
+        yaxis={"rangemode": "tozero"},
+        yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "ticksuffix": "%", "showgrid": False},
         hovermode="x unified",
     )
 
