@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # The local demo and the test suite run with debug on and a throwaway key; production sets its own environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint check messages clean
+.PHONY: run test lint check messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ check: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Dashboard and list timings at 100 and 10,000 synthetic projects (not part of `make test`); see bench/README.md.
+bench: $(VENV)/.installed
+	$(PY) bench/dashboard.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -34,14 +34,23 @@ def _per_project_total(queryset, aggregate):
     return _as_float(Subquery(queryset.order_by().values("project").annotate(total=aggregate).values("total")[:1]))
 
 
+def _weighted_share(condition: Q):
+    """The share (in percent) of the outer project's milestone weight whose milestones meet ``condition``, in one
+    scalar subquery; null when the project has no milestones."""
+    from .models import Milestone
+
+    share = (
+        Value(100.0)
+        * _as_float(Sum(Case(When(condition, then=F("weight")), default=Value(0))))
+        / NullIf(_as_float(Sum("weight")), Value(0.0))
+    )
+    milestones = Milestone.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    return Subquery(milestones.annotate(share=share).values("share")[:1], output_field=FloatField())
+
+
 def planned_progress(day: datetime.date):
     """The planned progress of the outer project as of ``day``: the weighted share of milestones planned by then, or
     with no milestones the elapsed share of the planned span."""
-    from .models import Milestone
-
-    milestones = Milestone.objects.filter(project=OuterRef("pk"))
-    total_weight = _per_project_total(milestones, Sum("weight"))
-    due_weight = _per_project_total(milestones.filter(planned_date__lte=day), Sum("weight"))
     day_value = Value(day, output_field=DateField())
     elapsed_share = Case(
         When(planned_start__gt=day, then=Value(0.0)),
@@ -51,11 +60,7 @@ def planned_progress(day: datetime.date):
         / DaysBetween(F("planned_end"), F("planned_start")),
         output_field=FloatField(),
     )
-    return Coalesce(
-        Value(100.0) * Coalesce(due_weight, Value(0.0)) / NullIf(total_weight, Value(0.0)),
-        elapsed_share,
-        output_field=FloatField(),
-    )
+    return Coalesce(_weighted_share(Q(planned_date__lte=day)), elapsed_share, output_field=FloatField())
 
 
 def active_in_year(year: int, path: str = "") -> Q:
@@ -81,8 +86,6 @@ class ProjectQuerySet(models.QuerySet):
         finished = ProjectStatus.finished()
 
         milestones = Milestone.objects.filter(project=OuterRef("pk"))
-        total_weight = _per_project_total(milestones, Sum("weight"))
-        done_weight = _per_project_total(milestones.filter(actual_date__isnull=False), Sum("weight"))
         late = milestones.filter(actual_date__isnull=True, planned_date__lt=today)
         latest_approved = (
             ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED)
@@ -97,7 +100,7 @@ class ProjectQuerySet(models.QuerySet):
                 When(status__in=finished, then=Value(100.0)),
                 default=Coalesce(
                     _as_float(Subquery(latest_approved)),
-                    Value(100.0) * Coalesce(done_weight, Value(0.0)) / NullIf(total_weight, Value(0.0)),
+                    _weighted_share(Q(actual_date__isnull=False)),
                     Value(0.0),
                 ),
                 output_field=FloatField(),

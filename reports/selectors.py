@@ -71,6 +71,11 @@ class Scope:
     def proposal_params(self) -> dict:
         return {"session": self.session.pk if self.session else None, "unit": self.params.get("lead_org")}
 
+    def of_projects(self, queryset):
+        """Rows of ``queryset`` (milestones, reports, fundings) that belong to the projects in scope; with no filter
+        chosen, all of them (without a subquery that would select every project)."""
+        return queryset.filter(project__in=self.projects) if self.params else queryset
+
     def url(self, name: str, **extra) -> str:
         return list_url(name, self.params, **extra)
 
@@ -225,7 +230,7 @@ def by_unit(scope: Scope, groups: list[dict]) -> dict[int, dict]:
 def milestones(scope: Scope, groups: list[dict]) -> dict:
     """Late milestones (counted with the projects' figures) and those due in the next 30 days: counts, the first few
     of each, their lists' addresses."""
-    in_scope = Milestone.objects.filter(project__in=scope.projects).select_related("project", "project__lead_org")
+    in_scope = scope.of_projects(Milestone.objects.all()).select_related("project", "project__lead_org")
     upcoming = in_scope.due_within(UPCOMING_DAYS, scope.today)
     return {
         "late": list(in_scope.late(scope.today).order_by("planned_date", "pk")[:LIST_LIMIT]),
@@ -269,7 +274,7 @@ def report_figures(scope: Scope) -> dict:
     approved = Q(status=ReportStatus.APPROVED)
     recent = Q(period__in=periods, submitted_at__isnull=False)
     rows = (
-        ProgressReport.objects.filter(project__in=scope.projects)
+        scope.of_projects(ProgressReport.objects.all())
         .order_by()
         .values("project__lead_org_id", "period")
         .annotate(
@@ -311,7 +316,7 @@ def progress_trend(scope: Scope, by_period: dict[str, dict]) -> dict:
 
 def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
     """Funding planned, allocated and disbursed by year and by source; investment by model; completed vs plan."""
-    in_scope = Funding.objects.filter(project__in=scope.projects).order_by()
+    in_scope = scope.of_projects(Funding.objects.all()).order_by()
     rows = list(
         in_scope.values("year", "source_id", "source__name", "source__is_government").annotate(
             planned=Sum("planned"), allocated=Sum("allocated"), disbursed=Sum("disbursed")
