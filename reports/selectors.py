@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from common.dates import add_months
-from projects.choices import Health, ProjectStatus, ReportStatus
+from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
 from projects.filtersets import ProjectFilterSet
 from projects.models import Funding, Indicator, Milestone, ProgressReport, Project, period_of
 from projects.reminders import report_due_date
@@ -86,7 +86,16 @@ class Scope:
 # Portfolio
 
 
-GROUP_COLUMNS = ("domain_id", "domain_name", "lead_org_id", "unit_name", "unit_short_name", "status", "health")
+GROUP_COLUMNS = (
+    "domain_group",
+    "domain_id",
+    "domain_name",
+    "lead_org_id",
+    "unit_name",
+    "unit_short_name",
+    "status",
+    "health",
+)
 GROUP_SUMS = ("projects", "investment", "progress_sum", "planned_sum", "weighted_progress", "late_milestones")
 COUNTS = ("projects", "late_milestones")
 
@@ -102,7 +111,10 @@ def portfolio_groups(scope: Scope) -> list[dict]:
     figures = (
         scope.projects.with_figures(scope.today)
         .annotate(
-            domain_name=F("domain__name"), unit_name=F("lead_org__name"), unit_short_name=F("lead_org__short_name")
+            domain_group=F("domain__group"),
+            domain_name=F("domain__name"),
+            unit_name=F("lead_org__name"),
+            unit_short_name=F("lead_org__short_name"),
         )
         .order_by()
         .values(*GROUP_COLUMNS, "total_investment", "progress", "planned_progress", "late_milestones")
@@ -194,6 +206,25 @@ def by_domain(scope: Scope, groups: list[dict]) -> list[dict]:
             status: scope.url("project-list", domain=domain["id"], status=status) for status in ProjectStatus.values
         }
         result.append(domain)
+    return result
+
+
+def by_domain_group(scope: Scope, groups: list[dict]) -> list[dict]:
+    """Per domain group (the plans' five areas): projects, average progress and planned progress."""
+    result = []
+    for value, label in DomainGroup.choices:
+        rows = [group for group in groups if group["domain_group"] == value]
+        counted = _total(rows, "projects", status=COUNTED)
+        if rows:
+            result.append(
+                {
+                    "name": label,
+                    "total": _total(rows, "projects"),
+                    "progress": round(_total(rows, "progress_sum", status=COUNTED) / counted, 1) if counted else None,
+                    "planned": round(_total(rows, "planned_sum", status=COUNTED) / counted, 1) if counted else None,
+                    "url": scope.url("project-list", domain_group=value),
+                }
+            )
     return result
 
 

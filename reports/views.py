@@ -41,6 +41,7 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
             "scope": scope,
             "headline": selectors.headline(scope, groups),
             "domains": selectors.by_domain(scope, groups),
+            "domain_groups": selectors.by_domain_group(scope, groups),
             "units": units,
             "milestones": selectors.milestones(scope, groups),
             "trend": selectors.progress_trend(scope, reports["by_period"]),
