@@ -11,6 +11,9 @@ from proposals.models import Session
 
 from .selectors import SCOPE_FIELDS
 
+# The filters ProjectFilterSet takes as lists (the list pages allow several); the bar chooses one.
+MULTIPLE = ("plan", "domain_group", "tier", "lead_org")
+
 
 def _blank(label):
     return [("", label)]
@@ -66,7 +69,11 @@ class DashboardFilterForm(forms.Form):
         return (with_proposals or self.sessions or [None])[0]
 
     def scope_params(self) -> dict:
-        """The chosen filters as ProjectFilterSet takes them (only those chosen)."""
+        """The chosen filters as ProjectFilterSet takes them (only those chosen; lists where it takes several)."""
         self.is_valid()  # a filter the form rejects is left out and shown with its error
         data = self.cleaned_data
-        return {name: data[name] for name in SCOPE_FIELDS if data.get(name) not in (None, "")}
+        return {
+            name: [data[name]] if name in MULTIPLE else data[name]
+            for name in SCOPE_FIELDS
+            if data.get(name) not in (None, "")
+        }

@@ -59,7 +59,11 @@ class Scope:
 
     @cached_property
     def projects(self):
-        return ProjectFilterSet(self.params, queryset=Project.objects.all()).qs
+        filterset = ProjectFilterSet(self.params, queryset=Project.objects.all())
+        # The filter bar only hands on what its own form accepted; a filter dropped here would skew every figure.
+        if not filterset.is_valid():
+            raise ValueError(f"The dashboard's scope is not a valid project filter: {filterset.errors.as_json()}")
+        return filterset.qs
 
     @property
     def report_params(self) -> dict:

@@ -36,6 +36,8 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
             else None
         )
         sort = self.request.GET.get("sort", "-projects")
+        if sort.removeprefix("-") not in selectors.SCORECARD_COLUMNS:
+            sort = "-projects"
         return {
             "form": form,
             "scope": scope,
