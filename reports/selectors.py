@@ -266,13 +266,18 @@ def milestones(scope: Scope, groups: list[dict]) -> dict:
     """Late milestones (counted with the projects' figures) and those due in the next 30 days: counts, the first few
     of each, their lists' addresses."""
     in_scope = scope.of_projects(Milestone.objects.all()).select_related("project", "project__lead_org")
-    upcoming = in_scope.due_within(UPCOMING_DAYS, scope.today)
+    # The count over all rows rides on the first few (a window aggregate): one query for the list and its count.
+    upcoming = list(
+        in_scope.due_within(UPCOMING_DAYS, scope.today)
+        .annotate(total=Window(Count("pk")))
+        .order_by("planned_date", "pk")[:LIST_LIMIT]
+    )
     return {
         "late": list(in_scope.late(scope.today).order_by("planned_date", "pk")[:LIST_LIMIT]),
         "late_count": _total(groups, "late_milestones"),
         "late_url": scope.url("milestone-list", is_late="true"),
-        "upcoming": list(upcoming.order_by("planned_date", "pk")[:LIST_LIMIT]),
-        "upcoming_count": upcoming.count(),
+        "upcoming": upcoming,
+        "upcoming_count": upcoming[0].total if upcoming else 0,
         "upcoming_url": scope.url("milestone-list", due_within=UPCOMING_DAYS),
         "days": UPCOMING_DAYS,
     }
