@@ -167,7 +167,6 @@ STATUS_BANDS = {
 
 
 def headline(scope: Scope, groups: list[dict]) -> dict:
-    counted = _total(groups, "projects", status=COUNTED)
     investment = _total(groups, "investment", status=COUNTED)
     return {
         "projects": (_total(groups, "projects"), scope.url("project-list")),
@@ -175,7 +174,7 @@ def headline(scope: Scope, groups: list[dict]) -> dict:
             band: (_total(groups, "projects", status=statuses), scope.url("project-list", status=statuses))
             for band, statuses in STATUS_BANDS.items()
         },
-        "progress_plain": round(_total(groups, "progress_sum", status=COUNTED) / counted, 1) if counted else None,
+        "progress_plain": _progress_figures(groups)["progress"],
         "progress_weighted": round(_total(groups, "weighted_progress", status=COUNTED) / float(investment), 1)
         if investment
         else None,
@@ -185,6 +184,16 @@ def headline(scope: Scope, groups: list[dict]) -> dict:
         },
         "investment": _total(groups, "investment"),
         "progress_url": scope.url("project-list", ordering="progress"),
+    }
+
+
+def _progress_figures(rows: list[dict]) -> dict:
+    """Projects, and their average progress and planned progress (cancelled projects left out), over some groups."""
+    counted = _total(rows, "projects", status=COUNTED)
+    return {
+        "total": _total(rows, "projects"),
+        "progress": round(_total(rows, "progress_sum", status=COUNTED) / counted, 1) if counted else None,
+        "planned": round(_total(rows, "planned_sum", status=COUNTED) / counted, 1) if counted else None,
     }
 
 
@@ -200,11 +209,7 @@ def by_domain(scope: Scope, groups: list[dict]) -> list[dict]:
         domain["rows"].append(group)
     result = []
     for domain in sorted(domains.values(), key=lambda d: d["name"]):
-        rows = domain.pop("rows")
-        domain["total"] = _total(rows, "projects")
-        counted = _total(rows, "projects", status=COUNTED)
-        domain["progress"] = round(_total(rows, "progress_sum", status=COUNTED) / counted, 1) if counted else None
-        domain["planned"] = round(_total(rows, "planned_sum", status=COUNTED) / counted, 1) if counted else None
+        domain.update(_progress_figures(domain.pop("rows")))
         domain["url"] = scope.url("project-list", domain=domain["id"])
         domain["status_urls"] = {
             status: scope.url("project-list", domain=domain["id"], status=status) for status in ProjectStatus.values
@@ -218,17 +223,9 @@ def by_domain_group(scope: Scope, groups: list[dict]) -> list[dict]:
     result = []
     for value, label in DomainGroup.choices:
         rows = [group for group in groups if group["domain_group"] == value]
-        counted = _total(rows, "projects", status=COUNTED)
         if rows:
-            result.append(
-                {
-                    "name": label,
-                    "total": _total(rows, "projects"),
-                    "progress": round(_total(rows, "progress_sum", status=COUNTED) / counted, 1) if counted else None,
-                    "planned": round(_total(rows, "planned_sum", status=COUNTED) / counted, 1) if counted else None,
-                    "url": scope.url("project-list", domain_group=value),
-                }
-            )
+            url = scope.url("project-list", domain_group=value)
+            result.append({"name": label, "url": url, **_progress_figures(rows)})
     return result
 
 
