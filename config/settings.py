@@ -137,6 +137,12 @@ STORAGES = {
     },
 }
 
+# Per process by default; a shared cache (filecache:///path, or redis:// with the redis package) spares each worker
+# its own first computation. Correctness does not depend on sharing: cached figures are keyed by the data version.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long computed dashboard figures are kept at most; a write to the data makes them obsolete at once anyway.
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
+
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="smartcity@localhost")

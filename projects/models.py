@@ -381,7 +381,13 @@ class ProgressReport(TimestampedModel):
                 violation_error_message=_("A returned report needs a reason."),
             ),
         ]
-        indexes = [models.Index(fields=["project", "status", "period"])]
+        indexes = [
+            models.Index(fields=["project", "status", "period"]),
+            # The dashboard's sums read these instead of the rows (which carry the long texts): approved progress
+            # and investment by period, reports filed per project and period.
+            models.Index(fields=["status", "period", "progress", "investment_completed"], name="report_sums_idx"),
+            models.Index(fields=["project", "period", "submitted_at"], name="report_filed_idx"),
+        ]
 
     def __str__(self):
         return f"{self.project.code} {self.period}"

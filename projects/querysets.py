@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, DateField, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import GreaterThan, In
 from django.utils import timezone
 
 from common.db import DaysBetween
@@ -74,6 +75,26 @@ def choice_rank(field: str, values: list[str]):
     return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)), default=Value(0))
 
 
+def health_rule(status, progress_lag, days_late) -> Case:
+    """A project's health from its status, its lag behind plan and its days late, given as expressions: the
+    project's own annotations here, or the columns of a query over them (the dashboard's grouping)."""
+    rules = settings.PORTFOLIO
+    return Case(
+        When(In(status, ProjectStatus.closed()), then=Value(Health.GREEN.value)),
+        When(
+            GreaterThan(progress_lag, rules["RED_LAG"]) | GreaterThan(days_late, rules["RED_LATE_DAYS"]),
+            then=Value(Health.RED.value),
+        ),
+        # days_late > 0 exactly when a milestone is late; it is the cheaper of the two to compute again.
+        When(
+            GreaterThan(progress_lag, rules["YELLOW_LAG"]) | GreaterThan(days_late, 0),
+            then=Value(Health.YELLOW.value),
+        ),
+        default=Value(Health.GREEN.value),
+        output_field=models.CharField(),
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     def with_figures(self, today: datetime.date | None = None):
         """Annotate ``progress``, ``planned_progress``, ``progress_lag``, ``late_milestones``, ``days_late`` and
@@ -82,7 +103,6 @@ class ProjectQuerySet(models.QuerySet):
 
         today = today or timezone.localdate()
         today_value = Value(today, output_field=DateField())
-        rules = settings.PORTFOLIO
         finished = ProjectStatus.finished()
 
         milestones = Milestone.objects.filter(project=OuterRef("pk"))
@@ -123,20 +143,7 @@ class ProjectQuerySet(models.QuerySet):
                 default=Value(0.0),
                 output_field=FloatField(),
             ),
-            health=Case(
-                When(status__in=ProjectStatus.closed(), then=Value(Health.GREEN.value)),
-                When(
-                    Q(progress_lag__gt=rules["RED_LAG"]) | Q(days_late__gt=rules["RED_LATE_DAYS"]),
-                    then=Value(Health.RED.value),
-                ),
-                # days_late > 0 exactly when a milestone is late; it is the cheaper of the two to compute again.
-                When(
-                    Q(progress_lag__gt=rules["YELLOW_LAG"]) | Q(days_late__gt=0),
-                    then=Value(Health.YELLOW.value),
-                ),
-                default=Value(Health.GREEN.value),
-                output_field=models.CharField(),
-            ),
+            health=health_rule(F("status"), F("progress_lag"), F("days_late")),
         )
 
     def with_slippage(self):

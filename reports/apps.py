@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,9 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from .versioning import install_triggers
+
+        # After every migrate (and every flush), so that each database, tests' included, moves the data version.
+        post_migrate.connect(install_triggers, sender=self, dispatch_uid="reports.install_triggers")

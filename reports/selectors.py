@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, F, Q, Sum, Value, When, Window
+from django.db.models import Case, CharField, Count, DateTimeField, F, FloatField, Q, Sum, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,6 +22,7 @@ from common.dates import add_months
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
 from projects.filtersets import ProjectFilterSet
 from projects.models import Funding, Indicator, Milestone, ProgressReport, Project, period_of
+from projects.querysets import health_rule
 from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session
@@ -108,9 +110,9 @@ def portfolio_groups(scope: Scope) -> list[dict]:
     """The projects in scope grouped by domain, lead unit, status and health, with their summed figures.
 
     Each project's figures come from ``with_figures``; the grouping wraps that query in a materialised common table
-    expression, so the database computes every project's figures once (a plain GROUP BY would compute progress again
-    inside each sum: twice the time at 10,000 projects). Which groups count as open or cancelled follows from their
-    status.
+    expression, so the database computes every project's figures once, and rates each project's health from those
+    columns (a plain GROUP BY, or health selected beside them, would compute the figures again inside each
+    expression: twice the time at 10,000 projects). Which groups count as open or cancelled follows from status.
     """
     figures = (
         scope.projects.with_figures(scope.today)
@@ -121,16 +123,25 @@ def portfolio_groups(scope: Scope) -> list[dict]:
             unit_short_name=F("lead_org__short_name"),
         )
         .order_by()
-        .values(*GROUP_COLUMNS, "total_investment", "progress", "planned_progress", "late_milestones")
+        .values(*GROUP_COLUMNS[:-1], "total_investment", "progress", "planned_progress", "days_late", "late_milestones")
     )
-    sql, params = figures.query.sql_with_params()
+    query = figures.query
+    sql, params = query.sql_with_params()
+    health_sql, health_params = query.get_compiler(connection=connection).compile(
+        health_rule(
+            RawSQL("status", (), output_field=CharField()),
+            RawSQL("planned_progress - progress", (), output_field=FloatField()),
+            RawSQL("days_late", (), output_field=FloatField()),
+        ).resolve_expression(query)
+    )
     columns = ", ".join(GROUP_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH figures AS MATERIALIZED ({sql}) "
+            f"WITH figures AS MATERIALIZED ({sql}), "
+            f"rated AS (SELECT figures.*, {health_sql} AS health FROM figures) "
             f"SELECT {columns}, COUNT(*), SUM(total_investment), SUM(progress), SUM(planned_progress), "
-            f"SUM(progress * total_investment), SUM(late_milestones) FROM figures GROUP BY {columns}",
-            params,
+            f"SUM(progress * total_investment), SUM(late_milestones) FROM rated GROUP BY {columns}",
+            (*params, *health_params),
         )
         rows = cursor.fetchall()
     width = len(GROUP_COLUMNS)
@@ -286,9 +297,9 @@ def reporting_periods(today: datetime.date, months: int = TREND_MONTHS) -> list[
 
 
 def report_figures(scope: Scope) -> dict:
-    """The progress reports of the projects in scope, read once, grouped by lead unit and period: the approved ones
-    (the trend and the investment completed by year) and, over the last twelve periods, how many were filed by the
-    period's due date (the scorecard)."""
+    """The progress reports of the projects in scope: the approved ones summed by period (the trend and the
+    investment completed by year) and, over the last twelve periods, how many each lead unit filed and how many by
+    the period's due date (the scorecard). Both sums come back from one statement, each read off its own index."""
     periods = reporting_periods(scope.today)
     zone = timezone.get_current_timezone()
     # Compared as instants (before the local midnight that ends the due day), so no date is computed per row.
@@ -308,31 +319,33 @@ def report_figures(scope: Scope) -> dict:
         ),
         output_field=DateTimeField(),
     )
-    approved = Q(status=ReportStatus.APPROVED)
-    recent = Q(period__in=periods, submitted_at__isnull=False)
-    rows = (
-        scope.of_projects(ProgressReport.objects.all())
-        .order_by()
-        .values("project__lead_org_id", "period")
-        .annotate(
-            progress=Sum("progress", filter=approved),
-            reports=Count("pk", filter=approved),
-            investment=Sum("investment_completed", filter=approved),
-            submitted=Count("pk", filter=recent),
-            on_time=Count("pk", filter=recent & Q(submitted_at__lt=deadline)),
-        )
+    reports = scope.of_projects(ProgressReport.objects.all()).order_by()
+    approved = (
+        reports.filter(status=ReportStatus.APPROVED)
+        .values("period")
+        .annotate(progress=Sum("progress"), reports=Count("pk"), investment=Sum("investment_completed"))
     )
-    by_period = defaultdict(lambda: {"progress": 0.0, "reports": 0, "investment": 0.0})
-    by_unit = defaultdict(lambda: {"submitted": 0, "on_time": 0})
-    for row in rows:
-        period = by_period[row["period"]]
-        period["progress"] += float(row["progress"] or 0)
-        period["reports"] += row["reports"]
-        period["investment"] += float(row["investment"] or 0)
-        unit = by_unit[row["project__lead_org_id"]]
-        unit["submitted"] += row["submitted"]
-        unit["on_time"] += row["on_time"]
-    return {"by_period": {k: v for k, v in by_period.items() if v["reports"]}, "on_time_by_unit": by_unit}
+    filed = (
+        reports.filter(period__in=periods, submitted_at__isnull=False)
+        .values("project__lead_org_id")
+        .annotate(submitted=Count("pk"), on_time=Count("pk", filter=Q(submitted_at__lt=deadline)))
+    )
+    approved_sql, approved_params = approved.query.sql_with_params()
+    filed_sql, filed_params = filed.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT period, NULL, progress, reports, investment FROM ({approved_sql}) approved UNION ALL "
+            f"SELECT NULL, project__lead_org_id, submitted, on_time, NULL FROM ({filed_sql}) filed",
+            (*approved_params, *filed_params),
+        )
+        rows = cursor.fetchall()
+    by_period, by_unit = {}, {}
+    for period, unit, first, second, investment in rows:
+        if period is not None:
+            by_period[period] = {"progress": float(first or 0), "reports": second, "investment": float(investment or 0)}
+        else:
+            by_unit[unit] = {"submitted": first, "on_time": second}
+    return {"by_period": by_period, "on_time_by_unit": by_unit}
 
 
 def progress_trend(scope: Scope, by_period: dict[str, dict]) -> dict:
@@ -556,10 +569,10 @@ SCORECARD_COLUMNS = ("projects", "average_lag", "late_milestones", "reports_on_t
 
 
 def scorecard(
-    scope: Scope, units: dict[int, dict], reports: dict[int, dict], proposal_figures: dict | None, sort: str
+    scope: Scope, units: dict[int, dict], reports: dict[int, dict], proposal_figures: dict | None
 ) -> list[dict]:
-    """部门考核: per unit, what the yearly assessment looks at; sorted by ``sort`` (a column, "-" for descending).
-    ``reports`` is ``report_figures``' on-time count per unit."""
+    """部门考核: per unit, what the yearly assessment looks at. ``reports`` is ``report_figures``' on-time count per
+    unit."""
     replies = {row["unit_id"]: row for row in (proposal_figures or {}).get("per_unit", [])}
     satisfaction = proposal_satisfaction_by_unit(scope) if proposal_figures else {}
     rows = []
@@ -586,6 +599,12 @@ def scorecard(
                 "satisfaction": _ratio(feedback["content"], feedback["feedback"]) if feedback else None,
             }
         )
+    return rows
+
+
+def sorted_scorecard(rows: list[dict], sort: str) -> tuple[list[dict], str]:
+    """The scorecard sorted by ``sort`` (a column, "-" for descending; an unknown one sorts by projects, most
+    first), units without a figure in that column last; and the sort applied."""
     column = sort.removeprefix("-")
     if column not in SCORECARD_COLUMNS:
         column, sort = "projects", "-projects"
@@ -593,4 +612,28 @@ def scorecard(
     present = [row for row in rows if row[column] is not None]
     missing = [row for row in rows if row[column] is None]
     present.sort(key=lambda row: (row[column], row["name"]), reverse=descending)
-    return present + sorted(missing, key=lambda row: row["name"])
+    return present + sorted(missing, key=lambda row: row["name"]), sort
+
+
+# The whole page
+
+
+def dashboard(scope: Scope, with_proposals: bool) -> dict:
+    """Every figure of the dashboard for ``scope``; the proposals' panels only ``with_proposals`` (a session is
+    chosen and the reader may see proposals)."""
+    groups = portfolio_groups(scope)
+    reports = report_figures(scope)
+    units = by_unit(scope, groups)
+    proposal_figures = proposals(scope) if with_proposals else None
+    return {
+        "headline": headline(scope, groups),
+        "domains": by_domain(scope, groups),
+        "domain_groups": by_domain_group(scope, groups),
+        "units": units,
+        "milestones": milestones(scope, groups),
+        "trend": progress_trend(scope, reports["by_period"]),
+        "money": funding(scope, reports["by_period"]),
+        "targets": targets(scope),
+        "proposals": proposal_figures,
+        "scorecard": scorecard(scope, units, reports["on_time_by_unit"], proposal_figures),
+    }

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from common.views import ObjectPermissionMixin
@@ -11,7 +12,7 @@ from projects.models import Project
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Session
 
-from . import charts, selectors
+from . import charts, selectors, versioning
 from .forms import DashboardFilterForm
 
 
@@ -27,32 +28,12 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
         params = form.scope_params() if form.is_bound else {}
         session = form.chosen_session()
         scope = selectors.Scope(params=params, session=session)
-        groups = selectors.portfolio_groups(scope)
-        reports = selectors.report_figures(scope)
-        units = selectors.by_unit(scope, groups)
-        proposals = (
-            selectors.proposals(scope)
-            if session is not None and self.request.user.has_perm("proposals.view_proposal")
-            else None
-        )
-        sort = self.request.GET.get("sort", "-projects")
-        if sort.removeprefix("-") not in selectors.SCORECARD_COLUMNS:
-            sort = "-projects"
-        return {
-            "form": form,
-            "scope": scope,
-            "headline": selectors.headline(scope, groups),
-            "domains": selectors.by_domain(scope, groups),
-            "domain_groups": selectors.by_domain_group(scope, groups),
-            "units": units,
-            "milestones": selectors.milestones(scope, groups),
-            "trend": selectors.progress_trend(scope, reports["by_period"]),
-            "money": selectors.funding(scope, reports["by_period"]),
-            "targets": selectors.targets(scope),
-            "proposals": proposals,
-            "scorecard": selectors.scorecard(scope, units, reports["on_time_by_unit"], proposals, sort),
-            "sort": sort,
-        }
+        with_proposals = session is not None and self.request.user.has_perm("proposals.view_proposal")
+        # Labels are translated while the figures are built, so each language has its own entry.
+        key = (sorted(params.items()), session and session.pk, scope.today, with_proposals, get_language())
+        figures = versioning.cached("dashboard", key, lambda: selectors.dashboard(scope, with_proposals))
+        scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
+        return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,7 +1,10 @@
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from projects.choices import Role
+from reports.versioning import TRIGGER_PREFIX, watched_tables
 
 from .factories import OrganizationFactory, UserFactory
 
@@ -66,3 +69,23 @@ def api():
             return self
 
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def data_version_moves_at_each_write(request):
+    """PostgreSQL moves the data version when a transaction commits, and a test's transaction never does; within
+    such a test the triggers fire at each statement instead, so that a page read after a write sees it."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = "db" in request.fixturenames or (marker is not None and not marker.kwargs.get("transaction"))
+    if connection.vendor != "postgresql" or not uses_db or "transactional_db" in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    names = ", ".join(connection.ops.quote_name(f"{TRIGGER_PREFIX}{table}") for table in watched_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Each test's database starts from the same data version; figures cached by an earlier test must not be found.
+    cache.clear()
