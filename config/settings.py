@@ -137,6 +137,12 @@ STORAGES = {
     },
 }
 
+# Who compiles the official tables (编制单位) and the place their titles name ("2012年度宁波市智慧城市建设…").
+OFFICE = {
+    "NAME": env.str("OFFICE_NAME", default="智慧城市建设领导小组办公室"),
+    "PLACE": env.str("OFFICE_PLACE", default=""),
+}
+
 # Per process by default; a shared cache (filecache:///path, or redis:// with the redis package) spares each worker
 # its own first computation. Correctness does not depend on sharing: cached figures are keyed by the data version.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

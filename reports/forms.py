@@ -1,12 +1,14 @@
 """The dashboard's filter bar: single choices that become the list pages' own filter parameters."""
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import add_months
 from common.forms import style_widgets
 from projects.choices import DomainGroup, OrganizationKind, ProjectTier
-from projects.models import Organization, Plan, Project
+from projects.models import Organization, Plan, Project, period_of, period_validator
 from proposals.models import Session
 
 from .selectors import SCOPE_FIELDS
@@ -77,3 +79,72 @@ class DashboardFilterForm(forms.Form):
             for name in SCOPE_FIELDS
             if data.get(name) not in (None, "")
         }
+
+
+# The official tables' choices (the exports page and the tables' own addresses).
+
+
+def _plan_choices(blank_label=None):
+    plans = Plan.objects.order_by("-first_year", "title").values_list("pk", "title")
+    return ([("", blank_label)] if blank_label else []) + list(plans)
+
+
+class ProjectPlanTableForm(forms.Form):
+    """重大项目计划表: a year, and optionally one plan's projects only."""
+
+    year = forms.TypedChoiceField(label=_("year"), coerce=int)
+    plan = forms.TypedChoiceField(label=_("plan"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        span = Plan.objects.aggregate(first=Min("first_year"), last=Max("last_year"))
+        today = timezone.localdate()
+        first, last = span["first"] or today.year, max(span["last"] or today.year, today.year)
+        self.fields["year"].choices = [(year, year) for year in range(last, first - 1, -1)]
+        self.fields["plan"].choices = _plan_choices(_("All plans"))
+        style_widgets(self)
+
+
+class TargetsTableForm(forms.Form):
+    """目标责任分解表: one plan's targets."""
+
+    plan = forms.TypedChoiceField(label=_("plan"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = _plan_choices()
+        style_widgets(self)
+
+
+class ProgressTableForm(forms.Form):
+    """项目进度月报: a month that has begun (the page offers the last two years'; the address takes any)."""
+
+    period = forms.CharField(label=_("period"), validators=[period_validator])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        months = [period_of(add_months(today.replace(day=1), -offset)) for offset in range(24)]
+        self.fields["period"].widget = forms.Select(choices=[(month, month) for month in months])
+        # Early in a month the reports of the month before are the ones being filed and reviewed.
+        self.fields["period"].initial = months[1] if today.day <= 10 else months[0]
+        style_widgets(self)
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        if period > period_of(timezone.localdate()):
+            raise forms.ValidationError(_("This month has not begun yet."))
+        return period
+
+
+class SessionTableForm(forms.Form):
+    """提案办理台账 and 提案办理情况统计表: one session."""
+
+    session = forms.TypedChoiceField(label=_("session"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = list(
+            Session.objects.order_by("-year", "-opening_date", "-pk").values_list("pk", "name")
+        )
+        style_widgets(self)

@@ -1,19 +1,22 @@
 """Leaders' pages: the dashboard, its one-page printable summary, and the public progress page."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from common.views import ObjectPermissionMixin
+from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
-from projects.models import Project
+from projects.models import Indicator, Plan, Project
 from proposals.choices import ProposalStatus, Satisfaction
-from proposals.models import Session
+from proposals.models import Proposal, Session
 
-from . import charts, selectors, versioning
-from .forms import DashboardFilterForm
+from . import charts, exports, forms, selectors, versioning
 
 
 class DashboardView(ObjectPermissionMixin, TemplateView):
@@ -24,7 +27,7 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_figures(self) -> dict:
-        form = DashboardFilterForm(self.request.GET or None)
+        form = forms.DashboardFilterForm(self.request.GET or None)
         params = form.scope_params() if form.is_bound else {}
         session = form.chosen_session()
         scope = selectors.Scope(params=params, session=session)
@@ -130,3 +133,87 @@ class PublicProgressView(TemplateView):
             sessions=sessions.order_by("-year", "-opening_date", "-pk")[:5],
         )
         return context
+
+
+# The official tables
+
+
+class TableExportView(View):
+    """One official table as an .xlsx file, for the choices its form takes from the address (400 when they are
+    missing or wrong); ``model`` is what the reader must be allowed to view."""
+
+    model = None
+    form_class = None
+
+    def get(self, request):
+        if not request.user.can("view", self.model):
+            raise PermissionDenied
+        form = self.form_class(request.GET)
+        if not form.is_valid():
+            messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+            return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
+        workbook, filename = self.build(**form.cleaned_data)
+        return xlsx_response(workbook, filename)
+
+
+class ProjectPlanExportView(TableExportView):
+    model = Project
+    form_class = forms.ProjectPlanTableForm
+
+    def build(self, year, plan):
+        chosen = get_object_or_404(Plan, pk=plan) if plan else None
+        return exports.project_plan(year, chosen), f"{year}年度重大项目计划表.xlsx"
+
+
+class TargetsExportView(TableExportView):
+    model = Indicator
+    form_class = forms.TargetsTableForm
+
+    def build(self, plan):
+        chosen = get_object_or_404(Plan, pk=plan)
+        return exports.targets(chosen), f"目标责任分解表-{chosen.title}.xlsx"
+
+
+class ProgressTableExportView(TableExportView):
+    model = Project
+    form_class = forms.ProgressTableForm
+
+    def build(self, period):
+        return exports.progress_report(period), f"项目进度月报-{period}.xlsx"
+
+
+class ProposalLedgerExportView(TableExportView):
+    model = Proposal
+    form_class = forms.SessionTableForm
+
+    def build(self, session):
+        chosen = get_object_or_404(Session, pk=session)
+        return exports.proposal_ledger(chosen), f"提案办理台账-{chosen.name}.xlsx"
+
+
+class ProposalStatsExportView(TableExportView):
+    model = Proposal
+    form_class = forms.SessionTableForm
+
+    def build(self, session):
+        chosen = get_object_or_404(Session, pk=session)
+        return exports.proposal_stats(chosen), f"提案办理情况统计表-{chosen.name}.xlsx"
+
+
+class ExportIndexView(ObjectPermissionMixin, TemplateView):
+    """The official tables on one page, each with its choices and a download button."""
+
+    model = Project
+    template_name = "reports/exports.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            # Two forms share field names: their ids must differ on one page.
+            plan_form=forms.ProjectPlanTableForm(auto_id="plan-table-%s"),
+            targets_form=forms.TargetsTableForm(auto_id="targets-table-%s"),
+            progress_form=forms.ProgressTableForm(auto_id="progress-table-%s"),
+            ledger_form=forms.SessionTableForm(auto_id="ledger-table-%s"),
+            stats_form=forms.SessionTableForm(auto_id="stats-table-%s"),
+            can_view_proposals=self.request.user.can("view", Proposal),
+            **kwargs,
+        )

@@ -1,0 +1,230 @@
+"""Spreadsheets as a Chinese government office files them, written in a stream.
+
+A ``Sheet`` writes a title row, an optional line under it (unit, date), one header row and then data rows, each cell
+formatted by its column's kind: money in 万元 with two decimals, percentages, real dates, long text wrapped. The
+header row is frozen and repeated on every printed page; pages are landscape A4, fitted to the width. The workbook is
+openpyxl's write-only kind, so rows go to a temporary file as they come and memory stays bounded whatever the count.
+
+Text is always written as text: a value starting with ``=``, ``+``, ``-`` or ``@`` would otherwise become a formula
+when the file is opened (formula injection). CSV files get the same protection by a leading apostrophe, and a UTF-8
+byte order mark so that Excel on Chinese Windows reads them as UTF-8.
+"""
+
+import csv
+import datetime
+import io
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "宋体"  # SimSun: on every Chinese Windows; LibreOffice and WPS substitute a CJK font where it is missing
+TITLE_FONT_NAME = "黑体"
+FORMULA_STARTS = ("=", "+", "-", "@")
+MAX_WIDTH = 60
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+NUMBER_FORMATS = {
+    "money": "#,##0.00",
+    "number": "#,##0.####",
+    "integer": "0",
+    "percent": '0.0"%"',  # the value is already in percent (40.0 means 40%), as the app stores it
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+DEFAULT_WIDTHS = {"money": 14, "number": 12, "integer": 8, "percent": 10, "date": 12, "datetime": 17, "text": 16}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, the kind of its values (text, long, money, number, integer, percent, date,
+    datetime) and, optionally, its width in characters (else one that suits the kind and the header)."""
+
+    header: str
+    kind: str = "text"
+    width: int | None = None
+
+    @property
+    def display_width(self) -> int:
+        if self.width:
+            return self.width
+        if self.kind == "long":
+            return 40
+        return max(DEFAULT_WIDTHS.get(self.kind, 16), text_width(self.header) + 2)
+
+
+def text_width(value) -> int:
+    """Characters as wide as ``value`` shown: a Chinese character takes two."""
+    text = str(value or "")
+    longest = max(text.splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in longest)
+
+
+def fitted_widths(columns: list[Column], rows: list[list]) -> list[int]:
+    """Widths that fit the header and the values of each column (for tables small enough to look at first)."""
+    widths = []
+    for index, column in enumerate(columns):
+        if column.width or column.kind == "long":
+            widths.append(column.display_width)
+            continue
+        values = (row[index] for row in rows if index < len(row))
+        widest = max([text_width(column.header), *(text_width(_shown(value, column.kind)) for value in values)])
+        widths.append(min(MAX_WIDTH, max(6, widest + 2)))
+    return widths
+
+
+def _shown(value, kind: str) -> str:
+    if isinstance(value, float | Decimal) and kind in ("money", "number", "percent"):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime.date):
+        return "2026-01-01 00:00" if isinstance(value, datetime.datetime) else "2026-01-01"
+    return str(value if value is not None else "")
+
+
+def as_text(value) -> str:
+    """A text cell's value for CSV, where a leading apostrophe is the only way to keep a formula out."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class Sheet:
+    """One worksheet of a write-only workbook. Call ``heading()`` once, then ``row()`` for each row."""
+
+    def __init__(self, workbook: Workbook, title: str, columns: list[Column], widths: list[int] | None = None):
+        self.worksheet = workbook.create_sheet(title=title[:31])
+        self.columns = columns
+        self.fonts = {
+            "title": Font(name=TITLE_FONT_NAME, size=16, bold=True),
+            "note": Font(name=FONT_NAME, size=10),
+            "header": Font(name=FONT_NAME, size=11, bold=True),
+            "data": Font(name=FONT_NAME, size=10.5),
+            "total": Font(name=FONT_NAME, size=10.5, bold=True),
+        }
+        for index, width in enumerate(widths or [column.display_width for column in columns], start=1):
+            self.worksheet.column_dimensions[get_column_letter(index)].width = width
+        setup = self.worksheet.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = Worksheet.PAPERSIZE_A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        self.worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.worksheet.print_options.horizontalCentered = True
+        self.rows_written = 0
+
+    def heading(self, title: str | None = None, note: str | None = None) -> None:
+        """The title row and the line under it (each spanning the table), then the header row, frozen and repeated
+        on every printed page."""
+        header_row = 1 + (title is not None) + (note is not None)
+        # A write-only sheet writes its views with the first row: the panes are set before any row.
+        self.worksheet.freeze_panes = f"A{header_row + 1}"
+        self.worksheet.print_title_rows = f"{header_row}:{header_row}"
+        last = get_column_letter(len(self.columns))
+        for text, style in ((title, "title"), (note, "note")):
+            if text is None:
+                continue
+            cell = WriteOnlyCell(self.worksheet, text)
+            cell.font = self.fonts[style]
+            cell.alignment = Alignment(horizontal="center" if style == "title" else "left", vertical="center")
+            self.rows_written += 1
+            self.worksheet.merged_cells.add(CellRange(f"A{self.rows_written}:{last}{self.rows_written}"))
+            self.worksheet.append([cell])
+            if style == "title":
+                self.worksheet.row_dimensions[self.rows_written].height = 30
+        header_cells = []
+        for column in self.columns:
+            cell = WriteOnlyCell(self.worksheet, column.header)
+            cell.font = self.fonts["header"]
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            header_cells.append(cell)
+        self.rows_written += 1
+        self.worksheet.append(header_cells)
+
+    def row(self, values: list, style: str = "data") -> None:
+        """A data row (``style`` "total" for subtotal and total rows: bold on grey)."""
+        cells = []
+        for column, value in zip(self.columns, values, strict=False):
+            cells.append(self._cell(column, value, style))
+        self.rows_written += 1
+        self.worksheet.append(cells)
+
+    def _cell(self, column: Column, value, style: str) -> WriteOnlyCell:
+        if isinstance(value, datetime.datetime):
+            # Excel has no time zones: the local wall-clock time, as people read it.
+            value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        if isinstance(value, Decimal):
+            value = float(value)
+        cell = WriteOnlyCell(self.worksheet, value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        cell.font = self.fonts[style]
+        cell.border = BORDER
+        if style == "total":
+            cell.fill = TOTAL_FILL
+        if column.kind in NUMBER_FORMATS and not isinstance(value, str):
+            cell.number_format = NUMBER_FORMATS[column.kind]
+        wrap = column.kind in ("long", "text")
+        horizontal = "right" if column.kind in ("money", "number", "percent") else None
+        cell.alignment = Alignment(vertical="center", wrap_text=wrap, horizontal=horizontal)
+        return cell
+
+
+def new_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def xlsx_response(workbook: Workbook, filename: str) -> FileResponse:
+    """The workbook saved to a temporary file (deleted once sent) and streamed from there."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def csv_response(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    """Rows streamed as CSV in UTF-8 with a byte order mark; text that could start a formula gets an apostrophe."""
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        yield "\ufeff"
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([as_text(value) if isinstance(value, str) else _csv_value(value) for value in row])
+            if buffer.tell() > 64 * 1024:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
