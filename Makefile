@@ -44,9 +44,11 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-# Dashboard and list timings at 100 and 10,000 synthetic projects (not part of `make test`); see bench/README.md.
+# Dashboard, list and export timings at 100 and 10,000 synthetic projects, then a 5,000-row import (not part of
+# `make test`); see bench/README.md.
 bench: $(VENV)/.installed
 	$(PY) bench/dashboard.py $(BENCH_ARGS)
+	$(PY) bench/imports.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = Path(__file__).resolve().parent / ".data" / "bench.sqlite3"
 DASHBOARD = "/reports/dashboard/"
-PAGES = [DASHBOARD, "/projects/", "/api/v1/projects/", "/proposals/"]
+PAGES = [DASHBOARD, "/projects/", "/api/v1/projects/", "/proposals/", "/projects/?export=xlsx"]
 TIMED_REQUESTS = 5
 TARGET_MS = 500
 TARGET_RATIO = 3
@@ -155,10 +155,10 @@ def main() -> int:
             else:
                 results[url, size] = measured
 
-    print(f"\n{'page':<22}{'projects':>10}{'cold ms':>10}{'queries':>9}{'warm ms':>10}{'queries':>9}")
+    print(f"\n{'page':<24}{'projects':>10}{'cold ms':>10}{'queries':>9}{'warm ms':>10}{'queries':>9}")
     for (url, size), row in sorted(results.items(), key=lambda item: (PAGES.index(item[0][0]), item[0][1])):
         print(
-            f"{url:<22}{size:>10}{row['cold']:>10.1f}{row['cold_queries']:>9}{row['warm']:>10.1f}"
+            f"{url:<24}{size:>10}{row['cold']:>10.1f}{row['cold_queries']:>9}{row['warm']:>10.1f}"
             f"{row['warm_queries']:>9}"
         )
     for url in sorted(skipped):

@@ -2,5 +2,6 @@
 
 from projects.api.urls import urlpatterns as portfolio_urls
 from proposals.api.urls import urlpatterns as proposal_urls
+from reports.api.urls import urlpatterns as report_urls
 
-urlpatterns = [*portfolio_urls, *proposal_urls]
+urlpatterns = [*portfolio_urls, *proposal_urls, *report_urls]

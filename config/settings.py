@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The largest spreadsheet the import pages and API accept, in bytes (10 MB by default).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Portfolio rules that differ from place to place.
 PORTFOLIO = {

@@ -26,7 +26,7 @@ from common.views import (
     parse_pk,
 )
 
-from . import charts, history, selectors, services
+from . import charts, history, resources, selectors, services
 from .choices import Health, ProjectStatus, ReportStatus, Role
 from .filtersets import (
     IndicatorFilterSet,
@@ -89,6 +89,8 @@ class ProjectListView(ObjectListView):
     model = Project
     filterset_class = ProjectFilterSet
     template_name = "projects/project_list.html"
+    export_resource_class = resources.ProjectResource
+    export_title = "项目库"
     ordering_fields = {
         "code": "code",
         "name": "name",
@@ -185,6 +187,8 @@ class MilestoneListView(ObjectListView):
     model = Milestone
     filterset_class = MilestoneFilterSet
     template_name = "projects/milestone_list.html"
+    export_resource_class = resources.MilestoneResource
+    export_title = "里程碑"
     ordering_fields = {
         "planned_date": "planned_date",
         "project": "project__code",
@@ -203,6 +207,8 @@ class ProgressReportListView(ObjectListView):
     model = ProgressReport
     filterset_class = ProgressReportFilterSet
     template_name = "projects/report_list.html"
+    export_resource_class = resources.ProgressReportResource
+    export_title = "进度月报"
     ordering_fields = {
         "period": "period",
         "project": "project__code",
@@ -306,6 +312,8 @@ class IndicatorListView(ObjectListView):
     model = Indicator
     filterset_class = IndicatorFilterSet
     template_name = "projects/indicator_list.html"
+    export_resource_class = resources.IndicatorResource
+    export_title = "目标指标"
     ordering_fields = {"name": "name", "attainment": "attainment", "deadline": "deadline"}
     default_ordering = ("plan__first_year", "plan__title", "pk")
     paginate_by = 100

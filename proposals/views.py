@@ -21,7 +21,7 @@ from common.views import ObjectDetailView, ObjectEditView, ObjectListView, Objec
 from projects.models import Project
 from projects.querysets import choice_rank
 
-from . import forms, services
+from . import forms, resources, services
 from .choices import ProposalMove, ProposalStatus
 from .filtersets import ProposalFilterSet
 from .models import Assignment, Category, Event, Proposal, Reply, ResultClass, Session
@@ -76,6 +76,8 @@ class ProposalListView(ObjectListView):
     model = Proposal
     template_name = "proposals/proposal_list.html"
     filterset_class = ProposalFilterSet
+    export_resource_class = resources.ProposalResource
+    export_title = "提案台账"
     ordering_fields = {
         "number": "number",
         "title": "title",

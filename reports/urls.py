@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/export/progress.xlsx", views.ProgressTableExportView.as_view(), name="export-progress"),
     path("reports/export/proposals.xlsx", views.ProposalLedgerExportView.as_view(), name="export-proposals"),
     path("reports/export/proposal-stats.xlsx", views.ProposalStatsExportView.as_view(), name="export-proposal-stats"),
+    path("", include("reports.import_urls")),
 ]

@@ -40,3 +40,13 @@ def page_url(context, page_number):
 @register.filter
 def verbose_name(model):
     return model._meta.verbose_name
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, kind):
+    """The current list's address, every filter and the sort kept, asking for all its rows as ``kind``."""
+    params = context["request"].GET.copy()
+    for name in ("page", "per_page", "export"):
+        params.pop(name, None)
+    params["export"] = kind
+    return f"?{params.urlencode()}"

@@ -1,0 +1,84 @@
+"""The bulk import for machines: the same service as the pages, answering counts and errors as JSON."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import imports
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="An .xlsx workbook or a .csv file (UTF-8, UTF-8 with BOM, or GBK).")
+    dry_run = serializers.BooleanField(
+        default=True, help_text="true (the default): check and count only, write nothing; false: import."
+    )
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="The row number in the file; null for the whole file.")
+    field = serializers.CharField(help_text="The column's header as in the file (blank for the whole row or file).")
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Rows that match what is already recorded.")
+    errors = ImportErrorSerializer(many=True)
+
+
+def _failure(errors) -> Response:
+    return Response({"created": 0, "updated": 0, "skipped": 0, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class ImportView(APIView):
+    """Import a spreadsheet into one table (the resources of the import pages). All or nothing: when any row has an
+    error, nothing is written and the answer is 400 with every error by row number and column header."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="imports_create",
+        summary="Import a spreadsheet",
+        parameters=[
+            OpenApiParameter(
+                "resource", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(imports.RESOURCES), description="Table."
+            )
+        ],
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={
+            200: ImportResultSerializer,
+            400: OpenApiResponse(
+                ImportResultSerializer, description="The file or some rows have errors: nothing was written."
+            ),
+            403: OpenApiResponse(description="The user may not import this table."),
+            404: OpenApiResponse(description="No such table."),
+        },
+    )
+    def post(self, request, resource):
+        resource_class = imports.get_resource_class(resource)
+        if resource_class is None:
+            raise NotFound()
+        if not resource_class.may_import(request.user):
+            raise PermissionDenied()
+        form = ImportUploadSerializer(data=request.data)
+        if not form.is_valid():
+            return _failure(
+                [
+                    {"row": None, "field": name, "message": str(message)}
+                    for name, messages in form.errors.items()
+                    for message in messages
+                ]
+            )
+        try:
+            data = imports.read_upload(form.validated_data["file"])
+            outcome = imports.run_import(
+                key=resource, user=request.user, data=data, dry_run=form.validated_data["dry_run"]
+            )
+        except imports.ImportFileError as error:
+            return _failure([{"row": None, "field": "", "message": error.message}])
+        return Response(outcome.as_dict(), status=status.HTTP_400_BAD_REQUEST if outcome.errors else status.HTTP_200_OK)
