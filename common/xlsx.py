@@ -16,6 +16,7 @@ import io
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -126,6 +127,7 @@ class Sheet:
         self.worksheet.sheet_properties.pageSetUpPr.fitToPage = True
         self.worksheet.print_options.horizontalCentered = True
         self.rows_written = 0
+        self.styles = {}
 
     def heading(self, title: str | None = None, note: str | None = None) -> None:
         """The title row and the line under it (each spanning the table), then the header row, frozen and repeated
@@ -160,30 +162,41 @@ class Sheet:
     def row(self, values: list, style: str = "data") -> None:
         """A data row (``style`` "total" for subtotal and total rows: bold on grey)."""
         cells = []
-        for column, value in zip(self.columns, values, strict=False):
-            cells.append(self._cell(column, value, style))
+        for index, (column, value) in enumerate(zip(self.columns, values, strict=False)):
+            cells.append(self._cell(index, column, value, style))
         self.rows_written += 1
         self.worksheet.append(cells)
 
-    def _cell(self, column: Column, value, style: str) -> WriteOnlyCell:
+    def _cell(self, index: int, column: Column, value, style: str) -> WriteOnlyCell:
         if isinstance(value, datetime.datetime):
             # Excel has no time zones: the local wall-clock time, as people read it.
             value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
         if isinstance(value, Decimal):
             value = float(value)
         cell = WriteOnlyCell(self.worksheet, value)
-        if isinstance(value, str):
+        is_text = isinstance(value, str)
+        if is_text:
             cell.data_type = "s"  # never a formula, whatever the text starts with
+        # Registering a font or a border with the workbook hashes it: done once per column and kind of cell, then
+        # each cell takes a copy of the style (tens of thousands of rows would otherwise take seconds each).
+        key = (index, style, is_text)
+        if key not in self.styles:
+            self._apply_style(cell, column, style, is_text)
+            self.styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(self.styles[key])
+        return cell
+
+    def _apply_style(self, cell: WriteOnlyCell, column: Column, style: str, is_text: bool) -> None:
         cell.font = self.fonts[style]
         cell.border = BORDER
         if style == "total":
             cell.fill = TOTAL_FILL
-        if column.kind in NUMBER_FORMATS and not isinstance(value, str):
+        if column.kind in NUMBER_FORMATS and not is_text:
             cell.number_format = NUMBER_FORMATS[column.kind]
         wrap = column.kind in ("long", "text")
         horizontal = "right" if column.kind in ("money", "number", "percent") else None
         cell.alignment = Alignment(vertical="center", wrap_text=wrap, horizontal=horizontal)
-        return cell
 
 
 def new_workbook() -> Workbook:
