@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from common.db import DaysBetween
 from common.xlsx import Column, Sheet, fitted_widths, new_workbook
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
-from projects.models import Funding, Indicator, Milestone, Plan, ProgressReport, Project
+from projects.models import Funding, Indicator, Plan, ProgressReport, Project
+from projects.resources import ProjectResource
 from proposals.choices import AssignmentRole, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session, Signature
 
@@ -66,27 +67,16 @@ PLAN_COLUMNS = [
 
 def project_plan(year: int, plan: Plan | None = None):
     """重大项目计划表 for ``year``: the projects under way that year (of ``plan`` only, if given; cancelled ones left
-    out), grouped by domain group with a subtotal each and a grand total. 年度计划投资 is the funding planned for
-    the year, 年度目标 the milestones planned in it; the last column, 项目编号, lets the file be imported back."""
+    out), grouped by domain group with a subtotal each and a grand total. Each row is the projects' import resource's
+    own rendering of these columns (年度计划投资 the funding planned for the year, 年度目标 the milestones planned in
+    it), so the file imports back; the last column, 项目编号, is its key."""
     projects = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
     if plan is not None:
         projects = projects.filter(plans=plan)
-    year_funding = Funding.objects.filter(year=year, project__in=projects).order_by()
-    planned_in_year = (
-        year_funding.filter(project=OuterRef("pk")).values("project").annotate(total=Sum("planned")).values("total")
-    )
-    rows_by_group = (
-        projects.with_figures()
-        .annotate(year_planned=Subquery(planned_in_year, output_field=DecimalField()))
-        .select_related("domain", "lead_org")
-        .prefetch_related(
-            Prefetch(
-                "milestones",
-                queryset=Milestone.objects.filter(planned_date__year=year).order_by("planned_date", "pk"),
-                to_attr="year_milestones",
-            )
-        )
-        .order_by("domain__name", "code")
+    resource = ProjectResource(year=year)
+    headers = resource.get_export_headers()
+    rows_by_group = resource.prepare_export_queryset(
+        projects.with_figures().select_related("domain", "lead_org").order_by("domain__name", "code")
     )
     investment = {
         row["domain__group"]: row["total"]
@@ -94,43 +84,31 @@ def project_plan(year: int, plan: Plan | None = None):
     }
     planned = {
         row["project__domain__group"]: row["total"]
-        for row in year_funding.values("project__domain__group").annotate(total=Sum("planned"))
+        for row in Funding.objects.filter(year=year, project__in=projects)
+        .order_by()
+        .values("project__domain__group")
+        .annotate(total=Sum("planned"))
     }
     grouped = {}
-    for project in rows_by_group:
-        grouped.setdefault(project.domain.group, []).append(project)
+    for project, values in zip(rows_by_group, resource.export_rows(rows_by_group), strict=True):
+        row = dict(zip(headers, values, strict=True))
+        # The table names units as the office writes them, by short name (the import takes either).
+        row["牵头单位"] = _unit_name(project.lead_org)
+        grouped.setdefault(project.domain.group, []).append(row)
     rows, number = [], 0
     with translation.override("zh-hans"):
         present = [(value, label) for value, label in DomainGroup.choices if value in grouped]
         for ordinal, (group, label) in zip(CHINESE_ORDINALS, present, strict=False):
             rows.append((["", f"{ordinal}、{label}"], "total"))
-            for project in grouped[group]:
+            for row in grouped[group]:
                 number += 1
-                rows.append((_plan_row(number, project), "data"))
+                rows.append(([number, *(row[column.header] for column in PLAN_COLUMNS[1:])], "data"))
             rows.append((["", "小计", "", "", "", investment.get(group), planned.get(group)], "total"))
         totals = [sum(v for v in values.values() if v) for values in (investment, planned)]
         rows.append((["", "合计", "", "", "", *totals], "total"))
     scope = f"（{plan.title}）" if plan is not None else ""
     title = f"{year}年度{_place()}智慧城市建设重大项目计划表{scope}"
     return _table(title, f"{year}年度计划表", PLAN_COLUMNS, rows, _note("单位：万元"))
-
-
-def _plan_row(number: int, project: Project) -> list:
-    start, end = project.planned_start.year, project.planned_end.year
-    return [
-        number,
-        project.domain.name,
-        project.name,
-        project.description,
-        project.lead_org.short_name or project.lead_org.name,
-        project.total_investment,
-        project.year_planned,
-        "；".join(milestone.name for milestone in project.year_milestones),
-        f"{start}—{end}" if end != start else str(start),
-        round(project.progress, 1),
-        str(project.get_status_display()),
-        project.code,
-    ]
 
 
 # 目标责任分解表
