@@ -73,8 +73,8 @@ def build_file(rows: int, change_existing: bool = True) -> tuple[bytes, int, int
         Project.objects.with_figures().filter(code__startswith=PROJECT_CODE_PREFIX).order_by("code")
     )
     changed = 0
-    for number, project in enumerate(projects if change_existing else [], start=1):
-        values = resource.export_resource(project)
+    exported = zip(projects, resource.export_rows(projects), strict=True) if change_existing else []
+    for number, (project, values) in enumerate(exported, start=1):
         values[position["总投资（万元）"]] = float(project.total_investment + Decimal("1.50"))
         current = float(values[position["当前进度（%）"]] or 0)
         if number % 5 == 0 and current < 95:  # finished projects stand at 100%

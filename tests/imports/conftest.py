@@ -22,12 +22,12 @@ def workbook_bytes(workbook) -> bytes:
 
 
 def export_xlsx(resource, queryset, *, title=None, note=None) -> bytes:
-    """The list ``queryset`` as the lead's list exports write it: ``get_export_columns`` and ``export_resource``."""
+    """The list ``queryset`` as the list exports write it: ``get_export_columns`` and ``export_rows``."""
     workbook = new_workbook()
     sheet = Sheet(workbook, "导出", resource.get_export_columns())
     sheet.heading(title=title, note=note)
-    for obj in resource.prepare_export_queryset(queryset):
-        sheet.row(resource.export_resource(obj))
+    for values in resource.export_rows(resource.prepare_export_queryset(queryset)):
+        sheet.row(values)
     return workbook_bytes(workbook)
 
 

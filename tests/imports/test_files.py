@@ -26,7 +26,7 @@ def plan_table(portfolio, extra_rows=()):
     """The office's 重大项目计划表: title, note, group headings, the projects, subtotals and a total."""
     resource = ProjectResource(year=2026)
     queryset = resource.prepare_export_queryset(Project.objects.with_figures().order_by("code"))
-    rows = {project.code: resource.export_resource(project) for project in queryset}
+    rows = {project.code: values for project, values in zip(queryset, resource.export_rows(queryset), strict=True)}
     money = PLAN_HEADERS.index("总投资（万元）")
 
     def subtotal(label, codes):

@@ -183,8 +183,7 @@ def test_project_export_costs_no_query_per_row(portfolio):
         resource = ProjectResource(year=2026)
         queryset = resource.prepare_export_queryset(Project.objects.with_figures().order_by("code")[:count])
         with CaptureQueriesContext(connection) as captured:
-            for obj in queryset:
-                resource.export_resource(obj)
+            list(resource.export_rows(queryset))
         return len(captured)
 
     assert queries_for(1) == queries_for(4)
@@ -478,7 +477,7 @@ def test_proposal_export_reads_the_ledger_prefetches(committee_user):
     def export(count):
         queryset = resource.prepare_export_queryset(ledger_queryset().order_by("number")[:count])
         with CaptureQueriesContext(connection) as captured:
-            rows = [dict(zip(headers, resource.export_resource(obj), strict=True)) for obj in queryset]
+            rows = [dict(zip(headers, values, strict=True)) for values in resource.export_rows(queryset)]
         return rows, len(captured)
 
     ProposalFactory(session=session, number="002")
@@ -576,7 +575,7 @@ def test_exports_cost_no_query_per_row(resource_class, queryset, portfolio, unit
         resource = resource_class()
         rows = resource.prepare_export_queryset(queryset().order_by("pk")[:count])
         with CaptureQueriesContext(connection) as captured:
-            exported = [resource.export_resource(obj) for obj in rows]
+            exported = list(resource.export_rows(rows))
         assert all(len(row) == len(resource.get_export_headers()) for row in exported)
         return len(captured)
 
