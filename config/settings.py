@@ -93,6 +93,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL compiles a costly query's plan to machine code first. The project figures (a score of short
+        # subqueries per row) cross its cost threshold at a few thousand projects, and compiling them took 2.0 s of a
+        # 2.4 s query over 10,000; without it the query takes 0.3 s.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,9 +1,13 @@
-"""Deployment settings: no start without a secret key when debug is off; ``check --deploy`` is clean."""
+"""Deployment settings: no start without a secret key when debug is off; ``check --deploy`` is clean; PostgreSQL
+connections do not JIT-compile queries."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -42,3 +46,12 @@ def test_time_zone_and_language_defaults():
 
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_queries_without_jit_compilation():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
