@@ -45,7 +45,7 @@ def test_each_kind_of_value_reads_back_with_its_column_format():
             [["智慧水务", Decimal("1234.50"), 45.5, datetime.date(2026, 11, 21), moment, 7, True, "建设内容"]]
         )
     )
-    row = [cell for cell in sheet[4]]
+    row = list(sheet[4])
     assert [cell.value for cell in row] == [
         "智慧水务",
         1234.5,
