@@ -41,9 +41,7 @@ def read_back(content):
 def test_each_kind_of_value_reads_back_with_its_column_format():
     moment = timezone.make_aware(datetime.datetime(2026, 11, 21, 9, 30))
     sheet = read_back(
-        written(
-            [["智慧水务", Decimal("1234.50"), 45.5, datetime.date(2026, 11, 21), moment, 7, True, "建设内容"]]
-        )
+        written([["智慧水务", Decimal("1234.50"), 45.5, datetime.date(2026, 11, 21), moment, 7, True, "建设内容"]])
     )
     row = list(sheet[4])
     assert [cell.value for cell in row] == [
@@ -81,7 +79,7 @@ def test_total_rows_are_bold_on_grey():
 
 def test_hostile_text_is_written_as_text_exactly():
     hostile = [
-        "=HYPERLINK(\"http://evil\",\"点我\")",
+        '=HYPERLINK("http://evil","点我")',
         "+1+1",
         "-2",
         "@SUM(A1)",
