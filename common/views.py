@@ -6,10 +6,12 @@ the object's new state, so that nobody can hand an object to a unit they may not
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, ProtectedError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -222,3 +224,9 @@ class ObjectDeleteView(ObjectPermissionMixin, generic.DeleteView):
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("Deleted %(object)s.") % {"object": label})
         return HttpResponseRedirect(self.get_success_url())
+
+
+@login_not_required
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that name no icon (the admin's, the API's): the site's icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

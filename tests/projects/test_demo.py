@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Avg, Q, Sum
+from django.test import RequestFactory
 
 from projects import demo
 from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus, Role
@@ -137,7 +138,9 @@ class TestAccounts:
             "committee": {Role.COMMITTEE},
         }
         for username, roles in expected.items():
-            user = authenticate(username=username, password=demo.DEMO_PASSWORD)
+            # As the login page does: with the request, which the lockout check needs.
+            request = RequestFactory().post("/accounts/login/")
+            user = authenticate(request, username=username, password=demo.DEMO_PASSWORD)
             assert user is not None, username
             assert set(user.roles) == roles
             assert user.organization is not None
