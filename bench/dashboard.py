@@ -16,15 +16,12 @@ built).
 
 import argparse
 import io
-import os
-import platform
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = Path(__file__).resolve().parent / ".data" / "bench.sqlite3"
+from harness import machine, set_up_django
+
 DASHBOARD = "/reports/dashboard/"
 EXPORTS = ["/projects/?export=xlsx", f"/reports/export/project-plan.xlsx?year={time.localtime().tm_year}"]
 PAGES = [DASHBOARD, "/projects/", "/api/v1/projects/", "/proposals/", *EXPORTS]
@@ -32,36 +29,6 @@ TIMED_REQUESTS = 5
 TARGET_MS = 500
 TARGET_RATIO = 3
 EXPORT_TARGET_MS = 5000
-
-
-def set_up_django():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # As the Makefile does: a development checkout runs with debug on.
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    import environ
-
-    # Read .env as the settings will, to know whether it names a database.
-    if (ROOT / ".env").is_file():
-        environ.Env.read_env(ROOT / ".env")
-    if "DATABASE_URL" not in os.environ:
-        BENCH_DATABASE.parent.mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DATABASE}"
-
-    import django
-
-    django.setup()
-
-
-def machine() -> str:
-    from django.conf import settings
-    from django.db import connection
-
-    version = ".".join(str(part) for part in connection.get_database_version())
-    return (
-        f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-        f"{connection.display_name} {version} ({settings.DATABASES['default']['NAME']}), DEBUG={settings.DEBUG}"
-    )
 
 
 def seed(size: int) -> float:
@@ -150,7 +117,7 @@ def main() -> int:
     parser.add_argument("--no-check", action="store_true", help="Report the targets but exit 0 when one fails.")
     args = parser.parse_args()
 
-    set_up_django()
+    set_up_django("bench.sqlite3")
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client

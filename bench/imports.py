@@ -14,43 +14,12 @@ in under 30 seconds. Debug is on unless ``DJANGO_DEBUG`` says otherwise, as with
 
 import argparse
 import io
-import os
-import platform
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = Path(__file__).resolve().parent / ".data" / "imports.sqlite3"
+from harness import machine, set_up_django
+
 TARGET_SECONDS = 30
-
-
-def set_up_django():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    import environ
-
-    if (ROOT / ".env").is_file():
-        environ.Env.read_env(ROOT / ".env")
-    if "DATABASE_URL" not in os.environ:
-        BENCH_DATABASE.parent.mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DATABASE}"
-
-    import django
-
-    django.setup()
-
-
-def machine() -> str:
-    from django.conf import settings
-    from django.db import connection
-
-    version = ".".join(str(part) for part in connection.get_database_version())
-    return (
-        f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-        f"{connection.display_name} {version} ({settings.DATABASES['default']['NAME']}), DEBUG={settings.DEBUG}"
-    )
 
 
 def build_file(rows: int, change_existing: bool = True) -> tuple[bytes, int, int]:
@@ -116,7 +85,7 @@ def main() -> int:
     parser.add_argument("--no-check", action="store_true", help="Report the target but exit 0 when it fails.")
     args = parser.parse_args()
 
-    set_up_django()
+    set_up_django("imports.sqlite3")
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.utils import timezone
