@@ -1,4 +1,7 @@
 from django import forms
+from django.db.models import Q
+
+from .models import ArchivableModel
 
 
 def style_widgets(form):
@@ -18,6 +21,18 @@ def style_widgets(form):
             widget.attrs.setdefault("rows", 3)
 
 
+def hide_archived_choices(form):
+    """Archived projects, units and proposals are not offered as choices, except a value the object already has
+    (a project whose lead unit was archived can still be saved as it is)."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField) or not issubclass(field.queryset.model, ArchivableModel):
+            continue
+        current = form.initial.get(name)
+        current = current if isinstance(current, list | tuple) else [current]
+        keep = [getattr(value, "pk", value) for value in current if value not in (None, "")]
+        field.queryset = field.queryset.filter(Q(archived_at__isnull=True) | Q(pk__in=keep))
+
+
 class BootstrapMixin:
     # Model fields the view sets on the instance rather than the form, whose constraints must still be checked
     # (Django skips constraints on fields outside the form, which would turn a duplicate into a database error).
@@ -29,6 +44,7 @@ class BootstrapMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        hide_archived_choices(self)
 
     def full_clean(self):
         super().full_clean()
@@ -53,3 +69,20 @@ class SharedChoicesInlineFormSet(forms.BaseInlineFormSet):
                     shared[name] = list(field.choices)
                 field.widget.choices = shared[name]
         return form
+
+
+class VersionedFormMixin:
+    """A hidden ``version``: the version of the object when the form was opened (``common.concurrency``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=1, max_value=10**9 - 1
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def refresh_version(self, current: int):
+        """Offer the current version, so that saving again (knowingly) replaces the newer change."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = current

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from . import xlsx
+from . import concurrency, xlsx
+from .exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from .forms import style_widgets
 
 PER_PAGE_CHOICES = (25, 50, 100, 200)
@@ -37,6 +38,9 @@ class ObjectPermissionMixin:
 
     model = None
     action = "view"
+    # Pages answer GET and POST only: Django's edit views would take a PUT as an empty POST, and its delete view a
+    # DELETE as a deletion without the confirmation's handling (a protected object answered 500).
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_action(self) -> str:
         return self.action
@@ -100,8 +104,19 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
             return self.paginate_by
         return per_page if per_page in PER_PAGE_CHOICES else self.paginate_by
 
-    def get_base_queryset(self):
+    @property
+    def show_archived(self) -> bool:
+        """``?archived=true`` lists the archived rows of a model users archive instead of deleting."""
+        return hasattr(self.model, "all_objects") and self.request.GET.get("archived") in ("true", "1")
+
+    def rows(self):
+        """Where the list starts: the active rows, or the archived ones (``show_archived``)."""
+        if self.show_archived:
+            return self.model.all_objects.filter(archived_at__isnull=False)
         return self.model.objects.all()
+
+    def get_base_queryset(self):
+        return self.rows()
 
     def get_ordering(self):
         requested = self.request.GET.get("ordering", "")
@@ -133,6 +148,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         )
         context["ordering"] = self.request.GET.get("ordering", "")
         context["per_page_choices"] = PER_PAGE_CHOICES
+        context["show_archived"] = self.show_archived
+        context["archivable"] = hasattr(self.model, "all_objects")
         context["can_add"] = self.request.user.can("add", self.model)
         return context
 
@@ -186,16 +203,25 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
         self.object = self.get_object()
         form = self.get_form()
         formsets = self.get_formsets()
+        status = 200
         if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
             if not self.request.user.can(self.get_action(), form.instance):
                 form.add_error(None, _("You may only keep data of your own unit."))
             else:
-                return self.save(form, formsets)
+                try:
+                    return self.save(form, formsets)
+                except StaleVersionError as error:
+                    # The user's input stays on the page; saving again now replaces the other change knowingly.
+                    form.add_error(None, error.message)
+                    form.refresh_version(error.current_version)
+                    status = 409
         messages.error(request, _("Nothing was saved. Correct the errors below."))
-        return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+        return self.render_to_response(self.get_context_data(form=form, formsets=formsets), status=status)
 
     def save(self, form, formsets):
         with transaction.atomic():
+            if "version" in form.fields:
+                concurrency.check_version(self.object, form.cleaned_data.get("version"))
             self.object = form.save()
             for formset in formsets.values():
                 formset.instance = self.object
@@ -213,7 +239,10 @@ class ObjectDeleteView(ObjectPermissionMixin, generic.DeleteView):
     def form_valid(self, form):
         label = str(self.object)
         try:
-            self.object.delete()
+            # Django deletes in a transaction without a savepoint; this one makes the deletion (its cascade and their
+            # history) a unit of its own even inside another transaction.
+            with transaction.atomic():
+                self.object.delete()
         except ProtectedError as error:
             blockers = sorted({str(obj) for obj in error.protected_objects})
             messages.error(
@@ -224,6 +253,40 @@ class ObjectDeleteView(ObjectPermissionMixin, generic.DeleteView):
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("Deleted %(object)s.") % {"object": label})
         return HttpResponseRedirect(self.get_success_url())
+
+
+class ObjectArchiveView(ObjectPermissionMixin, generic.DetailView):
+    """Confirm, then archive the object, or restore it when it is archived. Users never delete projects, units or
+    proposals: an archived one leaves the lists, the figures and the choices, and keeps its rows and its history."""
+
+    action = "delete"
+    template_name = "generic/object_confirm_archive.html"
+
+    def archive(self, obj):
+        raise NotImplementedError
+
+    def restore(self, obj):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        label = str(self.object)
+        try:
+            if self.object.is_archived:
+                self.restore(self.object)
+                messages.success(request, _("Restored %(object)s.") % {"object": label})
+            else:
+                self.archive(self.object)
+                messages.success(
+                    request,
+                    _("Archived %(object)s: it no longer appears in lists and figures; its records and history stay.")
+                    % {"object": label},
+                )
+        except ActionForbidden as error:
+            raise PermissionDenied(str(error.message)) from error
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 @login_not_required

@@ -7,7 +7,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapMixin, SharedChoicesInlineFormSet
+from common.forms import BootstrapMixin, SharedChoicesInlineFormSet, VersionedFormMixin
 
 from .models import (
     PERIOD_REGEX,
@@ -36,7 +36,7 @@ class MonthInput(forms.TextInput):
     input_type = "month"
 
 
-class ProjectForm(BootstrapMixin, forms.ModelForm):
+class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -149,7 +149,7 @@ IndicatorValueFormSet = inlineformset_factory(
 )
 
 
-class ProgressReportForm(BootstrapMixin, forms.ModelForm):
+class ProgressReportForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     """One project's report on the reporting page; the project and period come from the page, not the form."""
 
     class Meta:

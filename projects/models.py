@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import TimestampedModel
+from common.models import ActiveManager, ArchivableModel, TimestampedModel, VersionedModel
 
 from .choices import (
     DomainGroup,
@@ -53,7 +53,7 @@ def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, validators=money_validators, **kwargs)
 
 
-class Organization(TimestampedModel):
+class Organization(ArchivableModel, TimestampedModel):
     """A unit: a government department, a district, a company, a CPPCC body."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -63,9 +63,12 @@ class Organization(TimestampedModel):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
+    objects = ActiveManager()
+    all_objects = models.Manager()
     history = HistoricalRecords()
 
     class Meta:
+        default_manager_name = "all_objects"
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
@@ -188,7 +191,7 @@ class Plan(TimestampedModel):
         return reverse("plan-detail", args=[self.pk])
 
 
-class Project(TimestampedModel):
+class Project(ArchivableModel, VersionedModel, TimestampedModel):
     """One undertaking of the portfolio. Progress and health are derived (see ``ProjectQuerySet.with_figures``)."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -224,10 +227,12 @@ class Project(TimestampedModel):
         _("published"), default=False, help_text=_("Shown with its status and progress on the public progress page.")
     )
 
-    objects = ProjectQuerySet.as_manager()
+    objects = ActiveManager.from_queryset(ProjectQuerySet)()
+    all_objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[plans, participating_orgs])
 
     class Meta:
+        default_manager_name = "all_objects"
         ordering = ["code"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -309,7 +314,7 @@ class Milestone(TimestampedModel):
         return self.project.lead_org_id if self.project_id else None
 
 
-class ProgressReport(TimestampedModel):
+class ProgressReport(VersionedModel, TimestampedModel):
     """A unit's monthly report on one project; counts once the office approves it."""
 
     project = models.ForeignKey(

@@ -120,7 +120,9 @@ def _liaison_items(today: datetime.date) -> list[ReminderItem]:
 
     section = _("Progress reports returned by the office")
     returned = (
-        ProgressReport.objects.filter(status=ReportStatus.RETURNED, project__lead_org_id__in=units)
+        ProgressReport.objects.filter(
+            status=ReportStatus.RETURNED, project__lead_org_id__in=units, project__archived_at__isnull=True
+        )
         .exclude(project__status__in=ProjectStatus.closed())
         .select_related("project")
         .order_by("period", "project__code")
@@ -144,6 +146,7 @@ def _liaison_items(today: datetime.date) -> list[ReminderItem]:
             actual_date__isnull=True,
             planned_date__lte=today + datetime.timedelta(days=MILESTONE_WINDOW_DAYS),
             project__lead_org_id__in=units,
+            project__archived_at__isnull=True,
         )
         .exclude(project__status__in=ProjectStatus.closed())
         .select_related("project")
@@ -179,7 +182,7 @@ def _office_items(today: datetime.date) -> list[ReminderItem]:
 
     section = _("Progress reports waiting for your review")
     waiting = (
-        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
         .select_related("project__lead_org")
         .order_by("submitted_at", "period", "project__code")
     )

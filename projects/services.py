@@ -4,22 +4,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.concurrency import check_version
 from common.exceptions import ActionForbidden, WorkflowError
 
 from .choices import ProjectStatus, ReportStatus
-from .models import Baseline, ProgressReport, Project, ProjectBaseline, User
+from .models import Baseline, Organization, ProgressReport, Project, ProjectBaseline, User
 
 
-def progress_report_submit(*, actor: User, data: dict, report: ProgressReport | None = None) -> ProgressReport:
+def progress_report_submit(
+    *, actor: User, data: dict, report: ProgressReport | None = None, expected_version: int | None = None
+) -> ProgressReport:
     """File a new report (``report`` is None; ``data`` names its project and period) or revise one not yet approved.
 
     Either way the report is (again) waiting for the office's review. ``data`` holds the report's own fields:
-    project, period, progress, investment_completed, summary, problems, next_steps.
+    project, period, progress, investment_completed, summary, problems, next_steps. A revision made on an older
+    ``expected_version`` than the report's is refused (``StaleVersionError``).
     """
     with transaction.atomic():
         if report is None:
             report, action = ProgressReport(), "add"
         else:
+            check_version(report, expected_version)
             report, action = ProgressReport.objects.select_for_update().get(pk=report.pk), "change"
             if report.status == ReportStatus.APPROVED:
                 raise WorkflowError(_("This report has been approved and can no longer be changed."))
@@ -96,3 +101,39 @@ def baseline_approve(*, actor: User, year: int, note: str = "") -> tuple[Baselin
             for pk, start, end, money in projects
         )
     return baseline, len(entries)
+
+
+def archive(*, actor: User, obj: Project | Organization) -> Project | Organization:
+    """Take a project or a unit out of the lists, the figures and the choices; its rows and history stay.
+
+    Users never delete these (only a superuser purges, in the admin). A unit that still leads projects or has
+    units under it stays, so that no listed project loses its lead unit.
+    """
+    if not actor.can("delete", obj):
+        raise ActionForbidden(_("You may not archive %(object)s.") % {"object": obj})
+    model = type(obj)
+    with transaction.atomic():
+        obj = model.all_objects.select_for_update().get(pk=obj.pk)
+        if obj.is_archived:
+            return obj
+        if isinstance(obj, Organization):
+            blockers = [*Project.objects.filter(lead_org=obj), *Organization.objects.filter(parent=obj)]
+            if blockers:
+                names = "、".join(str(blocker) for blocker in blockers[:5]) + ("…" if len(blockers) > 5 else "")
+                raise WorkflowError(
+                    _("%(unit)s still leads or heads these, archive or move them first: %(records)s")
+                    % {"unit": obj, "records": names}
+                )
+        obj.archive(actor)
+    return obj
+
+
+def restore(*, actor: User, obj: Project | Organization) -> Project | Organization:
+    """Bring an archived project or unit back into the lists and figures."""
+    if not actor.can("delete", obj):
+        raise ActionForbidden(_("You may not restore %(object)s.") % {"object": obj})
+    with transaction.atomic():
+        obj = type(obj).all_objects.select_for_update().get(pk=obj.pk)
+        if obj.is_archived:
+            obj.restore(actor)
+    return obj

@@ -9,7 +9,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
     path("projects/<int:pk>/funding/", views.ProjectFundingView.as_view(), name="project-funding"),
-    path("projects/<int:pk>/delete/", views.ProjectDeleteView.as_view(), name="project-delete"),
+    path("projects/<int:pk>/archive/", views.ProjectArchiveView.as_view(), name="project-archive"),
     path("milestones/", views.MilestoneListView.as_view(), name="milestone-list"),
     path("progress/", views.ProgressReportListView.as_view(), name="report-list"),
     path("progress/report/", views.ProgressReportingView.as_view(), name="progress-reporting"),
@@ -31,7 +31,7 @@ urlpatterns = [
     path("organizations/add/", views.OrganizationEditView.as_view(), name="organization-add"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("organizations/<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
-    path("organizations/<int:pk>/delete/", views.OrganizationDeleteView.as_view(), name="organization-delete"),
+    path("organizations/<int:pk>/archive/", views.OrganizationArchiveView.as_view(), name="organization-archive"),
     path("baselines/", views.BaselineListView.as_view(), name="baseline-list"),
     path("baselines/<int:year>/", views.BaselineDetailView.as_view(), name="baseline-detail"),
 ]

@@ -2,7 +2,8 @@
 so the admin shows proposals, replies and their timeline read-only."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import ArchivableAdminMixin, SimpleHistoryAdmin
 
 from .models import Assignment, Category, Event, Feedback, Proposal, Proposer, Reply, ResultClass, Session, Signature
 
@@ -49,6 +50,7 @@ class SignatureInline(ReadOnlyInline):
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
     fields = ["unit", "role", "assigned_on", "due_date", "original_due_date", "extension_reason", "opinion_on"]
+    readonly_fields = ["original_due_date"]  # not editable: a form cannot hold it (the change page answered 500)
 
 
 class EventInline(ReadOnlyInline):
@@ -58,7 +60,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(ArchivableAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "session", "status", "is_key", "due_date"]
     list_filter = ["session", "status", "is_key", "category"]
     search_fields = ["number", "title"]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import TimestampedModel
+from common.models import ActiveManager, ArchivableModel, TimestampedModel
 from projects.models import Organization, Project
 
 from .choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
@@ -99,7 +99,7 @@ class Proposer(TimestampedModel):
         return _("%(name)s, CPPCC member") % {"name": self.name} if self.kind == ProposerKind.MEMBER else self.name
 
 
-class Proposal(TimestampedModel):
+class Proposal(ArchivableModel, TimestampedModel):
     """One proposal (一事一案) with its number in its session; ``status`` moves only through the services."""
 
     session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="proposals")
@@ -144,10 +144,12 @@ class Proposal(TimestampedModel):
         Project, verbose_name=_("related projects"), blank=True, related_name="proposals"
     )
 
-    objects = ProposalQuerySet.as_manager()
+    objects = ActiveManager.from_queryset(ProposalQuerySet)()
+    all_objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created", "last_updated"])
 
     class Meta:
+        default_manager_name = "all_objects"
         ordering = ["session", "number"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")

@@ -52,6 +52,8 @@ def available_moves(user: User, proposal: Proposal) -> list[str]:
     ``proposal`` should come with its assignments (and replies) prefetched; the services check everything again.
     """
     moves = []
+    if proposal.is_archived:
+        return moves
     for move, (statuses, permission) in MOVE_RULES.items():
         if proposal.status not in statuses or not user.has_perm(f"proposals.{permission}"):
             continue
@@ -101,10 +103,12 @@ def _require_committee(actor: User):
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+    return Proposal.all_objects.select_for_update().get(pk=proposal.pk)
 
 
 def _require_status(proposal: Proposal, move: str):
+    if proposal.is_archived:
+        raise WorkflowError(_("The proposal is archived: restore it first."))
     if proposal.status not in MOVE_RULES[move][0]:
         raise WorkflowError(
             _("The proposal is %(status)s: this step is not possible now.") % {"status": proposal.get_status_display()}
@@ -210,19 +214,33 @@ def proposal_update(
     return proposal
 
 
-def proposal_delete(*, actor: User, proposal: Proposal):
-    """A proposal registered by mistake is deleted, but only while it is still just submitted."""
+def proposal_archive(*, actor: User, proposal: Proposal) -> Proposal:
+    """A proposal registered by mistake is archived (never deleted), but only while it is still just submitted: once
+    filed it is handled, not withdrawn."""
     if not actor.has_perm("proposals.delete_proposal"):
-        raise ActionForbidden(_("Only the proposal committee deletes proposals."))
+        raise ActionForbidden(_("Only the proposal committee archives proposals."))
     with transaction.atomic():
         proposal = _lock(proposal)
+        if proposal.is_archived:
+            return proposal
         if proposal.status != ProposalStatus.SUBMITTED:
             raise WorkflowError(
-                _("Only a submitted proposal can be deleted; this one is %(status)s.")
+                _("Only a submitted proposal can be archived; this one is %(status)s.")
                 % {"status": proposal.get_status_display()}
             )
-        proposal._history_user = actor
-        proposal.delete()
+        proposal.archive(actor)
+    return proposal
+
+
+def proposal_restore(*, actor: User, proposal: Proposal) -> Proposal:
+    """Bring an archived proposal back as it was."""
+    if not actor.has_perm("proposals.delete_proposal"):
+        raise ActionForbidden(_("Only the proposal committee archives proposals."))
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.is_archived:
+            proposal.restore(actor)
+    return proposal
 
 
 def proposal_file(*, actor: User, proposal: Proposal, note: str = "") -> Proposal:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("proposals/replies/<int:pk>/", views.ReplyLetterView.as_view(), name="reply-letter"),
     path("proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal-detail"),
     path("proposals/<int:pk>/edit/", views.ProposalEditView.as_view(), name="proposal-edit"),
+    path("proposals/<int:pk>/archive/", views.ProposalArchiveView.as_view(), name="proposal-archive"),
     path("proposals/<int:pk>/<slug:move>/", views.ProposalMoveView.as_view(), name="proposal-move"),
     path("public/proposals/", views.PublicReplyListView.as_view(), name="public-reply-list"),
     path("public/proposals/<int:pk>/", views.PublicReplyDetailView.as_view(), name="public-reply-detail"),

@@ -17,7 +17,14 @@ from django.utils.translation import pgettext_lazy
 from django.views import generic
 
 from common.exceptions import ActionForbidden, WorkflowError
-from common.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin, parse_pk
+from common.views import (
+    ObjectArchiveView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectPermissionMixin,
+    parse_pk,
+)
 from projects.models import Project
 from projects.querysets import choice_rank
 
@@ -59,9 +66,11 @@ def add_service_errors(form, error: ValidationError):
         form.add_error(field if field in form.fields else None, field_errors)
 
 
-def ledger_queryset():
+def ledger_queryset(proposals=None):
+    """The ledger's rows: ``proposals`` (by default the active ones) with what the ledger and its export show."""
+    proposals = Proposal.objects.all() if proposals is None else proposals
     return (
-        Proposal.objects.with_figures()
+        proposals.with_figures()
         .select_related("session", "category")
         .prefetch_related(
             "signatures__proposer",
@@ -89,7 +98,7 @@ class ProposalListView(ObjectListView):
     default_ordering = ("-session__year", "session__name", "number")
 
     def get_base_queryset(self):
-        return ledger_queryset()
+        return ledger_queryset(self.rows())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,7 +114,7 @@ class ProposalDetailView(ObjectDetailView):
 
     def get_queryset(self):
         return (
-            Proposal.objects.with_figures()
+            Proposal.all_objects.with_figures()
             .select_related("session", "category", "merged_into")
             .prefetch_related(
                 "signatures__proposer",
@@ -140,8 +149,23 @@ class ProposalDetailView(ObjectDetailView):
             .order_by("code"),
             moves=[SLUG_FOR_MOVE[move] for move in services.available_moves(self.request.user, proposal)],
             addressees=[signature.proposer for signature in proposal.ordered_signatures],
+            # Only a proposal registered by mistake (still just submitted) is archived (services.proposal_archive).
+            can_archive=context["can_delete"]
+            and not proposal.is_archived
+            and proposal.status == ProposalStatus.SUBMITTED,
+            can_restore=context["can_delete"] and proposal.is_archived,
         )
         return context
+
+
+class ProposalArchiveView(ObjectArchiveView):
+    model = Proposal
+
+    def archive(self, obj):
+        services.proposal_archive(actor=self.request.user, proposal=obj)
+
+    def restore(self, obj):
+        services.proposal_restore(actor=self.request.user, proposal=obj)
 
 
 class ProposalEditView(ObjectEditView):

@@ -83,7 +83,7 @@ class TestProjectContract:
             "id", "code", "name", "plans", "domain", "tier", "lead_org", "participating_orgs", "investment_model",
             "total_investment", "planned_start", "planned_end", "actual_start", "actual_end", "status", "parent",
             "description", "is_published", "progress", "planned_progress", "progress_lag", "late_milestones",
-            "days_late", "health",
+            "days_late", "health", "version", "archived_at",
             "created", "last_updated",
         }  # fmt: skip
         assert row["plans"] == [plan.pk]
