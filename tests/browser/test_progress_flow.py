@@ -1,7 +1,8 @@
 """The month's reporting, end to end in a real browser (Debian's chromium driven by Playwright).
 
 The liaison reports for all of their unit's projects; the office returns one report and approves the others; the
-project page shows the approved progress and the liaison's workbench shows the returned report with its reason.
+project page shows the approved progress and the liaison's workbench shows the returned report with its reason. No
+page fetches anything from outside the server, logs a console error or gets a 4xx/5xx answer for itself or a resource.
 Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so a missing browser fails there).
 """
 
@@ -10,7 +11,7 @@ from django.core.management import call_command
 
 from projects.models import ProgressReport, Project, User
 
-from .support import log_in, log_out, requires_browser
+from .support import assert_no_problems, log_in, log_out, requires_browser, screenshot
 
 pytestmark = requires_browser
 
@@ -27,10 +28,11 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
     assert len(own_projects) == 3
 
     # The liaison sees the missing reports on the workbench and reports all of them on one page.
-    log_in(page, base, "liaison")
+    log_in(page, base, "liaison", shot="login")
     assert page.locator("text=工作台").first.is_visible()
     for project in own_projects:
         assert page.locator(f"a:has-text('{project.code}')").first.is_visible()
+    screenshot(page, "workbench-liaison")
     page.click("text=立即填报")
     for number, project in enumerate(own_projects):
         prefix = f"#id_p{project.pk}"
@@ -38,6 +40,7 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
         page.fill(f"{prefix}-investment_completed", "12.5")
         page.fill(f"{prefix}-summary", f"完成第{number + 1}批数据接入与联调测试。")
         page.fill(f"{prefix}-next_steps", "下月完成上线试运行。")
+    screenshot(page, "progress-report-form")
     page.click("button:has-text('提交报表')")
     page.wait_for_selector(".alert-success")
     assert ProgressReport.objects.filter(project__in=own_projects, period=_period(), status="submitted").count() == 3
@@ -48,6 +51,7 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
     page.goto(f"{base}/progress/review/?lead_org={liaison.organization_id}")
     first, *others = own_projects
     first_report = ProgressReport.objects.get(project=first, period=_period())
+    screenshot(page, "review-queue")
     row = page.locator(f"#report-{first_report.pk}")
     row.locator("summary").click()
     row.locator("textarea").fill("投资完成额与资金拨付记录不一致，请核对后重新报送。")
@@ -66,6 +70,7 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
     # The project page shows the approved progress.
     page.goto(f"{base}/projects/{others[0].pk}/")
     assert "71.0%" in page.locator(".progress-cell").first.inner_text()
+    screenshot(page, "project-page")
     log_out(page)
 
     # The liaison's workbench shows the returned report with its reason.
@@ -75,7 +80,7 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
     assert "投资完成额与资金拨付记录不一致" in returned.inner_text()
     assert first.code in returned.inner_text()
 
-    assert page.outside_requests == [], "the intranet has no internet: every request must go to the server"
+    assert_no_problems(page)
 
 
 def _period():

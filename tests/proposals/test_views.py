@@ -305,6 +305,10 @@ PAGES = {
     "reply-letter": ("/proposals/replies/{reply}/", {"office": 200, "liaison": 200, "leader": 200, "committee": 200}),
     "proposal-detail": ("/proposals/{proposal}/", {"office": 200, "liaison": 200, "leader": 200, "committee": 200}),
     "proposal-edit": ("/proposals/{proposal}/edit/", {"office": 403, "liaison": 403, "leader": 403, "committee": 200}),
+    "proposal-archive": (
+        "/proposals/{proposal}/archive/",
+        {"office": 403, "liaison": 403, "leader": 403, "committee": 200},
+    ),
     "proposal-move": (
         "/proposals/{proposal}/extend/",
         {"office": 403, "liaison": 403, "leader": 403, "committee": 200},
