@@ -1,45 +1,24 @@
-"""Role rules through the pages: the same as the API's, checked on the server for every view.
+"""Role rules through the pages, beyond the status table of tests/test_permission_matrix.py (which answers every
+URL of the site gets from every role): what a write refused or allowed leaves in the database, the buttons and the
+navigation each role sees, missing objects, and where a page sends the browser next.
 
 Office staff do everything; a liaison reads everything and writes only what belongs to their own unit; leaders and
-the committee read only. A forbidden page answers 403 (hiding its button is not enough), a missing one 404, and an
-anonymous visitor is sent to the login page. The pages are in Chinese, so the tests compare status codes and the
-database rather than text.
+the committee read only. The pages are in Chinese, so the tests compare status codes and the database rather than
+text.
 """
 
 import datetime
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
-from urllib.parse import quote
 
 import pytest
-from django.urls import resolve
 from django.utils import timezone
 
 from projects import services
 from projects.choices import ProjectStatus, ReportStatus
-from projects.forms import (
-    FundingFormSet,
-    IndicatorForm,
-    IndicatorValueFormSet,
-    MilestoneFormSet,
-    OrganizationForm,
-    PlanForm,
-    ProjectForm,
-)
-from projects.models import (
-    Baseline,
-    Funding,
-    Indicator,
-    IndicatorValue,
-    Milestone,
-    Organization,
-    Plan,
-    ProgressReport,
-    Project,
-)
+from projects.forms import FundingFormSet, PlanForm, ProjectForm
+from projects.models import Milestone, ProgressReport, Project
 from tests.factories import (
     FundingFactory,
     FundingSourceFactory,
@@ -51,13 +30,12 @@ from tests.factories import (
     ProgressReportFactory,
     ProjectFactory,
 )
+from tests.formdata import form_data, formset_data, project_post
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("office", "liaison", "leader", "committee")
 ROLE_FIXTURES = {"office": "office_user", "liaison": "liaison", "leader": "leader", "committee": "committee_user"}
 MISSING = 999999
-LOGIN = "/accounts/login/"
 
 
 @pytest.fixture(autouse=True)
@@ -70,43 +48,6 @@ def login(client, request, role):
     user = request.getfixturevalue(ROLE_FIXTURES[role])
     client.force_login(user)
     return user
-
-
-# Form data as a browser would post it: the form's current values, then the changes a test makes.
-
-
-def _post_value(value):
-    if isinstance(value, list | tuple):
-        return [str(item) for item in value]
-    return str(value)
-
-
-def form_data(form) -> dict:
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False or value == []:
-            continue
-        data[form.add_prefix(name)] = _post_value(value)
-    return data
-
-
-def formset_data(formset) -> dict:
-    data = {
-        f"{formset.prefix}-TOTAL_FORMS": str(len(formset.initial_forms)),
-        f"{formset.prefix}-INITIAL_FORMS": str(len(formset.initial_forms)),
-    }
-    for form in formset.initial_forms:
-        data.update(form_data(form))
-    return data
-
-
-def project_post(project, **changes):
-    return {
-        **form_data(ProjectForm(instance=project)),
-        **formset_data(MilestoneFormSet(instance=project, prefix="milestones")),
-        **changes,
-    }
 
 
 # The portfolio every test runs against.
@@ -165,27 +106,7 @@ def world(unit, other_unit, office_user, liaison):
     )
 
 
-def url(template, attr=None, key="pk"):
-    """A builder of the path ``template`` filled with the world's object ``attr`` (none for list and add pages).
-
-    Paths are spelt out rather than reversed: what a browser asks for is the contract under test.
-    """
-
-    def build(w):
-        return template.format(getattr(getattr(w, attr), key)) if attr else template
-
-    return build
-
-
-def gone(model, attr):
-    return lambda w: not model.objects.filter(pk=getattr(w, attr).pk).exists()
-
-
-def report_status_is(status):
-    return lambda w: ProgressReport.objects.get(pk=w.report.pk).status == status
-
-
-# Data posted by each write, and how to tell that it happened.
+# Data posted by the writes below.
 
 
 def new_project_data(w):
@@ -206,403 +127,18 @@ def new_project_data(w):
     }
 
 
-def edit_project_data(attr):
-    return lambda w: project_post(getattr(w, attr), description="补充建设内容：接入区级视频资源。")
-
-
-def project_described(attr):
-    return lambda w: Project.objects.get(pk=getattr(w, attr).pk).description == "补充建设内容：接入区级视频资源。"
-
-
 def funding_data(w):
     data = formset_data(FundingFormSet(instance=w.own_project, prefix="fundings"))
     data["fundings-0-planned"] = "888.00"
     return data
 
 
-def funding_changed(w):
-    return Funding.objects.get(project=w.own_project, source=w.source).planned == Decimal("888.00")
-
-
-def reporting_data(w):
-    prefix = f"p{w.own_project.pk}"
-    return {
-        f"{prefix}-progress": "45.0",
-        f"{prefix}-investment_completed": "60",
-        f"{prefix}-summary": "完成平台部署，开始联调。",
-        f"{prefix}-problems": "",
-        f"{prefix}-next_steps": "组织试运行。",
-    }
-
-
-def reported(w):
-    return ProgressReport.objects.filter(project=w.own_project, period=w.period).exists()
-
-
 def value_data(w):
     return {"period": w.period, "value": "88.5", "note": "区大数据中心统计"}
 
 
-def value_recorded(attr):
-    return lambda w: IndicatorValue.objects.filter(indicator=getattr(w, attr), period=w.period).exists()
-
-
-def new_plan_data(w):
-    return {
-        **form_data(PlanForm()),
-        "title": "镇海区数据要素市场化配置行动方案",
-        "kind": "action_plan",
-        "first_year": "2027",
-        "last_year": "2028",
-    }
-
-
 def edit_plan_data(w):
     return {**form_data(PlanForm(instance=w.plan)), "issuer": "镇海区人民政府办公室"}
-
-
-def new_org_data(w):
-    return {**form_data(OrganizationForm()), "name": "镇海区数据局", "short_name": "区数据局", "kind": "department"}
-
-
-def edit_org_data(w):
-    return {**form_data(OrganizationForm(instance=w.other_unit)), "short_name": "水利局"}
-
-
-def new_indicator_data(w):
-    return {
-        **form_data(IndicatorForm()),
-        "plan": str(w.plan.pk),
-        "name": "5G基站数量",
-        "unit": "个",
-        "target": "1200",
-        "direction": "higher",
-        "responsible_org": str(w.unit.pk),
-        "values-TOTAL_FORMS": "0",
-        "values-INITIAL_FORMS": "0",
-    }
-
-
-def edit_indicator_data(w):
-    return {
-        **form_data(IndicatorForm(instance=w.own_indicator)),
-        **formset_data(IndicatorValueFormSet(instance=w.own_indicator, prefix="values")),
-        "goal": "政务服务便利化",
-    }
-
-
-# The table: every URL of projects/urls.py, each method that means something, the status each role gets.
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    method: str
-    url: Callable
-    expected: dict
-    data: Callable | None = None
-    done: Callable | None = None  # did the write happen? Must be true exactly when the answer is a redirect.
-
-
-def everyone(status=200):
-    return dict.fromkeys(ROLES, status)
-
-
-def office_only(status):
-    return {"office": status, "liaison": 403, "leader": 403, "committee": 403}
-
-
-def office_and_liaison(office, liaison):
-    return {"office": office, "liaison": liaison, "leader": 403, "committee": 403}
-
-
-CASES = [
-    # Lists and detail pages: everyone reads.
-    Case("home", "GET", url("/"), everyone()),
-    Case("project-list", "GET", url("/projects/"), everyone()),
-    Case("project-detail-own", "GET", url("/projects/{}/", "own_project"), everyone()),
-    Case("project-detail-others", "GET", url("/projects/{}/", "others_project"), everyone()),
-    Case("milestone-list", "GET", url("/milestones/"), everyone()),
-    Case("report-list", "GET", url("/progress/"), everyone()),
-    Case("indicator-list", "GET", url("/targets/"), everyone()),
-    Case("indicator-detail", "GET", url("/targets/{}/", "own_indicator"), everyone()),
-    Case("plan-list", "GET", url("/plans/"), everyone()),
-    Case("plan-detail", "GET", url("/plans/{}/", "plan"), everyone()),
-    Case("organization-list", "GET", url("/organizations/"), everyone()),
-    Case("organization-detail", "GET", url("/organizations/{}/", "unit"), everyone()),
-    Case("baseline-list", "GET", url("/baselines/"), everyone()),
-    Case("baseline-detail", "GET", url("/baselines/{}/", "baseline", key="year"), everyone()),
-    # Projects.
-    Case("project-add", "GET", url("/projects/add/"), office_only(200)),
-    Case(
-        "project-add",
-        "POST",
-        url("/projects/add/"),
-        office_only(302),
-        new_project_data,
-        lambda w: Project.objects.filter(code="ZH-2026-099").exists(),
-    ),
-    Case("project-edit-own", "GET", url("/projects/{}/edit/", "own_project"), office_and_liaison(200, 200)),
-    Case("project-edit-others", "GET", url("/projects/{}/edit/", "others_project"), office_and_liaison(200, 403)),
-    Case(
-        "project-edit-own",
-        "POST",
-        url("/projects/{}/edit/", "own_project"),
-        office_and_liaison(302, 302),
-        edit_project_data("own_project"),
-        project_described("own_project"),
-    ),
-    Case(
-        "project-edit-others",
-        "POST",
-        url("/projects/{}/edit/", "others_project"),
-        office_and_liaison(302, 403),
-        edit_project_data("others_project"),
-        project_described("others_project"),
-    ),
-    Case("project-funding-own", "GET", url("/projects/{}/funding/", "own_project"), office_only(200)),
-    Case(
-        "project-funding-own",
-        "POST",
-        url("/projects/{}/funding/", "own_project"),
-        office_only(302),
-        funding_data,
-        funding_changed,
-    ),
-    Case("project-delete-own", "GET", url("/projects/{}/delete/", "own_project"), office_only(200)),
-    Case("project-delete-others", "GET", url("/projects/{}/delete/", "others_project"), office_only(200)),
-    Case(
-        "project-delete-own",
-        "POST",
-        url("/projects/{}/delete/", "own_project"),
-        office_only(302),
-        done=gone(Project, "own_project"),
-    ),
-    Case(
-        "project-delete-others",
-        "POST",
-        url("/projects/{}/delete/", "others_project"),
-        office_only(302),
-        done=gone(Project, "others_project"),
-    ),
-    # Progress reporting and review.
-    Case("progress-reporting", "GET", url("/progress/report/"), office_and_liaison(200, 200)),
-    Case(
-        "progress-reporting",
-        "POST",
-        lambda w: f"/progress/report/?unit={w.unit.pk}",
-        office_and_liaison(302, 302),
-        reporting_data,
-        reported,
-    ),
-    Case("review-queue", "GET", url("/progress/review/"), office_only(200)),
-    Case(
-        "review-queue-approve",
-        "POST",
-        url("/progress/review/"),
-        office_only(302),
-        lambda w: {"approve": str(w.report.pk)},
-        report_status_is(ReportStatus.APPROVED),
-    ),
-    Case(
-        "report-return",
-        "POST",
-        url("/progress/{}/return/", "report"),
-        office_only(302),
-        lambda w: {"comment": "投资完成额与上月不符，请核实后重报。"},
-        report_status_is(ReportStatus.RETURNED),
-    ),
-    # Targets and their values.
-    Case("indicator-add", "GET", url("/targets/add/"), office_only(200)),
-    Case(
-        "indicator-add",
-        "POST",
-        url("/targets/add/"),
-        office_only(302),
-        new_indicator_data,
-        lambda w: Indicator.objects.filter(name="5G基站数量").exists(),
-    ),
-    Case("indicator-edit-own", "GET", url("/targets/{}/edit/", "own_indicator"), office_only(200)),
-    Case(
-        "indicator-edit-own",
-        "POST",
-        url("/targets/{}/edit/", "own_indicator"),
-        office_only(302),
-        edit_indicator_data,
-        lambda w: Indicator.objects.get(pk=w.own_indicator.pk).goal == "政务服务便利化",
-    ),
-    Case(
-        "indicator-value-add-own",
-        "POST",
-        url("/targets/{}/values/add/", "own_indicator"),
-        office_and_liaison(302, 302),
-        value_data,
-        value_recorded("own_indicator"),
-    ),
-    Case(
-        "indicator-value-add-others",
-        "POST",
-        url("/targets/{}/values/add/", "others_indicator"),
-        office_and_liaison(302, 403),
-        value_data,
-        value_recorded("others_indicator"),
-    ),
-    Case("indicator-value-edit-own", "GET", url("/targets/values/{}/edit/", "own_value"), office_and_liaison(200, 200)),
-    Case(
-        "indicator-value-edit-own",
-        "POST",
-        url("/targets/values/{}/edit/", "own_value"),
-        office_and_liaison(302, 302),
-        lambda w: {"period": "2026-06", "value": "85", "note": "更正"},
-        lambda w: IndicatorValue.objects.get(pk=w.own_value.pk).value == Decimal("85"),
-    ),
-    Case(
-        "indicator-value-edit-others",
-        "GET",
-        url("/targets/values/{}/edit/", "others_value"),
-        office_and_liaison(200, 403),
-    ),
-    Case(
-        "indicator-value-edit-others",
-        "POST",
-        url("/targets/values/{}/edit/", "others_value"),
-        office_and_liaison(302, 403),
-        lambda w: {"period": "2026-06", "value": "45", "note": "更正"},
-        lambda w: IndicatorValue.objects.get(pk=w.others_value.pk).value == Decimal("45"),
-    ),
-    Case("indicator-delete", "GET", url("/targets/{}/delete/", "spare_indicator"), office_only(200)),
-    Case(
-        "indicator-delete",
-        "POST",
-        url("/targets/{}/delete/", "spare_indicator"),
-        office_only(302),
-        done=gone(Indicator, "spare_indicator"),
-    ),
-    # Plans.
-    Case("plan-add", "GET", url("/plans/add/"), office_only(200)),
-    Case(
-        "plan-add",
-        "POST",
-        url("/plans/add/"),
-        office_only(302),
-        new_plan_data,
-        lambda w: Plan.objects.filter(title="镇海区数据要素市场化配置行动方案").exists(),
-    ),
-    Case("plan-edit", "GET", url("/plans/{}/edit/", "plan"), office_only(200)),
-    Case(
-        "plan-edit",
-        "POST",
-        url("/plans/{}/edit/", "plan"),
-        office_only(302),
-        edit_plan_data,
-        lambda w: Plan.objects.get(pk=w.plan.pk).issuer == "镇海区人民政府办公室",
-    ),
-    Case("plan-delete", "GET", url("/plans/{}/delete/", "spare_plan"), office_only(200)),
-    Case(
-        "plan-delete", "POST", url("/plans/{}/delete/", "spare_plan"), office_only(302), done=gone(Plan, "spare_plan")
-    ),
-    # Organisations.
-    Case("organization-add", "GET", url("/organizations/add/"), office_only(200)),
-    Case(
-        "organization-add",
-        "POST",
-        url("/organizations/add/"),
-        office_only(302),
-        new_org_data,
-        lambda w: Organization.objects.filter(name="镇海区数据局").exists(),
-    ),
-    Case("organization-edit-own", "GET", url("/organizations/{}/edit/", "unit"), office_only(200)),
-    Case(
-        "organization-edit-own",
-        "POST",
-        url("/organizations/{}/edit/", "unit"),
-        office_only(302),
-        lambda w: {**form_data(OrganizationForm(instance=w.unit)), "short_name": "经信局"},
-        lambda w: Organization.objects.get(pk=w.unit.pk).short_name == "经信局",
-    ),
-    Case(
-        "organization-edit-others",
-        "POST",
-        url("/organizations/{}/edit/", "other_unit"),
-        office_only(302),
-        edit_org_data,
-        lambda w: Organization.objects.get(pk=w.other_unit.pk).short_name == "水利局",
-    ),
-    Case("organization-delete", "GET", url("/organizations/{}/delete/", "spare_org"), office_only(200)),
-    Case(
-        "organization-delete",
-        "POST",
-        url("/organizations/{}/delete/", "spare_org"),
-        office_only(302),
-        done=gone(Organization, "spare_org"),
-    ),
-    # Baselines: only the office approves a year's list.
-    Case(
-        "baseline-approve",
-        "POST",
-        url("/baselines/"),
-        office_only(302),
-        lambda w: {"year": "2027", "note": "区政府常务会议审定"},
-        lambda w: Baseline.objects.filter(year=2027).exists(),
-    ),
-]
-
-
-def _params():
-    for case in CASES:
-        for role in ROLES:
-            yield pytest.param(case, role, case.expected[role], id=f"{case.method}-{case.id}-{role}")
-
-
-@pytest.mark.parametrize(("case", "role", "status"), list(_params()))
-def test_role_gets_status(client, request, world, case, role, status):
-    login(client, request, role)
-    target = case.url(world)
-    if case.method == "GET":
-        response = client.get(target)
-    else:
-        response = client.post(target, case.data(world) if case.data else {})
-    assert response.status_code == status, getattr(response, "context", None) and _form_errors(response)
-    if status == 302:
-        assert not response["Location"].startswith(LOGIN)
-    if case.done is not None:
-        assert case.done(world) is (status == 302)
-
-
-def _form_errors(response):
-    """What the page complained about, to make a failing status readable."""
-    context = response.context
-    errors = []
-    for key in ("form", "formsets"):
-        value = context.get(key) if context else None
-        if hasattr(value, "errors"):
-            errors.append(value.errors)
-        if isinstance(value, dict):
-            errors.extend(formset.errors for formset in value.values())
-    return errors
-
-
-def test_every_url_of_the_app_is_in_the_table(world):
-    from projects.urls import urlpatterns
-
-    covered = {resolve(case.url(world).partition("?")[0]).url_name for case in CASES}
-    assert {pattern.name for pattern in urlpatterns} - covered == set()
-
-
-# Anonymous visitors go to the login page first, whatever they ask for.
-
-
-@pytest.mark.parametrize("case", CASES, ids=[f"{case.method}-{case.id}" for case in CASES])
-def test_anonymous_is_sent_to_login(client, world, case):
-    target = case.url(world)
-    if case.method == "GET":
-        response = client.get(target)
-    else:
-        response = client.post(target, case.data(world) if case.data else {})
-    assert response.status_code == 302
-    assert response["Location"] == f"{LOGIN}?next={quote(target, safe='/')}"
-    if case.done is not None:
-        assert case.done(world) is False
 
 
 # A liaison may not hand a project to another unit, nor take one over.
@@ -686,7 +222,7 @@ def test_liaison_cannot_approve_own_report_through_the_queue(client, world, liai
 
 # Buttons follow the same rules: a reader never sees a way to change anything.
 
-WRITE_LINK = re.compile(r"""(?:href|action)="([^"]*/(?:edit|delete|funding|add)/[^"]*)\"""")
+WRITE_LINK = re.compile(r"""(?:href|action)="([^"]*/(?:edit|delete|archive|funding|add)/[^"]*)\"""")
 
 
 def detail_pages(w):
@@ -717,7 +253,7 @@ def test_office_sees_the_write_buttons(client, world, office_user):
     client.force_login(office_user)
     pages = detail_pages(world)
     p, plan, target = world.own_project.pk, world.plan.pk, world.own_indicator.pk
-    assert {f"/projects/{p}/edit/", f"/projects/{p}/funding/", f"/projects/{p}/delete/"} <= write_links(
+    assert {f"/projects/{p}/edit/", f"/projects/{p}/funding/", f"/projects/{p}/archive/"} <= write_links(
         client, pages["project"]
     )
     assert {f"/plans/{plan}/edit/", f"/plans/{plan}/delete/"} <= write_links(client, pages["plan"])
@@ -725,7 +261,7 @@ def test_office_sees_the_write_buttons(client, world, office_user):
         write_links(client, pages["target"])
     )
     assert "/organizations/add/" in write_links(client, pages["units"])
-    assert {f"/organizations/{world.unit.pk}/edit/", f"/organizations/{world.unit.pk}/delete/"} <= write_links(
+    assert {f"/organizations/{world.unit.pk}/edit/", f"/organizations/{world.unit.pk}/archive/"} <= write_links(
         client, pages["unit"]
     )
     assert "/projects/add/" in write_links(client, pages["projects"])
@@ -787,17 +323,17 @@ def test_missing_page_is_404(client, request, role, path):
     [
         ("GET", f"/projects/{MISSING}/edit/", 404, 403),
         ("GET", f"/projects/{MISSING}/funding/", 404, 403),
-        ("GET", f"/projects/{MISSING}/delete/", 404, 403),
+        ("GET", f"/projects/{MISSING}/archive/", 404, 403),
         ("GET", f"/plans/{MISSING}/edit/", 404, 403),
         ("GET", f"/plans/{MISSING}/delete/", 404, 403),
         ("GET", f"/targets/{MISSING}/edit/", 404, 403),
         ("GET", f"/targets/{MISSING}/delete/", 404, 403),
         ("GET", f"/organizations/{MISSING}/edit/", 404, 403),
-        ("GET", f"/organizations/{MISSING}/delete/", 404, 403),
+        ("GET", f"/organizations/{MISSING}/archive/", 404, 403),
         ("GET", f"/progress/report/?unit={MISSING}", 404, 403),
         ("POST", f"/progress/{MISSING}/return/", 404, 403),
         ("POST", f"/targets/{MISSING}/values/add/", 404, 403),
-        ("POST", f"/projects/{MISSING}/delete/", 404, 403),
+        ("POST", f"/projects/{MISSING}/archive/", 404, 403),
     ],
 )
 def test_missing_object_behind_a_write(client, office_user, leader, method, path, office_status, reader_status):
@@ -824,11 +360,11 @@ def test_navigation_links_lead_to_the_pages_not_the_api(client, world, leader):
     [
         ("/projects/{own}/edit/", lambda w: project_post(w.own_project), "/projects/{own}/"),
         ("/projects/{own}/funding/", funding_data, "/projects/{own}/#funding"),
-        ("/projects/{own}/delete/", lambda w: {}, "/projects/"),
+        ("/projects/{own}/archive/", lambda w: {}, "/projects/{own}/"),
         ("/plans/{plan}/edit/", edit_plan_data, "/plans/{plan}/"),
         ("/targets/{target}/values/add/", value_data, "/targets/{target}/"),
     ],
-    ids=["project-edit", "project-funding", "project-delete", "plan-edit", "indicator-value-add"],
+    ids=["project-edit", "project-funding", "project-archive", "plan-edit", "indicator-value-add"],
 )
 def test_after_a_write_the_office_is_sent_back_to_the_page(client, world, office_user, path, data, location):
     client.force_login(office_user)
