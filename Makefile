@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # The local demo and the test suite run with debug on and a throwaway key; production sets its own environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint check messages bench clean
+.PHONY: run test lint check messages bench bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ messages: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/dashboard.py $(BENCH_ARGS)
 	$(PY) bench/imports.py
+
+# 20 users for 60 s against gunicorn on PostgreSQL with the demo plus 10,000 synthetic projects (needs a PostgreSQL
+# server; BENCH_LOAD_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_load); see bench/README.md.
+bench-load: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

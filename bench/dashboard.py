@@ -9,9 +9,10 @@ right after a write ("cold": the dashboard computes its figures again) and five 
 serves the figures cached for the current data version), as the ``bench-leader`` account; the table shows the
 median time in the server (no network) and the queries of one request. The targets, for the page as served (warm): the
 dashboard answers in under 500 ms at the largest size and in at most three times its time at the smallest; the same
-figures cold are printed as notes. The Excel exports (the project list's and the year's 重大项目计划表, each workbook
-written whole) take under 5 s at the largest size. A page that answers 404 is skipped with a note (a page still being
-built).
+figures cold are printed as notes. The project list and the API's project list answer at the largest size in at most
+three times their time at the smallest, in both columns (they cache nothing). The Excel exports (the project list's
+and the year's 重大项目计划表, each workbook written whole) take under 5 s at the largest size. A page that answers 404
+is skipped with a note (a page still being built).
 """
 
 import argparse
@@ -24,7 +25,8 @@ from harness import machine, set_up_django
 
 DASHBOARD = "/reports/dashboard/"
 EXPORTS = ["/projects/?export=xlsx", f"/reports/export/project-plan.xlsx?year={time.localtime().tm_year}"]
-PAGES = [DASHBOARD, "/projects/", "/api/v1/projects/", "/proposals/", *EXPORTS]
+SCALED_LISTS = ["/projects/", "/api/v1/projects/"]
+PAGES = [DASHBOARD, *SCALED_LISTS, "/proposals/", *EXPORTS]
 TIMED_REQUESTS = 5
 TARGET_MS = 500
 TARGET_RATIO = 3
@@ -33,9 +35,15 @@ EXPORT_TARGET_MS = 5000
 
 def seed(size: int) -> float:
     from django.core.management import call_command
+    from django.db import connection
 
     started = time.perf_counter()
     call_command("seed_scale", projects=size, clear=True, stdout=io.StringIO())
+    if connection.vendor == "postgresql":
+        # What autovacuum does within a minute or so of a bulk load: without the statistics the planner takes the
+        # 10,000 new projects for a few dozen and, for one, sorts them all to show the list's first page.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return time.perf_counter() - started
 
 
@@ -97,6 +105,27 @@ def check_dashboard(results: dict[tuple[str, int], dict], sizes: list[int]) -> l
     return lines
 
 
+def check_lists(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
+    """PASS/FAIL lines for the lists' scaling target: each answers at the largest size within three times its time at
+    the smallest. Nothing on them is cached, so the target holds for both columns."""
+    small, large = min(sizes), max(sizes)
+    if large == small:
+        return []
+    lines = []
+    for url in SCALED_LISTS:
+        if (url, large) not in results or (url, small) not in results:
+            lines.append(f"FAIL  {url} answered 404: the target cannot be checked.")
+            continue
+        for state in ("warm", "cold"):
+            large_ms, small_ms = results[url, large][state], results[url, small][state]
+            ratio = large_ms / small_ms
+            lines.append(
+                f"{'PASS' if ratio <= TARGET_RATIO else 'FAIL'}  {state}: {url} at {large} / at {small} projects: "
+                f"{large_ms:.0f} / {small_ms:.0f} ms = {ratio:.2f} (target <= {TARGET_RATIO})"
+            )
+    return lines
+
+
 def check_exports(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
     """PASS/FAIL lines for the Excel exports at the largest size (nothing is cached: cold and warm are alike)."""
     large = max(sizes)
@@ -150,7 +179,7 @@ def main() -> int:
     for url in sorted(skipped):
         print(f"note: {url} answered 404 and was skipped.")
     print()
-    lines = check_dashboard(results, args.sizes) + check_exports(results, args.sizes)
+    lines = check_dashboard(results, args.sizes) + check_lists(results, args.sizes) + check_exports(results, args.sizes)
     print("\n".join(lines))
     failed = any(line.startswith("FAIL") for line in lines)
     return 1 if failed and not args.no_check else 0

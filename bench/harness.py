@@ -34,7 +34,10 @@ def machine() -> str:
     from django.db import connection
 
     version = ".".join(str(part) for part in connection.get_database_version())
+    # Other work on the machine moves the timings: the load average says how busy it was when the run started.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
         f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-        f"{connection.display_name} {version} ({settings.DATABASES['default']['NAME']}), DEBUG={settings.DEBUG}"
+        f"{connection.display_name} {version} ({settings.DATABASES['default']['NAME']}), DEBUG={settings.DEBUG}, "
+        f"load average {load}"
     )

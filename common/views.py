@@ -66,6 +66,9 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
     """
 
     filterset_class = None
+    # Filters over thousands of rows (``project``): their menu offers only the value chosen (a link from a project's
+    # page), not every row, whose options would make the page a megabyte; the search box finds the others.
+    chosen_only_filters: tuple[str, ...] = ()
     ordering_fields: dict[str, str] = {}
     default_ordering: tuple[str, ...] = ()
     paginate_by = 50
@@ -143,6 +146,9 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filterset"] = getattr(self, "filterset", None)
+        for name in self.chosen_only_filters if context["filterset"] is not None else ():
+            field = context["filterset"].form.fields[name]
+            field.queryset = field.queryset.filter(pk=parse_pk(self.request.GET.get(name)))
         context["filters_in_use"] = any(
             key not in ("search", "ordering", "page", "per_page") and value for key, value in self.request.GET.items()
         )

@@ -13,10 +13,13 @@ The rules (DOMAIN.md, settings.PORTFOLIO):
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
 from django.db.models import Case, Count, DateField, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import GreaterThan, In
 from django.utils import timezone
@@ -93,6 +96,40 @@ def health_rule(status, progress_lag, days_late) -> Case:
         default=Value(Health.GREEN.value),
         output_field=models.CharField(),
     )
+
+
+def grouped_by_health(figures, columns: Sequence[str], aggregates: Sequence[str]) -> list[tuple]:
+    """Rows of ``columns`` then ``aggregates``: the rows of ``figures`` grouped by ``columns`` (any of its own
+    columns, and ``health``), with each SQL aggregate (over the figures' columns by name) computed per group.
+
+    ``figures`` is a ``values()`` query of projects annotated by ``with_figures`` that selects at least ``status``,
+    ``progress``, ``planned_progress`` and ``days_late``. The database computes it once, as a materialised common table
+    expression, and rates each row's health from those columns: grouping by the ``health`` annotation itself, or
+    counting with a filter on it, would compute the figures again inside each expression that names them (twice the
+    time or more at 10,000 projects).
+    """
+    connection = connections[figures.db]
+    query = figures.query
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:  # ``none()``: no project, no group
+        return []
+    health_sql, health_params = query.get_compiler(connection=connection).compile(
+        health_rule(
+            RawSQL("status", (), output_field=models.CharField()),
+            RawSQL("planned_progress - progress", (), output_field=FloatField()),
+            RawSQL("days_late", (), output_field=FloatField()),
+        ).resolve_expression(query)
+    )
+    grouped = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH figures AS MATERIALIZED ({sql}), "
+            f"rated AS (SELECT figures.*, {health_sql} AS health FROM figures) "
+            f"SELECT {grouped}, {', '.join(aggregates)} FROM rated GROUP BY {grouped}",
+            (*params, *health_params),
+        )
+        return cursor.fetchall()
 
 
 class ProjectQuerySet(models.QuerySet):

@@ -2,35 +2,52 @@
 
 import calendar
 import datetime
+from collections import Counter
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 
 from .choices import Health, ProjectStatus, ReportStatus
 from .models import Milestone, Organization, ProgressReport, Project, period_of
-from .querysets import planned_progress
+from .querysets import grouped_by_health, planned_progress
+
+CENT = Decimal("0.01")
 
 # The home page shows a liaison the milestones falling due within this many days.
 MILESTONE_HORIZON_DAYS = 30
 
 
 def portfolio_summary(*, projects=None) -> dict:
-    """Headline figures of a set of projects (all of them by default): counts by status and health, investment."""
+    """Headline figures of a set of projects (all of them by default): counts by status and health, investment.
+
+    One query, grouped by status and health (``grouped_by_health``: each project's figures computed once)."""
     projects = projects if projects is not None else Project.objects.all()
     if "health" not in projects.query.annotations:
         projects = projects.with_figures()
-    figures = projects.aggregate(
-        total=Count("pk"),
-        investment=Sum("total_investment"),
-        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in ProjectStatus.values},
-        **{f"health_{health}": Count("pk", filter=Q(health=health)) for health in Health.values},
-    )
+    figures = projects.order_by().values("status", "total_investment", "progress", "planned_progress", "days_late")
+    groups = grouped_by_health(figures, ("status", "health"), ("COUNT(*)", "SUM(total_investment)"))
+    by_status, by_health = Counter(), Counter()
+    investment = Decimal(0)
+    for status, health, count, amount in groups:
+        by_status[status] += count
+        by_health[health] += count
+        # SQLite sums decimals as floats: back to the field's cents.
+        investment += Decimal(str(amount or 0)).quantize(CENT)
     return {
-        "total": figures["total"],
-        "investment": figures["investment"] or 0,
-        "by_status": [(ProjectStatus(s), figures[f"status_{s}"]) for s in ProjectStatus.values],
-        "by_health": [(Health(h), figures[f"health_{h}"]) for h in Health.values],
+        "total": by_status.total(),
+        "investment": investment,
+        "by_status": [(ProjectStatus(s), by_status[s]) for s in ProjectStatus.values],
+        "by_health": [(Health(h), by_health[h]) for h in Health.values],
     }
+
+
+def parent_projects(*, chosen: int | None = None):
+    """The projects that have sub-projects (those a parent filter can find anything under), and ``chosen``."""
+    offered = Q(pk__in=Project.all_objects.filter(parent__isnull=False).values("parent_id"))
+    if chosen:
+        offered |= Q(pk=chosen)
+    return Project.objects.filter(offered)
 
 
 def projects_needing_attention(*, limit: int = 20):
@@ -73,7 +90,7 @@ def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:
 def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> dict:
     """What the office must do now: reports to review (oldest first), red projects, the latest milestones."""
     today = today or timezone.localdate()
-    waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+    waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
     return {
         "waiting_count": waiting.count(),
         "waiting_reports": list(
@@ -89,6 +106,7 @@ def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> d
         ),
         "late_milestones": list(
             Milestone.objects.late(today)
+            .filter(project__archived_at__isnull=True)
             .select_related("project", "project__lead_org")
             .order_by("planned_date")[:limit]
         ),

@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from common.exceptions import ActionForbidden, WorkflowError
+from common.exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from common.views import (
+    ObjectArchiveView,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
@@ -106,9 +107,13 @@ class ProjectListView(ObjectListView):
     default_ordering = ("code",)
 
     def get_base_queryset(self):
-        return Project.objects.with_figures().with_slippage().select_related("lead_org", "domain")
+        return self.rows().with_figures().with_slippage().select_related("lead_org", "domain")
 
     def get_context_data(self, **kwargs):
+        # The filters have been read: the parent filter's menu offers only the projects that have sub-projects
+        # (any other lists nothing), not all 10,000, whose options took a second to render.
+        chosen = parse_pk(self.request.GET.get("parent"))
+        self.filterset.form.fields["parent"].queryset = selectors.parent_projects(chosen=chosen)
         return super().get_context_data(summary=selectors.portfolio_summary(projects=self.filtered_queryset), **kwargs)
 
 
@@ -118,7 +123,7 @@ class ProjectDetailView(ObjectDetailView):
 
     def get_queryset(self):
         return (
-            Project.objects.with_figures()
+            Project.all_objects.with_figures()
             .with_slippage()
             .select_related("lead_org", "domain", "parent")
             .prefetch_related("plans", "participating_orgs")
@@ -176,9 +181,16 @@ class ProjectFundingView(ObjectEditView):
         return HttpResponseRedirect(reverse("project-detail", args=[self.object.pk]) + "#funding")
 
 
-class ProjectDeleteView(ObjectDeleteView):
+class ArchiveView(ObjectArchiveView):
+    def archive(self, obj):
+        services.archive(actor=self.request.user, obj=obj)
+
+    def restore(self, obj):
+        services.restore(actor=self.request.user, obj=obj)
+
+
+class ProjectArchiveView(ArchiveView):
     model = Project
-    success_url = reverse_lazy("project-list")
 
 
 class MilestoneListView(ObjectListView):
@@ -186,6 +198,7 @@ class MilestoneListView(ObjectListView):
 
     model = Milestone
     filterset_class = MilestoneFilterSet
+    chosen_only_filters = ("project",)
     template_name = "projects/milestone_list.html"
     export_resource_class = resources.MilestoneResource
     export_title = "里程碑"
@@ -198,7 +211,12 @@ class MilestoneListView(ObjectListView):
     default_ordering = ("planned_date", "project__code", "pk")
 
     def get_base_queryset(self):
-        return Milestone.objects.with_lateness().select_related("project", "project__lead_org")
+        # Milestones and reports of archived projects leave the lists with their projects.
+        return (
+            Milestone.objects.with_lateness()
+            .filter(project__archived_at__isnull=True)
+            .select_related("project", "project__lead_org")
+        )
 
 
 class ProgressReportListView(ObjectListView):
@@ -206,6 +224,7 @@ class ProgressReportListView(ObjectListView):
 
     model = ProgressReport
     filterset_class = ProgressReportFilterSet
+    chosen_only_filters = ("project",)
     template_name = "projects/report_list.html"
     export_resource_class = resources.ProgressReportResource
     export_title = "进度月报"
@@ -219,7 +238,9 @@ class ProgressReportListView(ObjectListView):
     default_ordering = ("-period", "project__code", "pk")
 
     def get_base_queryset(self):
-        return ProgressReport.objects.select_related("project", "project__lead_org", "submitted_by")
+        return ProgressReport.objects.filter(project__archived_at__isnull=True).select_related(
+            "project", "project__lead_org", "submitted_by"
+        )
 
 
 # Plans and organisations
@@ -272,8 +293,13 @@ class OrganizationListView(ObjectListView):
     default_ordering = ("name",)
 
     def get_base_queryset(self):
-        return Organization.objects.select_related("parent").annotate(
-            project_count=Count("led_projects", distinct=True), user_count=Count("users", distinct=True)
+        return (
+            self.rows()
+            .select_related("parent")
+            .annotate(
+                project_count=Count("led_projects", filter=Q(led_projects__archived_at__isnull=True), distinct=True),
+                user_count=Count("users", distinct=True),
+            )
         )
 
 
@@ -298,9 +324,8 @@ class OrganizationEditView(ObjectEditView):
     list_url = reverse_lazy("organization-list")
 
 
-class OrganizationDeleteView(ObjectDeleteView):
+class OrganizationArchiveView(ArchiveView):
     model = Organization
-    success_url = reverse_lazy("organization-list")
 
 
 # Targets
@@ -361,7 +386,8 @@ class IndicatorValueCreateView(ObjectPermissionMixin, View):
         if not request.user.can("add", form.instance):
             raise PermissionDenied
         if form.is_valid():
-            form.save()
+            with transaction.atomic():  # the value with its history, or neither
+                form.save()
             messages.success(request, _("Recorded %(value)s for %(period)s.") % form.cleaned_data)
             return HttpResponseRedirect(indicator.get_absolute_url())
         messages.error(request, _("Nothing was saved. Correct the errors below."))
@@ -484,9 +510,20 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                     data = {name: row["form"].cleaned_data[name] for name in ProgressReportForm.Meta.fields}
                     if row["report"] is None:
                         data.update(project=row["project"], period=self.period)
-                    services.progress_report_submit(actor=request.user, data=data, report=row["report"])
+                    services.progress_report_submit(
+                        actor=request.user,
+                        data=data,
+                        report=row["report"],
+                        expected_version=row["form"].cleaned_data.get("version"),
+                    )
         except ActionForbidden as error:
             raise PermissionDenied(str(error)) from error
+        except StaleVersionError as error:
+            # Keep what the user typed; the row's version is now the current one, so saving again replaces it.
+            row["form"].add_error(None, error.message)
+            row["form"].refresh_version(error.current_version)
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)), status=409)
         except IntegrityError:
             messages.error(request, _("Someone else filed a report for the same project and month meanwhile."))
             return HttpResponseRedirect(request.get_full_path())
@@ -507,6 +544,7 @@ class ReviewQueueView(ObjectListView):
 
     model = ProgressReport
     filterset_class = ProgressReportFilterSet
+    chosen_only_filters = ("project",)
     template_name = "projects/review_queue.html"
     ordering_fields = {"period": "period", "project": "project__code", "submitted_at": "submitted_at"}
     default_ordering = ("submitted_at", "pk")
@@ -522,7 +560,7 @@ class ReviewQueueView(ObjectListView):
             project=OuterRef("project"), status=ReportStatus.APPROVED, period__lt=OuterRef("period")
         ).order_by("-period")
         return (
-            ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+            ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
             .select_related("project", "project__lead_org", "submitted_by")
             .annotate(
                 previous_progress=Subquery(previous.values("progress")[:1]),
@@ -536,12 +574,14 @@ class ReviewQueueView(ObjectListView):
         pks = [pk for pk in map(parse_pk, ids) if pk is not None]
         reports = list(ProgressReport.objects.filter(pk__in=pks).select_related("project"))
         approved, refused = 0, []
-        for report in reports:
-            try:
-                services.progress_report_approve(actor=request.user, report=report)
-                approved += 1
-            except WorkflowError as error:
-                refused.append(f"{report}: {error}")
+        # One transaction: a report refused (already reviewed) is left out, but a failure midway approves none.
+        with transaction.atomic():
+            for report in reports:
+                try:
+                    services.progress_report_approve(actor=request.user, report=report)
+                    approved += 1
+                except WorkflowError as error:
+                    refused.append(f"{report}: {error}")
         if approved:
             messages.success(request, _("Approved %(count)s report(s).") % {"count": approved})
         for reason in refused:

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, DateTimeField, F, FloatField, Q, Sum, Value, When, Window
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, DateTimeField, F, Q, Sum, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,7 +21,7 @@ from common.dates import add_months
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
 from projects.filtersets import ProjectFilterSet
 from projects.models import Funding, Indicator, Milestone, ProgressReport, Project, period_of
-from projects.querysets import health_rule
+from projects.querysets import grouped_by_health
 from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session
@@ -79,8 +78,10 @@ class Scope:
 
     def of_projects(self, queryset):
         """Rows of ``queryset`` (milestones, reports, fundings) that belong to the projects in scope; with no filter
-        chosen, all of them (without a subquery that would select every project)."""
-        return queryset.filter(project__in=self.projects) if self.params else queryset
+        chosen, those of every project not archived (without a subquery that would select every project)."""
+        if self.params:
+            return queryset.filter(project__in=self.projects)
+        return queryset.filter(project__archived_at__isnull=True)
 
     def url(self, name: str, **extra) -> str:
         return list_url(name, self.params, **extra)
@@ -109,10 +110,8 @@ COUNTS = ("projects", "late_milestones")
 def portfolio_groups(scope: Scope) -> list[dict]:
     """The projects in scope grouped by domain, lead unit, status and health, with their summed figures.
 
-    Each project's figures come from ``with_figures``; the grouping wraps that query in a materialised common table
-    expression, so the database computes every project's figures once, and rates each project's health from those
-    columns (a plain GROUP BY, or health selected beside them, would compute the figures again inside each
-    expression: twice the time at 10,000 projects). Which groups count as open or cancelled follows from status.
+    Each project's figures come from ``with_figures``, computed once per project (``grouped_by_health``). Which groups
+    count as open or cancelled follows from status.
     """
     figures = (
         scope.projects.with_figures(scope.today)
@@ -125,25 +124,18 @@ def portfolio_groups(scope: Scope) -> list[dict]:
         .order_by()
         .values(*GROUP_COLUMNS[:-1], "total_investment", "progress", "planned_progress", "days_late", "late_milestones")
     )
-    query = figures.query
-    sql, params = query.sql_with_params()
-    health_sql, health_params = query.get_compiler(connection=connection).compile(
-        health_rule(
-            RawSQL("status", (), output_field=CharField()),
-            RawSQL("planned_progress - progress", (), output_field=FloatField()),
-            RawSQL("days_late", (), output_field=FloatField()),
-        ).resolve_expression(query)
+    rows = grouped_by_health(
+        figures,
+        GROUP_COLUMNS,
+        (
+            "COUNT(*)",
+            "SUM(total_investment)",
+            "SUM(progress)",
+            "SUM(planned_progress)",
+            "SUM(progress * total_investment)",
+            "SUM(late_milestones)",
+        ),
     )
-    columns = ", ".join(GROUP_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH figures AS MATERIALIZED ({sql}), "
-            f"rated AS (SELECT figures.*, {health_sql} AS health FROM figures) "
-            f"SELECT {columns}, COUNT(*), SUM(total_investment), SUM(progress), SUM(planned_progress), "
-            f"SUM(progress * total_investment), SUM(late_milestones) FROM rated GROUP BY {columns}",
-            (*params, *health_params),
-        )
-        rows = cursor.fetchall()
     width = len(GROUP_COLUMNS)
     return [
         {

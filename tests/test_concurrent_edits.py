@@ -73,7 +73,7 @@ def test_a_report_revised_on_a_stale_page_warns(client, liaison, project):
     )
     client.force_login(liaison)
     url = "/progress/report/?period=2026-05"
-    assert 'name="p%d-version" value="1"' % project.pk in client.get(url).content.decode()
+    assert f'name="p{project.pk}-version" value="1"' in client.get(url).content.decode()
     fields = {"progress": "45", "investment_completed": "60", "summary": "完成部署。", "problems": "", "next_steps": ""}
     posted = {f"p{project.pk}-{name}": value for name, value in fields.items()}
 
