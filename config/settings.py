@@ -234,7 +234,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.ErrorResponsesSchema",
     "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "common.api.exceptions.exception_handler",
     "PAGE_SIZE": 50,

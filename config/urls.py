@@ -25,3 +25,6 @@ urlpatterns = [
     # The docs page is for people: without a login it sends them to the login page rather than answering 401.
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
+
+# An unknown address under /api/ answers JSON like the API's own 404s.
+handler404 = "common.api.exceptions.page_not_found"

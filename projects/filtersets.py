@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from common.filtersets import SearchFilterSet
+from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 
 from .choices import (
     DomainGroup,
@@ -54,7 +54,7 @@ class DomainFilterSet(SearchFilterSet):
 class PlanFilterSet(SearchFilterSet):
     search_fields = ("title", "issuer", "document_number")
     kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=PlanKind.choices)
-    year = django_filters.NumberFilter(label=_("year"), method="filter_year")
+    year = YearFilter(label=_("year"), method="filter_year")
 
     class Meta:
         model = Plan
@@ -74,13 +74,11 @@ class ProjectScopeFilterSet(SearchFilterSet):
     project_path = ""
 
     plan = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelMultipleChoiceFilter(label=_("plan"), queryset=Plan.objects.all(), method="filter_plan")
+        ModelMultipleChoiceFilter(label=_("plan"), queryset=Plan.objects.all(), method="filter_plan")
     )
-    year = django_filters.NumberFilter(label=_("year"), method="filter_year")
+    year = YearFilter(label=_("year"), method="filter_year")
     domain = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelMultipleChoiceFilter(
-            label=_("domain"), queryset=Domain.objects.all(), method="filter_project_field"
-        )
+        ModelMultipleChoiceFilter(label=_("domain"), queryset=Domain.objects.all(), method="filter_project_field")
     )
     domain_group = django_filters.MultipleChoiceFilter(
         label=_("domain group"), field_name="domain__group", choices=DomainGroup.choices, method="filter_project_field"
@@ -89,7 +87,7 @@ class ProjectScopeFilterSet(SearchFilterSet):
         label=_("tier"), field_name="tier", choices=ProjectTier.choices, method="filter_project_field"
     )
     lead_org = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelMultipleChoiceFilter(
+        ModelMultipleChoiceFilter(
             label=_("lead unit"), queryset=Organization.objects.all(), method="filter_project_field"
         )
     )
@@ -132,9 +130,9 @@ class ProjectFilterSet(ProjectScopeFilterSet):
     parent = django_filters.ModelChoiceFilter(label=_("parent project"), queryset=Project.objects.all())
     has_late_milestones = django_filters.BooleanFilter(label=_("late milestones"), method="filter_late")
     social_capital = django_filters.BooleanFilter(label=_("social capital"), method="filter_social_capital")
-    funding_year = django_filters.NumberFilter(label=_("funded in year"), method="filter_funding")
+    funding_year = YearFilter(label=_("funded in year"), method="filter_funding")
     funding_source = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelMultipleChoiceFilter(
+        ModelMultipleChoiceFilter(
             label=_("funding source"), queryset=FundingSource.objects.all(), method="filter_funding"
         )
     )
@@ -167,7 +165,7 @@ class MilestoneFilterSet(ProjectScopeFilterSet):
     is_done = django_filters.BooleanFilter(
         label=_("done"), field_name="actual_date", lookup_expr="isnull", exclude=True
     )
-    due_within = django_filters.NumberFilter(label=_("due within (days)"), method="filter_due_within")
+    due_within = IntegerFilter(label=_("due within (days)"), method="filter_due_within", min_value=0, max_value=3660)
     planned_after = django_filters.DateFilter(
         label=_("planned on or after"), field_name="planned_date", lookup_expr="gte"
     )
@@ -188,8 +186,8 @@ class ProgressReportFilterSet(ProjectScopeFilterSet):
     search_fields = ("project__code", "project__name", "summary", "problems")
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ReportStatus.choices)
     # A report's year is the year of its period, not the projects under way that year.
-    year = django_filters.NumberFilter(label=_("year"), field_name="period", method="filter_period_year")
-    active_year = django_filters.NumberFilter(label=_("projects under way in year"), method="filter_year")
+    year = YearFilter(label=_("year"), field_name="period", method="filter_period_year")
+    active_year = YearFilter(label=_("projects under way in year"), method="filter_year")
 
     class Meta:
         model = ProgressReport
@@ -210,7 +208,7 @@ class FundingSourceFilterSet(SearchFilterSet):
 class FundingFilterSet(SearchFilterSet):
     search_fields = ("project__code", "project__name", "source__name")
     is_government = django_filters.BooleanFilter(label=_("government funds"), field_name="source__is_government")
-    lead_org = django_filters.ModelMultipleChoiceFilter(
+    lead_org = ModelMultipleChoiceFilter(
         label=_("lead unit"), field_name="project__lead_org", queryset=Organization.objects.all()
     )
 
@@ -222,9 +220,7 @@ class FundingFilterSet(SearchFilterSet):
 class IndicatorFilterSet(SearchFilterSet):
     search_fields = ("name", "goal")
     direction = django_filters.ChoiceFilter(label=_("direction"), choices=IndicatorDirection.choices)
-    responsible_org = django_filters.ModelMultipleChoiceFilter(
-        label=_("responsible unit"), queryset=Organization.objects.all()
-    )
+    responsible_org = ModelMultipleChoiceFilter(label=_("responsible unit"), queryset=Organization.objects.all())
     attained = django_filters.BooleanFilter(label=_("target met"), method="filter_attained")
 
     class Meta:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from common.filtersets import SearchFilterSet
+from common.filtersets import ModelMultipleChoiceFilter, SearchFilterSet
 from projects.models import Organization
 
 from .choices import AssignmentRole, ProposalStatus, ProposerKind, Satisfaction
@@ -41,20 +41,18 @@ class ProposalFilterSet(SearchFilterSet):
     """Expects a queryset annotated by ``Proposal.objects.with_figures()`` (``overdue`` is derived)."""
 
     search_fields = ("number", "title", "content", "suggestions", "proposers__name")
-    session = django_filters.ModelMultipleChoiceFilter(label=_("session"), queryset=Session.objects.all())
+    session = ModelMultipleChoiceFilter(label=_("session"), queryset=Session.objects.all())
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProposalStatus.choices)
-    category = django_filters.ModelMultipleChoiceFilter(label=_("category"), queryset=Category.objects.all())
+    category = ModelMultipleChoiceFilter(label=_("category"), queryset=Category.objects.all())
     # Method-backed filters: the schema is told their type (organisation ids, result class codes).
     unit = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelMultipleChoiceFilter(
-            label=_("handling unit"), queryset=Organization.objects.all(), method="filter_unit"
-        )
+        ModelMultipleChoiceFilter(label=_("handling unit"), queryset=Organization.objects.all(), method="filter_unit")
     )
     role = django_filters.ChoiceFilter(label=_("unit's role"), choices=AssignmentRole.choices, method="filter_noop")
     overdue = django_filters.BooleanFilter(label=_("overdue"))
     is_key = django_filters.BooleanFilter(label=_("key proposal"))
     result_class = extend_schema_field(OpenApiTypes.STR)(
-        django_filters.ModelMultipleChoiceFilter(
+        ModelMultipleChoiceFilter(
             label=_("result class"),
             queryset=ResultClass.objects.all(),
             to_field_name="code",
@@ -119,18 +117,18 @@ class ProposalFilterSet(SearchFilterSet):
 
 class ReplyFilterSet(SearchFilterSet):
     search_fields = ("text", "doc_number", "proposal__title", "proposal__number")
-    session = django_filters.ModelMultipleChoiceFilter(
+    session = ModelMultipleChoiceFilter(
         label=_("session"), field_name="proposal__session", queryset=Session.objects.all()
     )
     result_class = extend_schema_field(OpenApiTypes.STR)(
-        django_filters.ModelMultipleChoiceFilter(
+        ModelMultipleChoiceFilter(
             label=_("result class"),
             field_name="result_class__code",
             queryset=ResultClass.objects.all(),
             to_field_name="code",
         )
     )
-    unit = django_filters.ModelMultipleChoiceFilter(label=_("unit"), queryset=Organization.objects.all())
+    unit = ModelMultipleChoiceFilter(label=_("unit"), queryset=Organization.objects.all())
 
     class Meta:
         model = Reply

@@ -162,12 +162,16 @@ def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]):
 
 
 def _resolve_proposers(proposers: Sequence[Proposer | str]) -> list[Proposer]:
-    """Proposers given as objects or as names (unknown names are created, inside the caller's transaction)."""
+    """Proposers given as objects or as names (unknown names are created, inside the caller's transaction). A
+    proposer named twice signs once, in the first place; blank names are left out."""
     names = [proposer for proposer in proposers if isinstance(proposer, str)]
-    if not names:
-        return list(proposers)
-    found = {proposer.name: proposer for proposer in proposers_from_names(names)}
-    return [found[proposer.strip()] if isinstance(proposer, str) else proposer for proposer in proposers]
+    found = {proposer.name: proposer for proposer in proposers_from_names(names)} if names else {}
+    resolved = [
+        found[proposer.strip()] if isinstance(proposer, str) else proposer
+        for proposer in proposers
+        if not isinstance(proposer, str) or proposer.strip()
+    ]
+    return list(dict.fromkeys(resolved))
 
 
 def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer | str], related_projects=()) -> Proposal:

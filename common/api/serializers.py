@@ -29,12 +29,39 @@ class RoundedFloatField(serializers.FloatField):
         return None if value is None else round(float(value), self.decimals)
 
 
+class VersionField(serializers.IntegerField):
+    """The object's version (``common.concurrency``): read it, send it back with a change, and a change made on an
+    older version answers 409 instead of overwriting someone else's. Optional; the same as ``If-Match``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 10**9 - 1)
+        kwargs.setdefault(
+            "help_text",
+            "Version of the object you read; a change sent with an older one is refused with 409. Optional.",
+        )
+        super().__init__(**kwargs)
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """An object named by a text field (a code, a name). A name with a NUL character names nothing: PostgreSQL
+    cannot even compare such text, so it is refused before the query (400, not 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
 class ValidatedModelSerializer(serializers.ModelSerializer):
     """Runs the model's own validation (field validators, ``clean()``, constraints) before saving, so the API can
     store nothing that a form would refuse and a constraint answers 400, never 500."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        # The viewset compares the version before saving; the save itself moves it on.
+        attrs.pop("version", None)
         instance = unsaved_copy(self.Meta.model, self.instance, attrs)
         try:
             instance.full_clean()

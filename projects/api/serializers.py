@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.api.serializers import RoundedFloatField, ValidatedModelSerializer
+from common.api.serializers import RoundedFloatField, ValidatedModelSerializer, VersionField
 
 from ..choices import Health, Role
 from ..models import (
@@ -24,7 +24,7 @@ TIMESTAMPS = ["created", "last_updated"]
 class OrganizationSerializer(ValidatedModelSerializer):
     class Meta:
         model = Organization
-        fields = ["id", "name", "short_name", "kind", "parent", *TIMESTAMPS]
+        fields = ["id", "name", "short_name", "kind", "parent", "archived_at", *TIMESTAMPS]
 
 
 class DomainSerializer(ValidatedModelSerializer):
@@ -57,6 +57,7 @@ class ProjectSerializer(ValidatedModelSerializer):
     late_milestones = serializers.IntegerField(read_only=True)
     days_late = serializers.IntegerField(read_only=True, help_text=_("Days the oldest late milestone is overdue."))
     health = serializers.ChoiceField(choices=Health.choices, read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Project
@@ -85,6 +86,8 @@ class ProjectSerializer(ValidatedModelSerializer):
             "late_milestones",
             "days_late",
             "health",
+            "version",
+            "archived_at",
             *TIMESTAMPS,
         ]
 
@@ -99,6 +102,8 @@ class MilestoneSerializer(ValidatedModelSerializer):
 
 
 class ProgressReportSerializer(ValidatedModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = ProgressReport
         fields = [
@@ -116,6 +121,7 @@ class ProgressReportSerializer(ValidatedModelSerializer):
             "reviewer",
             "reviewed_at",
             "review_comment",
+            "version",
             *TIMESTAMPS,
         ]
         read_only_fields = ["status", "submitted_by", "submitted_at", "reviewer", "reviewed_at", "review_comment"]
@@ -142,9 +148,10 @@ class FundingSerializer(ValidatedModelSerializer):
 
 
 class IndicatorSerializer(ValidatedModelSerializer):
-    latest_value = serializers.FloatField(read_only=True)
-    latest_period = serializers.CharField(read_only=True)
-    attainment = RoundedFloatField(help_text=_("Latest value against target, in percent."))
+    # Null while the indicator has no value yet.
+    latest_value = serializers.FloatField(read_only=True, allow_null=True)
+    latest_period = serializers.CharField(read_only=True, allow_null=True)
+    attainment = RoundedFloatField(allow_null=True, help_text=_("Latest value against target, in percent."))
 
     class Meta:
         model = Indicator

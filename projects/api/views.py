@@ -5,7 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.views import ScopedModelViewSet
+from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
 from ..models import (
@@ -23,11 +23,24 @@ from ..models import (
 from . import serializers
 
 
-class OrganizationViewSet(ScopedModelViewSet):
+class ProjectArchiveMixin(ArchivableViewSetMixin):
+    def archive(self, obj):
+        services.archive(actor=self.request.user, obj=obj)
+
+    def restore_object(self, obj):
+        return services.restore(actor=self.request.user, obj=obj)
+
+
+class OrganizationViewSet(ProjectArchiveMixin, ScopedModelViewSet):
+    """Units. ``DELETE`` archives a unit that leads no listed project; ``…/restore/`` brings it back."""
+
     queryset = Organization.objects.all()
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filtersets.OrganizationFilterSet
     ordering_fields = ["name", "kind"]
+
+    def get_queryset(self):
+        return self.get_manager().all()
 
 
 class DomainViewSet(ScopedModelViewSet):
@@ -44,7 +57,9 @@ class PlanViewSet(ScopedModelViewSet):
     ordering_fields = ["title", "issue_date", "first_year", "last_year"]
 
 
-class ProjectViewSet(ScopedModelViewSet):
+class ProjectViewSet(ProjectArchiveMixin, ScopedModelViewSet):
+    """Projects with their derived figures. ``DELETE`` archives a project; ``…/restore/`` brings it back."""
+
     queryset = Project.objects.all()
     serializer_class = serializers.ProjectSerializer
     filterset_class = filtersets.ProjectFilterSet
@@ -63,7 +78,7 @@ class ProjectViewSet(ScopedModelViewSet):
     ]
 
     def get_queryset(self):
-        return Project.objects.with_figures().prefetch_related("plans", "participating_orgs")
+        return self.get_manager().with_figures().prefetch_related("plans", "participating_orgs")
 
 
 class MilestoneViewSet(ScopedModelViewSet):

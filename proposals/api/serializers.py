@@ -7,7 +7,7 @@ in ``proposals.services``, which the view calls with the validated data as keywo
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.api.serializers import ValidatedModelSerializer
+from common.api.serializers import SlugRelatedField, ValidatedModelSerializer
 from projects.models import Organization, Project
 
 from ..choices import AssignmentRole, Satisfaction
@@ -93,7 +93,9 @@ class ProposalSerializer(ValidatedModelSerializer):
     )
     overdue = serializers.BooleanField(read_only=True, help_text=_("A reply is owed and the due date has passed."))
     days_left = serializers.IntegerField(
-        read_only=True, help_text=_("Days until the due date (negative when overdue); null when no reply is owed.")
+        read_only=True,
+        allow_null=True,
+        help_text=_("Days until the due date (negative when overdue); null when no reply is owed."),
     )
     lead_unit = serializers.SerializerMethodField(help_text=_("Name of the lead unit."))
     co_units = serializers.SerializerMethodField(help_text=_("Names of the co-handling units."))
@@ -127,6 +129,7 @@ class ProposalSerializer(ValidatedModelSerializer):
             "merged_into",
             "related_projects",
             "not_filed_reason",
+            "archived_at",
             *TIMESTAMPS,
         ]
         # status, round, due_date, merged_into and not_filed_reason are not editable: only the moves change them.
@@ -269,7 +272,7 @@ class OpinionSerializer(serializers.Serializer):
 class ReplyIssueSerializer(serializers.Serializer):
     unit = _unit_field(_("The replying unit (organisation id); a liaison always replies for their own unit."))
     text = serializers.CharField(help_text=_("The text of the reply letter."))
-    result_class = serializers.SlugRelatedField(
+    result_class = SlugRelatedField(
         slug_field="code", queryset=ResultClass.objects.all(), help_text=_("The result class's code, such as A.")
     )
     doc_number = serializers.CharField(required=False, allow_blank=True, max_length=50)
@@ -314,7 +317,7 @@ class ExtensionSerializer(serializers.Serializer):
 class FeedbackSerializer(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = serializers.CharField(required=False, allow_blank=True)
-    proposer = serializers.SlugRelatedField(
+    proposer = SlugRelatedField(
         slug_field="name",
         queryset=Proposer.objects.all(),
         required=False,

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from common.api.views import ScopedModelViewSet
+from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
 from ..models import Category, Proposal, Proposer, Reply, ResultClass, Session
@@ -47,7 +47,7 @@ def move_schema(request, summary):
     return extend_schema(request=request, responses=serializers.ProposalSerializer, summary=summary)
 
 
-class ProposalViewSet(ScopedModelViewSet):
+class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
     """CPPCC proposals. The committee registers and edits them; the status only changes through the moves."""
 
     queryset = Proposal.objects.all()
@@ -58,15 +58,17 @@ class ProposalViewSet(ScopedModelViewSet):
     def get_queryset(self):
         if self.action in ("list", "retrieve", "create", "update", "partial_update"):
             return self.proposals()
-        # The moves, the timeline and deletion need the row only (the services read and lock it themselves); the
+        # The moves, the timeline and archiving need the row only (the services read and lock it themselves); the
         # figures stay because the filters expect them.
-        return Proposal.objects.with_figures()
+        return self.get_manager().with_figures()
 
     def proposals(self):
         """The proposals as the API shows them: derived figures, proposers and units in a constant number of
-        queries."""
-        return Proposal.objects.with_figures().prefetch_related(
-            "signatures__proposer", "assignments__unit", "related_projects"
+        queries. The list shows the active ones; a read by id finds archived ones too."""
+        return (
+            self.get_manager()
+            .with_figures()
+            .prefetch_related("signatures__proposer", "assignments__unit", "related_projects")
         )
 
     def perform_create(self, serializer):
@@ -92,8 +94,11 @@ class ProposalViewSet(ScopedModelViewSet):
         )
         self.reload(serializer)
 
-    def perform_destroy(self, instance):
-        services.proposal_delete(actor=self.request.user, proposal=instance)
+    def archive(self, obj):
+        services.proposal_archive(actor=self.request.user, proposal=obj)
+
+    def restore_object(self, obj):
+        return services.proposal_restore(actor=self.request.user, proposal=obj)
 
     def answer(self, proposal):
         """The proposal after a move, as ``GET`` shows it."""

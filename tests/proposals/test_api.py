@@ -356,14 +356,16 @@ class TestProposalContract:
         response = api.as_user(committee_user).patch(detail_url(proposal), {"number": other.number}, format="json")
         assert response.status_code == 400
 
-    def test_delete_only_while_submitted(self, api, committee_user, proposal, advance):
+    def test_delete_archives_only_while_submitted(self, api, committee_user, proposal, advance):
         filed = advance(ProposalFactory(), S.FILED)
         response = api.as_user(committee_user).delete(detail_url(filed))
         assert response.status_code == 409
         assert response.json()["detail"]
         assert Proposal.objects.filter(pk=filed.pk).exists()
         assert api.delete(detail_url(proposal)).status_code == 204
+        # Archived, not deleted: out of the list, still there with its history.
         assert not Proposal.objects.filter(pk=proposal.pk).exists()
+        assert Proposal.all_objects.get(pk=proposal.pk).is_archived
 
 
 class TestMoves:
