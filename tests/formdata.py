@@ -1,6 +1,7 @@
 """Form data as a browser posts it: a form's current values (hidden fields included), then a test's changes."""
 
-from projects.forms import MilestoneFormSet, ProjectForm
+from projects.choices import ProjectStatus
+from projects.forms import FundingFormSet, MilestoneFormSet, ProjectForm
 
 
 def _post_value(value):
@@ -36,3 +37,29 @@ def project_post(project, **changes) -> dict:
         **formset_data(MilestoneFormSet(instance=project, prefix="milestones")),
         **changes,
     }
+
+
+def new_project_data(w) -> dict:
+    """A new project of ``w.unit`` in ``w.domain``, as the add form posts it."""
+    return {
+        **form_data(ProjectForm()),
+        "code": "ZH-2026-099",
+        "name": "智慧停车诱导系统",
+        "domain": str(w.domain.pk),
+        "tier": "key",
+        "status": ProjectStatus.PLANNED,
+        "lead_org": str(w.unit.pk),
+        "investment_model": "government",
+        "total_investment": "800",
+        "planned_start": "2027-01-01",
+        "planned_end": "2027-12-31",
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+    }
+
+
+def funding_data(w) -> dict:
+    """``w.own_project``'s funding table with the first row's planned amount changed."""
+    data = formset_data(FundingFormSet(instance=w.own_project, prefix="fundings"))
+    data["fundings-0-planned"] = "888.00"
+    return data

@@ -53,6 +53,7 @@ from .factories import (
     ProposalFactory,
     SessionFactory,
 )
+from .projects.test_views import project_form_data as new_project_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -199,31 +200,7 @@ def today():
 
 
 def project_form_data(unit, domain, **values):
-    data = {
-        "code": "AT-2026-01",
-        "name": "城市大脑二期",
-        "domain": domain.pk,
-        "tier": "key",
-        "status": "in_progress",
-        "lead_org": unit.pk,
-        "investment_model": "government",
-        "total_investment": "1200",
-        "planned_start": "2026-01-01",
-        "planned_end": "2026-12-31",
-        "description": "",
-        "milestones-TOTAL_FORMS": "2",
-        "milestones-INITIAL_FORMS": "0",
-        "milestones-MIN_NUM_FORMS": "0",
-        "milestones-MAX_NUM_FORMS": "1000",
-        "milestones-0-name": "招投标",
-        "milestones-0-weight": "30",
-        "milestones-0-planned_date": "2026-04-30",
-        "milestones-1-name": "竣工验收",
-        "milestones-1-weight": "70",
-        "milestones-1-planned_date": "2026-12-31",
-    }
-    data.update(values)
-    return data
+    return new_project_form_data(unit, **{"code": "AT-2026-01", "domain": domain.pk, **values})
 
 
 def test_new_project_whose_second_milestone_fails_is_not_kept(web, fail, office_user, unit, other_unit):

@@ -38,8 +38,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from projects import services as portfolio
-from projects.choices import ProjectStatus, ReportStatus, Role
-from projects.forms import FundingFormSet, IndicatorForm, IndicatorValueFormSet, OrganizationForm, PlanForm, ProjectForm
+from projects.choices import ReportStatus, Role
+from projects.forms import IndicatorForm, IndicatorValueFormSet, OrganizationForm, PlanForm
 from projects.models import (
     Baseline,
     Funding,
@@ -68,7 +68,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-from tests.formdata import form_data, formset_data, project_post
+from tests.formdata import form_data, formset_data, funding_data, new_project_data, project_post
 
 ROLES = ("anonymous", "office", "liaison", "other_liaison", "leader", "committee")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -202,35 +202,11 @@ def archived(model, attr):
     return lambda w: model._default_manager.get(pk=getattr(w, attr).pk).archived_at is not None
 
 
-def new_project_data(w):
-    return {
-        **form_data(ProjectForm()),
-        "code": "ZH-2026-099",
-        "name": "智慧停车诱导系统",
-        "domain": str(w.domain.pk),
-        "tier": "key",
-        "status": ProjectStatus.PLANNED,
-        "lead_org": str(w.unit.pk),
-        "investment_model": "government",
-        "total_investment": "800",
-        "planned_start": "2027-01-01",
-        "planned_end": "2027-12-31",
-        "milestones-TOTAL_FORMS": "0",
-        "milestones-INITIAL_FORMS": "0",
-    }
-
-
 DESCRIPTION = "补充建设内容：接入区级视频资源。"
 
 
 def project_described(w):
     return Project._default_manager.get(pk=w.own_project.pk).description == DESCRIPTION
-
-
-def funding_data(w):
-    data = formset_data(FundingFormSet(instance=w.own_project, prefix="fundings"))
-    data["fundings-0-planned"] = "888.00"
-    return data
 
 
 def reporting_data(w):

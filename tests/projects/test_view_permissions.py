@@ -16,8 +16,8 @@ import pytest
 from django.utils import timezone
 
 from projects import services
-from projects.choices import ProjectStatus, ReportStatus
-from projects.forms import FundingFormSet, PlanForm, ProjectForm
+from projects.choices import ReportStatus
+from projects.forms import PlanForm
 from projects.models import Milestone, ProgressReport, Project
 from tests.factories import (
     FundingFactory,
@@ -30,7 +30,7 @@ from tests.factories import (
     ProgressReportFactory,
     ProjectFactory,
 )
-from tests.formdata import form_data, formset_data, project_post
+from tests.formdata import form_data, funding_data, new_project_data, project_post
 
 pytestmark = pytest.mark.django_db
 
@@ -107,30 +107,6 @@ def world(unit, other_unit, office_user, liaison):
 
 
 # Data posted by the writes below.
-
-
-def new_project_data(w):
-    return {
-        **form_data(ProjectForm()),
-        "code": "ZH-2026-099",
-        "name": "智慧停车诱导系统",
-        "domain": str(w.domain.pk),
-        "tier": "key",
-        "status": ProjectStatus.PLANNED,
-        "lead_org": str(w.unit.pk),
-        "investment_model": "government",
-        "total_investment": "800",
-        "planned_start": "2027-01-01",
-        "planned_end": "2027-12-31",
-        "milestones-TOTAL_FORMS": "0",
-        "milestones-INITIAL_FORMS": "0",
-    }
-
-
-def funding_data(w):
-    data = formset_data(FundingFormSet(instance=w.own_project, prefix="fundings"))
-    data["fundings-0-planned"] = "888.00"
-    return data
 
 
 def value_data(w):
