@@ -136,7 +136,7 @@ def progress_series(project) -> dict:
     )
     if not reports:
         return {"periods": [], "actual": [], "planned": []}
-    planned = Project.objects.filter(pk=project.pk).values_list(
+    planned = Project.all_objects.filter(pk=project.pk).values_list(
         *[planned_progress(_month_end(period)) for period, _progress in reports]
     )
     return {

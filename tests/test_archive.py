@@ -8,12 +8,20 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from projects.choices import ReportStatus
 from projects.models import Milestone, Organization, Project
 from projects.selectors import portfolio_summary
 from proposals.choices import ProposalStatus
 from proposals.models import Proposal
 
-from .factories import MilestoneFactory, OrganizationFactory, ProjectFactory, ProposalFactory, UserFactory
+from .factories import (
+    MilestoneFactory,
+    OrganizationFactory,
+    ProgressReportFactory,
+    ProjectFactory,
+    ProposalFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +30,8 @@ pytestmark = pytest.mark.django_db
 def project(unit):
     project = ProjectFactory(code="ZH-ARCH-1", name="归档测试项目", lead_org=unit)
     MilestoneFactory(project=project, name="验收", planned_date=datetime.date(2026, 1, 31))
+    # An approved report, so that its page draws the progress chart (computed for archived projects too).
+    ProgressReportFactory(project=project, period="2026-01", status=ReportStatus.APPROVED)
     return project
 
 
