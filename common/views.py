@@ -150,7 +150,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
             field = context["filterset"].form.fields[name]
             field.queryset = field.queryset.filter(pk=parse_pk(self.request.GET.get(name)))
         context["filters_in_use"] = any(
-            key not in ("search", "ordering", "page", "per_page") and value for key, value in self.request.GET.items()
+            key not in ("search", "ordering", "page", "per_page", "archived") and value
+            for key, value in self.request.GET.items()
         )
         context["ordering"] = self.request.GET.get("ordering", "")
         context["per_page_choices"] = PER_PAGE_CHOICES
