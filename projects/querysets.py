@@ -10,6 +10,10 @@ The rules (DOMAIN.md, settings.PORTFOLIO):
   late; yellow when it lags by more than YELLOW_LAG points or any milestone is late; else green. Completed,
   accepted and cancelled projects are green: nothing is watched on them any more.
 - indicator attainment: latest actual ÷ target in percent (target ÷ actual for lower-is-better indicators).
+- phases: a sub-project (``parent`` set: 一期, 二期…) is part of its parent. Every total, count and average of the
+  portfolio (investment, funding, investment completed, projects, completed, average progress) is taken over the
+  top-level projects only (``top_level``), each by its own figures; phases are shown under their parent as detail.
+  Progress is reported on the top-level project (``reporting``), never on its phases.
 """
 
 import datetime
@@ -195,6 +199,10 @@ class ProjectQuerySet(models.QuerySet):
             baseline_end=Subquery(frozen.values("planned_end")[:1]),
             slippage_days=DaysBetween(F("planned_end"), F("baseline_end")),
         )
+
+    def top_level(self):
+        """The projects that count in totals: those that are not a phase of another (see the module's rules)."""
+        return self.filter(parent__isnull=True)
 
     def reporting(self):
         """Projects whose lead unit must report progress every month."""
