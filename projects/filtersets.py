@@ -98,6 +98,8 @@ class ProjectScopeFilterSet(SearchFilterSet):
             method="filter_district",
         )
     )
+    # The rows that count in the portfolio's totals (phases left out): what the dashboard's figures count.
+    top_level = django_filters.BooleanFilter(label=_("top-level projects only"), method="filter_top_level")
 
     # Multiple-choice filters hand their methods an empty queryset when nothing is chosen: that filters nothing.
 
@@ -115,6 +117,11 @@ class ProjectScopeFilterSet(SearchFilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(active_in_year(int(value), self.project_path))
+
+    def filter_top_level(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{self.project_path}parent__isnull": value})
 
     def filter_district(self, queryset, name, value):
         return queryset.filter(**{f"{self.project_path}lead_org__in": value.with_subordinates()})
@@ -222,10 +229,14 @@ class IndicatorFilterSet(SearchFilterSet):
     direction = django_filters.ChoiceFilter(label=_("direction"), choices=IndicatorDirection.choices)
     responsible_org = ModelMultipleChoiceFilter(label=_("responsible unit"), queryset=Organization.objects.all())
     attained = django_filters.BooleanFilter(label=_("target met"), method="filter_attained")
+    year = YearFilter(label=_("year"), method="filter_year")
 
     class Meta:
         model = Indicator
         fields = ["plan", "responsible_org", "direction", "projects"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(int(value))
 
     def filter_attained(self, queryset, name, value):
         """Expects ``Indicator.objects.with_attainment()``; an indicator without data has not met its target."""

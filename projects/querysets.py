@@ -205,8 +205,9 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def reporting(self):
-        """Projects whose lead unit must report progress every month."""
-        return self.filter(status__in=ProjectStatus.reporting())
+        """Projects whose lead unit must report progress every month: top-level projects under way (a project with
+        phases reports once, on itself; its phases are detail)."""
+        return self.top_level().filter(status__in=ProjectStatus.reporting())
 
     def without_report(self, period: str):
         """Reporting projects with no report at all (in any state) for ``period``."""
@@ -262,6 +263,10 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class IndicatorQuerySet(models.QuerySet):
+    def in_year(self, year: int):
+        """Targets of the plans in force in ``year``."""
+        return self.filter(plan__first_year__lte=year, plan__last_year__gte=year)
+
     def with_attainment(self):
         """Annotate ``latest_value``, ``latest_period`` and ``attainment`` (percent of target, null without data)."""
         from .models import IndicatorValue

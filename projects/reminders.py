@@ -199,7 +199,8 @@ def _office_items(today: datetime.date) -> list[ReminderItem]:
 
     section = _("Projects that turned red")
     red = (
-        Project.objects.with_figures(today)
+        Project.objects.top_level()
+        .with_figures(today)
         .filter(health=Health.RED)
         .select_related("lead_org")
         .order_by("-days_late", "code")

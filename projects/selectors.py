@@ -5,7 +5,7 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Case, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
 
 from .choices import Health, ProjectStatus, ReportStatus
@@ -21,25 +21,60 @@ MILESTONE_HORIZON_DAYS = 30
 def portfolio_summary(*, projects=None) -> dict:
     """Headline figures of a set of projects (all of them by default): counts by status and health, investment.
 
-    One query, grouped by status and health (``grouped_by_health``: each project's figures computed once)."""
+    Only top-level projects count (the phase rule, ``ProjectQuerySet.top_level``); ``phases`` says how many phases
+    the set also holds. One query, grouped by status and health (``grouped_by_health``: each project's figures
+    computed once)."""
     projects = projects if projects is not None else Project.objects.all()
     if "health" not in projects.query.annotations:
         projects = projects.with_figures()
-    figures = projects.order_by().values("status", "total_investment", "progress", "planned_progress", "days_late")
-    groups = grouped_by_health(figures, ("status", "health"), ("COUNT(*)", "SUM(total_investment)"))
+    figures = projects.order_by().values(
+        "status",
+        "total_investment",
+        "progress",
+        "planned_progress",
+        "days_late",
+        phase=Case(When(parent__isnull=False, then=Value(1)), default=Value(0)),
+    )
+    groups = grouped_by_health(figures, ("status", "health", "phase"), ("COUNT(*)", "SUM(total_investment)"))
     by_status, by_health = Counter(), Counter()
     investment = Decimal(0)
-    for status, health, count, amount in groups:
+    phases = 0
+    for status, health, phase, count, amount in groups:
+        if phase:
+            phases += count
+            continue
         by_status[status] += count
         by_health[health] += count
         # SQLite sums decimals as floats: back to the field's cents.
         investment += Decimal(str(amount or 0)).quantize(CENT)
     return {
         "total": by_status.total(),
+        "phases": phases,
         "investment": investment,
         "by_status": [(ProjectStatus(s), by_status[s]) for s in ProjectStatus.values],
         "by_health": [(Health(h), by_health[h]) for h in Health.values],
     }
+
+
+def attach_phases(projects, parents, *, phases=None) -> int:
+    """Give each of ``projects`` (a page of a list) its phases (of ``phases``: every active one by default) with their
+    figures, as ``phase_rows``; return how many such phases all of ``parents`` (the list's whole filtered set) have,
+    for the note under its totals."""
+    projects = list(projects)
+    phases = phases if phases is not None else Project.objects.all()
+    listed = (
+        phases.filter(parent__in=[project.pk for project in projects])
+        .with_figures()
+        .with_slippage()
+        .select_related("lead_org", "domain")
+        .order_by("code")
+    )
+    by_parent = {}
+    for phase in listed:
+        by_parent.setdefault(phase.parent_id, []).append(phase)
+    for project in projects:
+        project.phase_rows = by_parent.get(project.pk, [])
+    return phases.filter(parent__in=parents.values("pk")).count()
 
 
 def parent_projects(*, chosen: int | None = None):
@@ -53,7 +88,8 @@ def parent_projects(*, chosen: int | None = None):
 def projects_needing_attention(*, limit: int = 20):
     """Red before yellow ("red" sorts first), the furthest behind first."""
     return (
-        Project.objects.with_figures()
+        Project.objects.top_level()
+        .with_figures()
         .filter(health__in=[Health.RED, Health.YELLOW])
         .select_related("lead_org", "domain")
         .order_by("health", "-progress_lag", "code")[:limit]
@@ -99,7 +135,8 @@ def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> d
             ]
         ),
         "red_projects": list(
-            Project.objects.with_figures(today)
+            Project.objects.top_level()
+            .with_figures(today)
             .filter(health=Health.RED)
             .select_related("lead_org")
             .order_by("-days_late", "code")[:limit]

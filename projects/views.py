@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -107,14 +107,30 @@ class ProjectListView(ObjectListView):
     default_ordering = ("code",)
 
     def get_base_queryset(self):
-        return self.rows().with_figures().with_slippage().select_related("lead_org", "domain")
+        rows = self.rows()
+        # The list's rows are the projects that count (the phase rule), each with its phases beneath it; asked for
+        # a project's phases (``?parent=``) or for the file that imports back, it lists phases as rows of their own.
+        if not (self.request.GET.get("parent") or self.request.GET.get("export")):
+            rows = rows.top_level()
+        return rows.with_figures().with_slippage().select_related("lead_org", "domain")
+
+    def get_ordering(self):
+        if self.request.GET.get("export") and not self.request.GET.get("ordering"):
+            # Each phase right after its parent, so the file reads as the list does.
+            return (Coalesce("parent__code", "code"), F("parent_id").asc(nulls_first=True), "code")
+        return super().get_ordering()
 
     def get_context_data(self, **kwargs):
         # The filters have been read: the parent filter's menu offers only the projects that have sub-projects
         # (any other lists nothing), not all 10,000, whose options took a second to render.
         chosen = parse_pk(self.request.GET.get("parent"))
         self.filterset.form.fields["parent"].queryset = selectors.parent_projects(chosen=chosen)
-        return super().get_context_data(summary=selectors.portfolio_summary(projects=self.filtered_queryset), **kwargs)
+        context = super().get_context_data(
+            summary=selectors.portfolio_summary(projects=self.filtered_queryset), **kwargs
+        )
+        if not chosen:
+            context["summary"]["phases"] = selectors.attach_phases(context["object_list"], self.filtered_queryset)
+        return context
 
 
 class ProjectDetailView(ObjectDetailView):
@@ -264,10 +280,13 @@ class PlanDetailView(ObjectDetailView):
     template_name = "projects/plan_detail.html"
 
     def get_context_data(self, **kwargs):
-        projects = Project.objects.with_figures().filter(plans=self.object).select_related("lead_org", "domain")
+        in_plan = Project.objects.filter(plans=self.object)
+        projects = list(in_plan.top_level().with_figures().select_related("lead_org", "domain").order_by("code"))
+        summary = selectors.portfolio_summary(projects=in_plan)
+        selectors.attach_phases(projects, in_plan.top_level())
         return super().get_context_data(
-            projects=projects.order_by("code"),
-            summary=selectors.portfolio_summary(projects=Project.objects.filter(plans=self.object)),
+            projects=projects,
+            summary=summary,
             indicators=self.object.indicators.with_attainment().select_related("responsible_org"),
             **kwargs,
         )

@@ -1,7 +1,7 @@
 """The dashboard's filter bar: single choices that become the list pages' own filter parameters."""
 
 from django import forms
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,8 @@ from proposals.models import Session
 
 from .selectors import SCOPE_FIELDS
 
+# The years the filter bar offers at most.
+YEAR_RANGE = (1949, 2100)
 # The filters ProjectFilterSet takes as lists (the list pages allow several); the bar chooses one.
 MULTIPLE = ("plan", "domain_group", "tier", "lead_org")
 
@@ -34,14 +36,25 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each plan row also carries the projects' earliest start and latest end (the same two values on every row,
+        # computed once), so the year list costs no query of its own.
         plans = list(
-            Plan.objects.order_by("-first_year", "title").values_list("pk", "title", "first_year", "last_year")
+            Plan.objects.order_by("-first_year", "title").values_list(
+                "pk",
+                "title",
+                "first_year",
+                "last_year",
+                Subquery(Project.objects.order_by("planned_start").values("planned_start")[:1]),
+                Subquery(Project.objects.order_by("-planned_end").values("planned_end")[:1]),
+            )
         )
-        self.fields["plan"].choices = _blank(_("All plans")) + [(pk, title) for pk, title, _first, _last in plans]
-        # The years the plans cover, newest first.
-        first = min((row[2] for row in plans), default=None)
-        last = max((row[3] for row in plans), default=None)
-        years = range(last, first - 1, -1) if plans else []
+        self.fields["plan"].choices = _blank(_("All plans")) + [(row[0], row[1]) for row in plans]
+        # The years the plans and the projects cover, and this year, newest first (within the years a plan may
+        # name, so that no stored value makes the list unbounded).
+        this_year = timezone.localdate().year
+        first = min([this_year, *(row[2] for row in plans), *(row[4].year for row in plans if row[4])])
+        last = max([this_year, *(row[3] for row in plans), *(row[5].year for row in plans if row[5])])
+        years = range(min(last, YEAR_RANGE[1]), max(first, YEAR_RANGE[0]) - 1, -1)
         self.fields["year"].choices = _blank(_("All years")) + [(year, year) for year in years]
         # One query for both unit lists: districts, and every unit that leads a project.
         units = list(

@@ -64,13 +64,14 @@ class Scope:
         # The filter bar only hands on what its own form accepted; a filter dropped here would skew every figure.
         if not filterset.is_valid():
             raise ValueError(f"The dashboard's scope is not a valid project filter: {filterset.errors.as_json()}")
-        return filterset.qs
+        # Every figure counts top-level projects only (the phase rule, ``ProjectQuerySet.top_level``).
+        return filterset.qs.top_level()
 
     @property
     def report_params(self) -> dict:
         """The scope as the report list takes it: there ``year`` is the reports' own year."""
         params = {k: v for k, v in self.params.items() if k != "year"}
-        return {**params, "active_year": self.params.get("year")}
+        return {**params, "active_year": self.params.get("year"), "top_level": "true"}
 
     @property
     def proposal_params(self) -> dict:
@@ -78,12 +79,17 @@ class Scope:
 
     def of_projects(self, queryset):
         """Rows of ``queryset`` (milestones, reports, fundings) that belong to the projects in scope; with no filter
-        chosen, those of every project not archived (without a subquery that would select every project)."""
+        chosen, those of every top-level project not archived (without a subquery that would select every
+        project)."""
         if self.params:
             return queryset.filter(project__in=self.projects)
-        return queryset.filter(project__archived_at__isnull=True)
+        return queryset.filter(project__archived_at__isnull=True, project__parent__isnull=True)
 
     def url(self, name: str, **extra) -> str:
+        """The address of the list behind a figure. The project list lists top-level projects (phases beneath
+        them); the lists of milestones and reports are told to leave the phases' rows out, as the figures do."""
+        if name != "project-list":
+            extra.setdefault("top_level", "true")
         return list_url(name, self.params, **extra)
 
     def proposals_url(self, **extra) -> str:
@@ -170,6 +176,8 @@ STATUS_BANDS = {
 
 
 def headline(scope: Scope, groups: list[dict]) -> dict:
+    """The headline cards' project figures. Average progress is the plain mean over the top-level projects (cancelled
+    ones aside); the mean weighted by investment is given beside it and labelled as such."""
     investment = _total(groups, "investment", status=COUNTED)
     return {
         "projects": (_total(groups, "projects"), scope.url("project-list")),
@@ -389,7 +397,20 @@ def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
     completed = defaultdict(float)
     for period, row in by_period.items():
         completed[int(period[:4])] += row["investment"]
+    # The year the rates are about: the filter's, or the current one.
+    year = int(scope.params.get("year") or scope.today.year)
+    year_amounts = years.get(year, dict.fromkeys(amounts, 0.0))
     return {
+        "year": year,
+        # 投资完成率: investment completed (approved reports of the year) against the year's planned funding.
+        "year_planned": year_amounts["planned"],
+        "year_completed": completed.get(year, 0.0),
+        "completion_rate": _ratio(completed.get(year, 0.0), year_amounts["planned"]),
+        "completed_url": list_url("report-list", scope.report_params, year=year, status=ReportStatus.APPROVED),
+        # 资金到位率: funds in place (disbursed) against the year's planned funding.
+        "year_disbursed": year_amounts["disbursed"],
+        "in_place_rate": _ratio(year_amounts["disbursed"], year_amounts["planned"]),
+        "funding_url": scope.url("project-list", funding_year=year),
         "by_year": by_year,
         "sources": sorted(sources.values(), key=lambda s: (not s["is_government"], -s["planned"])),
         "planned_total": planned_total,
@@ -420,12 +441,18 @@ def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
 def targets(scope: Scope) -> dict:
     """The plans' targets with their attainment; the scope's plan and lead unit choose them (targets belong to plans
     and responsible units, not to projects)."""
-    params = {"plan": scope.params.get("plan"), "responsible_org": scope.params.get("lead_org")}
+    params = {
+        "plan": scope.params.get("plan"),
+        "responsible_org": scope.params.get("lead_org"),
+        "year": scope.params.get("year"),
+    }
     indicators = Indicator.objects.with_attainment()
     if params["plan"]:
         indicators = indicators.filter(plan__in=params["plan"])
     if params["responsible_org"]:
         indicators = indicators.filter(responsible_org__in=params["responsible_org"])
+    if params["year"]:
+        indicators = indicators.in_year(int(params["year"]))
     # Each row carries the totals over all rows (window aggregates), so one query gives the chart and the counts.
     rows = list(
         indicators.annotate(

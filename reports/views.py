@@ -13,6 +13,7 @@ from common.views import ObjectPermissionMixin
 from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
+from projects.selectors import attach_phases
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Proposal, Session
 
@@ -98,8 +99,10 @@ class PublicProgressView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        published = Project.objects.filter(is_published=True)
+        # Top-level projects are counted and listed; their published phases are shown beneath them.
         projects = (
-            Project.objects.filter(is_published=True)
+            published.top_level()
             .with_figures()
             .select_related("domain", "lead_org")
             .order_by("domain__group", "domain__name", "code")
@@ -127,6 +130,8 @@ class PublicProgressView(TemplateView):
                 "proposals__feedbacks", distinct=True, filter=Q(proposals__feedbacks__satisfaction__in=content)
             ),
         ).filter(proposals_count__gt=0)
+        projects = list(projects)
+        attach_phases(projects, published.top_level(), phases=published)
         context.update(
             projects=projects,
             counts=counts,

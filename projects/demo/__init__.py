@@ -194,7 +194,8 @@ class PortfolioLoader:
                 project.participating_orgs.set([self.org(name) for name in row.get("participants", [])])
             milestones = self.load_milestones(project, row)
             self.load_fundings(project, row)
-            if "live" in row:
+            # A project with phases reports on itself; its phases are detail and file no report.
+            if "live" in row and not row.get("parent"):
                 self.load_reports(index, project, row, milestones)
 
     def milestone_plan(self, project: Project) -> list[tuple[str, int, datetime.date]]:

@@ -31,14 +31,16 @@ def portfolio(unit):
     return {"green": green, "red": red, "yellow": yellow, "done": done}
 
 
-def test_summary_counts_each_project_by_its_own_figures(portfolio):
+def test_summary_counts_each_top_level_project_by_its_own_figures(portfolio):
     summary = portfolio_summary()
-    figures = list(Project.objects.with_figures().values_list("status", "health"))
-    assert summary["total"] == len(figures) == 4
-    assert summary["investment"] == Decimal("305.31")
+    # The phase (D-DONE, under B-RED) is part of its parent: it enters no count and no total.
+    figures = list(Project.objects.top_level().with_figures().values_list("status", "health"))
+    assert summary["total"] == len(figures) == 3
+    assert summary["phases"] == 1
+    assert summary["investment"] == Decimal("300.31")
     assert dict(summary["by_health"]) == {health: sum(h == health for _, h in figures) for health in Health}
-    assert dict(summary["by_health"]) == {Health.GREEN: 2, Health.YELLOW: 1, Health.RED: 1}
-    assert dict(summary["by_status"])[ProjectStatus.COMPLETED] == 1
+    assert dict(summary["by_health"]) == {Health.GREEN: 1, Health.YELLOW: 1, Health.RED: 1}
+    assert dict(summary["by_status"])[ProjectStatus.COMPLETED] == 0
 
 
 def test_summary_of_a_list_filtered_by_health_or_empty(portfolio):

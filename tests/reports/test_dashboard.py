@@ -155,6 +155,57 @@ class TestOnTheDemoData:
         if scope == "plan":
             assert 0 < links["targets"][0] < everything["targets"]["total"]
 
+    def test_zhenhai_task_book_counts_its_fifteen_tasks_once(self, leader_client):
+        """The reply to proposal No. 27: 15 tasks, 8 completed, the whole task 80% done. Phases (信用镇海一期–三期,
+        智慧水务一期) are part of their projects and count neither as tasks nor in the average."""
+        task_book = Plan.objects.get(title="国家智慧城市试点创建任务书（镇海区）")
+        context = leader_client.get(DASHBOARD, {"plan": task_book.pk}).context
+        headline = context["headline"]
+
+        assert headline["projects"][0] == 15 == count_at(leader_client, headline["projects"][1])
+        assert headline["bands"]["completed"][0] == 8
+        assert headline["bands"]["in_progress"][0] == 7
+        assert headline["progress_plain"] == 80.0
+        listed = leader_client.get(headline["projects"][1] + "&per_page=100").context
+        rows = listed["object_list"]
+        assert all(project.parent_id is None for project in rows)
+        phases = {phase.code for project in rows for phase in project.phase_rows}
+        assert phases == {"ZH-PILOT-07-1", "ZH-PILOT-07-2", "ZH-PILOT-07-3", "ZH-PILOT-09-1"}
+
+    def test_headline_investment_is_the_sum_over_top_level_projects(self, leader_client):
+        from projects.models import Project
+
+        headline = leader_client.get(DASHBOARD).context["headline"]
+        top_level = sum(Project.objects.filter(parent__isnull=True).values_list("total_investment", flat=True))
+        everything = sum(Project.objects.values_list("total_investment", flat=True))
+        assert Decimal(str(headline["investment"])) == top_level < everything
+        page = leader_client.get("/projects/").context["summary"]
+        assert page["investment"] == top_level
+        assert page["phases"] == Project.objects.filter(parent__isnull=False).count() > 0
+
+    def test_year_filter_chooses_the_targets_of_that_years_plans(self, leader_client):
+        everything = leader_client.get(DASHBOARD).context["targets"]
+        this_year = timezone.localdate().year
+        in_this_year = leader_client.get(DASHBOARD, {"year": this_year}).context
+        in_2013 = leader_client.get(DASHBOARD, {"year": 2013}).context["targets"]
+        # This year is offered (live projects run in it) though no demo plan is in force: no 2012–2015 target shows.
+        assert not in_this_year["form"].errors
+        assert in_this_year["targets"]["total"] == 0 < everything["total"]
+        assert 0 < in_2013["total"] == count_at(leader_client, in_2013["url"])
+        assert all(row.plan.first_year <= 2013 <= row.plan.last_year for row in in_2013["rows"])
+
+    def test_money_rates_of_the_year_link_to_their_lists(self, leader_client):
+        year = timezone.localdate().year
+        money = leader_client.get(DASHBOARD).context["money"]
+        assert money["year"] == year
+        assert money["year_planned"] > 0
+        assert money["completion_rate"] == round(100 * money["year_completed"] / money["year_planned"], 1)
+        assert money["in_place_rate"] == round(100 * money["year_disbursed"] / money["year_planned"], 1)
+        reports = leader_client.get(money["completed_url"] + "&per_page=200").context["object_list"]
+        completed = sum(float(report.investment_completed) for report in reports)
+        assert round(completed, 2) == round(money["year_completed"], 2)
+        assert f"funding_year={year}" in money["funding_url"]
+
     def test_status_bars_are_the_counts_of_their_lists(self, leader_client):
         context = leader_client.get(DASHBOARD).context
         figure = context["charts"]["status-by-domain"]
