@@ -136,6 +136,12 @@ def grouped_by_health(figures, columns: Sequence[str], aggregates: Sequence[str]
         return cursor.fetchall()
 
 
+def must_report() -> Q:
+    """Projects whose lead unit must report progress every month: top-level projects under way (a project with phases
+    reports once, on itself; its phases are detail)."""
+    return Q(status__in=ProjectStatus.reporting(), parent__isnull=True)
+
+
 class ProjectQuerySet(models.QuerySet):
     def with_figures(self, today: datetime.date | None = None):
         """Annotate ``progress``, ``planned_progress``, ``progress_lag``, ``late_milestones``, ``days_late`` and
@@ -205,9 +211,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def reporting(self):
-        """Projects whose lead unit must report progress every month: top-level projects under way (a project with
-        phases reports once, on itself; its phases are detail)."""
-        return self.top_level().filter(status__in=ProjectStatus.reporting())
+        return self.filter(must_report())
 
     def without_report(self, period: str):
         """Reporting projects with no report at all (in any state) for ``period``."""

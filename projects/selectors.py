@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .choices import Health, ProjectStatus, ReportStatus
 from .models import Milestone, Organization, ProgressReport, Project, period_of
-from .querysets import grouped_by_health, planned_progress
+from .querysets import grouped_by_health, must_report, planned_progress
 
 CENT = Decimal("0.01")
 
@@ -190,7 +190,7 @@ def reporting_projects(unit, period: str):
     return (
         Project.objects.with_figures()
         .filter(lead_org=unit)
-        .filter(Q(status__in=ProjectStatus.reporting()) | Q(pk__in=reports.values("project_id")))
+        .filter(must_report() | Q(pk__in=reports.values("project_id")))
         .prefetch_related(Prefetch("progress_reports", reports, to_attr="period_reports"))
         .order_by("code")
     )

@@ -1,5 +1,6 @@
 """Writes that follow a workflow or touch several rows. Views, the API, imports and commands all call these."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,14 @@ def progress_report_submit(
             setattr(report, field, value)
         if not actor.can(action, report):
             raise ActionForbidden(_("You may only report on projects led by your own unit."))
+        if report.project.parent_id:
+            # The phase rule: a project with phases reports once, on itself.
+            raise ValidationError(
+                {
+                    "project": _("%(phase)s is a phase of %(parent)s: report its progress on %(parent)s.")
+                    % {"phase": report.project, "parent": report.project.parent}
+                }
+            )
         report.status = ReportStatus.SUBMITTED
         report.submitted_by = actor
         report.submitted_at = timezone.now()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, F, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -289,6 +290,38 @@ def milestones(scope: Scope, groups: list[dict]) -> dict:
         "upcoming_url": scope.url("milestone-list", due_within=UPCOMING_DAYS),
         "days": UPCOMING_DAYS,
     }
+
+
+def red_projects(scope: Scope) -> dict:
+    """The projects in scope that are seriously behind, furthest behind first, each with the problems (存在问题) of its
+    latest report that names any: what the leaders' meeting discusses."""
+    latest_problems = (
+        ProgressReport.objects.filter(project=OuterRef("pk"), submitted_at__isnull=False)
+        .exclude(problems="")
+        .order_by("-period")
+    )
+    rows = list(
+        scope.projects.with_figures(scope.today)
+        .filter(health=Health.RED)
+        .annotate(
+            problems=Subquery(latest_problems.values("problems")[:1]),
+            problems_period=Subquery(latest_problems.values("period")[:1]),
+            unit_name=Coalesce(NullIf(F("lead_org__short_name"), Value("")), F("lead_org__name")),
+        )
+        .order_by("-progress_lag", "-days_late", "code")
+        .values(
+            "pk",
+            "code",
+            "name",
+            "unit_name",
+            "progress",
+            "planned_progress",
+            "days_late",
+            "problems",
+            "problems_period",
+        )[:LIST_LIMIT]
+    )
+    return {"rows": rows, "url": scope.url("project-list", health=Health.RED, ordering="-lag")}
 
 
 def reporting_periods(today: datetime.date, months: int = TREND_MONTHS) -> list[str]:
@@ -650,6 +683,7 @@ def dashboard(scope: Scope, with_proposals: bool) -> dict:
         "domain_groups": by_domain_group(scope, groups),
         "units": units,
         "milestones": milestones(scope, groups),
+        "red_projects": red_projects(scope),
         "trend": progress_trend(scope, reports["by_period"]),
         "money": funding(scope, reports["by_period"]),
         "targets": targets(scope),

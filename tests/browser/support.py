@@ -2,6 +2,7 @@
 logging the demo accounts in and out."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,3 +91,16 @@ def log_in(page, base_url, username, *, shot=None):
 def log_out(page):
     page.click("nav .dropdown-toggle >> nth=-1")
     page.click("text=退出登录")
+
+
+def printed(page) -> tuple[int, tuple[float, float]]:
+    """Print the page as Chromium's print dialog would (print stylesheet, CSS page size): how many pages, and the
+    first page's width and height in points."""
+    page.emulate_media(media="print")
+    try:
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    finally:
+        page.emulate_media(media="screen")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    width, height = map(float, re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())
+    return pages, (width, height)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from .support import VIEWPORT, assert_no_problems, log_in, requires_browser, screenshot
+from .support import VIEWPORT, assert_no_problems, log_in, printed, requires_browser, screenshot
 
 pytestmark = requires_browser
 
@@ -74,11 +74,14 @@ def test_leader_reads_the_dashboard(browser_page, live_server, settings):
     page.wait_for_url(f"{base}/projects/?health=red")
     assert int(page.locator("#total-count").inner_text()) == shown
 
-    # The one-page summary for the leaders' meeting.
+    # The one-page summary for the leaders' meeting: one landscape A4 sheet, with the red projects and their problems.
     response = page.goto(f"{base}/reports/summary/")
     assert response.ok
-    assert page.locator(".summary-page #figure-projects").is_visible()
-    assert page.locator(".summary-table").count() >= 2
+    assert page.locator("#summary-figures").is_visible()
+    assert page.locator("#summary-red-projects tbody tr").count() == min(shown, 6)
+    assert "主要原因" in page.locator("#summary-red-projects").inner_text()  # the demo's latest 存在问题
+    pages, (width, height) = printed(page)
+    assert pages == 1 and (round(width), round(height)) == (842, 595)
     screenshot(page, "dashboard-summary")
 
     # English and back: the switch reloads the same page in the chosen language, charts included, and the choice
@@ -93,6 +96,8 @@ def test_leader_reads_the_dashboard(browser_page, live_server, settings):
     assert "In progress" in page.locator("#chart-status-by-domain .legend").text_content()
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
     screenshot(page, "dashboard-en")
+    page.goto(f"{base}/reports/summary/")
+    assert printed(page)[0] == 1
     page.goto(f"{base}/projects/")
     assert page.locator("h1").inner_text() == "Project library"
     page.click("button[value=zh-hans]")
