@@ -212,7 +212,7 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
         formsets = self.get_formsets()
         status = 200
         if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
-            if not self.request.user.can(self.get_action(), form.instance):
+            if not self.request.user.can(self.get_action(), self.instance_to_check(form)):
                 form.add_error(None, _("You may only keep data of your own unit."))
             else:
                 try:
@@ -224,6 +224,10 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
                     status = 409
         messages.error(request, _("Nothing was saved. Correct the errors below."))
         return self.render_to_response(self.get_context_data(form=form, formsets=formsets), status=status)
+
+    def instance_to_check(self, form):
+        """The object whose unit must be the user's: the object as the form would save it."""
+        return form.instance
 
     def save(self, form, formsets):
         with transaction.atomic():

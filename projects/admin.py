@@ -13,11 +13,13 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    MilestoneCompletion,
     Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectBaseline,
+    ProjectChangeRequest,
     SentReminder,
     User,
 )
@@ -67,6 +69,8 @@ class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ["name", "weight", "planned_date", "actual_date", "note"]
+    # Reached milestones are reported with the monthly report and dated by its approval.
+    readonly_fields = ["actual_date"]
 
 
 class FundingInline(admin.TabularInline):
@@ -95,6 +99,8 @@ class ProjectAdmin(ArchivableAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["domain", "lead_org", "participating_orgs", "parent"]
     filter_horizontal = ["plans"]
     inlines = [MilestoneInline, FundingInline]
+    # Completion and acceptance are confirmed through their requests (projects.services), as everywhere else.
+    readonly_fields = ["status", "actual_end", "accepted_on"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_figures()
@@ -110,6 +116,7 @@ class ProjectAdmin(ArchivableAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
+    readonly_fields = ["actual_date"]
     list_display = ["project", "name", "weight", "planned_date", "actual_date"]
     list_filter = ["project__lead_org", "name"]
     search_fields = ["name", "project__code", "project__name"]
@@ -118,14 +125,44 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     date_hierarchy = "planned_date"
 
 
+class ReadOnlyAdminMixin:
+    """Rows written only by a workflow's services (reports, requests): the admin shows them and their history, and
+    changes go through the pages and the API, where the rules are checked."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class MilestoneCompletionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MilestoneCompletion
+    extra = 0
+    fields = readonly_fields = ["milestone", "actual_date"]
+
+
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Reports are filed on the reporting page (or the API, or an import) and reviewed in the review queue; an approved
+    figure never changes here (the API answers 409 to the same change)."""
+
     list_display = ["project", "period", "progress", "investment_completed", "status", "submitted_at", "reviewer"]
     list_filter = ["status", "period", "project__lead_org"]
     search_fields = ["project__code", "project__name", "summary", "problems"]
     list_select_related = ["project", "reviewer"]
-    autocomplete_fields = ["project"]
-    readonly_fields = ["submitted_by", "submitted_at", "reviewer", "reviewed_at"]
+    inlines = [MilestoneCompletionInline]
+
+
+@admin.register(ProjectChangeRequest)
+class ProjectChangeRequestAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["project", "kind", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["kind", "status", "project__lead_org"]
+    search_fields = ["project__code", "project__name", "reason"]
+    list_select_related = ["project", "requested_by", "decided_by"]
 
 
 @admin.register(FundingSource)

@@ -119,3 +119,24 @@ class ReportStatus(models.TextChoices):
 class IndicatorDirection(models.TextChoices):
     HIGHER_IS_BETTER = "higher", _("Higher is better")
     LOWER_IS_BETTER = "lower", _("Lower is better")
+
+
+class ChangeRequestKind(models.TextChoices):
+    """What a unit asks the office to confirm: what moves health, 序时进度 and the scorecard is never set by the unit
+    being scored."""
+
+    COMPLETION = "completion", _("Completion")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    PLAN_CHANGE = "plan_change", _("Plan change")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @property
+    def color(self):
+        colors = {"pending": "warning", "confirmed": "success", "returned": "danger", "withdrawn": "secondary"}
+        return colors[self.value]

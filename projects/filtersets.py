@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 
 from .choices import (
+    ChangeRequestKind,
+    ChangeRequestStatus,
     DomainGroup,
     Health,
     IndicatorDirection,
@@ -29,6 +31,7 @@ from .models import (
     Plan,
     ProgressReport,
     Project,
+    ProjectChangeRequest,
 )
 from .querysets import active_in_year
 
@@ -202,6 +205,17 @@ class ProgressReportFilterSet(ProjectScopeFilterSet):
 
     def filter_period_year(self, queryset, name, value):
         return queryset.filter(period__startswith=f"{int(value):04d}-")
+
+
+class ProjectChangeRequestFilterSet(ProjectScopeFilterSet):
+    project_path = "project__"
+    search_fields = ("project__code", "project__name", "reason")
+    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=ChangeRequestKind.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ChangeRequestStatus.choices)
+
+    class Meta:
+        model = ProjectChangeRequest
+        fields = ["project", "kind", "status", "lead_org"]
 
 
 class FundingSourceFilterSet(SearchFilterSet):

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Funding, Milestone, ProgressReport, Project
+from .models import Funding, Milestone, ProgressReport, Project, ProjectChangeRequest
 
 UNTRACKED = {"id", "created", "last_updated"}
 ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
@@ -46,6 +46,45 @@ def _subject(model, record) -> str:
     if model is Funding:
         return _("Funding %(year)s") % {"year": record.year}
     return _("Progress report %(period)s") % {"period": record.period}
+
+
+def _request_entries(project: Project) -> list[Entry]:
+    """The unit's requests to the office as they were made (with the changes asked for) and as they were decided: with
+    the changes the office's confirmation then wrote, the log shows both."""
+    from .selectors import change_request_lines
+
+    entries = []
+    records = (
+        ProjectChangeRequest.history.filter(project_id=project.pk).select_related("history_user").order_by("history_id")
+    )
+    last_status = {}
+    for record in records:
+        if record.history_type == "+":
+            entries.append(
+                Entry(
+                    when=record.history_date,
+                    user=record.history_user,
+                    action="+",
+                    subject=_("Request: %(kind)s") % {"kind": record.get_kind_display()},
+                    changes=[Change(what, old, new) for what, old, new in change_request_lines(record)]
+                    + [Change(_("Reason"), "", record.reason)],
+                )
+            )
+        elif record.status != last_status.get(record.id):
+            entries.append(
+                Entry(
+                    when=record.history_date,
+                    user=record.history_user,
+                    action="~",
+                    subject=_("Request: %(kind)s") % {"kind": record.get_kind_display()},
+                    changes=[
+                        Change(_("status"), last_status.get(record.id, ""), record.get_status_display()),
+                        *([Change(_("Note"), "", record.decision_note)] if record.decision_note else []),
+                    ],
+                )
+            )
+        last_status[record.id] = record.get_status_display()
+    return entries
 
 
 def change_log(project: Project, *, limit: int = 50) -> list[Entry]:
@@ -93,7 +132,9 @@ def change_log(project: Project, *, limit: int = 50) -> list[Entry]:
                 ],
             )
         )
-    return entries
+    entries += _request_entries(project)
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
 
 
 def _display(model_field: models.Field, value, names: dict):

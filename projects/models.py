@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 from common.models import ActiveManager, ArchivableModel, TimestampedModel, VersionedModel
 
 from .choices import (
+    ChangeRequestKind,
+    ChangeRequestStatus,
     DomainGroup,
     IndicatorDirection,
     InvestmentModel,
@@ -223,6 +225,9 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
         related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
+    accepted_on = models.DateField(
+        _("accepted on"), null=True, blank=True, help_text=_("The day of acceptance, as the office confirmed it.")
+    )
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Shown with its status and progress on the public progress page.")
     )
@@ -254,6 +259,7 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "lead_org"])]
+        permissions = [("confirm_project", _("Can confirm projects' completion, acceptance and plan changes"))]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -268,6 +274,79 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A project cannot be its own parent.")})
+
+
+class ProjectChangeRequest(TimestampedModel):
+    """A unit's request that the office confirm a project's completion (竣工), acceptance (验收) or a change of its plan
+    (调整申请). Until confirmed, the project keeps its confirmed plan: health, 序时进度 and the scorecard read that.
+
+    ``changes`` holds a plan change as proposed: ``{"project": {field: {"from": …, "to": …}}, "milestones": [{"action":
+    "add"|"change"|"delete", "id": …, "name": …, "from": {…}, "to": {…}}]}`` (values as JSON: dates ISO, money as
+    text, units and projects by id).
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ChangeRequestKind)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeRequestStatus, default=ChangeRequestStatus.PENDING
+    )
+    effective_on = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("The day the project was completed or accepted.")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("project change request")
+        verbose_name_plural = _("project change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=Q(status=ChangeRequestStatus.PENDING),
+                name="change_request_one_pending_per_kind",
+                violation_error_message=_("This project already has a request of this kind awaiting confirmation."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[ChangeRequestKind.COMPLETION, ChangeRequestKind.ACCEPTANCE])
+                | Q(effective_on__isnull=False),
+                name="change_request_completion_has_date",
+                violation_error_message=_("Give the date of completion or acceptance."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ChangeRequestStatus.RETURNED) | ~Q(decision_note=""),
+                name="change_request_returned_has_reason",
+                violation_error_message=_("A returned request needs a reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("project-detail", args=[self.project_id]) + "#requests"
+
+    @property
+    def owner_organization_id(self):
+        return self.project.lead_org_id if self.project_id else None
 
 
 class Milestone(TimestampedModel):
@@ -331,6 +410,11 @@ class ProgressReport(VersionedModel, TimestampedModel):
     summary = models.TextField(_("progress this period"))
     problems = models.TextField(_("problems"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
+    decline_reason = models.TextField(
+        _("reason for lower progress"),
+        blank=True,
+        help_text=_("Required when the progress is lower than the last approved figure."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus, default=ReportStatus.SUBMITTED)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -406,6 +490,34 @@ class ProgressReport(VersionedModel, TimestampedModel):
     @property
     def owner_organization_id(self):
         return self.project.lead_org_id if self.project_id else None
+
+
+class MilestoneCompletion(models.Model):
+    """A milestone a monthly report says was reached, and when; the milestone's actual date is set when the office
+    approves the report, never by the unit directly."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="completions"
+    )
+    milestone = models.ForeignKey(
+        "Milestone", verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="reported_completions"
+    )
+    actual_date = models.DateField(_("actual date"))
+
+    class Meta:
+        ordering = ["report", "milestone__planned_date"]
+        verbose_name = _("reported milestone")
+        verbose_name_plural = _("reported milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "milestone"],
+                name="milestone_completion_once_per_report",
+                violation_error_message=_("This report already names this milestone."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.milestone.name} {self.actual_date}"
 
 
 class FundingSource(TimestampedModel):

@@ -193,6 +193,30 @@ class ProjectQuerySet(models.QuerySet):
             health=health_rule(F("status"), F("progress_lag"), F("days_late")),
         )
 
+    def with_plausibility(self):
+        """Annotate what the plausibility checks read (``plausibility_messages``): ``milestone_weight_total`` (null
+        without milestones), ``phases_investment`` (the phases' total investment, null without phases) and
+        ``largest_year_funding`` (the largest planned funding of one year, null without funding)."""
+        from .models import Funding, Milestone, Project
+
+        def total(queryset, group, field):
+            summed = queryset.order_by().values(group).annotate(total=Sum(field)).values("total")
+            return Subquery(summed[:1])
+
+        year_funding = (
+            Funding.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("year")
+            .annotate(total=Sum("planned"))
+            .order_by("-total")
+            .values("total")[:1]
+        )
+        return self.annotate(
+            milestone_weight_total=total(Milestone.objects.filter(project=OuterRef("pk")), "project", "weight"),
+            phases_investment=total(Project.objects.filter(parent=OuterRef("pk")), "parent", "total_investment"),
+            largest_year_funding=Subquery(year_funding),
+        )
+
     def with_slippage(self):
         """Annotate ``baseline_year``, ``baseline_start``, ``baseline_end`` and ``slippage_days`` (planned end now
         minus the planned end frozen in the latest baseline; positive means the deadline moved later)."""

@@ -21,6 +21,8 @@ PORTFOLIO_MODELS = [
     "projects.indicatorvalue",
     "projects.baseline",
     "projects.projectbaseline",
+    "projects.projectchangerequest",
+    "projects.milestonecompletion",
 ]
 
 ALL_ACTIONS = ("view", "add", "change", "delete")
@@ -28,6 +30,11 @@ ALL_ACTIONS = ("view", "add", "change", "delete")
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OFFICE: {
         **dict.fromkeys(PORTFOLIO_MODELS, ALL_ACTIONS),
+        # The office confirms what units ask (completion, acceptance, plan changes); requests and reported milestones
+        # are written only through the services (projects.services), never edited as rows.
+        "projects.project": (*ALL_ACTIONS, "confirm"),
+        "projects.projectchangerequest": ("view",),
+        "projects.milestonecompletion": ("view",),
         "projects.progressreport": (*ALL_ACTIONS, "review"),
         # A baseline is approved, never edited: frozen rows are the point.
         "projects.baseline": ("view", "add"),

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Case, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .choices import Health, ProjectStatus, ReportStatus
+from .choices import ChangeRequestKind, Health, ProjectStatus, ReportStatus
 from .models import Milestone, Organization, ProgressReport, Project, period_of
 from .querysets import grouped_by_health, must_report, planned_progress
 
@@ -185,13 +186,25 @@ def progress_series(project) -> dict:
 
 def reporting_projects(unit, period: str):
     """The unit's projects on the reporting page for ``period``: those that must report, plus any that already have a
-    report for it, each with that report (if any) in ``period_reports``."""
-    reports = ProgressReport.objects.filter(period=period, project__lead_org=unit).select_related("reviewer")
+    report for it, each with that report (if any) in ``period_reports`` and its open milestones in
+    ``open_milestones``."""
+    reports = (
+        ProgressReport.objects.filter(period=period, project__lead_org=unit)
+        .select_related("reviewer")
+        .prefetch_related("completions")
+    )
     return (
         Project.objects.with_figures()
         .filter(lead_org=unit)
         .filter(must_report() | Q(pk__in=reports.values("project_id")))
-        .prefetch_related(Prefetch("progress_reports", reports, to_attr="period_reports"))
+        .prefetch_related(
+            Prefetch("progress_reports", reports, to_attr="period_reports"),
+            Prefetch(
+                "milestones",
+                Milestone.objects.filter(actual_date__isnull=True).order_by("planned_date", "pk"),
+                to_attr="open_milestones",
+            ),
+        )
         .order_by("code")
     )
 
@@ -204,3 +217,76 @@ def reporting_units():
 def _month_end(period: str) -> datetime.date:
     year, month = map(int, period.split("-"))
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def plausibility_messages(project) -> list[str]:
+    """What looks wrong in a project's figures, flagged rather than refused where rows arrive one by one (the API, an
+    import): milestone weights that do not add up to 100, phases whose investment adds up to more than the project's,
+    a year's planned funding above the total investment. ``project`` is annotated by ``with_plausibility``."""
+    found = []
+    weights = project.milestone_weight_total
+    if weights is not None and int(weights) != 100:
+        found.append(_("The milestones' weights add up to %(total)s, not 100.") % {"total": int(weights)})
+    for amount, message in (
+        (
+            project.phases_investment,
+            _("The phases' investment adds up to %(amount)s (10k yuan), more than the project's %(total)s."),
+        ),
+        (
+            project.largest_year_funding,
+            _("One year's planned funding, %(amount)s (10k yuan), is more than the total investment of %(total)s."),
+        ),
+    ):
+        if amount is not None and Decimal(str(amount)).quantize(CENT) > project.total_investment:
+            found.append(message % {"amount": Decimal(str(amount)).quantize(CENT), "total": project.total_investment})
+    return found
+
+
+def plausibility_warnings(project) -> list[str]:
+    """``plausibility_messages`` of a project and, for a phase, of its parent (whose phases it adds up with)."""
+    pks = [project.pk, project.parent_id] if project.parent_id else [project.pk]
+    checked = Project.all_objects.filter(pk__in=pks).with_plausibility().in_bulk()
+    found = plausibility_messages(checked[project.pk])
+    if project.parent_id and project.parent_id in checked:
+        parent = checked[project.parent_id]
+        found += [f"{parent.code} {parent.name}：{message}" for message in plausibility_messages(parent)]
+    return found
+
+
+def change_request_lines(request) -> list[tuple[str, str, str]]:
+    """A request's proposed changes as (what, before, after) lines a reader understands: units and projects by name,
+    choices by label."""
+
+    def shown(model, name, value):
+        if value in (None, ""):
+            return "—"
+        model_field = model._meta.get_field(name)
+        if model_field.is_relation:
+            related = model_field.related_model._default_manager.filter(pk=value).first()
+            return str(related) if related else str(value)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        return str(value)
+
+    lines = []
+    if request.kind != ChangeRequestKind.PLAN_CHANGE:
+        label = _("Completed on") if request.kind == ChangeRequestKind.COMPLETION else _("Accepted on")
+        lines.append((label, "—", request.effective_on.isoformat() if request.effective_on else "—"))
+    for name, change in request.changes.get("project", {}).items():
+        verbose = str(Project._meta.get_field(name).verbose_name)
+        lines.append((verbose, shown(Project, name, change["from"]), shown(Project, name, change["to"])))
+    if "actual_start" in request.changes:
+        lines.append((str(Project._meta.get_field("actual_start").verbose_name), "—", request.changes["actual_start"]))
+    for operation in request.changes.get("milestones", []):
+        name = operation["name"]
+        if operation["action"] == "delete":
+            lines.append((_("Milestone “%(name)s”") % {"name": name}, _("kept"), _("deleted")))
+            continue
+        for field, value in operation["to"].items():
+            verbose = str(Milestone._meta.get_field(field).verbose_name)
+            before = shown(Milestone, field, operation["from"].get(field)) if operation["action"] == "change" else "—"
+            subject = _("Milestone “%(name)s”") % {"name": name}
+            if operation["action"] == "add":
+                subject = _("New milestone “%(name)s”") % {"name": name}
+            lines.append((f"{subject} {verbose}", before, shown(Milestone, field, value)))
+    return lines

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("projects/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
     path("projects/<int:pk>/funding/", views.ProjectFundingView.as_view(), name="project-funding"),
     path("projects/<int:pk>/archive/", views.ProjectArchiveView.as_view(), name="project-archive"),
+    path("projects/<int:pk>/requests/", views.ChangeRequestCreateView.as_view(), name="change-request-add"),
+    path("projects/requests/", views.ChangeRequestListView.as_view(), name="change-request-list"),
+    re_path(
+        r"^projects/requests/(?P<pk>[0-9]+)/(?P<decision>confirm|return|withdraw)/$",
+        views.ChangeRequestDecisionView.as_view(),
+        name="change-request-decide",
+    ),
     path("milestones/", views.MilestoneListView.as_view(), name="milestone-list"),
     path("progress/", views.ProgressReportListView.as_view(), name="report-list"),
     path("progress/report/", views.ProgressReportingView.as_view(), name="progress-reporting"),

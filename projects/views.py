@@ -28,17 +28,20 @@ from common.views import (
 )
 
 from . import charts, history, resources, selectors, services
-from .choices import Health, ProjectStatus, ReportStatus, Role
+from .choices import ChangeRequestKind, ChangeRequestStatus, Health, ProjectStatus, ReportStatus, Role
 from .filtersets import (
     IndicatorFilterSet,
     MilestoneFilterSet,
     OrganizationFilterSet,
     PlanFilterSet,
     ProgressReportFilterSet,
+    ProjectChangeRequestFilterSet,
     ProjectFilterSet,
 )
 from .forms import (
     BaselineForm,
+    ChangeRequestForm,
+    DecisionForm,
     FundingFormSet,
     IndicatorForm,
     IndicatorValueForm,
@@ -62,6 +65,7 @@ from .models import (
     ProgressReport,
     Project,
     ProjectBaseline,
+    ProjectChangeRequest,
 )
 from .querysets import choice_rank
 
@@ -160,17 +164,126 @@ class ProjectDetailView(ObjectDetailView):
             changes=history.change_log(project),
             chart=json.loads(charts.progress_figure(series).to_json()) if series["periods"] else None,
             can_edit_funding=user.can("change", Funding(project=project)),
-            can_report=user.can("add", ProgressReport(project=project)),
+            can_report=user.can("add", ProgressReport(project=project)) and not project.parent_id,
+            warnings=selectors.plausibility_warnings(project),
+            change_requests=self.change_requests(project),
+            can_request=user.can("change", project) and not project.is_archived,
+            can_decide=services.may_confirm(user),
+            request_kinds=self.request_kinds(project),
         )
         return context
 
+    @staticmethod
+    def change_requests(project):
+        requests = list(project.change_requests.select_related("requested_by", "decided_by")[:20])
+        for request in requests:
+            request.lines = selectors.change_request_lines(request)
+        return requests
+
+    @staticmethod
+    def request_kinds(project) -> list[tuple[str, str]]:
+        """What the project's unit may ask for now: completion while it runs, acceptance once completed."""
+        if project.parent_id or any(
+            r.status == ChangeRequestStatus.PENDING and r.kind != ChangeRequestKind.PLAN_CHANGE
+            for r in project.change_requests.all()
+        ):
+            return []
+        if project.status == ProjectStatus.COMPLETED:
+            return [(ChangeRequestKind.ACCEPTANCE, ChangeRequestKind.ACCEPTANCE.label)]
+        if project.status in (*ProjectStatus.finished(), ProjectStatus.CANCELLED):
+            return []
+        return [(ChangeRequestKind.COMPLETION, ChangeRequestKind.COMPLETION.label)]
+
 
 class ProjectEditView(ObjectEditView):
+    """Office staff edit a project as a whole. A unit's liaison edits its own projects: what the unit may change is
+    saved; changes to the confirmed plan go to the office as one plan change (调整申请) with the reason given."""
+
     model = Project
     form_class = ProjectForm
     formset_classes = {"milestones": MilestoneFormSet}
     template_name = "projects/project_form.html"
     list_url = reverse_lazy("project-list")
+
+    @property
+    def for_office(self) -> bool:
+        return services.may_confirm(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "for_office": self.for_office}
+
+    def get_formsets(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        instance = self.object if self.object is not None else Project()
+        return {
+            "milestones": MilestoneFormSet(
+                data, instance=instance, prefix="milestones", form_kwargs={"for_office": self.for_office}
+            )
+        }
+
+    def instance_to_check(self, form):
+        # A unit may propose handing its project to another unit; what it may write is checked on the project as it
+        # stands (the form has already put the proposed values on ``self.object``), and the office confirms the rest.
+        return form.instance if self.for_office else Project.all_objects.get(pk=self.object.pk)
+
+    def save(self, form, formsets):
+        if self.for_office:
+            response = super().save(form, formsets)
+            for warning in selectors.plausibility_warnings(self.object):
+                messages.warning(self.request, warning)
+            return response
+        data = {name: form.cleaned_data[name] for name in form.fields if name in form.Meta.fields}
+        m2m = {name: data.pop(name) for name in ("plans", "participating_orgs")}
+        try:
+            request = services.project_edit_by_unit(
+                actor=self.request.user,
+                project=self.object,
+                data=data,
+                m2m=m2m,
+                milestones=milestone_operations(formsets["milestones"]),
+                reason=form.cleaned_data.get("change_reason", ""),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                if field == "milestones":
+                    formsets["milestones"]._non_form_errors.extend(errors)
+                else:
+                    field = {"reason": "change_reason"}.get(field, field)
+                    form.add_error(field if field in form.fields else None, errors)
+            messages.error(self.request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+            messages.error(self.request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(form=form, formsets=formsets), status=409)
+        if request is not None:
+            messages.success(
+                self.request,
+                _("Saved %(object)s; the plan change awaits the office's confirmation.") % {"object": self.object},
+            )
+        else:
+            messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+def milestone_operations(formset) -> list[dict]:
+    """What a milestone formset asks for, as the plan-change service takes it."""
+    operations = []
+    for form in formset.forms:
+        milestone = form.instance
+        if milestone.pk and form in formset.deleted_forms:
+            operations.append({"action": "delete", "id": milestone.pk})
+        elif form in formset.deleted_forms or not form.has_changed():
+            continue
+        elif milestone.pk:
+            to = {name: form.cleaned_data[name] for name in form.changed_data if not form.fields[name].disabled}
+            if to:
+                operations.append({"action": "change", "id": milestone.pk, "to": to})
+        else:
+            fields = ("name", "weight", "planned_date", "note")
+            operations.append({"action": "add", "to": {name: form.cleaned_data.get(name) for name in fields}})
+    return operations
 
 
 class ProjectFundingView(ObjectEditView):
@@ -482,7 +595,13 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
             form = None
             if editable:
                 form = ProgressReportForm(
-                    data, instance=report, initial=initial, prefix=f"p{project.pk}", use_required_attribute=False
+                    data,
+                    instance=report,
+                    initial=initial,
+                    prefix=f"p{project.pk}",
+                    use_required_attribute=False,
+                    milestones=project.open_milestones,
+                    reached={c.milestone_id: c.actual_date for c in report.completions.all()} if report else None,
                 )
             rows.append({"project": project, "report": report, "form": form})
         return unit, rows
@@ -516,6 +635,8 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                     initial=form.initial,
                     prefix=form.prefix,
                     use_required_attribute=False,
+                    milestones=form.milestones,
+                    reached={m.pk: form.fields[f"reached_{m.pk}"].initial for m in form.milestones},
                 )
         if not filled:
             messages.warning(request, _("Nothing to save: fill in at least one project's report."))
@@ -534,6 +655,7 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                         data=data,
                         report=row["report"],
                         expected_version=row["form"].cleaned_data.get("version"),
+                        completions=row["form"].completions(),
                     )
         except ActionForbidden as error:
             raise PermissionDenied(str(error)) from error
@@ -546,9 +668,16 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         except IntegrityError:
             messages.error(request, _("Someone else filed a report for the same project and month meanwhile."))
             return HttpResponseRedirect(request.get_full_path())
-        except (WorkflowError, ValidationError) as error:
+        except ValidationError as error:
+            # A rule beyond the form (a lower progress needs its reason; the milestones reached): shown on the row,
+            # with what the user typed kept.
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                row["form"].add_error(field if field in row["form"].fields else None, errors)
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        except WorkflowError as error:
             # Someone else filed or approved the same report meanwhile: say so and show the page as it is now.
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            messages.error(request, str(error))
             return HttpResponseRedirect(request.get_full_path())
         messages.success(
             request,
@@ -627,6 +756,82 @@ class ReturnReportView(View):
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = reverse("review-queue")
+        return HttpResponseRedirect(next_url)
+
+
+# What units ask the office to confirm
+
+
+class ChangeRequestListView(ObjectListView):
+    """待确认: the completions, acceptances and plan changes units ask for; awaiting ones first, oldest first."""
+
+    model = ProjectChangeRequest
+    filterset_class = ProjectChangeRequestFilterSet
+    chosen_only_filters = ("project",)
+    template_name = "projects/change_request_list.html"
+    ordering_fields = {"requested_at": "requested_at", "project": "project__code"}
+    default_ordering = (choice_rank("status", ChangeRequestStatus.values), "requested_at", "pk")
+
+    def get_base_queryset(self):
+        return ProjectChangeRequest.objects.filter(project__archived_at__isnull=True).select_related(
+            "project", "project__lead_org", "requested_by", "decided_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for request in context["object_list"]:
+            request.lines = selectors.change_request_lines(request)
+        context["can_decide"] = services.may_confirm(self.request.user)
+        return context
+
+
+class ChangeRequestCreateView(View):
+    """A unit asks the office to confirm its project completed or accepted."""
+
+    def post(self, request, pk):
+        project = get_object_or_404(Project.all_objects, pk=pk)
+        if not request.user.can("change", project):
+            raise PermissionDenied
+        form = ChangeRequestForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        else:
+            try:
+                made = services.completion_request(actor=request.user, project=project, **form.cleaned_data)
+                if made.status == ChangeRequestStatus.CONFIRMED:
+                    messages.success(request, _("Recorded: %(request)s.") % {"request": made.get_kind_display()})
+                else:
+                    messages.success(request, _("Sent to the office for confirmation."))
+            except (ValidationError, WorkflowError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return HttpResponseRedirect(project.get_absolute_url() + "#requests")
+
+
+class ChangeRequestDecisionView(View):
+    """The office confirms or returns a request; the unit withdraws its own."""
+
+    decisions = {
+        "confirm": services.change_request_confirm,
+        "return": services.change_request_return,
+        "withdraw": services.change_request_withdraw,
+    }
+
+    def post(self, request, pk, decision):
+        change_request = get_object_or_404(ProjectChangeRequest.objects.select_related("project"), pk=pk)
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        note = {} if decision == "withdraw" else {"note": form.cleaned_data.get("note", "")}
+        try:
+            self.decisions[decision](actor=request.user, request=change_request, **note)
+        except ActionForbidden as error:
+            raise PermissionDenied(str(error.message)) from error
+        except (ValidationError, WorkflowError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Done: %(request)s.") % {"request": change_request})
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = change_request.get_absolute_url()
         return HttpResponseRedirect(next_url)
 
 

@@ -34,6 +34,7 @@ from projects.models import (
     Milestone,
     ProgressReport,
     Project,
+    ProjectChangeRequest,
 )
 from projects.selectors import current_period
 from proposals import services as proposal_services
@@ -228,7 +229,7 @@ def test_new_project_whose_second_milestone_fails_is_not_kept(web, fail, office_
     )
 
 
-def test_project_edit_whose_new_milestone_cannot_be_recorded_changes_nothing(web, fail, liaison, unit):
+def test_project_edit_whose_new_milestone_cannot_be_recorded_changes_nothing(web, fail, office_user, unit):
     project = ProjectFactory(lead_org=unit, code="AT-2026-02", name="智慧停车一期")
     kept = MilestoneFactory(project=project, name="方案编制", planned_date=datetime.date(2026, 3, 1))
     data = project_form_data(
@@ -241,12 +242,12 @@ def test_project_edit_whose_new_milestone_cannot_be_recorded_changes_nothing(web
             "milestones-INITIAL_FORMS": "1",
             "milestones-0-id": kept.pk,
             "milestones-0-name": "方案编制",
-            "milestones-0-weight": "10",
+            "milestones-0-weight": "30",
             "milestones-0-planned_date": "2026-03-01",
             "milestones-0-actual_date": "2026-03-05",
         },
     )
-    web.force_login(liaison)
+    web.force_login(office_user)
     # The history of the new milestone is the edit's last write: the project and the kept milestone are saved.
     fail.on(HistoricalMilestone, when={"name": "竣工验收"})
     before = database_state()
@@ -260,6 +261,42 @@ def test_project_edit_whose_new_milestone_cannot_be_recorded_changes_nothing(web
     fail.remove()
     assert web.post(reverse("project-edit", args=[project.pk]), data).status_code == 302
     assert_written(before, Project, Project.history.model, Milestone, HistoricalMilestone)
+
+
+def test_a_units_edit_whose_plan_change_cannot_be_recorded_changes_nothing(web, fail, liaison, unit):
+    """The unit's own changes and its plan change to the office are one write: the request's history failing leaves
+    the project as it was."""
+    project = ProjectFactory(lead_org=unit, code="AT-2026-03", name="智慧停车二期")
+    kept = MilestoneFactory(project=project, name="方案编制", weight=100, planned_date=datetime.date(2026, 3, 1))
+    data = project_form_data(
+        unit,
+        project.domain,
+        code=project.code,
+        name="智慧停车二期（调整）",
+        planned_end="2027-03-31",
+        change_reason="征地延误。",
+        **{
+            "milestones-TOTAL_FORMS": "1",
+            "milestones-INITIAL_FORMS": "1",
+            "milestones-0-id": kept.pk,
+            "milestones-0-name": "方案编制",
+            "milestones-0-weight": "100",
+            "milestones-0-planned_date": "2026-05-01",
+        },
+    )
+    web.force_login(liaison)
+    fail.on(ProjectChangeRequest.history.model)
+    before = database_state()
+
+    response = web.post(reverse("project-edit", args=[project.pk]), data)
+
+    assert response.status_code == 500
+    assert_nothing_left(before)
+    fail.remove()
+    assert web.post(reverse("project-edit", args=[project.pk]), data).status_code == 302
+    assert_written(before, Project, Project.history.model, ProjectChangeRequest, ProjectChangeRequest.history.model)
+    project.refresh_from_db()
+    assert (project.name, project.planned_end) == ("智慧停车二期（调整）", datetime.date(2026, 12, 31))
 
 
 def test_funding_table_is_saved_whole_or_not_at_all(web, fail, office_user, unit):

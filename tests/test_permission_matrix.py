@@ -49,6 +49,7 @@ from projects.models import (
     Plan,
     ProgressReport,
     Project,
+    ProjectChangeRequest,
     SentReminder,
 )
 from proposals import services as handling
@@ -219,6 +220,10 @@ def reporting_data(w):
     }
 
 
+def request_status_is(status):
+    return lambda w: ProjectChangeRequest._default_manager.get(pk=w.change_request.pk).status == status
+
+
 def report_status_is(status):
     return lambda w: ProgressReport._default_manager.get(pk=w.report.pk).status == status
 
@@ -348,6 +353,50 @@ PORTFOLIO_PAGES = [
         POST="LOGIN 302 403 403 403 403",
         other="LOGIN 405 403 403 403 403",
         done=archived(Project, "own_project"),
+    ),
+    # What a unit asks the office to confirm: the unit asks (the office's own are confirmed at once), the office
+    # confirms or returns, the unit may withdraw while it waits.
+    page("change-request-list", GET=READ),
+    page(
+        "change-request-add",
+        obj="own_project",
+        GET=NO_METHOD,
+        POST="LOGIN 302 302 403 403 403",
+        data=lambda w: {
+            "kind": "completion",
+            "effective_on": w.today.isoformat(),
+            "actual_start": "2026-01-05",
+            "reason": "已竣工。",
+        },
+        done=exists(ProjectChangeRequest, project__code="ZH-2026-001", kind="completion"),
+    ),
+    page(
+        "change-request-decide",
+        "confirm",
+        obj="change_request",
+        kwargs={"decision": "confirm"},
+        GET=NO_METHOD,
+        POST="LOGIN 302 403 403 403 403",
+        done=request_status_is("confirmed"),
+    ),
+    page(
+        "change-request-decide",
+        "return",
+        obj="change_request",
+        kwargs={"decision": "return"},
+        GET=NO_METHOD,
+        POST="LOGIN 302 403 403 403 403",
+        data=lambda w: {"note": "请补充依据。"},
+        done=request_status_is("returned"),
+    ),
+    page(
+        "change-request-decide",
+        "withdraw",
+        obj="change_request",
+        kwargs={"decision": "withdraw"},
+        GET=NO_METHOD,
+        POST="LOGIN 302 302 403 403 403",
+        done=request_status_is("withdrawn"),
     ),
     page("milestone-list", GET=READ),
     page("milestone-list", "xlsx", query="export=xlsx", GET=READ),
@@ -979,10 +1028,74 @@ API = [
     api_action(
         "project-restore", obj="own_project", POST="401 200 403 403 403 403", change=UNITS_405, delete=OFFICE_405
     ),
-    # Milestones: liaisons keep their own unit's.
+    # Requests to the office: the project's unit asks; office staff's own are confirmed at once.
+    api_action(
+        "project-plan-change",
+        obj="own_project",
+        data=body(reason="征地延误。", fields={"planned_end": "2027-06-30"}),
+        POST="401 201 201 403 403 403",
+        change=UNITS_405,
+        delete=OFFICE_405,
+        done=exists(ProjectChangeRequest, project__code="ZH-2026-001", kind="plan_change"),
+    ),
+    api_action(
+        "project-completion",
+        obj="own_project",
+        data=lambda w: {"effective_on": w.today.isoformat(), "actual_start": "2026-01-05", "reason": "已竣工。"},
+        POST="401 201 201 403 403 403",
+        change=UNITS_405,
+        delete=OFFICE_405,
+        done=exists(ProjectChangeRequest, project__code="ZH-2026-001", kind="completion"),
+    ),
+    api_action(
+        "project-acceptance",  # the project is not completed yet: nothing to accept
+        obj="own_project",
+        data=lambda w: {"effective_on": w.today.isoformat()},
+        POST="401 409 409 403 403 403",
+        change=UNITS_405,
+        delete=OFFICE_405,
+        done=exists(ProjectChangeRequest, project__code="ZH-2026-001", kind="acceptance"),
+    ),
+    api_list("projectchangerequest-list", POST=NOBODY_405, PUT=NOBODY_405, DELETE=NOBODY_405),
+    api(
+        "projectchangerequest-detail",
+        obj="change_request",
+        GET=API_READ,
+        POST=NOBODY_405,
+        PUT=NOBODY_405,
+        PATCH=NOBODY_405,
+        DELETE=NOBODY_405,
+    ),
+    api_action(
+        "projectchangerequest-confirm",
+        obj="change_request",
+        POST="401 200 403 403 403 403",
+        change=NOBODY_405,
+        delete=NOBODY_405,
+        done=request_status_is("confirmed"),
+    ),
+    api_action(
+        "projectchangerequest-return-request",
+        obj="change_request",
+        data=body(note="请补充依据。"),
+        POST="401 200 403 403 403 403",
+        change=NOBODY_405,
+        delete=NOBODY_405,
+        done=request_status_is("returned"),
+    ),
+    api_action(
+        "projectchangerequest-withdraw",
+        obj="change_request",
+        POST="401 200 200 403 403 403",
+        change=NOBODY_405,
+        delete=NOBODY_405,
+        done=request_status_is("withdrawn"),
+    ),
+    # Milestones: liaisons keep the names and notes of their own unit's; which milestones, when and how heavy is a
+    # plan change the office confirms.
     api_list(
         "milestone-list",
-        POST="401 201 201 403 403 403",
+        POST="401 201 403 403 403 403",
         PUT=UNITS_405,
         DELETE=UNITS_405,
         data=body(project=pk_of("own_project"), name="系统上线", weight=10, planned_date="2026-12-31"),
@@ -994,7 +1107,7 @@ API = [
         POST=UNITS_405,
         PUT="401 400 400 403 403 403",
         PATCH="401 200 200 403 403 403",
-        DELETE="401 204 204 403 403 403",
+        DELETE="401 204 403 403 403 403",
     ),
     api(
         "milestone-detail",
@@ -1005,7 +1118,7 @@ API = [
         POST=UNITS_405,
         PUT="401 400 400 403 403 403",
         PATCH="401 200 403 403 403 403",
-        DELETE="401 204 204 403 403 403",
+        DELETE="401 204 403 403 403 403",
     ),
     # Progress reports: units file and revise their own; the office approves or returns them.
     api_list(
@@ -1311,7 +1424,8 @@ ADMIN_OFFICE = {
     "projects.plan": "vacd",
     "projects.project": "vac",
     "projects.milestone": "vacd",
-    "projects.progressreport": "vacd",
+    "projects.progressreport": "v",  # filed and reviewed through the services only
+    "projects.projectchangerequest": "v",
     "projects.fundingsource": "vacd",
     "projects.funding": "vacd",
     "projects.indicator": "vacd",
@@ -1500,7 +1614,7 @@ def build_world() -> SimpleNamespace:
     w.own_project.plans.add(w.plan)
     w.domain = w.own_project.domain
     w.own_milestone = MilestoneFactory(
-        project=w.own_project, name="完成招投标", planned_date=datetime.date(2026, 3, 31)
+        project=w.own_project, name="完成招投标", weight=100, planned_date=datetime.date(2026, 3, 31)
     )
     w.own_funding = FundingFactory(project=w.own_project, source=w.source)
     w.others_project = ProjectFactory(code="ZH-2026-002", name="智慧水务监测平台", lead_org=w.other_unit)
@@ -1515,6 +1629,10 @@ def build_world() -> SimpleNamespace:
         status=ReportStatus.SUBMITTED,
         submitted_by=liaison,
         submitted_at=timezone.now(),
+    )
+    requested = ProjectFactory(code="ZH-2026-003", name="城市大脑二期", lead_org=w.unit)
+    w.change_request = portfolio.plan_change_request(
+        actor=liaison, project=requested, fields={"tier": "pilot"}, reason="调整为试点项目。"
     )
     w.spare_plan = PlanFactory(title="镇海区数字乡村试点任务书", first_year=2026, last_year=2026)
     w.spare_indicator = IndicatorFactory(plan=w.plan, name="待撤销指标", responsible_org=w.unit)

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from common.api.serializers import RoundedFloatField, ValidatedModelSerializer, VersionField
 
-from ..choices import Health, Role
+from ..choices import Health, ProjectStatus, ProjectTier, Role
 from ..models import (
     Domain,
     Funding,
@@ -11,12 +11,15 @@ from ..models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    MilestoneCompletion,
     Organization,
     Plan,
     ProgressReport,
     Project,
+    ProjectChangeRequest,
     User,
 )
+from ..selectors import change_request_lines, plausibility_messages
 
 TIMESTAMPS = ["created", "last_updated"]
 
@@ -57,6 +60,9 @@ class ProjectSerializer(ValidatedModelSerializer):
     late_milestones = serializers.IntegerField(read_only=True)
     days_late = serializers.IntegerField(read_only=True, help_text=_("Days the oldest late milestone is overdue."))
     health = serializers.ChoiceField(choices=Health.choices, read_only=True)
+    warnings = serializers.SerializerMethodField(
+        help_text=_("Figures that do not add up: milestone weights, phases' investment, a year's funding.")
+    )
     version = VersionField()
 
     class Meta:
@@ -79,6 +85,7 @@ class ProjectSerializer(ValidatedModelSerializer):
             "status",
             "parent",
             "description",
+            "accepted_on",
             "is_published",
             "progress",
             "planned_progress",
@@ -86,10 +93,14 @@ class ProjectSerializer(ValidatedModelSerializer):
             "late_milestones",
             "days_late",
             "health",
+            "warnings",
             "version",
             "archived_at",
             *TIMESTAMPS,
         ]
+
+    def get_warnings(self, project) -> list[str]:
+        return plausibility_messages(project) if hasattr(project, "milestone_weight_total") else []
 
 
 class MilestoneSerializer(ValidatedModelSerializer):
@@ -101,8 +112,22 @@ class MilestoneSerializer(ValidatedModelSerializer):
         fields = ["id", "project", "name", "weight", "planned_date", "actual_date", "note", "is_late", "days_late"]
 
 
+class MilestoneCompletionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MilestoneCompletion
+        fields = ["milestone", "actual_date"]
+
+
 class ProgressReportSerializer(ValidatedModelSerializer):
     version = VersionField()
+    completions = MilestoneCompletionSerializer(
+        many=True,
+        required=False,
+        help_text=_(
+            "Milestones reached, with the day: the office's approval of the report sets their actual dates. "
+            "Leave out to keep those named before."
+        ),
+    )
 
     class Meta:
         model = ProgressReport
@@ -115,6 +140,8 @@ class ProgressReportSerializer(ValidatedModelSerializer):
             "summary",
             "problems",
             "next_steps",
+            "decline_reason",
+            "completions",
             "status",
             "submitted_by",
             "submitted_at",
@@ -125,6 +152,14 @@ class ProgressReportSerializer(ValidatedModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = ["status", "submitted_by", "submitted_at", "reviewer", "reviewed_at", "review_comment"]
+
+    def validate(self, attrs):
+        # Checked by the service against the report's project and period; the model has no such field.
+        completions = attrs.pop("completions", None)
+        attrs = super().validate(attrs)
+        if completions is not None:
+            attrs["completions"] = completions
+        return attrs
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -191,3 +226,80 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_roles(self, user) -> list[str]:
         return [role for role in Role.values if role in user.roles]
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    lines = serializers.SerializerMethodField(help_text=_("The changes asked for, as (what, before, after)."))
+
+    class Meta:
+        model = ProjectChangeRequest
+        fields = [
+            "id",
+            "project",
+            "kind",
+            "status",
+            "effective_on",
+            "reason",
+            "changes",
+            "lines",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+    def get_lines(self, request) -> list[list[str]]:
+        return [list(line) for line in change_request_lines(request)]
+
+
+class CompletionRequestSerializer(serializers.Serializer):
+    effective_on = serializers.DateField(help_text=_("The day the project was completed (or accepted)."))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    actual_start = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("For a project whose actual start is not recorded.")
+    )
+
+
+class PlanFieldsSerializer(serializers.Serializer):
+    """The confirmed plan's fields a plan change may name (each optional)."""
+
+    planned_start = serializers.DateField(required=False)
+    planned_end = serializers.DateField(required=False)
+    tier = serializers.ChoiceField(choices=ProjectTier.choices, required=False)
+    lead_org = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False)
+    parent = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
+    total_investment = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    status = serializers.ChoiceField(
+        choices=[(value, label) for value, label in ProjectStatus.choices if value not in ProjectStatus.finished()],
+        required=False,
+    )
+
+
+class MilestoneOperationSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[("add", "add"), ("change", "change"), ("delete", "delete")])
+    id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text=_("For change, delete."))
+    name = serializers.CharField(required=False, max_length=100)
+    weight = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    planned_date = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate(self, attrs):
+        action = attrs["action"]
+        if action != "add" and "id" not in attrs:
+            raise serializers.ValidationError({"id": _("Name the milestone to change or delete.")})
+        if action == "add" and not {"name", "weight", "planned_date"} <= set(attrs):
+            raise serializers.ValidationError(_("A new milestone needs its name, weight and planned date."))
+        to = {name: attrs[name] for name in ("name", "weight", "planned_date", "note") if name in attrs}
+        return {"action": action, "id": attrs.get("id"), "to": to}
+
+
+class PlanChangeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the plan changes."))
+    fields = PlanFieldsSerializer(required=False, default=dict)
+    milestones = MilestoneOperationSerializer(many=True, required=False, default=list)
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -1,4 +1,6 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -8,6 +10,7 @@ from rest_framework.views import APIView
 from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
+from ..choices import ChangeRequestKind
 from ..models import (
     Domain,
     Funding,
@@ -19,6 +22,7 @@ from ..models import (
     Plan,
     ProgressReport,
     Project,
+    ProjectChangeRequest,
 )
 from . import serializers
 
@@ -78,10 +82,105 @@ class ProjectViewSet(ProjectArchiveMixin, ScopedModelViewSet):
     ]
 
     def get_queryset(self):
-        return self.get_manager().with_figures().prefetch_related("plans", "participating_orgs")
+        return self.get_manager().with_figures().with_plausibility().prefetch_related("plans", "participating_orgs")
+
+    def perform_update(self, serializer):
+        # What the office confirms (the plan, completion, publication) is not written by the unit being scored.
+        services.check_project_write(
+            actor=self.request.user, project=serializer.instance, data=serializer.validated_data
+        )
+        super().perform_update(serializer)
+
+    def request_response(self, made, status_code=status.HTTP_201_CREATED):
+        return Response(serializers.ChangeRequestSerializer(made).data, status=status_code)
+
+    @extend_schema(request=serializers.PlanChangeSerializer, responses={201: serializers.ChangeRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="plan-changes")
+    @transaction.atomic
+    def plan_change(self, request, pk=None):
+        """调整申请: propose changes to the confirmed plan (fields and milestones) with the reason; the office confirms
+        them (office staff's own are confirmed at once)."""
+        body = serializers.PlanChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        made = services.plan_change_request(
+            actor=request.user,
+            project=self.get_object(),
+            fields=body.validated_data["fields"],
+            milestones=body.validated_data["milestones"],
+            reason=body.validated_data["reason"],
+        )
+        return self.request_response(made)
+
+    def _completion(self, request, kind):
+        body = serializers.CompletionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        made = services.completion_request(
+            actor=request.user, project=self.get_object(), kind=kind, **body.validated_data
+        )
+        return self.request_response(made)
+
+    @extend_schema(
+        request=serializers.CompletionRequestSerializer, responses={201: serializers.ChangeRequestSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def completion(self, request, pk=None):
+        """Ask the office to confirm the project completed (竣工) on a date."""
+        return self._completion(request, ChangeRequestKind.COMPLETION)
+
+    @extend_schema(
+        request=serializers.CompletionRequestSerializer, responses={201: serializers.ChangeRequestSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def acceptance(self, request, pk=None):
+        """Ask the office to confirm the completed project accepted (验收) on a date."""
+        return self._completion(request, ChangeRequestKind.ACCEPTANCE)
+
+
+class ProjectChangeRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Completions, acceptances and plan changes units asked for; the office confirms or returns them, the unit may
+    withdraw its own while they wait."""
+
+    queryset = ProjectChangeRequest.objects.select_related("project")
+    serializer_class = serializers.ChangeRequestSerializer
+    filterset_class = filtersets.ProjectChangeRequestFilterSet
+    ordering_fields = ["requested_at", "decided_at"]
+
+    def decide(self, request, decision, **extra):
+        made = decision(actor=request.user, request=self.get_object(), **extra)
+        return Response(self.get_serializer(made).data)
+
+    @extend_schema(request=serializers.DecisionSerializer, responses=serializers.ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def confirm(self, request, pk=None):
+        """Confirm (office staff): the project changes as asked."""
+        body = serializers.DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self.decide(request, services.change_request_confirm, note=body.validated_data["note"])
+
+    @extend_schema(request=serializers.DecisionSerializer, responses=serializers.ChangeRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    @transaction.atomic
+    def return_request(self, request, pk=None):
+        """Return with a reason (office staff): the project stays as it was."""
+        body = serializers.DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self.decide(request, services.change_request_return, note=body.validated_data["note"])
+
+    @extend_schema(request=None, responses=serializers.ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def withdraw(self, request, pk=None):
+        """Withdraw (the project's unit) while it waits."""
+        return self.decide(request, services.change_request_withdraw)
 
 
 class MilestoneViewSet(ScopedModelViewSet):
+    """Milestones. A unit changes their names and notes; adding, deleting and moving them (planned date, weight) is a
+    plan change (``POST /projects/{id}/plan-changes/``), and a milestone reached is reported with the monthly report."""
+
     queryset = Milestone.objects.all()
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filtersets.MilestoneFilterSet
@@ -90,22 +189,46 @@ class MilestoneViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return Milestone.objects.with_lateness().select_related("project")
 
+    def perform_create(self, serializer):
+        candidate = Milestone(project=serializer.validated_data["project"])
+        services.check_milestone_write(actor=self.request.user, milestone=candidate, data=serializer.validated_data)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        services.check_milestone_write(
+            actor=self.request.user, milestone=serializer.instance, data=serializer.validated_data
+        )
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        services.check_milestone_write(actor=self.request.user, milestone=instance, data=None, deleting=True)
+        super().perform_destroy(instance)
+
 
 class ProgressReportViewSet(ScopedModelViewSet):
     """Monthly progress reports. Units file and revise them; the office approves or returns them."""
 
-    queryset = ProgressReport.objects.select_related("project")
+    queryset = ProgressReport.objects.select_related("project").prefetch_related("completions")
     serializer_class = serializers.ProgressReportSerializer
     filterset_class = filtersets.ProgressReportFilterSet
     ordering_fields = ["period", "progress", "submitted_at", "reviewed_at"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.progress_report_submit(actor=self.request.user, data=serializer.validated_data)
+        data = dict(serializer.validated_data)
+        serializer.instance = services.progress_report_submit(
+            actor=self.request.user, data=data, completions=self.completions(data)
+        )
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
         serializer.instance = services.progress_report_submit(
-            actor=self.request.user, report=serializer.instance, data=serializer.validated_data
+            actor=self.request.user, report=serializer.instance, data=data, completions=self.completions(data)
         )
+
+    @staticmethod
+    def completions(data: dict):
+        given = data.pop("completions", None)
+        return None if given is None else {row["milestone"]: row["actual_date"] for row in given}
 
     @extend_schema(request=serializers.ReviewSerializer, responses=serializers.ProgressReportSerializer)
     @action(detail=True, methods=["post"])

@@ -82,8 +82,8 @@ class TestProjectContract:
         assert set(row) == {
             "id", "code", "name", "plans", "domain", "tier", "lead_org", "participating_orgs", "investment_model",
             "total_investment", "planned_start", "planned_end", "actual_start", "actual_end", "status", "parent",
-            "description", "is_published", "progress", "planned_progress", "progress_lag", "late_milestones",
-            "days_late", "health", "version", "archived_at",
+            "description", "accepted_on", "is_published", "progress", "planned_progress", "progress_lag",
+            "late_milestones", "days_late", "health", "warnings", "version", "archived_at",
             "created", "last_updated",
         }  # fmt: skip
         assert row["plans"] == [plan.pk]
@@ -94,6 +94,7 @@ class TestProjectContract:
         assert row["planned_start"] == "2026-01-01"
         assert (row["progress"], row["planned_progress"], row["health"]) == (0.0, 100.0, "red")
         assert row["late_milestones"] == 1
+        assert row["warnings"] == []
 
     def test_pagination(self, api, leader):
         ProjectFactory.create_batch(7)

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from projects.choices import ReportStatus
-from projects.models import Milestone, Project
+from projects.models import Project
 from tests.factories import (
     DomainFactory,
     FundingFactory,
@@ -83,13 +83,22 @@ class TestLiaison:
 
     def test_keeps_milestones_of_own_projects_only(self, api, liaison, own_project, others_project):
         api.as_user(liaison)
+        mine = MilestoneFactory(project=own_project, weight=100)
+        # A milestone's name and note are the unit's own to keep; the plan (which milestones, when, how heavy) is
+        # proposed to the office, and a milestone reached is reported with the monthly report.
+        assert api.patch(f"/api/v1/milestones/{mine.pk}/", {"note": "已完成需求调研"}).status_code == 200
         milestone = {"name": "上线试运行", "weight": 20, "planned_date": "2026-11-30"}
-        assert api.post("/api/v1/milestones/", {**milestone, "project": own_project.pk}).status_code == 201
+        added = api.post("/api/v1/milestones/", {**milestone, "project": own_project.pk})
+        assert added.status_code == 403 and "调整申请" in added.json()["detail"]
         assert api.post("/api/v1/milestones/", {**milestone, "project": others_project.pk}).status_code == 403
         theirs = MilestoneFactory(project=others_project)
-        assert api.patch(f"/api/v1/milestones/{theirs.pk}/", {"actual_date": "2026-10-01"}).status_code == 403
-        mine = Milestone.objects.get(project=own_project)
+        assert api.patch(f"/api/v1/milestones/{theirs.pk}/", {"note": "代填"}).status_code == 403
+        assert api.patch(f"/api/v1/milestones/{mine.pk}/", {"actual_date": "2026-10-01"}).status_code == 403
+        assert api.patch(f"/api/v1/milestones/{mine.pk}/", {"planned_date": "2030-01-01"}).status_code == 403
+        assert api.delete(f"/api/v1/milestones/{mine.pk}/").status_code == 403
         assert api.patch(f"/api/v1/milestones/{mine.pk}/", {"project": others_project.pk}).status_code == 403
+        mine.refresh_from_db()
+        assert (mine.actual_date, mine.note) == (None, "已完成需求调研")
 
     def test_reports_on_own_projects_only(self, api, liaison, own_project, others_project):
         api.as_user(liaison)

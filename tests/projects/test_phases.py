@@ -28,14 +28,14 @@ def family(unit):
 
 
 def test_only_the_parent_must_report(family):
-    parent, phases = family
+    parent, _phases = family
     assert list(Project.objects.reporting()) == [parent]
     period = period_of(timezone.localdate())
     assert list(Project.objects.without_report(period)) == [parent]
 
 
 def test_a_phase_report_is_refused_with_the_reason(api, liaison, family):
-    parent, phases = family
+    _parent, phases = family
     response = api.as_user(liaison).post(
         "/api/v1/progress-reports/",
         {
@@ -53,7 +53,7 @@ def test_a_phase_report_is_refused_with_the_reason(api, liaison, family):
 
 
 def test_the_reporting_page_offers_the_parent_only(client, liaison, family):
-    parent, phases = family
+    parent, _phases = family
     client.force_login(liaison)
     rows = client.get("/progress/report/").context["rows"]
     assert [row["project"] for row in rows] == [parent]
@@ -84,7 +84,7 @@ def test_the_list_nests_phases_under_their_parent_and_counts_one_project(client,
 
 
 def test_the_export_keeps_every_phase_after_its_parent(client, office_user, family):
-    parent, phases = family
+    _parent, _phases = family
     ProjectFactory(code="ZH-06")
     client.force_login(office_user)
     response = client.get("/projects/", {"export": "csv"})
@@ -105,7 +105,7 @@ def test_the_public_page_counts_published_top_level_projects(client, family):
 def test_a_red_phase_is_not_chased_as_a_red_project(family):
     from projects.reminders import _office_items as office_items
 
-    parent, phases = family
+    _parent, phases = family
     phases[0].milestones.create(name="上线", weight=100, planned_date=timezone.localdate() - datetime.timedelta(60))
     keys = {item.key for item in office_items(timezone.localdate())}
     assert f"red:{phases[0].pk}" not in keys

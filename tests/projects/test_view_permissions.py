@@ -65,7 +65,7 @@ def world(unit, other_unit, office_user, liaison):
     plan = PlanFactory(title="镇海区新型智慧城市建设三年行动计划（2026—2028年）", first_year=2026, last_year=2028)
     own_project = ProjectFactory(code="ZH-2026-001", name="城市大脑一期", lead_org=unit)
     own_project.plans.add(plan)
-    MilestoneFactory(project=own_project, name="完成招投标", planned_date=datetime.date(2026, 3, 31))
+    MilestoneFactory(project=own_project, name="完成招投标", weight=100, planned_date=datetime.date(2026, 3, 31))
     FundingFactory(project=own_project, source=source)
     others_project = ProjectFactory(code="ZH-2026-002", name="智慧水务监测平台", lead_org=other_unit)
     MilestoneFactory(project=others_project, name="完成设备安装", planned_date=datetime.date(2026, 9, 30))
@@ -120,26 +120,31 @@ def edit_plan_data(w):
 # A liaison may not hand a project to another unit, nor take one over.
 
 
-def test_liaison_cannot_move_own_project_to_another_unit(client, world, liaison):
+def test_liaison_only_proposes_moving_own_project_to_another_unit(client, world, liaison):
+    """Handing a project to another unit belongs to the confirmed plan: the liaison's form sends it to the office as a
+    plan change (with the new milestone); nothing of the plan moves until the office confirms it."""
     client.force_login(liaison)
     project = world.own_project
     data = project_post(project, lead_org=str(world.other_unit.pk), description="移交区水利局。")
     data.update(
         {
             "milestones-TOTAL_FORMS": str(int(data["milestones-TOTAL_FORMS"]) + 1),
+            "milestones-0-weight": "90",
             "milestones-1-name": "移交后新增节点",
             "milestones-1-weight": "10",
             "milestones-1-planned_date": "2026-12-15",
+            "change_reason": "职能调整，移交区水利局牵头。",
         }
     )
     response = client.post(f"/projects/{project.pk}/edit/", data)
-    assert response.status_code in (200, 403)
-    if response.status_code == 200:
-        assert response.context["form"].non_field_errors()
+    assert response.status_code == 302
     project.refresh_from_db()
     assert project.lead_org_id == world.unit.pk
-    assert project.description == ""
+    assert project.description == "移交区水利局。"  # not part of the plan: the unit's own to write
     assert not Milestone.objects.filter(name="移交后新增节点").exists()
+    request = project.change_requests.get()
+    assert request.status == "pending" and request.changes["project"]["lead_org"]["to"] == world.other_unit.pk
+    assert [operation["action"] for operation in request.changes["milestones"]] == ["change", "add"]
 
 
 def test_liaison_cannot_reach_another_projects_milestones_through_own_project(client, world, liaison):

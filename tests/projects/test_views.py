@@ -242,10 +242,15 @@ def test_invalid_project_saves_neither_project_nor_milestones(client, office_use
     assert response.status_code == 200
 
 
-def test_liaison_edits_own_project_and_the_change_is_in_the_history(client, liaison, own_projects):
+def test_liaison_proposes_a_plan_change_the_office_confirms_and_the_history_shows_both(
+    client, liaison, office_user, own_projects
+):
+    """A due milestone moved out would wipe out the project's lag: the liaison's change waits for the office, the
+    actual date is not the unit's to set, and the history shows the request and the office's confirmation."""
     project = own_projects[0]
     old_end = project.planned_end
-    MilestoneFactory(project=project, name="方案编制", planned_date="2026-03-01")
+    milestone = MilestoneFactory(project=project, name="方案编制", weight=100, planned_date="2026-03-01")
+    planned_before = Project.objects.with_figures().get(pk=project.pk).planned_progress
     client.force_login(liaison)
     data = project_form_data(
         project.lead_org,
@@ -256,32 +261,51 @@ def test_liaison_edits_own_project_and_the_change_is_in_the_history(client, liai
         **{
             "milestones-TOTAL_FORMS": "1",
             "milestones-INITIAL_FORMS": "1",
-            "milestones-0-id": project.milestones.get().pk,
+            "milestones-0-id": milestone.pk,
             "milestones-0-name": "方案编制",
-            "milestones-0-weight": "10",
-            "milestones-0-planned_date": "2026-03-01",
+            "milestones-0-weight": "100",
+            "milestones-0-planned_date": "2030-03-01",
             "milestones-0-actual_date": "2026-03-05",
         },
     )
-    assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
+    refused = client.post(f"/projects/{project.pk}/edit/", data)
+    assert refused.status_code == 200 and refused.context["form"].errors["change_reason"]
+    assert client.post(f"/projects/{project.pk}/edit/", {**data, "change_reason": "征地延误"}).status_code == 302
     project.refresh_from_db()
-    assert project.planned_end == datetime.date(2027, 3, 31)
-    assert project.milestones.get().actual_date == datetime.date(2026, 3, 5)
+    milestone.refresh_from_db()
+    assert project.planned_end == old_end and milestone.planned_date == datetime.date(2026, 3, 1)
+    assert milestone.actual_date is None
+    assert Project.objects.with_figures().get(pk=project.pk).planned_progress == planned_before
+    request = project.change_requests.get(status="pending")
+
+    client.force_login(office_user)
+    page = client.get("/projects/requests/").content.decode()
+    assert "征地延误" in page and "2030-03-01" in page
+    assert client.post(f"/projects/requests/{request.pk}/confirm/").status_code == 302
+    project.refresh_from_db()
+    milestone.refresh_from_db()
+    assert project.planned_end == datetime.date(2027, 3, 31) and milestone.planned_date == datetime.date(2030, 3, 1)
 
     page = client.get(f"/projects/{project.pk}/").content.decode()
-    assert f"{old_end.isoformat()} → 2027-03-31" in page and liaison.display_name in page
+    assert f"{old_end.isoformat()} → 2027-03-31" in page
+    assert liaison.display_name in page and office_user.display_name in page
 
 
-def test_liaison_cannot_hand_a_project_to_another_unit(client, liaison, own_projects, other_unit):
+def test_a_liaisons_handover_to_another_unit_waits_for_the_office(client, liaison, own_projects, other_unit):
     project = own_projects[0]
     client.force_login(liaison)
     data = project_form_data(
-        other_unit, code=project.code, name=project.name, domain=project.domain_id, **{"milestones-TOTAL_FORMS": "0"}
+        other_unit,
+        code=project.code,
+        name=project.name,
+        domain=project.domain_id,
+        change_reason="职能划转",
+        **{"milestones-TOTAL_FORMS": "0"},
     )
-    response = client.post(f"/projects/{project.pk}/edit/", data)
-    assert response.status_code == 200 and "只能维护本单位的数据" in response.content.decode()
+    assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
     project.refresh_from_db()
     assert project.lead_org_id == liaison.organization_id
+    assert project.change_requests.get().changes["project"]["lead_org"]["to"] == other_unit.pk
 
 
 def test_funding_rows_are_edited_as_one_table(client, office_user, own_projects):
