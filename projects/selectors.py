@@ -9,8 +9,8 @@ from django.db.models import Case, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import ChangeRequestKind, Health, ProjectStatus, ReportStatus
-from .models import Milestone, Organization, ProgressReport, Project, period_of
+from .choices import ChangeRequestKind, ChangeRequestStatus, Health, ProjectStatus, ReportStatus
+from .models import Milestone, Organization, ProgressReport, Project, ProjectChangeRequest, period_of
 from .querysets import grouped_by_health, must_report, planned_progress
 
 CENT = Decimal("0.01")
@@ -107,6 +107,15 @@ def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:
     period = current_period(today)
     own = Project.objects.filter(lead_org_id=user.organization_id)
     return {
+        "requests": list(
+            ProjectChangeRequest.objects.filter(project__in=own)
+            .filter(
+                Q(status=ChangeRequestStatus.PENDING)
+                | Q(status=ChangeRequestStatus.RETURNED, decided_at__gte=today - datetime.timedelta(days=30))
+            )
+            .select_related("project")
+            .order_by("-requested_at")[:10]
+        ),
         "period": period,
         "missing_reports": list(own.without_report(period).select_related("domain").order_by("code")),
         "returned_reports": list(
@@ -129,6 +138,9 @@ def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> d
     today = today or timezone.localdate()
     waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
     return {
+        "pending_requests": ProjectChangeRequest.objects.filter(
+            status=ChangeRequestStatus.PENDING, project__archived_at__isnull=True
+        ).count(),
         "waiting_count": waiting.count(),
         "waiting_reports": list(
             waiting.select_related("project", "project__lead_org", "submitted_by").order_by("submitted_at", "pk")[

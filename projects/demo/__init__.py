@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from common.dates import add_months
 
+from .. import services
 from ..choices import Health, ProjectStatus, ProjectTier, ReportStatus
 from ..models import (
     Baseline,
@@ -393,6 +394,22 @@ class PortfolioLoader:
             for project in projects
         )
 
+    def load_requests(self):
+        """What the units have asked the office to confirm (data file ``[[requests]]``): a liaison's plan change still
+        waiting, so the office has something to confirm. Made through the services, as a unit would."""
+        liaison = User.objects.filter(username="liaison").first()
+        if liaison is None:
+            return
+        for row in self.data.get("requests", []):
+            project = self.projects[row["project"]]
+            if project.change_requests.exists():
+                continue
+            fields = {}
+            if "planned_end_months" in row:
+                fields["planned_end"] = add_months(project.planned_end, row["planned_end_months"])
+            services.plan_change_request(actor=liaison, project=project, fields=fields, reason=row["reason"])
+            self.result.count("change requests", True)
+
     def check_health(self):
         """Each live project should show the colour its scenario stands for; say so when today's date breaks it."""
         expected = {
@@ -411,6 +428,7 @@ class PortfolioLoader:
             self.load_projects()
             self.load_indicators()
             self.load_baseline()
+            self.load_requests()
         self.check_health()
         return self.result
 
