@@ -52,6 +52,7 @@ from .models import (
     Project,
     period_of,
 )
+from .selectors import phase_investment_flags
 
 # The words of subtotal and total rows in the office's tables; such rows are passed over on import.
 TOTAL_WORDS = frozenset({"小计", "合计", "总计", "共计"})
@@ -770,6 +771,8 @@ class ImportResource(resources.ModelResource):
         self.history_pending: list[tuple[Model, str]] = []
         self.links_pending: dict[str, list[tuple[Model, Model]]] = defaultdict(list)
         self.dry_run = False
+        #: What looks wrong but is not refused (shown with the preview and the result).
+        self.flags: list[str] = []
         self._serial = 0
 
     # ----- description -------------------------------------------------------------------------------------------
@@ -1429,6 +1432,7 @@ class ProjectResource(ImportResource):
         self.ambiguous_names = getattr(self, "ambiguous_names", set())
         self._codes = None
         self._month_reports = None
+        self.investments = {}
         self._file_codes = (
             {str(code).strip() for code in dataset["项目编号"] if not is_blank(code)}
             if "项目编号" in (dataset.headers or []) and dataset.dict
@@ -1530,6 +1534,12 @@ class ProjectResource(ImportResource):
         # The computed progress, before the file's figure replaces the attribute.
         instance._current_progress = 0.0 if instance._state.adding else float(self._figures(instance)["progress"] or 0)
         super().import_instance(instance, row, **kwargs)
+        self.investments[instance.code] = (instance.pk, instance.parent_id, instance.total_investment)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # Flagged, not refused: rows arrive one by one, and the office may be correcting the parent in another file.
+        self.flags = phase_investment_flags(self.investments)
 
     def _check_progress(self, instance, row, new, errors, extra):
         """Keep the progress only when it differs from the computed one by more than 0.05."""
@@ -1828,6 +1838,7 @@ class ProgressReportResource(ImportResource):
     summary = Field("summary", "本期进展", TextWidget(keep_when_blank=True), kind="long", required=REQUIRED_NEW)
     problems = Field("problems", "存在问题", TextWidget(), kind="long")
     next_steps = Field("next_steps", "下步计划", TextWidget(), kind="long")
+    decline_reason = Field("decline_reason", "进度回调原因", TextWidget(), kind="long")
     status = Field("status", "状态", ChoiceWidget(ReportStatus), required=EXPORT_ONLY)
 
     class Meta:
@@ -1844,6 +1855,7 @@ class ProgressReportResource(ImportResource):
             "summary",
             "problems",
             "next_steps",
+            "decline_reason",
             "status",
         )
 
@@ -1886,16 +1898,17 @@ class ProgressReportResource(ImportResource):
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("This report has been approved and can no longer be changed.")]}
             )
+        from .services import check_report_rules
+
+        check_report_rules(instance)
 
     def do_instance_save(self, instance, is_create):
         from common.exceptions import ActionForbidden, WorkflowError
 
         from .services import progress_report_submit
 
-        data = {
-            name: getattr(instance, name)
-            for name in ("project", "period", "progress", "investment_completed", "summary", "problems", "next_steps")
-        }
+        fields = ("project", "period", "progress", "investment_completed", "summary", "problems", "next_steps")
+        data = {name: getattr(instance, name) for name in (*fields, "decline_reason")}
         try:
             saved = progress_report_submit(actor=self.user, data=data, report=None if is_create else instance)
         except (WorkflowError, ActionForbidden) as error:

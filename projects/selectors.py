@@ -302,3 +302,29 @@ def change_request_lines(request) -> list[tuple[str, str, str]]:
                 subject = _("New milestone “%(name)s”") % {"name": name}
             lines.append((f"{subject} {verbose}", before, shown(Milestone, field, value)))
     return lines
+
+
+def phase_investment_flags(rows: dict) -> list[str]:
+    """For an import: the projects whose phases' investment would add up to more than their own, counting the file's
+    rows over what is stored. ``rows`` maps each project row of the file (by code) to (pk or None, parent id or None,
+    total investment)."""
+    in_file = {pk: (parent, total) for pk, parent, total in rows.values() if pk}
+    parents = {parent for _pk, parent, _total in rows.values() if parent} | set(in_file)
+    if not parents:
+        return []
+    stored = Project.objects.filter(Q(parent__in=parents) | Q(pk__in=parents))
+    values = {pk: (parent, total) for pk, parent, total in stored.values_list("pk", "parent_id", "total_investment")}
+    values.update(in_file)
+    phases = [(parent, total) for parent, total in values.values() if parent]
+    phases += [(parent, total) for pk, parent, total in rows.values() if not pk and parent]
+    flags = []
+    names = dict(stored.filter(pk__in=parents).values_list("pk", "code"))
+    for parent in sorted(parents):
+        summed = sum((total or 0 for owner, total in phases if owner == parent), Decimal(0))
+        own = values.get(parent, (None, None))[1]
+        if own is not None and summed > own:
+            flags.append(
+                _("%(project)s: its phases' investment adds up to %(amount)s (10k yuan), more than its own %(total)s.")
+                % {"project": names.get(parent, parent), "amount": summed, "total": own}
+            )
+    return flags

@@ -54,32 +54,7 @@ def progress_report_submit(
             setattr(report, field, value)
         if not actor.can(action, report):
             raise ActionForbidden(_("You may only report on projects led by your own unit."))
-        if report.project.parent_id:
-            # The phase rule: a project with phases reports once, on itself.
-            raise ValidationError(
-                {
-                    "project": _("%(phase)s is a phase of %(parent)s: report its progress on %(parent)s.")
-                    % {"phase": report.project, "parent": report.project.parent}
-                }
-            )
-        last_approved = (
-            ProgressReport.objects.filter(
-                project=report.project, status=ReportStatus.APPROVED, period__lt=report.period
-            )
-            .order_by("-period")
-            .values_list("progress", "period")
-            .first()
-        )
-        declined = last_approved and report.progress is not None and report.progress < last_approved[0]
-        if declined and not (report.decline_reason or "").strip():
-            raise ValidationError(
-                {
-                    "decline_reason": _(
-                        "The progress is lower than the %(progress)s%% approved for %(period)s: say why."
-                    )
-                    % {"progress": last_approved[0], "period": last_approved[1]}
-                }
-            )
+        check_report_rules(report)
         report.status = ReportStatus.SUBMITTED
         report.submitted_by = actor
         report.submitted_at = timezone.now()
@@ -89,6 +64,34 @@ def progress_report_submit(
         if completions is not None:
             _set_completions(report, completions)
     return report
+
+
+def check_report_rules(report: ProgressReport):
+    """What a report must satisfy beyond its fields, on every path (the reporting page, the API, an import's preview
+    and its writing): a phase does not report (its project does), and a progress lower than the last approved one
+    of an earlier month says why."""
+    if report.project.parent_id:
+        # The phase rule: a project with phases reports once, on itself.
+        raise ValidationError(
+            {
+                "project": _("%(phase)s is a phase of %(parent)s: report its progress on %(parent)s.")
+                % {"phase": report.project, "parent": report.project.parent}
+            }
+        )
+    last_approved = (
+        ProgressReport.objects.filter(project=report.project, status=ReportStatus.APPROVED, period__lt=report.period)
+        .order_by("-period")
+        .values_list("progress", "period")
+        .first()
+    )
+    declined = last_approved and report.progress is not None and report.progress < last_approved[0]
+    if declined and not (report.decline_reason or "").strip():
+        raise ValidationError(
+            {
+                "decline_reason": _("The progress is lower than the %(progress)s%% approved for %(period)s: say why.")
+                % {"progress": last_approved[0], "period": last_approved[1]}
+            }
+        )
 
 
 def _set_completions(report: ProgressReport, completions: dict[Milestone, datetime.date]):

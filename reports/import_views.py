@@ -146,4 +146,6 @@ class ImportView(ResourceMixin, TemplateView):
             _("Imported %(file)s: %(created)d created, %(updated)d updated, %(skipped)d unchanged.")
             % {"file": filename, "created": outcome.created, "updated": outcome.updated, "skipped": outcome.skipped},
         )
+        for flag in outcome.flags:
+            messages.warning(request, flag)
         return HttpResponseRedirect(here)

@@ -138,6 +138,8 @@ class ImportOutcome:
     passed_over: list[int] = field(default_factory=list)
     encoding: str = ""
     constants: dict[str, object] = field(default_factory=dict)
+    # What looks wrong but is not refused (phases adding up to more than their project): for the reader to check.
+    flags: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> bool:
@@ -153,6 +155,7 @@ class ImportOutcome:
             "updated": self.updated,
             "skipped": self.skipped,
             "errors": [error.as_dict() for error in self.errors],
+            "flags": self.flags,
         }
 
 
@@ -501,6 +504,7 @@ def run_import(*, key: str, user, data: bytes, dry_run: bool = True) -> ImportOu
         passed_over=table.passed_over,
         encoding=table.encoding,
         constants=table.constants,
+        flags=resource.flags,
     )
 
 

@@ -29,6 +29,12 @@ class ImportResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     skipped = serializers.IntegerField(help_text="Rows that match what is already recorded.")
     errors = ImportErrorSerializer(many=True)
+    flags = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="What looks wrong but is not refused, for the sender to check (phases adding up to more than "
+        "their project).",
+    )
 
 
 def _failure(errors) -> Response:

@@ -34,7 +34,7 @@ def test_a_dry_run_counts_and_writes_nothing(api, portfolio, office_user):
     data = changed_file(portfolio, {("NB2012-KEY-01", "总投资（万元）"): 1500})
     response = api.as_user(office_user).post(url(), upload(data, dry_run="true"), format="multipart")
     assert response.status_code == 200
-    assert response.json() == {"created": 0, "updated": 1, "skipped": 3, "errors": []}
+    assert response.json() == {"created": 0, "updated": 1, "skipped": 3, "errors": [], "flags": []}
     assert Project.objects.get(code="NB2012-KEY-01").total_investment == Decimal("1000.00")
 
     # dry_run defaults to true
@@ -47,7 +47,7 @@ def test_confirm_writes_with_history(api, portfolio, office_user):
     data = changed_file(portfolio, {("NB2012-KEY-01", "总投资（万元）"): 1500, ("NB2012-KEY-03", "当前进度（%）"): 50})
     response = api.as_user(office_user).post(url(), upload(data, dry_run="false"), format="multipart")
     assert response.status_code == 200
-    assert response.json() == {"created": 0, "updated": 2, "skipped": 2, "errors": []}
+    assert response.json() == {"created": 0, "updated": 2, "skipped": 2, "errors": [], "flags": []}
     project = Project.objects.get(code="NB2012-KEY-01")
     assert project.total_investment == Decimal("1500.00")
     assert project.history.first().history_user == office_user
@@ -99,3 +99,19 @@ def test_the_import_is_in_the_schema(client, office_user):
     assert set(operation["responses"]) >= {"200", "400", "403"}
     parameter = operation["parameters"][0]
     assert parameter["name"] == "resource" and "proposals" in parameter["schema"]["enum"]
+
+
+def test_phases_adding_up_to_more_than_their_project_are_flagged(api, portfolio, office_user):
+    parent, *phases = portfolio["projects"]
+    Project.objects.filter(pk=parent.pk).update(total_investment=Decimal("6000"))
+    Project.objects.filter(pk__in=[phase.pk for phase in phases]).update(parent=parent)  # 2,000 + 3,000
+    data = changed_file(portfolio, {("NB2012-KEY-02", "总投资（万元）"): 4000})
+    response = api.as_user(office_user).post(url(), upload(data, dry_run="true"), format="multipart")
+    assert response.status_code == 200
+    assert response.json()["flags"] == [
+        "NB2012-KEY-01: its phases' investment adds up to 7000.00 (10k yuan), more than its own 6000.00."
+    ]
+    # Flagged, not refused: the office writes it and sees the flag again.
+    written = api.post(url(), upload(data, dry_run="false"), format="multipart").json()
+    assert written["updated"] == 1 and len(written["flags"]) == 1
+    assert api.post(url(), upload(changed_file(portfolio, {}), dry_run="true"), format="multipart").json()["flags"]

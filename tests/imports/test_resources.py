@@ -271,7 +271,9 @@ def test_progress_reports_round_trip(portfolio, office_user, leader):
     resource = ProgressReportResource()
     data = export_xlsx(resource, ProgressReport.objects.order_by("project__code"))
     with translation.override("zh-hans"):
-        status_labels = [cell.value for cell in openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]["K"][1:]]
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        column = [cell.value for cell in sheet[1]].index("状态") + 1
+        status_labels = [row[0].value for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column)]
     assert status_labels == [label(ReportStatus.SUBMITTED), label(ReportStatus.APPROVED)]
 
     data = edit_xlsx(
