@@ -11,10 +11,13 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 from openpyxl import load_workbook
 
+from common.dates import add_months
+from projects import demo
 from projects.choices import ProjectStatus, ReportStatus
-from projects.models import period_of
+from projects.models import Project, period_of
 from proposals import services
 from proposals.models import ResultClass
 from tests.factories import (
@@ -131,6 +134,75 @@ def test_project_plan_table_of_one_plan(client, leader, portfolio):
     assert [row[11] for row in rows_of(sheet)[1:] if row[11]] == ["T-01"]
 
 
+@pytest.fixture
+def phases(portfolio):
+    """光网城市 (5,000) in two phases of 2,000 and 3,000."""
+    parent = portfolio["third"]
+    first = ProjectFactory(
+        code="B-01-1", name="光网城市一期", parent=parent, domain=parent.domain, total_investment=Decimal("2000")
+    )
+    second = ProjectFactory(
+        code="B-01-2", name="光网城市二期", parent=parent, domain=parent.domain, total_investment=Decimal("3000")
+    )
+    FundingFactory(project=first, year=2026, planned=Decimal("1000"))
+    return first, second
+
+
+def test_project_plan_lists_phases_under_their_project_and_totals_top_level_rows(client, leader, portfolio, phases):
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/project-plan.xlsx", year=2026).active
+    rows = rows_of(sheet)[1:]
+    assert [(row[0], row[11] or row[1]) for row in rows] == [
+        (None, "一、信息基础设施"),
+        (1, "B-01"),
+        ("1-1", "B-01-1"),
+        ("1-2", "B-01-2"),
+        (None, "小计"),
+        (None, "二、城市管理与服务"),
+        (2, "T-01"),
+        (3, "T-02"),
+        (None, "小计"),
+        (None, "合计"),
+    ]
+    assert rows[2][5] == pytest.approx(2000) and rows[2][6] == pytest.approx(1000)
+    # The phases are part of 光网城市: neither its subtotal nor the total counts them again.
+    assert rows[4][5] == pytest.approx(5000) and rows[4][6] == pytest.approx(2500)
+    assert rows[-1][5] == pytest.approx(7000.5) and rows[-1][6] == pytest.approx(2800)
+    name = sheet.cell(row=HEADER_ROW + 3, column=3)
+    assert name.value == "光网城市一期" and name.alignment.indent == 2
+    assert sheet.cell(row=HEADER_ROW + 2, column=3).alignment.indent == 0
+
+
+def test_project_plan_of_one_plan_lists_the_project_of_a_phase_in_it(client, leader, portfolio, phases):
+    phases[1].plans.add(portfolio["plan"])
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/project-plan.xlsx", year=2026, plan=portfolio["plan"].pk).active
+    rows = rows_of(sheet)[1:]
+    assert [row[11] for row in rows if row[11]] == ["B-01", "B-01-2", "T-01"]
+    assert rows[-1][5] == pytest.approx(6200.5)  # 光网城市 and 智慧停车
+
+
+def test_the_demo_plan_table_of_2012_totals_its_top_level_projects(client, leader):
+    demo.load(today=datetime.date.today())
+    client.force_login(leader)
+    rows = rows_of(download(client, "/reports/export/project-plan.xlsx", year=2012).active)[1:]
+    top_level = [row for row in rows if isinstance(row[0], int)]
+    assert any(isinstance(row[0], str) and "-" in row[0] for row in rows)  # phases are listed
+    total = rows[-1]
+    assert total[1] == "合计"
+    assert total[5] == pytest.approx(sum(row[5] for row in top_level))
+    assert total[6] == pytest.approx(sum(row[6] or 0 for row in top_level))
+    expected = (
+        Project.objects.top_level()
+        .active_in_year(2012)
+        .exclude(status=ProjectStatus.CANCELLED)
+        .aggregate(total=Sum("total_investment"))["total"]
+    )
+    assert total[5] == pytest.approx(float(expected))
+    subtotals = [row[5] for row in rows if row[1] == "小计"]
+    assert sum(subtotals) == pytest.approx(total[5])
+
+
 def test_sheets_are_proper_government_tables(client, leader, portfolio):
     portfolio["second"].name = '=HYPERLINK("http://evil.example","点我")'
     portfolio["second"].save()
@@ -214,13 +286,95 @@ def test_monthly_progress_report(client, leader, portfolio):
     assert f"（{period[:4]}年{int(period[5:])}月）" in sheet["A1"].value
     assert "项目共" in sheet["A2"].value and "整体进度" in sheet["A2"].value
     rows = rows_of(sheet)
-    by_code = {row[1]: row for row in rows[1:]}
+    assert rows[0][:6] == ["序号", "领域", "项目编号", "项目名称", "牵头单位", "报送状态"]
+    by_code = {row[2]: row for row in rows[1:] if row[2]}
     assert set(by_code) == {"T-01", "T-02", "B-01", "OLD-1"}  # every project that reports monthly
     parking = by_code["T-01"]
-    assert parking[4] == "已审核" and parking[5] == pytest.approx(55) and parking[8] == pytest.approx(80)
-    assert parking[9] == pytest.approx(130)  # 50 (May, approved) + 80
-    assert parking[10:13] == ["完成系统联调。", "无", "试运行"]
-    assert by_code["T-02"][4] == "未报送" and by_code["T-02"][5] is None
+    assert parking[1] == "智能交通" and parking[4] == "交通局"
+    assert parking[5] == "已审核" and parking[6] == pytest.approx(55) and parking[9] == pytest.approx(80)
+    assert parking[10] == pytest.approx(130)  # 50 (May, approved) + 80
+    assert parking[11:14] == ["完成系统联调。", "无", "试运行"]
+    assert by_code["T-02"][5] == "未报送" and by_code["T-02"][6] is None
+
+
+def test_monthly_progress_report_rows_by_domain_group_then_domain_and_code(client, leader, portfolio):
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=period_of(datetime.date.today())).active
+    rows = rows_of(sheet)[1:]
+    assert [row[2] or row[1] for row in rows] == [
+        "一、信息基础设施",
+        "B-01",
+        "小计",
+        "二、城市管理与服务",
+        "OLD-1",
+        "T-01",
+        "T-02",
+        "小计",
+        "合计",
+    ]
+    assert [row[0] for row in rows if row[2]] == [1, 2, 3, 4]
+
+
+def test_a_returned_report_counts_as_not_reported(client, leader, portfolio):
+    period = period_of(datetime.date.today())
+    ProgressReportFactory(
+        project=portfolio["second"],
+        period=period,
+        progress=Decimal("70"),
+        investment_completed=Decimal("500"),
+        status=ReportStatus.RETURNED,
+        review_comment="投资完成额与财务数据不符",
+    )
+    ProgressReportFactory(
+        project=portfolio["third"], period=period, progress=Decimal("30"), investment_completed=Decimal("20")
+    )
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=period).active
+    rows = rows_of(sheet)
+    by_code = {row[2]: row for row in rows[1:] if row[2]}
+    returned = by_code["T-02"]
+    assert returned[5] == "已退回"
+    assert returned[6] is None and returned[9] is None and returned[11:14] == [None, None, None]
+    assert returned[10] == 0  # its 500 are not in the cumulative investment
+    assert returned[14] == "退回原因：投资完成额与财务数据不符"
+    pending = by_code["B-01"]
+    assert pending[5] == "待审核" and pending[6] == pytest.approx(30) and pending[10] == pytest.approx(20)
+    assert "本月应报送项目4个，已报送1个（已审核0个、待审核1个），未报送3个（其中退回重报1个）" in sheet["A2"].value
+    total = rows[-1]
+    assert total[1] == "合计" and total[9] == pytest.approx(20) and total[10] == pytest.approx(70)  # T-01's May: 50
+
+
+def test_a_rows_health_is_rated_on_the_progress_it_shows(client, leader):
+    """A project 68.2 planned, last approved at 60 (8.2 behind: green), reports 55 this month: 13.2 behind, yellow."""
+    today = datetime.date.today()
+    span = datetime.timedelta(days=300)
+    project = ProjectFactory(code="H-01", planned_start=today - span, planned_end=today + span)
+    done = today - datetime.timedelta(days=60)
+    MilestoneFactory(project=project, weight=15, planned_date=done, actual_date=done)  # 15 of 22: 68.2
+    MilestoneFactory(project=project, weight=7, planned_date=today + datetime.timedelta(days=60))
+    last_month = period_of(add_months(today.replace(day=1), -1))
+    ProgressReportFactory(project=project, period=last_month, progress=Decimal("60"), status=ReportStatus.APPROVED)
+    ProgressReportFactory(project=project, period=period_of(today), progress=Decimal("55"))
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=period_of(today)).active
+    row = next(row for row in rows_of(sheet) if row[2] == "H-01")
+    assert (row[6], row[7], row[8]) == (pytest.approx(55), pytest.approx(68.2), "滞后（黄灯）")
+    earlier = download(client, "/reports/export/progress.xlsx", period=last_month).active
+    row = next(row for row in rows_of(earlier) if row[2] == "H-01")
+    assert (row[5], row[6], row[8]) == ("已审核", pytest.approx(60), "正常（绿灯）")
+
+
+def test_a_past_months_table_shows_the_progress_of_that_month(client, leader, portfolio):
+    today = datetime.date.today()
+    months = [period_of(add_months(today.replace(day=1), -offset)) for offset in (3, 2, 0)]
+    project = portfolio["second"]
+    ProgressReportFactory(project=project, period=months[0], progress=Decimal("35"), status=ReportStatus.APPROVED)
+    ProgressReportFactory(project=project, period=months[2], progress=Decimal("90"), status=ReportStatus.APPROVED)
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=months[1]).active
+    row = next(row for row in rows_of(sheet) if row[2] == "T-02")
+    assert row[5] == "未报送" and row[6] is None
+    assert row[10] == pytest.approx(50)  # the approved report three months ago, not this month's
 
 
 def test_future_period_or_missing_choice_is_a_bad_request(client, leader):
