@@ -67,9 +67,9 @@ NUMBER_FORMATS = {
 DEFAULT_WIDTHS = {"money": 14, "number": 12, "integer": 8, "percent": 10, "date": 12, "datetime": 17, "text": 16}
 WRAPPED_KINDS = ("long", "text")
 FONT_SIZES = {"title": 16, "note": 10, "header": 11, "data": 10.5, "total": 10.5, "detail": 10.5}
-# Points per wrapped line of each style (its font size and the line spacing of the CJK fonts LibreOffice and WPS put
-# in for 宋体 where it is missing, the widest of them), and the room above and below the lines.
-LINE_HEIGHTS = {style: round(size * 1.45, 1) for style, size in FONT_SIZES.items()}
+# Points per wrapped line of each style (its font size and the line spacing of 宋体 in Excel and WPS, a little more
+# than LibreOffice's CJK fonts take), and the room above and below the lines.
+LINE_HEIGHTS = {style: round(size * 1.35, 1) for style, size in FONT_SIZES.items()}
 ROW_PADDING = 4.0
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 DETAIL_INDENT = 2  # a detail row (a project's phase) is indented this much in the columns that show its rank
@@ -86,6 +86,8 @@ class Column:
     width: int | None = None
     # Detail rows (a phase under its project) are indented in this column.
     indents_detail: bool = False
+    # "center" for a column of serial numbers (1, 2, 2-1…), which would otherwise sit left or right by their type.
+    align: str | None = None
 
     @property
     def display_width(self) -> int:
@@ -249,11 +251,33 @@ class Sheet:
         )
         self.worksheet.append(header_cells)
 
+    def section(self, label: str, column: int = 1) -> None:
+        """A heading inside the table (一、信息基础设施): ``label`` in bold on grey, from ``column`` (counted from 0)
+        to the table's last column, on one line."""
+        last = len(self.columns)
+        cells = []
+        for index in range(last):
+            cell = WriteOnlyCell(self.worksheet, label if index == column else None)
+            cell.font = self.fonts["total"]
+            cell.fill = TOTAL_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="center")
+            cells.append(cell)
+        self.rows_written += 1
+        row = self.rows_written
+        self.worksheet.merged_cells.add(
+            CellRange(f"{get_column_letter(column + 1)}{row}:{get_column_letter(last)}{row}")
+        )
+        self.worksheet.row_dimensions[row].height = self._height([1], "total")
+        self.worksheet.append(cells)
+
     def row(self, values: list, style: str = "data") -> None:
         """A data row (``style`` "total" for subtotal and total rows: bold on grey; "detail" for a row that belongs
-        to the one above it, such as a project's phase: indented in the columns that say so)."""
+        to the one above it, such as a project's phase: indented in the columns that say so). A short row is filled
+        with blank cells, so that its borders run the table's width."""
+        values = [*values[: len(self.columns)], *[None] * (len(self.columns) - len(values))]
         cells, styles = [], []
-        for index, value in enumerate(values[: len(self.columns)]):
+        for index, value in enumerate(values):
             value = cell_value(value)
             cells.append(value)
             styles.append(self._style_id(index, style, isinstance(value, str)))
@@ -288,7 +312,7 @@ class Sheet:
         if column.kind in NUMBER_FORMATS and not is_text:
             cell.number_format = NUMBER_FORMATS[column.kind]
         wrap = column.kind in WRAPPED_KINDS
-        horizontal = "right" if column.kind in ("money", "number", "percent") else None
+        horizontal = column.align or ("right" if column.kind in ("money", "number", "percent") else None)
         if style == "detail" and column.indents_detail:
             cell.alignment = Alignment(vertical="center", wrap_text=wrap, horizontal="left", indent=DETAIL_INDENT)
         else:

@@ -39,12 +39,17 @@ def _place() -> str:
 
 def _table(title: str, sheet_title: str, columns: list[Column], rows: list[tuple[list, str]], note: str):
     """A workbook of one sheet from rows already read (the official tables are some hundred rows at most, so the
-    columns can be fitted to what they hold). ``rows`` are (values, style) pairs."""
+    columns can be fitted to what they hold). ``rows`` are (values, style) pairs; a "section" row is a heading
+    inside the table, its label the second value."""
     workbook = new_workbook()
-    sheet = Sheet(workbook, sheet_title, columns, widths=fitted_widths(columns, [values for values, _ in rows]))
+    fitted = fitted_widths(columns, [values for values, style in rows if style != "section"])
+    sheet = Sheet(workbook, sheet_title, columns, widths=fitted)
     sheet.heading(title, note)
     for values, style in rows:
-        sheet.row(values, style)
+        if style == "section":
+            sheet.section(values[1])
+        else:
+            sheet.row(values, style)
     return workbook
 
 
@@ -53,7 +58,7 @@ def _table(title: str, sheet_title: str, columns: list[Column], rows: list[tuple
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
 PLAN_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("领域", width=14),
     Column("项目名称", width=28, indents_detail=True),
     Column("建设内容", "long", 44),
@@ -100,7 +105,7 @@ def project_plan(year: int, plan: Plan | None = None):
     with translation.override("zh-hans"):
         totals = []
         for ordinal, (label, entries) in zip(CHINESE_ORDINALS, _by_domain_group(list(objects)), strict=False):
-            rows.append((["", f"{ordinal}、{label}"], "total"))
+            rows.append((["", f"{ordinal}、{label}"], "section"))
             counted = []
             for number, project in entries:
                 row = [number, *values[project.pk]]
@@ -155,7 +160,7 @@ def _total_row(label: str, sums: dict[int, Decimal], columns: list[int]) -> list
 # 目标责任分解表
 
 TARGET_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("目标任务", "long", 30),
     Column("指标", width=30),
     Column("单位", width=8),
@@ -221,7 +226,7 @@ def period_end(period: str) -> datetime.date:
 
 
 PROGRESS_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("领域", width=12),
     Column("项目编号", width=14),
     Column("项目名称", width=28, indents_detail=True),
@@ -235,7 +240,7 @@ PROGRESS_COLUMNS = [
     Column("本期进展", "long", 30),
     Column("存在问题", "long", 26),
     Column("下步计划", "long", 26),
-    Column("备注", "long", 16),
+    Column("备注", "long", 24),
 ]
 PROGRESS_SUMMED = ("本期完成投资（万元）", "累计完成投资（万元）")
 
@@ -284,7 +289,7 @@ def progress_report(period: str):
     rows, totals = [], []
     with translation.override("zh-hans"):
         for ordinal, (label, entries) in zip(CHINESE_ORDINALS, _by_domain_group(list(projects)), strict=False):
-            rows.append((["", f"{ordinal}、{label}"], "total"))
+            rows.append((["", f"{ordinal}、{label}"], "section"))
             counted = []
             for number, project in entries:
                 row, status = _progress_row(number, project)
@@ -356,7 +361,7 @@ def _percent(value) -> str:
 # 提案办理台账
 
 LEDGER_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("案号", width=8),
     Column("案由", width=36),
     Column("提案人", width=18),
@@ -431,7 +436,7 @@ def proposal_ledger(session: Session):
 
 
 STATS_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("承办单位", width=24),
     Column("交办件数", "integer"),
     Column("其中主办", "integer"),

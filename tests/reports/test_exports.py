@@ -451,13 +451,19 @@ def test_who_may_download(client, request, handled_session, url, role, expected)
 
 
 def test_libreoffice_opens_each_table_and_reads_the_same_values(client, leader, portfolio, handled_session, tmp_path):
+    """LibreOffice reads back every value, keeps each row's height (a row of wrapped text as high as its lines) and
+    prints the page numbers in the footer."""
     if not shutil.which("soffice"):
         if os.environ.get("REQUIRE_LIBREOFFICE"):
             pytest.fail("LibreOffice is required here (apt-get install libreoffice-calc-nogui)")
         pytest.skip("needs LibreOffice (apt-get install libreoffice-calc-nogui)")
+    portfolio["first"].description = "建设城市停车诱导系统，接入全市公共停车场泊位数据，" * 6
+    portfolio["first"].save()
+    IndicatorFactory(plan=portfolio["plan"], name="公共停车场联网率", target=Decimal("90"))
     client.force_login(leader)
     urls = {
         "plan": f"/reports/export/project-plan.xlsx?year=2026&plan={portfolio['plan'].pk}",
+        "targets": f"/reports/export/targets.xlsx?plan={portfolio['plan'].pk}",
         "progress": f"/reports/export/progress.xlsx?period={period_of(datetime.date.today())}",
         "ledger": f"/reports/export/proposals.xlsx?session={handled_session.pk}",
         "stats": f"/reports/export/proposal-stats.xlsx?session={handled_session.pk}",
@@ -466,15 +472,29 @@ def test_libreoffice_opens_each_table_and_reads_the_same_values(client, leader, 
         original = tmp_path / f"{name}.xlsx"
         original.write_bytes(b"".join(client.get(url).streaming_content))
         converted = tmp_path / "converted"
-        subprocess.run(
-            ["soffice", "--headless", "--norestore", "--convert-to", "xlsx", "--outdir", str(converted), str(original)],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        before = rows_of(load_workbook(original).active, first=1)
-        after = rows_of(load_workbook(converted / f"{name}.xlsx").active, first=1)
-        assert [_comparable(row) for row in after] == [_comparable(row) for row in before], name
+        # A profile of its own: LibreOffice refuses to start on a profile another conversion is using.
+        soffice = ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile"]
+        for kind in ("xlsx", "pdf"):
+            subprocess.run(
+                [*soffice, "--convert-to", kind, "--outdir", str(converted), str(original)],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+        before, after = load_workbook(original).active, load_workbook(converted / f"{name}.xlsx").active
+        assert [_comparable(row) for row in rows_of(after, first=1)] == [
+            _comparable(row) for row in rows_of(before, first=1)
+        ], name
+        heights = [(before.row_dimensions[row].height, after.row_dimensions[row].height) for row in range(1, 7)]
+        assert all(theirs == pytest.approx(ours, abs=1) for ours, theirs in heights if ours), (name, heights)
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", "-layout", str(converted / f"{name}.pdf"), "-"], capture_output=True, text=True
+            ).stdout
+            assert "第1页共1页" in text.replace(" ", ""), name
+    plan = load_workbook(tmp_path / "converted" / "plan.xlsx").active
+    parking = next(row[0].row for row in plan.iter_rows(min_row=4) if row[11].value == "T-01")
+    assert plan.row_dimensions[parking].height > 4 * 14  # the description wraps to five lines or more
 
 
 def _comparable(row):
