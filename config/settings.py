@@ -270,6 +270,8 @@ PORTFOLIO = {
 }
 
 PROPOSALS = {
+    # The CPPCC committee that compiles the proposal tables (提案办理台账, 统计表): 编制单位 on them.
+    "COMMITTEE_NAME": env.str("PROPOSALS_COMMITTEE_NAME", default="政协提案委员会"),
     # A reply is due this many months after assignment; no due date may lie more than MAX_MONTHS after its start.
     "REPLY_MONTHS": env.int("PROPOSALS_REPLY_MONTHS", default=3),
     "MAX_MONTHS": env.int("PROPOSALS_MAX_MONTHS", default=6),

@@ -24,13 +24,21 @@ from projects.querysets import health_rule
 from projects.resources import ProjectResource
 from proposals.choices import AssignmentRole, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session, Signature
+from proposals.querysets import answer_rate, proposal_counts, reply_on_time
 
 from . import selectors
 
 
-def _note(*parts: str) -> str:
+def _note(*parts: str, compiler: str | None = None) -> str:
+    """The line under the title: who compiled the table (the smart-city office, unless ``compiler`` names another),
+    the date, and ``parts``."""
     today = timezone.localdate()
-    return "    ".join([f"编制单位：{settings.OFFICE['NAME']}", f"日期：{today:%Y年%m月%d日}", *parts])
+    return "    ".join([f"编制单位：{compiler or settings.OFFICE['NAME']}", f"日期：{today:%Y年%m月%d日}", *parts])
+
+
+def _committee_note(*parts: str) -> str:
+    """The proposal tables are the CPPCC committee's (政协提案委员会), not the smart-city office's."""
+    return _note(*parts, compiler=settings.PROPOSALS["COMMITTEE_NAME"])
 
 
 def _place() -> str:
@@ -429,7 +437,7 @@ def proposal_ledger(session: Session):
                     "data",
                 )
             )
-    return _table(f"{session.name}提案办理台账", "提案办理台账", LEDGER_COLUMNS, rows, _note())
+    return _table(f"{session.name}提案办理台账", "提案办理台账", LEDGER_COLUMNS, rows, _committee_note())
 
 
 # 提案办理情况统计表
@@ -439,8 +447,9 @@ STATS_COLUMNS = [
     Column("序号", "integer", 6, align="center"),
     Column("承办单位", width=24),
     Column("交办件数", "integer"),
-    Column("其中主办", "integer"),
+    Column("其中主办、分办", "integer"),
     Column("已答复", "integer"),
+    Column("办复率（%）", "percent"),
     Column("按期答复", "integer"),
     Column("按期答复率（%）", "percent"),
     Column("A类", "integer"),
@@ -450,13 +459,16 @@ STATS_COLUMNS = [
     Column("基本满意", "integer"),
     Column("不满意", "integer"),
 ]
-STATS_COUNTS = ("assigned", "lead", "replied", "on_time", "A", "B", "C", *Satisfaction.values)
+STATS_COUNTS = ("assigned", "replying", "replied", "on_time", "A", "B", "C", *Satisfaction.values)
 
 
 def proposal_stats(session: Session):
-    """提案办理情况统计表 for ``session``: per handling unit — proposals assigned (and of them as lead unit), replied,
+    """提案办理情况统计表 for ``session``: the session's proposals received, filed (立案), merged (并案), not filed
+    (不予立案), assigned and answered, with the answer rate (办复率), on the line under the title; then per handling
+    unit — proposals assigned (and of them to reply to, as lead or separate unit), replied and the unit's answer rate,
     replied by the unit's due date, the replies' result classes A/B/C, and the proposers' feedback on the proposals
-    the unit replied to — with the total of the rows. Each measure is one grouped count."""
+    the unit replied to — with the total of the rows. Each measure is one grouped count; the rules are
+    ``proposals.querysets``'."""
     unit_columns = ("unit_id", "unit__name", "unit__short_name")
     assignments = (
         Assignment.objects.filter(proposal__session=session)
@@ -464,7 +476,7 @@ def proposal_stats(session: Session):
         .values(*unit_columns)
         .annotate(
             assigned=Count("proposal", distinct=True),
-            lead=Count("proposal", distinct=True, filter=Q(role=AssignmentRole.LEAD)),
+            replying=Count("proposal", distinct=True, filter=Q(role__in=AssignmentRole.replying())),
         )
     )
     replies = (
@@ -473,7 +485,7 @@ def proposal_stats(session: Session):
         .values(*unit_columns)
         .annotate(
             replied=Count("proposal", distinct=True),
-            on_time=Count("proposal", distinct=True, filter=Q(issued_on__lte=F("due_date"))),
+            on_time=Count("proposal", distinct=True, filter=reply_on_time()),
             **{code: Count("proposal", distinct=True, filter=Q(result_class__code=code)) for code in ("A", "B", "C")},
         )
     )
@@ -497,20 +509,31 @@ def proposal_stats(session: Session):
             totals[key] += counts[key]
         rows.append(([number, unit["name"], *_stats_values(counts)], "data"))
     rows.append((["", "合计", *_stats_values(totals)], "total"))
+    counts = Proposal.objects.filter(session=session).aggregate(**proposal_counts())
+    awaiting = counts["received"] - counts["filed"] - counts["merged"] - counts["not_filed"]
+    summary = (
+        f"共收到提案{counts['received']}件，立案{counts['filed']}件，并案{counts['merged']}件，"
+        f"不予立案{counts['not_filed']}件" + (f"，待审查{awaiting}件" if awaiting else "") + "；"
+        f"交办{counts['assigned']}件，已办复{counts['answered']}件，办复率{_percent(answer_rate(counts))}。"
+    )
     title = f"{session.name}提案办理情况统计表"
-    return _table(title, "办理情况统计", STATS_COLUMNS, rows, _note())
+    return _table(title, "办理情况统计", STATS_COLUMNS, rows, _committee_note(summary))
 
 
 def _stats_values(counts: dict) -> list:
-    share = round(100.0 * counts["on_time"] / counts["replied"], 1) if counts["replied"] else None
     return [
         counts["assigned"],
-        counts["lead"],
+        counts["replying"],
         counts["replied"],
+        _share(counts["replied"], counts["replying"]),
         counts["on_time"],
-        share,
+        _share(counts["on_time"], counts["replied"]),
         counts["A"],
         counts["B"],
         counts["C"],
         *(counts[value] for value in Satisfaction.values),
     ]
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None

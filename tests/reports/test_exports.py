@@ -6,12 +6,14 @@ file and reads the same values."""
 import datetime
 import io
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.test import Client
 from openpyxl import load_workbook
 
 from common.dates import add_months
@@ -19,7 +21,7 @@ from projects import demo
 from projects.choices import ProjectStatus, ReportStatus
 from projects.models import Project, period_of
 from proposals import services
-from proposals.models import ResultClass
+from proposals.models import Proposal, ResultClass
 from tests.factories import (
     DomainFactory,
     FundingFactory,
@@ -430,9 +432,38 @@ def test_proposal_ledger_and_statistics(client, leader, committee_user, handled_
     stats = download(client, "/reports/export/proposal-stats.xlsx", session=handled_session.pk).active
     rows = rows_of(stats)
     by_unit = {row[1]: row for row in rows[1:]}
-    assert by_unit["发改局"][2:8] == [2, 2, 1, 1, 100, 1]
-    assert by_unit["科技局"][2:5] == [2, 0, 0]
-    assert by_unit["合计"][2:5] == [4, 2, 1]
+    # Assigned, of them to reply to, replied, 办复率, on time, 按期答复率, class A.
+    assert by_unit["发改局"][2:9] == [2, 2, 1, 50, 1, 100, 1]
+    assert by_unit["科技局"][2:6] == [2, 0, 0, None]  # co-handling only: nothing to reply to
+    assert by_unit["合计"][2:6] == [4, 2, 1, 50]
+
+
+def test_the_committee_compiles_its_tables_with_filing_totals_and_answer_rate(
+    client, settings, committee_user, handled_session
+):
+    settings.PROPOSALS = {**settings.PROPOSALS, "COMMITTEE_NAME": "镇海区政协提案委员会"}
+    pending = Proposal.objects.get(session=handled_session, number="002")
+    services.proposal_not_file(
+        actor=committee_user, proposal=ProposalFactory(session=handled_session, number="003"), reason="不属于提案范围"
+    )
+    services.proposal_merge(
+        actor=committee_user, proposal=ProposalFactory(session=handled_session, number="004"), into=pending
+    )
+    ProposalFactory(session=handled_session, number="005")  # not reviewed yet
+    client.force_login(committee_user)
+    stats = download(client, "/reports/export/proposal-stats.xlsx", session=handled_session.pk).active
+    note = stats["A2"].value
+    assert note.startswith("编制单位：镇海区政协提案委员会") and settings.OFFICE["NAME"] not in note
+    assert "共收到提案5件，立案2件，并案1件，不予立案1件，待审查1件；交办2件，已办复1件，办复率50.0%。" in note
+    ledger = download(client, "/reports/export/proposals.xlsx", session=handled_session.pk).active
+    assert ledger["A2"].value.startswith("编制单位：镇海区政协提案委员会")
+
+    # The public page counts the session by the same rules (proposals.querysets.proposal_counts): a merged proposal
+    # is not counted as filed on its own.
+    page = Client().get("/public/").content.decode()
+    row = re.search(r"<tr><td>十五届四次</td>(.*?)</tr>", page, re.S).group(1)
+    received, filed, handling, answered, closed = (int(cell) for cell in re.findall(r">(\d+)</td>", row))
+    assert (received, filed, handling, answered, closed) == (5, 2, 1, 1, 0)
 
 
 @pytest.mark.parametrize(
