@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from common.views import favicon
+from common.views import favicon, letter_fonts
 
 urlpatterns = [
     path("", include("projects.urls")),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
+    path("css/letter-fonts.css", letter_fonts, name="letter-fonts"),
     # Namespaced: the router names its routes project-list, project-detail… like the pages do.
     path("api/v1/", include(("config.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
