@@ -27,5 +27,8 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
 
-# An unknown address under /api/ answers JSON like the API's own 404s.
-handler404 = "common.api.exceptions.page_not_found"
+# The error pages in the site's layout and language; under /api/ JSON like the API's own errors.
+handler400 = "common.errors.bad_request"
+handler403 = "common.errors.permission_denied"
+handler404 = "common.errors.page_not_found"
+handler500 = "common.errors.server_error"
