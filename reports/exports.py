@@ -33,7 +33,8 @@ def _note(*parts: str, compiler: str | None = None) -> str:
     """The line under the title: who compiled the table (the smart-city office, unless ``compiler`` names another),
     the date, and ``parts``."""
     today = timezone.localdate()
-    return "    ".join([f"编制单位：{compiler or settings.OFFICE['NAME']}", f"日期：{today:%Y年%m月%d日}", *parts])
+    date = f"{today.year}年{today.month}月{today.day}日"  # as official documents write it: 2026年12月6日
+    return "    ".join([f"编制单位：{compiler or settings.OFFICE['NAME']}", f"日期：{date}", *parts])
 
 
 def _committee_note(*parts: str) -> str:
@@ -373,7 +374,7 @@ LEDGER_COLUMNS = [
     Column("案号", width=8),
     Column("案由", width=36),
     Column("提案人", width=18),
-    Column("类别", width=10),
+    Column("类别", width=14),
     Column("主办单位", width=18),
     Column("协办单位", "long", 22),
     Column("提交日期", "date"),
@@ -381,7 +382,7 @@ LEDGER_COLUMNS = [
     Column("答复期限", "date"),
     Column("答复日期", "date"),
     Column("办理状态", width=10),
-    Column("办理结果", width=14),
+    Column("办理结果", width=18),
     Column("满意度", width=10),
     Column("办理天数", "integer"),
 ]
