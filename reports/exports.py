@@ -89,14 +89,14 @@ def project_plan(year: int, plan: Plan | None = None):
     own rendering of these columns (年度计划投资 the funding planned for the year, 年度目标 the milestones planned in
     it), so the file imports back; the last column, 项目编号, is its key.
 
-    A project's phases (一期, 二期…) are listed under it, indented and numbered 1-1, 1-2…; a project is listed when it
-    or one of its phases is. Phases are part of their project: the subtotals and the total add up the top-level rows
-    only (projects.querysets, "phases")."""
-    listed = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
-    if plan is not None:
-        listed = listed.filter(plans=plan)
+    A project's phases (一期, 二期…) under way that year are listed under it, indented and numbered 1-1, 1-2…; a project
+    is listed when it or one of its phases is. Phases are part of their project: the subtotals and the total add up
+    the top-level rows only (projects.querysets, "phases")."""
+    under_way = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
+    listed = under_way.filter(plans=plan) if plan is not None else under_way
     top = Project.objects.top_level().filter(Q(pk__in=listed.values("pk")) | Q(pk__in=listed.values("parent_id")))
-    phases = listed.filter(parent__in=top.values("pk"))
+    # A listed project's phases under way that year go with it, whether or not the plan names them.
+    phases = under_way.filter(parent__in=top.values("pk"))
     projects = Project.objects.filter(Q(pk__in=top.values("pk")) | Q(pk__in=phases.values("pk")))
     resource = ProjectResource(year=year)
     headers = resource.get_export_headers()
