@@ -317,7 +317,7 @@ def progress_report(period: str):
     bands = headline["bands"]
     reported = counts["approved"] + counts["submitted"]
     reporting = (
-        f"本月应报送项目{counts['listed']}个，已报送{reported}个（已审核{counts['approved']}个、"
+        f"本期应报送项目{counts['listed']}个，已报送{reported}个（已审核{counts['approved']}个、"
         f"待审核{counts['submitted']}个），未报送{counts['listed'] - reported}个"
         + (f"（其中退回重报{counts['returned']}个）" if counts["returned"] else "")
         + "。"

@@ -342,7 +342,7 @@ def test_a_returned_report_counts_as_not_reported(client, leader, portfolio):
     assert returned[14] == "退回原因：投资完成额与财务数据不符"
     pending = by_code["B-01"]
     assert pending[5] == "待审核" and pending[6] == pytest.approx(30) and pending[10] == pytest.approx(20)
-    assert "本月应报送项目4个，已报送1个（已审核0个、待审核1个），未报送3个（其中退回重报1个）" in sheet["A2"].value
+    assert "本期应报送项目4个，已报送1个（已审核0个、待审核1个），未报送3个（其中退回重报1个）" in sheet["A2"].value
     total = rows[-1]
     assert total[1] == "合计" and total[9] == pytest.approx(20) and total[10] == pytest.approx(70)  # T-01's May: 50
 
