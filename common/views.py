@@ -5,16 +5,21 @@ Every view checks ``User.can`` on the server, the same rule the API and the serv
 the object's new state, so that nobody can hand an object to a unit they may not write for.
 """
 
+import re
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, ProtectedError
-from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import generic
+from django.views.decorators.http import require_safe
 
 from . import concurrency, xlsx
 from .exceptions import ActionForbidden, StaleVersionError, WorkflowError
@@ -304,3 +309,39 @@ class ObjectArchiveView(ObjectPermissionMixin, generic.DetailView):
 def favicon(request):
     """/favicon.ico, which browsers ask for on pages that name no icon (the admin's, the API's): the site's icon."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+GENERIC_FONT_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-serif", "math"}
+# A font family name as CSS may quote it: letters (any script), digits, spaces and _ - . + & only.
+FONT_FAMILY_NAME = re.compile(r"^[\w .+&-]{1,80}$")
+
+
+def font_stack(names) -> str:
+    """Font family names as a CSS ``font-family`` value: each quoted (generic families bare), any name that is not
+    a plain font name left out."""
+    families = []
+    for name in (str(name).strip() for name in names):
+        if name in GENERIC_FONT_FAMILIES:
+            families.append(name)
+        elif FONT_FAMILY_NAME.match(name):
+            families.append(f'"{name}"')
+    return ", ".join(families)
+
+
+@login_not_required
+@require_safe
+def letter_fonts(request):
+    """/css/letter-fonts.css: the reply letters' font families (settings.LETTER_FONTS) as CSS custom properties, for
+    static/css/letter.css; a stylesheet because the Content Security Policy allows no inline style."""
+    fonts = settings.LETTER_FONTS
+    fallback = fonts["fallback"]
+    css = (
+        "/* The reply letters' fonts: LETTER_FONT_BODY, LETTER_FONT_TITLE, LETTER_FONT_FALLBACK. */\n"
+        ":root {\n"
+        f"  --letter-font-body: {font_stack([*fonts['body'], *fallback])};\n"
+        f"  --letter-font-title: {font_stack([*fonts['title'], *fallback])};\n"
+        "}\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=3600)
+    return response

@@ -2,8 +2,13 @@
 
 A ``Sheet`` writes a title row, an optional line under it (unit, date), one header row and then data rows, each cell
 formatted by its column's kind: money in 万元 with two decimals, percentages, real dates, long text wrapped. The
-header row is frozen and repeated on every printed page; pages are landscape A4, fitted to the width. The workbook is
-openpyxl's write-only kind, so rows go to a temporary file as they come and memory stays bounded whatever the count.
+header row is frozen and repeated on every printed page; pages are landscape A4, fitted to the width, numbered in the
+footer (第 N 页 共 M 页). The workbook is openpyxl's write-only kind, so rows go to a temporary file as they come and
+memory stays bounded whatever the count.
+
+A row whose text wraps gets the height of its wrapped lines: spreadsheets do not measure a row when they open a
+file (LibreOffice and WPS print the row one line high, its text running over the rows below), so the writer estimates
+the lines from the text's display width (a Chinese character is two columns wide) and the column's width.
 
 Text is always written as text: a value starting with ``=``, ``+``, ``-`` or ``@`` would otherwise become a formula
 when the file is opened (formula injection). CSV files get the same protection by a leading apostrophe, and a UTF-8
@@ -12,7 +17,10 @@ byte order mark so that Excel on Chinese Windows reads them as UTF-8.
 
 import csv
 import datetime
+import functools
 import io
+import math
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -57,6 +65,15 @@ NUMBER_FORMATS = {
     "datetime": "yyyy-mm-dd hh:mm",
 }
 DEFAULT_WIDTHS = {"money": 14, "number": 12, "integer": 8, "percent": 10, "date": 12, "datetime": 17, "text": 16}
+WRAPPED_KINDS = ("long", "text")
+FONT_SIZES = {"title": 16, "note": 10, "header": 11, "data": 10.5, "total": 10.5, "detail": 10.5}
+# Points per wrapped line of each style (its font size and the line spacing of 宋体 in Excel and WPS, a little more
+# than LibreOffice's CJK fonts take), and the room above and below the lines.
+LINE_HEIGHTS = {style: round(size * 1.35, 1) for style, size in FONT_SIZES.items()}
+ROW_PADDING = 4.0
+MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
+DETAIL_INDENT = 2  # a detail row (a project's phase) is indented this much in the columns that show its rank
+FOOTER = '&"宋体"&10第 &P 页 共 &N 页'
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,10 @@ class Column:
     header: str
     kind: str = "text"
     width: int | None = None
+    # Detail rows (a phase under its project) are indented in this column.
+    indents_detail: bool = False
+    # "center" for a column of serial numbers (1, 2, 2-1…), which would otherwise sit left or right by their type.
+    align: str | None = None
 
     @property
     def display_width(self) -> int:
@@ -78,10 +99,50 @@ class Column:
 
 
 def text_width(value) -> int:
-    """Characters as wide as ``value`` shown: a Chinese character takes two."""
+    """Characters as wide as ``value``'s longest line shown: a Chinese character takes two."""
     text = str(value or "")
-    longest = max(text.splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in longest)
+    return max(map(_line_width, text.splitlines() or [""]))
+
+
+def _line_width(line: str) -> int:
+    if line.isascii():
+        return len(line)
+    return len(line) + len(_wide_characters().findall(line))
+
+
+@functools.cache
+def _wide_characters() -> re.Pattern:
+    """The wide (W) and full-width (F) characters of Unicode's East Asian Width as one character class, so that they
+    are counted at C speed (each row of a 10,000-row export is measured for its height)."""
+    ranges, start = [], None
+    for code in range(0x1100, 0x40000):
+        wide = unicodedata.east_asian_width(chr(code)) in "WF"
+        if wide and start is None:
+            start = code
+        elif not wide and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    if start is not None:
+        ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(0x3FFFF))}")
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide (each of its own lines at least
+    one). A cell keeps about a character's room for its margins, and wrapping at word ends loses some more: the
+    estimate errs on the side of one line too many rather than a line cut off."""
+    room = _room(width)
+    if "\n" not in text and len(text) * 2 <= room:  # fits even if every character is wide: the common case
+        return 1
+    return _lines(text, room)
+
+
+def _room(width: float) -> float:
+    return max(1.0, (width - 1) * 0.95)
+
+
+def _lines(text: str, room: float) -> int:
+    return sum(max(1, math.ceil(_line_width(line) / room)) for line in text.split("\n"))
 
 
 def fitted_widths(columns: list[Column], rows: list[list]) -> list[int]:
@@ -119,13 +180,21 @@ class Sheet:
         workbook._add_sheet(self.worksheet)
         self.columns = columns
         self.fonts = {
-            "title": Font(name=TITLE_FONT_NAME, size=16, bold=True),
-            "note": Font(name=FONT_NAME, size=10),
-            "header": Font(name=FONT_NAME, size=11, bold=True),
-            "data": Font(name=FONT_NAME, size=10.5),
-            "total": Font(name=FONT_NAME, size=10.5, bold=True),
+            "title": Font(name=TITLE_FONT_NAME, size=FONT_SIZES["title"], bold=True),
+            "note": Font(name=FONT_NAME, size=FONT_SIZES["note"]),
+            "header": Font(name=FONT_NAME, size=FONT_SIZES["header"], bold=True),
+            "data": Font(name=FONT_NAME, size=FONT_SIZES["data"]),
+            "total": Font(name=FONT_NAME, size=FONT_SIZES["total"], bold=True),
+            "detail": Font(name=FONT_NAME, size=FONT_SIZES["detail"]),
         }
-        for index, width in enumerate(widths or [column.display_width for column in columns], start=1):
+        self.widths = widths or [column.display_width for column in columns]
+        # The columns whose text wraps, with the room in them: the ones a row's height depends on.
+        self.wrapped = [
+            (index, _room(width))
+            for index, (column, width) in enumerate(zip(columns, self.widths, strict=True))
+            if column.kind in WRAPPED_KINDS
+        ]
+        for index, width in enumerate(self.widths, start=1):
             self.worksheet.column_dimensions[get_column_letter(index)].width = width
         setup = self.worksheet.page_setup
         setup.orientation = "landscape"
@@ -134,6 +203,7 @@ class Sheet:
         setup.fitToHeight = 0
         self.worksheet.sheet_properties.pageSetUpPr.fitToPage = True
         self.worksheet.print_options.horizontalCentered = True
+        self.worksheet.oddFooter.center.text = FOOTER
         self.rows_written = 0
         self.styles = {}
 
@@ -145,17 +215,27 @@ class Sheet:
         self.worksheet.freeze_panes = f"A{header_row + 1}"
         self.worksheet.print_title_rows = f"{header_row}:{header_row}"
         last = get_column_letter(len(self.columns))
+        table_width = sum(self.widths)
         for text, style in ((title, "title"), (note, "note")):
             if text is None:
                 continue
             cell = WriteOnlyCell(self.worksheet, text)
             cell.font = self.fonts[style]
-            cell.alignment = Alignment(horizontal="center" if style == "title" else "left", vertical="center")
+            # The note may be longer than the table is wide (the month's summary): it wraps rather than being cut.
+            cell.alignment = Alignment(
+                horizontal="center" if style == "title" else "left", vertical="center", wrap_text=style == "note"
+            )
             self.rows_written += 1
             self.worksheet.merged_cells.add(CellRange(f"A{self.rows_written}:{last}{self.rows_written}"))
-            self.worksheet.append([cell])
             if style == "title":
-                self.worksheet.row_dimensions[self.rows_written].height = 30
+                # The title is printed at 16 points: half again as wide as the data's characters.
+                lines = wrapped_lines(text, table_width / (FONT_SIZES["title"] / FONT_SIZES["data"]))
+                self.worksheet.row_dimensions[self.rows_written].height = max(30, self._height([lines], style))
+            else:
+                self.worksheet.row_dimensions[self.rows_written].height = self._height(
+                    [wrapped_lines(text, table_width)], style
+                )
+            self.worksheet.append([cell])
         header_cells = []
         for column in self.columns:
             cell = WriteOnlyCell(self.worksheet, column.header)
@@ -165,17 +245,55 @@ class Sheet:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             header_cells.append(cell)
         self.rows_written += 1
+        self.worksheet.row_dimensions[self.rows_written].height = self._height(
+            [wrapped_lines(column.header, width) for column, width in zip(self.columns, self.widths, strict=True)],
+            "header",
+        )
         self.worksheet.append(header_cells)
 
+    def section(self, label: str, column: int = 1) -> None:
+        """A heading inside the table (一、信息基础设施): ``label`` in bold on grey, from ``column`` (counted from 0)
+        to the table's last column, on one line."""
+        last = len(self.columns)
+        cells = []
+        for index in range(last):
+            cell = WriteOnlyCell(self.worksheet, label if index == column else None)
+            cell.font = self.fonts["total"]
+            cell.fill = TOTAL_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="center")
+            cells.append(cell)
+        self.rows_written += 1
+        row = self.rows_written
+        self.worksheet.merged_cells.add(
+            CellRange(f"{get_column_letter(column + 1)}{row}:{get_column_letter(last)}{row}")
+        )
+        self.worksheet.row_dimensions[row].height = self._height([1], "total")
+        self.worksheet.append(cells)
+
     def row(self, values: list, style: str = "data") -> None:
-        """A data row (``style`` "total" for subtotal and total rows: bold on grey)."""
+        """A data row (``style`` "total" for subtotal and total rows: bold on grey; "detail" for a row that belongs
+        to the one above it, such as a project's phase: indented in the columns that say so). A short row is filled
+        with blank cells, so that its borders run the table's width."""
+        values = [*values[: len(self.columns)], *[None] * (len(self.columns) - len(values))]
         cells, styles = [], []
-        for index, value in enumerate(values[: len(self.columns)]):
+        for index, value in enumerate(values):
             value = cell_value(value)
             cells.append(value)
             styles.append(self._style_id(index, style, isinstance(value, str)))
+        lines = 1
+        for index, room in self.wrapped:
+            text = cells[index] if index < len(cells) else None
+            # As wrapped_lines, without a call for the many short texts that fit however wide their characters are.
+            if isinstance(text, str) and (len(text) * 2 > room or "\n" in text):
+                lines = max(lines, _lines(text, room))
         self.rows_written += 1
-        self.worksheet.append(DataRow(cells, styles))
+        self.worksheet.append(DataRow(cells, styles, self._height([lines], style)))
+
+    @staticmethod
+    def _height(lines: list[int], style: str) -> float:
+        """A row's height in points for the most lines one of its cells wraps to."""
+        return min(MAX_ROW_HEIGHT, max([1, *lines]) * LINE_HEIGHTS[style] + ROW_PADDING)
 
     def _style_id(self, index: int, style: str, is_text: bool) -> str:
         # Registering a font or a border with the workbook hashes it: done once per column and kind of cell.
@@ -193,9 +311,12 @@ class Sheet:
             cell.fill = TOTAL_FILL
         if column.kind in NUMBER_FORMATS and not is_text:
             cell.number_format = NUMBER_FORMATS[column.kind]
-        wrap = column.kind in ("long", "text")
-        horizontal = "right" if column.kind in ("money", "number", "percent") else None
-        cell.alignment = Alignment(vertical="center", wrap_text=wrap, horizontal=horizontal)
+        wrap = column.kind in WRAPPED_KINDS
+        horizontal = column.align or ("right" if column.kind in ("money", "number", "percent") else None)
+        if style == "detail" and column.indents_detail:
+            cell.alignment = Alignment(vertical="center", wrap_text=wrap, horizontal="left", indent=DETAIL_INDENT)
+        else:
+            cell.alignment = Alignment(vertical="center", wrap_text=wrap, horizontal=horizontal)
 
 
 def new_workbook() -> Workbook:
@@ -215,10 +336,11 @@ def cell_value(value):
 
 
 class DataRow(tuple):
-    """A row of cell values (from ``cell_value``) and the id of each one's registered style."""
+    """A row of cell values (from ``cell_value``), the id of each one's registered style, and the row's height in
+    points."""
 
-    def __new__(cls, values: list, styles: list[str]):
-        return super().__new__(cls, (values, styles))
+    def __new__(cls, values: list, styles: list[str], height: float):
+        return super().__new__(cls, (values, styles, height))
 
 
 class StreamedWorksheet(WriteOnlyWorksheet):
@@ -248,9 +370,9 @@ class StreamedWorksheet(WriteOnlyWorksheet):
                 pass
         self._writer.xf.send(None)
 
-    def _row_element(self, row_idx: int, values: list, styles: list[str]):
+    def _row_element(self, row_idx: int, values: list, styles: list[str], height: float):
         number = str(row_idx)
-        row = Element("row", r=number)
+        row = Element("row", r=number, ht=safe_string(height), customHeight="1")
         epoch = self.parent.epoch
         for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
             letter = get_column_letter(column)

@@ -270,6 +270,8 @@ PORTFOLIO = {
 }
 
 PROPOSALS = {
+    # The CPPCC committee that compiles the proposal tables (提案办理台账, 统计表): 编制单位 on them.
+    "COMMITTEE_NAME": env.str("PROPOSALS_COMMITTEE_NAME", default="政协提案委员会"),
     # A reply is due this many months after assignment; no due date may lie more than MAX_MONTHS after its start.
     "REPLY_MONTHS": env.int("PROPOSALS_REPLY_MONTHS", default=3),
     "MAX_MONTHS": env.int("PROPOSALS_MAX_MONTHS", default=6),
@@ -279,6 +281,19 @@ PROPOSALS = {
     "REMINDER_DAYS": env.int("PROPOSALS_REMINDER_DAYS", default=7),
     # The public may add this many support/oppose votes per address per hour.
     "VOTES_PER_HOUR": env.int("PROPOSALS_VOTES_PER_HOUR", default=30),
+}
+
+# Reply letters print in the 公文 fonts of GB/T 9704 (仿宋_GB2312 for the text, 方正小标宋 for the title) on computers
+# that have them: they are licensed and not in Debian, so the app names them and ships none. Where they are missing
+# the browser takes the fallback, Noto Serif CJK (Debian's fonts-noto-cjk). Comma-separated font family names, first
+# choice first; served as a stylesheet of the app's own (/css/letter-fonts.css), nothing from outside.
+LETTER_FONTS = {
+    "body": env.list("LETTER_FONT_BODY", default=["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong"]),
+    "title": env.list(
+        "LETTER_FONT_TITLE",
+        default=["方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "华文中宋", "STZhongsong"],
+    ),
+    "fallback": env.list("LETTER_FONT_FALLBACK", default=["Noto Serif CJK SC", "Source Han Serif SC", "serif"]),
 }
 
 LOGGING = {

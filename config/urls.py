@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from common.views import favicon
+from common.views import favicon, letter_fonts
 
 urlpatterns = [
     path("", include("projects.urls")),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
+    path("css/letter-fonts.css", letter_fonts, name="letter-fonts"),
     # Namespaced: the router names its routes project-list, project-detail… like the pages do.
     path("api/v1/", include(("config.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -26,5 +27,8 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
 
-# An unknown address under /api/ answers JSON like the API's own 404s.
-handler404 = "common.api.exceptions.page_not_found"
+# The error pages in the site's layout and language; under /api/ JSON like the API's own errors.
+handler400 = "common.errors.bad_request"
+handler403 = "common.errors.permission_denied"
+handler404 = "common.errors.page_not_found"
+handler500 = "common.errors.server_error"

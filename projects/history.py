@@ -9,12 +9,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Funding, Milestone, ProgressReport, Project, ProjectChangeRequest
 
 UNTRACKED = {"id", "created", "last_updated"}
+DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = "Y-m-d H:i"
 ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 
 
@@ -146,6 +150,9 @@ def _display(model_field: models.Field, value, names: dict):
         return dict(model_field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    # Dates and times as the rest of the page shows them: 2026-12-06, and 2026-12-06 14:04 in local time.
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, DATETIME_FORMAT)
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return date_format(value, DATE_FORMAT)
     return value

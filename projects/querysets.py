@@ -1,8 +1,9 @@
 """Derived figures of the portfolio, computed by the database so that lists, API, exports and dashboards agree.
 
 The rules (DOMAIN.md, settings.PORTFOLIO):
-- progress: 100 once completed or accepted; else the latest approved report's figure; else the weighted share of
-  completed milestones; else 0.
+- progress: 100 once completed or accepted; else the latest approved report's figure (of a month up to the day the
+  figures are taken on: a table of a past month does not read later reports); else the weighted share of completed
+  milestones; else 0.
 - planned progress: the weighted share of milestones planned by today; with no milestones, the elapsed share of the
   planned span.
 - a milestone is late when its planned date has passed with no actual date (and the project is not finished).
@@ -146,7 +147,7 @@ class ProjectQuerySet(models.QuerySet):
     def with_figures(self, today: datetime.date | None = None):
         """Annotate ``progress``, ``planned_progress``, ``progress_lag``, ``late_milestones``, ``days_late`` and
         ``health`` as of ``today`` (the local date by default)."""
-        from .models import Milestone, ProgressReport
+        from .models import Milestone, ProgressReport, period_of
 
         today = today or timezone.localdate()
         today_value = Value(today, output_field=DateField())
@@ -155,7 +156,9 @@ class ProjectQuerySet(models.QuerySet):
         milestones = Milestone.objects.filter(project=OuterRef("pk"))
         late = milestones.filter(actual_date__isnull=True, planned_date__lt=today)
         latest_approved = (
-            ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED)
+            ProgressReport.objects.filter(
+                project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period_of(today)
+            )
             .order_by("-period")
             .values("progress")[:1]
         )

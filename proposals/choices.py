@@ -31,6 +31,22 @@ class ProposalStatus(models.TextChoices):
         return [cls.NOT_FILED, cls.MERGED, cls.CLOSED]
 
     @classmethod
+    def filed(cls) -> list[str]:
+        """Filed (立案) and handled as a proposal of its own: every status from filing on. A merged proposal (并案)
+        was not filed on its own, it is handled with the one it was merged into."""
+        return [cls.FILED, *cls.assigned()]
+
+    @classmethod
+    def assigned(cls) -> list[str]:
+        """Assigned to handling units (交办), whatever came after."""
+        return [cls.ASSIGNED, cls.REASSIGN_REQUESTED, cls.REPLIED, cls.REHANDLING, cls.CLOSED]
+
+    @classmethod
+    def answered(cls) -> list[str]:
+        """The units have replied (办复), including a proposal sent back for handling again after its reply."""
+        return [cls.REPLIED, cls.REHANDLING, cls.CLOSED]
+
+    @classmethod
     def badge(cls, value: str) -> str:
         return {
             cls.SUBMITTED: "secondary",
@@ -60,6 +76,11 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    @classmethod
+    def content(cls) -> list[str]:
+        """The proposer is content: satisfied or basically satisfied."""
+        return [cls.SATISFIED, cls.BASICALLY_SATISFIED]
 
 
 class ProposalMove(models.TextChoices):

@@ -6,12 +6,17 @@ agree.
 - A unit's assignment is pending while the proposal awaits replies (and no re-assignment is requested) and the unit
   has not done its part in the current round: a lead or separate unit its reply, a co-handling unit its opinion to
   the lead unit.
+- A reply is on time (按期) when issued by the unit's due date as it stood when it replied, late after it
+  (``reply_on_time``, ``reply_late``).
+- The committee's counts of a set of proposals (``proposal_counts``): received, filed (立案), not filed (不予立案),
+  merged (并案), assigned (交办) and answered (办复); the answer rate (办复率) is answered ÷ assigned. The dashboard,
+  the 提案办理情况统计表 and the public page take them from here.
 """
 
 import datetime
 
 from django.db import models
-from django.db.models import BooleanField, Case, DateField, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, DateField, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from common.db import DaysBetween
@@ -21,6 +26,40 @@ from .choices import AssignmentRole, ProposalStatus
 
 def _today(today: datetime.date | None):
     return Value(today or timezone.localdate(), output_field=DateField())
+
+
+def reply_on_time() -> Q:
+    """A reply issued on or before the unit's due date at the time (a reply without a due date is neither)."""
+    return Q(issued_on__lte=F("due_date"))
+
+
+def reply_late() -> Q:
+    """A reply issued after the unit's due date at the time."""
+    return Q(issued_on__gt=F("due_date"))
+
+
+def proposal_counts(path: str = "") -> dict[str, Count]:
+    """The committee's counts of proposals (reached through ``path``, such as "proposals__" from sessions), as
+    aggregates to ``aggregate()`` or ``annotate()``: ``received``, ``filed`` (立案), ``not_filed`` (不予立案),
+    ``merged`` (并案), ``assigned`` (交办) and ``answered`` (办复)."""
+
+    def count(statuses: list[str] | None = None) -> Count:
+        condition = Q(**{f"{path}status__in": statuses}) if statuses is not None else None
+        return Count(f"{path}pk", filter=condition, distinct=True)
+
+    return {
+        "received": count(),
+        "filed": count(ProposalStatus.filed()),
+        "not_filed": count([ProposalStatus.NOT_FILED]),
+        "merged": count([ProposalStatus.MERGED]),
+        "assigned": count(ProposalStatus.assigned()),
+        "answered": count(ProposalStatus.answered()),
+    }
+
+
+def answer_rate(counts: dict) -> float | None:
+    """办复率 in percent: the proposals answered of those assigned (None before any is assigned)."""
+    return round(100.0 * counts["answered"] / counts["assigned"], 1) if counts["assigned"] else None
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -79,4 +118,4 @@ class ReplyQuerySet(models.QuerySet):
 
     def late(self):
         """Replies issued after the unit's due date at the time."""
-        return self.filter(issued_on__gt=F("due_date"))
+        return self.filter(reply_late())

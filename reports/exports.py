@@ -8,26 +8,38 @@ are filed with superiors as they are.
 
 import calendar
 import datetime
+from collections import defaultdict
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, FloatField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 
 from common.db import DaysBetween
 from common.xlsx import Column, Sheet, fitted_widths, new_workbook
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
-from projects.models import Funding, Indicator, Plan, ProgressReport, Project
+from projects.models import Indicator, Plan, ProgressReport, Project
+from projects.querysets import health_rule
 from projects.resources import ProjectResource
 from proposals.choices import AssignmentRole, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session, Signature
+from proposals.querysets import answer_rate, proposal_counts, reply_on_time
 
 from . import selectors
 
 
-def _note(*parts: str) -> str:
+def _note(*parts: str, compiler: str | None = None) -> str:
+    """The line under the title: who compiled the table (the smart-city office, unless ``compiler`` names another),
+    the date, and ``parts``."""
     today = timezone.localdate()
-    return "    ".join([f"编制单位：{settings.OFFICE['NAME']}", f"日期：{today:%Y年%m月%d日}", *parts])
+    date = f"{today.year}年{today.month}月{today.day}日"  # as official documents write it: 2026年12月6日
+    return "    ".join([f"编制单位：{compiler or settings.OFFICE['NAME']}", f"日期：{date}", *parts])
+
+
+def _committee_note(*parts: str) -> str:
+    """The proposal tables are the CPPCC committee's (政协提案委员会), not the smart-city office's."""
+    return _note(*parts, compiler=settings.PROPOSALS["COMMITTEE_NAME"])
 
 
 def _place() -> str:
@@ -36,12 +48,17 @@ def _place() -> str:
 
 def _table(title: str, sheet_title: str, columns: list[Column], rows: list[tuple[list, str]], note: str):
     """A workbook of one sheet from rows already read (the official tables are some hundred rows at most, so the
-    columns can be fitted to what they hold). ``rows`` are (values, style) pairs."""
+    columns can be fitted to what they hold). ``rows`` are (values, style) pairs; a "section" row is a heading
+    inside the table, its label the second value."""
     workbook = new_workbook()
-    sheet = Sheet(workbook, sheet_title, columns, widths=fitted_widths(columns, [values for values, _ in rows]))
+    fitted = fitted_widths(columns, [values for values, style in rows if style != "section"])
+    sheet = Sheet(workbook, sheet_title, columns, widths=fitted)
     sheet.heading(title, note)
     for values, style in rows:
-        sheet.row(values, style)
+        if style == "section":
+            sheet.section(values[1])
+        else:
+            sheet.row(values, style)
     return workbook
 
 
@@ -50,9 +67,9 @@ def _table(title: str, sheet_title: str, columns: list[Column], rows: list[tuple
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
 PLAN_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("领域", width=14),
-    Column("项目名称", width=28),
+    Column("项目名称", width=28, indents_detail=True),
     Column("建设内容", "long", 44),
     Column("牵头单位", width=18),
     Column("总投资（万元）", "money"),
@@ -63,58 +80,96 @@ PLAN_COLUMNS = [
     Column("状态", width=10),
     Column("项目编号", width=14),
 ]
+PLAN_SUMMED = ("总投资（万元）", "年度计划投资（万元）")
 
 
 def project_plan(year: int, plan: Plan | None = None):
     """重大项目计划表 for ``year``: the projects under way that year (of ``plan`` only, if given; cancelled ones left
     out), grouped by domain group with a subtotal each and a grand total. Each row is the projects' import resource's
     own rendering of these columns (年度计划投资 the funding planned for the year, 年度目标 the milestones planned in
-    it), so the file imports back; the last column, 项目编号, is its key."""
-    projects = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
-    if plan is not None:
-        projects = projects.filter(plans=plan)
+    it), so the file imports back; the last column, 项目编号, is its key.
+
+    A project's phases (一期, 二期…) under way that year are listed under it, indented and numbered 1-1, 1-2…; a project
+    is listed when it or one of its phases is. Phases are part of their project: the subtotals and the total add up
+    the top-level rows only (projects.querysets, "phases")."""
+    under_way = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
+    listed = under_way.filter(plans=plan) if plan is not None else under_way
+    top = Project.objects.top_level().filter(Q(pk__in=listed.values("pk")) | Q(pk__in=listed.values("parent_id")))
+    # A listed project's phases under way that year go with it, whether or not the plan names them.
+    phases = under_way.filter(parent__in=top.values("pk"))
+    projects = Project.objects.filter(Q(pk__in=top.values("pk")) | Q(pk__in=phases.values("pk")))
     resource = ProjectResource(year=year)
     headers = resource.get_export_headers()
-    rows_by_group = resource.prepare_export_queryset(
+    objects = resource.prepare_export_queryset(
         projects.with_figures().select_related("domain", "lead_org").order_by("domain__name", "code")
     )
-    investment = {
-        row["domain__group"]: row["total"]
-        for row in projects.order_by().values("domain__group").annotate(total=Sum("total_investment"))
-    }
-    planned = {
-        row["project__domain__group"]: row["total"]
-        for row in Funding.objects.filter(year=year, project__in=projects)
-        .order_by()
-        .values("project__domain__group")
-        .annotate(total=Sum("planned"))
-    }
-    grouped = {}
-    for project, values in zip(rows_by_group, resource.export_rows(rows_by_group), strict=True):
-        row = dict(zip(headers, values, strict=True))
+    values = {}
+    for project, exported in zip(objects, resource.export_rows(objects), strict=True):
+        row = dict(zip(headers, exported, strict=True))
         # The table names units as the office writes them, by short name (the import takes either).
         row["牵头单位"] = _unit_name(project.lead_org)
-        grouped.setdefault(project.domain.group, []).append(row)
-    rows, number = [], 0
+        values[project.pk] = [row[column.header] for column in PLAN_COLUMNS[1:]]
+    summed = [index for index, column in enumerate(PLAN_COLUMNS) if column.header in PLAN_SUMMED]
+    rows = []
     with translation.override("zh-hans"):
-        present = [(value, label) for value, label in DomainGroup.choices if value in grouped]
-        for ordinal, (group, label) in zip(CHINESE_ORDINALS, present, strict=False):
-            rows.append((["", f"{ordinal}、{label}"], "total"))
-            for row in grouped[group]:
-                number += 1
-                rows.append(([number, *(row[column.header] for column in PLAN_COLUMNS[1:])], "data"))
-            rows.append((["", "小计", "", "", "", investment.get(group), planned.get(group)], "total"))
-        totals = [sum(v for v in values.values() if v) for values in (investment, planned)]
-        rows.append((["", "合计", "", "", "", *totals], "total"))
+        totals = []
+        for ordinal, (label, entries) in zip(CHINESE_ORDINALS, _by_domain_group(list(objects)), strict=False):
+            rows.append((["", f"{ordinal}、{label}"], "section"))
+            counted = []
+            for number, project in entries:
+                row = [number, *values[project.pk]]
+                rows.append((row, "detail" if project.parent_id else "data"))
+                if not project.parent_id:
+                    counted.append(row)
+            subtotal = _sums(counted, summed)
+            totals.append(subtotal)
+            rows.append((_total_row("小计", subtotal, summed), "total"))
+        rows.append((_total_row("合计", _sums(totals, summed), summed), "total"))
     scope = f"（{plan.title}）" if plan is not None else ""
     title = f"{year}年度{_place()}智慧城市建设重大项目计划表{scope}"
     return _table(title, f"{year}年度计划表", PLAN_COLUMNS, rows, _note("单位：万元"))
 
 
+def _by_domain_group(projects: list[Project]) -> list[tuple[str, list[tuple[str | int, Project]]]]:
+    """``projects`` (in the order given) by domain group, the groups in the plans' order, each project followed by
+    its phases: (the group's label, [(the row's 序号, project)…]). A phase is numbered after its project (3-1, 3-2…);
+    a phase whose project is not among ``projects`` stands on its own."""
+    present = {project.pk for project in projects}
+    phases, groups = defaultdict(list), defaultdict(list)
+    for project in projects:
+        if project.parent_id in present:
+            phases[project.parent_id].append(project)
+        else:
+            groups[project.domain.group].append(project)
+    result, number = [], 0
+    for value, label in DomainGroup.choices:
+        entries = []
+        for project in groups.get(value, []):
+            number += 1
+            entries.append((number, project))
+            entries.extend((f"{number}-{position}", phase) for position, phase in enumerate(phases[project.pk], 1))
+        if entries:
+            result.append((label, entries))
+    return result
+
+
+def _sums(rows: list, columns: list[int]) -> dict[int, Decimal]:
+    """The sum of each of ``columns`` over ``rows`` (lists of values, or earlier sums; a blank counts as nothing),
+    in decimals, so that a total is the sum of its rows to the fen."""
+    return {index: sum((Decimal(str(row[index] or 0)) for row in rows), Decimal(0)) for index in columns}
+
+
+def _total_row(label: str, sums: dict[int, Decimal], columns: list[int]) -> list:
+    row = ["", label] + [""] * (max(columns) - 1)
+    for index in columns:
+        row[index] = sums[index]
+    return row
+
+
 # 目标责任分解表
 
 TARGET_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("目标任务", "long", 30),
     Column("指标", width=30),
     Column("单位", width=8),
@@ -180,74 +235,93 @@ def period_end(period: str) -> datetime.date:
 
 
 PROGRESS_COLUMNS = [
-    Column("序号", "integer", 6),
-    Column("项目编号", width=12),
-    Column("项目名称", width=30),
-    Column("牵头单位", width=20),
-    Column("报送状态", width=10),
+    Column("序号", "integer", 6, align="center"),
+    Column("领域", width=12),
+    Column("项目编号", width=14),
+    Column("项目名称", width=28, indents_detail=True),
+    Column("牵头单位", width=16),
+    Column("报送状态"),
     Column("形象进度（%）", "percent"),
     Column("计划进度（%）", "percent"),
-    Column("健康状态", width=10),
+    Column("健康状态"),
     Column("本期完成投资（万元）", "money"),
     Column("累计完成投资（万元）", "money"),
-    Column("本期进展", "long"),
-    Column("存在问题", "long"),
-    Column("下步计划", "long"),
+    Column("本期进展", "long", 30),
+    Column("存在问题", "long", 26),
+    Column("下步计划", "long", 26),
+    Column("备注", "long", 24),
 ]
+PROGRESS_SUMMED = ("本期完成投资（万元）", "累计完成投资（万元）")
 
 
 def progress_report(period: str):
-    """项目进度月报 for ``period`` (YYYY-MM): every project that reports monthly or did report that month, with its
-    report (or 未报送), its planned progress and health as of the period's end (or today, for the current month),
-    the investment completed in the period and in all approved reports up to it; the office's summary on top."""
+    """项目进度月报 for ``period`` (YYYY-MM): every project that reports monthly or filed a report that month, grouped
+    by domain group and listed by domain and code (a phase under its project), with the office's summary on top.
+
+    A project has reported when its report of the month is submitted or approved; a returned report (已退回) counts
+    as not reported: its figures are left out, the reason for returning it is in 备注. The progress shown is the
+    reported one, or else the project's progress at the month's end (its latest approved report up to the month);
+    the planned progress and the health are as of the month's end (or today, for the current month), the health
+    rated on the progress shown by the one rule (``projects.querysets.health_rule``). The cumulative investment adds
+    the approved reports before the month and the month's own report. Subtotals and totals add up the top-level
+    projects only."""
     as_of = min(period_end(period), timezone.localdate())
     period_reports = ProgressReport.objects.filter(period=period)
-    cumulative = (
-        ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period)
+    filed = period_reports.exclude(status=ReportStatus.RETURNED).filter(project=OuterRef("pk"))
+    earlier = (
+        ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lt=period)
         .order_by()
         .values("project")
         .annotate(total=Sum("investment_completed"))
         .values("total")
     )
+    money = DecimalField(max_digits=16, decimal_places=2)
     projects = (
-        Project.objects.with_figures(as_of)
-        .filter(Q(status__in=ProjectStatus.reporting()) | Q(pk__in=period_reports.values("project_id")))
-        .annotate(
-            cumulative_investment=Coalesce(
-                Subquery(cumulative, output_field=DecimalField()), Value(0), output_field=DecimalField()
-            )
+        Project.objects.filter(
+            Q(pk__in=Project.objects.reporting().values("pk")) | Q(pk__in=period_reports.values("project_id"))
         )
-        .select_related("lead_org")
+        .with_figures(as_of)
+        .annotate(
+            month_progress=Coalesce(
+                Cast(Subquery(filed.values("progress")[:1]), FloatField()), F("progress"), output_field=FloatField()
+            ),
+            month_health=health_rule(F("status"), F("planned_progress") - F("month_progress"), F("days_late")),
+            cumulative_investment=Coalesce(Subquery(earlier, output_field=money), Value(0), output_field=money)
+            + Coalesce(Subquery(filed.values("investment_completed")[:1]), Value(0), output_field=money),
+        )
+        .select_related("lead_org", "domain")
         .prefetch_related(Prefetch("progress_reports", queryset=period_reports, to_attr="period_reports"))
-        .order_by("lead_org__name", "code")
+        .order_by("domain__name", "code")
     )
+    summed = [index for index, column in enumerate(PROGRESS_COLUMNS) if column.header in PROGRESS_SUMMED]
+    counts = dict.fromkeys(("listed", "approved", "submitted", "returned"), 0)
+    rows, totals = [], []
+    with translation.override("zh-hans"):
+        for ordinal, (label, entries) in zip(CHINESE_ORDINALS, _by_domain_group(list(projects)), strict=False):
+            rows.append((["", f"{ordinal}、{label}"], "section"))
+            counted = []
+            for number, project in entries:
+                row, status = _progress_row(number, project)
+                rows.append((row, "detail" if project.parent_id else "data"))
+                if not project.parent_id:
+                    counted.append(row)
+                    counts["listed"] += 1
+                    if status:
+                        counts[status] += 1
+            subtotal = _sums(counted, summed)
+            totals.append(subtotal)
+            rows.append((_total_row("小计", subtotal, summed), "total"))
+        rows.append((_total_row("合计", _sums(totals, summed), summed), "total"))
     groups = selectors.portfolio_groups(selectors.Scope(today=as_of))
     headline = selectors.headline(selectors.Scope(today=as_of), groups)
     bands = headline["bands"]
-    with translation.override("zh-hans"):
-        rows = []
-        for number, project in enumerate(projects, start=1):
-            report = project.period_reports[0] if project.period_reports else None
-            rows.append(
-                (
-                    [
-                        number,
-                        project.code,
-                        project.name,
-                        project.lead_org.short_name or project.lead_org.name,
-                        str(report.get_status_display()) if report else "未报送",
-                        report.progress if report else None,
-                        round(project.planned_progress, 1),
-                        str(Health(project.health).label),
-                        report.investment_completed if report else None,
-                        project.cumulative_investment,
-                        report.summary if report else "",
-                        report.problems if report else "",
-                        report.next_steps if report else "",
-                    ],
-                    "data",
-                )
-            )
+    reported = counts["approved"] + counts["submitted"]
+    reporting = (
+        f"本期应报送项目{counts['listed']}个，已报送{reported}个（已审核{counts['approved']}个、"
+        f"待审核{counts['submitted']}个），未报送{counts['listed'] - reported}个"
+        + (f"（其中退回重报{counts['returned']}个）" if counts["returned"] else "")
+        + "。"
+    )
     summary = (
         f"全市智慧城市建设项目共{headline['projects'][0]:.0f}个，已完成{bands['completed'][0]:.0f}个，"
         f"在建{bands['in_progress'][0]:.0f}个，未开工{bands['not_started'][0]:.0f}个；"
@@ -255,7 +329,38 @@ def progress_report(period: str):
     )
     year, month = period.split("-")
     title = f"{_place()}智慧城市建设项目进度月报（{year}年{int(month)}月）"
-    return _table(title, f"{year}年{int(month)}月", PROGRESS_COLUMNS, rows, _note("单位：万元", summary))
+    return _table(title, f"{year}年{int(month)}月", PROGRESS_COLUMNS, rows, _note("单位：万元", summary + reporting))
+
+
+def _progress_row(number, project) -> tuple[list, str | None]:
+    """A project's row of the 月报 and the state of its report of the month (None: there is none)."""
+    report = project.period_reports[0] if project.period_reports else None
+    counts = report is not None and report.status != ReportStatus.RETURNED
+    if report is None:
+        state = "未报送"
+    elif report.status == ReportStatus.SUBMITTED:
+        state = "待审核"
+    else:
+        state = str(report.get_status_display())
+    note = f"退回原因：{report.review_comment}" if report is not None and not counts else ""
+    row = [
+        number,
+        project.domain.name,
+        project.code,
+        project.name,
+        _unit_name(project.lead_org),
+        state,
+        project.month_progress if counts else None,
+        round(project.planned_progress, 1),
+        str(Health(project.month_health).label),
+        report.investment_completed if counts else None,
+        project.cumulative_investment,
+        report.summary if counts else "",
+        report.problems if counts else "",
+        report.next_steps if counts else "",
+        note,
+    ]
+    return row, report.status if report is not None else None
 
 
 def _percent(value) -> str:
@@ -265,11 +370,11 @@ def _percent(value) -> str:
 # 提案办理台账
 
 LEDGER_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("案号", width=8),
     Column("案由", width=36),
     Column("提案人", width=18),
-    Column("类别", width=10),
+    Column("类别", width=14),
     Column("主办单位", width=18),
     Column("协办单位", "long", 22),
     Column("提交日期", "date"),
@@ -277,7 +382,7 @@ LEDGER_COLUMNS = [
     Column("答复期限", "date"),
     Column("答复日期", "date"),
     Column("办理状态", width=10),
-    Column("办理结果", width=14),
+    Column("办理结果", width=18),
     Column("满意度", width=10),
     Column("办理天数", "integer"),
 ]
@@ -333,18 +438,19 @@ def proposal_ledger(session: Session):
                     "data",
                 )
             )
-    return _table(f"{session.name}提案办理台账", "提案办理台账", LEDGER_COLUMNS, rows, _note())
+    return _table(f"{session.name}提案办理台账", "提案办理台账", LEDGER_COLUMNS, rows, _committee_note())
 
 
 # 提案办理情况统计表
 
 
 STATS_COLUMNS = [
-    Column("序号", "integer", 6),
+    Column("序号", "integer", 6, align="center"),
     Column("承办单位", width=24),
     Column("交办件数", "integer"),
-    Column("其中主办", "integer"),
+    Column("其中主办、分办", "integer"),
     Column("已答复", "integer"),
+    Column("办复率（%）", "percent"),
     Column("按期答复", "integer"),
     Column("按期答复率（%）", "percent"),
     Column("A类", "integer"),
@@ -354,13 +460,16 @@ STATS_COLUMNS = [
     Column("基本满意", "integer"),
     Column("不满意", "integer"),
 ]
-STATS_COUNTS = ("assigned", "lead", "replied", "on_time", "A", "B", "C", *Satisfaction.values)
+STATS_COUNTS = ("assigned", "replying", "replied", "on_time", "A", "B", "C", *Satisfaction.values)
 
 
 def proposal_stats(session: Session):
-    """提案办理情况统计表 for ``session``: per handling unit — proposals assigned (and of them as lead unit), replied,
+    """提案办理情况统计表 for ``session``: the session's proposals received, filed (立案), merged (并案), not filed
+    (不予立案), assigned and answered, with the answer rate (办复率), on the line under the title; then per handling
+    unit — proposals assigned (and of them to reply to, as lead or separate unit), replied and the unit's answer rate,
     replied by the unit's due date, the replies' result classes A/B/C, and the proposers' feedback on the proposals
-    the unit replied to — with the total of the rows. Each measure is one grouped count."""
+    the unit replied to — with the total of the rows. Each measure is one grouped count; the rules are
+    ``proposals.querysets``'."""
     unit_columns = ("unit_id", "unit__name", "unit__short_name")
     assignments = (
         Assignment.objects.filter(proposal__session=session)
@@ -368,7 +477,7 @@ def proposal_stats(session: Session):
         .values(*unit_columns)
         .annotate(
             assigned=Count("proposal", distinct=True),
-            lead=Count("proposal", distinct=True, filter=Q(role=AssignmentRole.LEAD)),
+            replying=Count("proposal", distinct=True, filter=Q(role__in=AssignmentRole.replying())),
         )
     )
     replies = (
@@ -377,7 +486,7 @@ def proposal_stats(session: Session):
         .values(*unit_columns)
         .annotate(
             replied=Count("proposal", distinct=True),
-            on_time=Count("proposal", distinct=True, filter=Q(issued_on__lte=F("due_date"))),
+            on_time=Count("proposal", distinct=True, filter=reply_on_time()),
             **{code: Count("proposal", distinct=True, filter=Q(result_class__code=code)) for code in ("A", "B", "C")},
         )
     )
@@ -401,20 +510,31 @@ def proposal_stats(session: Session):
             totals[key] += counts[key]
         rows.append(([number, unit["name"], *_stats_values(counts)], "data"))
     rows.append((["", "合计", *_stats_values(totals)], "total"))
+    counts = Proposal.objects.filter(session=session).aggregate(**proposal_counts())
+    awaiting = counts["received"] - counts["filed"] - counts["merged"] - counts["not_filed"]
+    summary = (
+        f"共收到提案{counts['received']}件，立案{counts['filed']}件，并案{counts['merged']}件，"
+        f"不予立案{counts['not_filed']}件" + (f"，待审查{awaiting}件" if awaiting else "") + "；"
+        f"交办{counts['assigned']}件，已办复{counts['answered']}件，办复率{_percent(answer_rate(counts))}。"
+    )
     title = f"{session.name}提案办理情况统计表"
-    return _table(title, "办理情况统计", STATS_COLUMNS, rows, _note())
+    return _table(title, "办理情况统计", STATS_COLUMNS, rows, _committee_note(summary))
 
 
 def _stats_values(counts: dict) -> list:
-    share = round(100.0 * counts["on_time"] / counts["replied"], 1) if counts["replied"] else None
     return [
         counts["assigned"],
-        counts["lead"],
+        counts["replying"],
         counts["replied"],
+        _share(counts["replied"], counts["replying"]),
         counts["on_time"],
-        share,
+        _share(counts["on_time"], counts["replied"]),
         counts["A"],
         counts["B"],
         counts["C"],
         *(counts[value] for value in Satisfaction.values),
     ]
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None

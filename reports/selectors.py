@@ -26,6 +26,7 @@ from projects.querysets import grouped_by_health
 from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session
+from proposals.querysets import reply_late
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
 SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "district", "lead_org")
@@ -519,7 +520,7 @@ def proposals(scope: Scope) -> dict:
         session_proposals = session_proposals.filter(pk__in=assigned)
         replies = replies.filter(unit__in=units)
     figures = session_proposals.with_figures(scope.today)
-    late = Q(issued_on__gt=F("due_date"))
+    late = reply_late()
     replied_ids, late_ids = replies.values("proposal_id"), replies.filter(late).values("proposal_id")
     statuses = list(
         figures.order_by()
@@ -608,7 +609,7 @@ def proposal_satisfaction_by_unit(scope: Scope) -> dict[int, dict]:
             content=Count(
                 "pk",
                 distinct=True,
-                filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED]),
+                filter=Q(satisfaction__in=Satisfaction.content()),
             ),
         )
     )

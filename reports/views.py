@@ -16,6 +16,7 @@ from projects.models import Indicator, Plan, Project
 from projects.selectors import attach_phases
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Proposal, Session
+from proposals.querysets import proposal_counts
 
 from . import charts, exports, forms, selectors, versioning
 
@@ -112,24 +113,17 @@ class PublicProgressView(TemplateView):
             completed=Count("pk", filter=Q(status__in=ProjectStatus.finished())),
             in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
         )
-        awaiting = ProposalStatus.awaiting_reply()
-        answered = [ProposalStatus.REPLIED, ProposalStatus.REHANDLING, ProposalStatus.CLOSED]
-        content = [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED]
         sessions = Session.objects.annotate(
-            proposals_count=Count("proposals", distinct=True),
-            filed=Count(
-                "proposals",
-                distinct=True,
-                filter=~Q(proposals__status__in=[ProposalStatus.SUBMITTED, ProposalStatus.NOT_FILED]),
-            ),
-            replied=Count("proposals", distinct=True, filter=Q(proposals__status__in=answered)),
-            handling=Count("proposals", distinct=True, filter=Q(proposals__status__in=awaiting)),
+            **proposal_counts("proposals__"),
+            handling=Count("proposals", distinct=True, filter=Q(proposals__status__in=ProposalStatus.awaiting_reply())),
             closed=Count("proposals", distinct=True, filter=Q(proposals__status=ProposalStatus.CLOSED)),
             feedback=Count("proposals__feedbacks", distinct=True),
             content=Count(
-                "proposals__feedbacks", distinct=True, filter=Q(proposals__feedbacks__satisfaction__in=content)
+                "proposals__feedbacks",
+                distinct=True,
+                filter=Q(proposals__feedbacks__satisfaction__in=Satisfaction.content()),
             ),
-        ).filter(proposals_count__gt=0)
+        ).filter(received__gt=0)
         projects = list(projects)
         attach_phases(projects, published.top_level(), phases=published)
         context.update(

@@ -20,7 +20,16 @@ def project(unit):
 
 
 def edit_data(project, unit, version, **values):
-    fields = {"code": project.code, "name": project.name, "domain": project.domain_id, "version": str(version)}
+    fields = {
+        "code": project.code,
+        "name": project.name,
+        "domain": project.domain_id,
+        "version": str(version),
+        # The confirmed plan as it stands: a liaison's change of it would go to the office instead.
+        "total_investment": str(project.total_investment),
+        "planned_start": project.planned_start.isoformat(),
+        "planned_end": project.planned_end.isoformat(),
+    }
     return project_form_data(unit, **{**fields, "milestones-TOTAL_FORMS": "0", **values})
 
 

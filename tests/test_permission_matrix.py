@@ -864,6 +864,8 @@ SITE_PAGES = [
         data=lambda w: {"language": "en", "next": "/"},
     ),
     page("favicon", GET="301 301 301 301 301 301", POST="301 301 301 301 301 301", other="301 301 301 301 301 301"),
+    # The reply letters' fonts, a stylesheet: the public pages show letters too.
+    page("letter-fonts", GET=PUBLIC, POST="405 405 405 405 405 405", other="405 405 405 405 405 405"),
     page("api-docs", GET=READ),
 ]
 

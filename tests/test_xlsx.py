@@ -6,10 +6,20 @@ import io
 import zipfile
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from common.xlsx import MAX_CELL_TEXT, Column, Sheet, new_workbook
+from common.xlsx import (
+    LINE_HEIGHTS,
+    MAX_CELL_TEXT,
+    MAX_ROW_HEIGHT,
+    ROW_PADDING,
+    Column,
+    Sheet,
+    new_workbook,
+    wrapped_lines,
+)
 
 COLUMNS = [
     Column("名称"),
@@ -106,3 +116,36 @@ def test_no_cell_is_a_formula():
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml
     assert 't="inlineStr"' in xml
+
+
+def test_wrapped_lines_count_chinese_characters_double():
+    assert wrapped_lines("智慧水务", 40) == 1
+    assert wrapped_lines("建" * 37, 40) == 2  # 74 columns wide in a column of about 37
+    assert wrapped_lines("x" * 38, 40) == 2 and wrapped_lines("x" * 37, 40) == 1
+    assert wrapped_lines("第一行\n第二行\n\n第四行", 40) == 4
+
+
+def test_a_row_is_as_high_as_its_longest_wrapped_text():
+    long_text = "完成系统联调与数据对接，" * 10  # 120 characters: 240 columns, seven lines at width 40
+    blank = [None, None, None, None, None, ""]
+    content = written([["短", *blank, "说明"], ["短", *blank, long_text]])
+    sheet = read_back(content)
+    one_line, seven_lines = sheet.row_dimensions[4].height, sheet.row_dimensions[5].height
+    assert one_line == pytest.approx(LINE_HEIGHTS["data"] + ROW_PADDING)
+    assert seven_lines == pytest.approx(7 * LINE_HEIGHTS["data"] + ROW_PADDING)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<row r="5" ht="' in xml and 'customHeight="1"' in xml
+    # The header row is as high as its wrapped headers; a long note wraps instead of running off the page.
+    assert sheet.row_dimensions[3].height >= LINE_HEIGHTS["header"]
+    assert sheet["A2"].alignment.wrap_text
+
+
+def test_row_height_stops_at_excels_limit():
+    sheet = read_back(written([["长" * 5000]]))
+    assert sheet.row_dimensions[4].height == MAX_ROW_HEIGHT
+
+
+def test_pages_are_numbered_in_the_footer():
+    sheet = read_back(written([["智慧水务"]]))
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"

@@ -1,8 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -28,11 +26,3 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     return drf_exception_handler(exc, context)
-
-
-def page_not_found(request, exception):
-    """Django's 404 for an address that no route matches (``handler404``): under /api/ the API's own JSON answer, so
-    that a client never has to read an HTML page; elsewhere the usual page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
-    return defaults.page_not_found(request, exception)

@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
+from proposals import letters
+
 register = template.Library()
 
 
@@ -25,3 +27,10 @@ def time_left(days_left, overdue):
 @register.inclusion_tag("proposals/includes/status_badge.html")
 def proposal_status(proposal):
     return {"proposal": proposal}
+
+
+@register.filter
+def letter(reply, addressees):
+    """The printed pieces of a reply letter (``proposals.letters.Letter``):
+    ``{% with letter=reply|letter:addressees %}``."""
+    return letters.letter(reply, addressees or ())

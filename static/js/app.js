@@ -33,4 +33,13 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
   });
+
+  // "Back to the previous page" (error pages): hidden when the page was opened first, with nowhere to go back to.
+  document.querySelectorAll("[data-back]").forEach((button) => {
+    if (window.history.length < 2) {
+      button.hidden = true;
+      return;
+    }
+    button.addEventListener("click", () => window.history.back());
+  });
 });

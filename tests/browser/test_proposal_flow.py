@@ -76,7 +76,7 @@ def test_committee_and_liaison_handle_a_proposal(browser_page, live_server, sett
     page.check("#id_is_public")
     page.click("button:has-text('撰写答复')")
     page.wait_for_selector(".alert-success")
-    assert "B类" in page.locator(".reply-letter").first.inner_text()
+    assert page.locator(".reply-letter .letter-class").first.inner_text().endswith("B")  # the class, top right
     assert "储建华委员" in page.locator(".reply-letter").first.inner_text()
     log_out(page)
 

@@ -66,6 +66,15 @@ class TestProgress:
         )
         assert figures(project).progress == pytest.approx(42.5)
 
+    def test_progress_as_of_a_past_day_reads_no_later_report(self):
+        # The 月报 of a past month rates each project as it stood at that month's end.
+        project = half_done_project()
+        ProgressReportFactory(project=project, period="2026-04", progress=Decimal("30.0"), status=ReportStatus.APPROVED)
+        ProgressReportFactory(project=project, period="2026-06", progress=Decimal("45.0"), status=ReportStatus.APPROVED)
+        assert figures(project, datetime.date(2026, 5, 31)).progress == pytest.approx(30.0)
+        assert figures(project, datetime.date(2026, 6, 1)).progress == pytest.approx(45.0)
+        assert figures(project).progress == pytest.approx(45.0)
+
     @pytest.mark.parametrize("status", [ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED])
     def test_finished_project_is_at_100_and_green(self, status):
         project = ProjectFactory(status=status)

@@ -6,17 +6,22 @@ file and reads the same values."""
 import datetime
 import io
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
+from django.test import Client
 from openpyxl import load_workbook
 
+from common.dates import add_months
+from projects import demo
 from projects.choices import ProjectStatus, ReportStatus
-from projects.models import period_of
+from projects.models import Project, period_of
 from proposals import services
-from proposals.models import ResultClass
+from proposals.models import Proposal, ResultClass
 from tests.factories import (
     DomainFactory,
     FundingFactory,
@@ -131,6 +136,76 @@ def test_project_plan_table_of_one_plan(client, leader, portfolio):
     assert [row[11] for row in rows_of(sheet)[1:] if row[11]] == ["T-01"]
 
 
+@pytest.fixture
+def phases(portfolio):
+    """光网城市 (5,000) in two phases of 2,000 and 3,000."""
+    parent = portfolio["third"]
+    first = ProjectFactory(
+        code="B-01-1", name="光网城市一期", parent=parent, domain=parent.domain, total_investment=Decimal("2000")
+    )
+    second = ProjectFactory(
+        code="B-01-2", name="光网城市二期", parent=parent, domain=parent.domain, total_investment=Decimal("3000")
+    )
+    FundingFactory(project=first, year=2026, planned=Decimal("1000"))
+    return first, second
+
+
+def test_project_plan_lists_phases_under_their_project_and_totals_top_level_rows(client, leader, portfolio, phases):
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/project-plan.xlsx", year=2026).active
+    rows = rows_of(sheet)[1:]
+    assert [(row[0], row[11] or row[1]) for row in rows] == [
+        (None, "一、信息基础设施"),
+        (1, "B-01"),
+        ("1-1", "B-01-1"),
+        ("1-2", "B-01-2"),
+        (None, "小计"),
+        (None, "二、城市管理与服务"),
+        (2, "T-01"),
+        (3, "T-02"),
+        (None, "小计"),
+        (None, "合计"),
+    ]
+    assert rows[2][5] == pytest.approx(2000) and rows[2][6] == pytest.approx(1000)
+    # The phases are part of 光网城市: neither its subtotal nor the total counts them again.
+    assert rows[4][5] == pytest.approx(5000) and rows[4][6] == pytest.approx(2500)
+    assert rows[-1][5] == pytest.approx(7000.5) and rows[-1][6] == pytest.approx(2800)
+    name = sheet.cell(row=HEADER_ROW + 3, column=3)
+    assert name.value == "光网城市一期" and name.alignment.indent == 2
+    assert sheet.cell(row=HEADER_ROW + 2, column=3).alignment.indent == 0
+
+
+def test_project_plan_of_one_plan_lists_the_project_of_a_phase_in_it(client, leader, portfolio, phases):
+    phases[1].plans.add(portfolio["plan"])
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/project-plan.xlsx", year=2026, plan=portfolio["plan"].pk).active
+    rows = rows_of(sheet)[1:]
+    # 光网城市 is listed for its phase in the plan, with both its phases: they go with their project.
+    assert [row[11] for row in rows if row[11]] == ["B-01", "B-01-1", "B-01-2", "T-01"]
+    assert rows[-1][5] == pytest.approx(6200.5)  # 光网城市 and 智慧停车
+
+
+def test_the_demo_plan_table_of_2012_totals_its_top_level_projects(client, leader):
+    demo.load(today=datetime.date.today())
+    client.force_login(leader)
+    rows = rows_of(download(client, "/reports/export/project-plan.xlsx", year=2012).active)[1:]
+    top_level = [row for row in rows if isinstance(row[0], int)]
+    assert any(isinstance(row[0], str) and "-" in row[0] for row in rows)  # phases are listed
+    total = rows[-1]
+    assert total[1] == "合计"
+    assert total[5] == pytest.approx(sum(row[5] for row in top_level))
+    assert total[6] == pytest.approx(sum(row[6] or 0 for row in top_level))
+    expected = (
+        Project.objects.top_level()
+        .active_in_year(2012)
+        .exclude(status=ProjectStatus.CANCELLED)
+        .aggregate(total=Sum("total_investment"))["total"]
+    )
+    assert total[5] == pytest.approx(float(expected))
+    subtotals = [row[5] for row in rows if row[1] == "小计"]
+    assert sum(subtotals) == pytest.approx(total[5])
+
+
 def test_sheets_are_proper_government_tables(client, leader, portfolio):
     portfolio["second"].name = '=HYPERLINK("http://evil.example","点我")'
     portfolio["second"].save()
@@ -214,13 +289,95 @@ def test_monthly_progress_report(client, leader, portfolio):
     assert f"（{period[:4]}年{int(period[5:])}月）" in sheet["A1"].value
     assert "项目共" in sheet["A2"].value and "整体进度" in sheet["A2"].value
     rows = rows_of(sheet)
-    by_code = {row[1]: row for row in rows[1:]}
+    assert rows[0][:6] == ["序号", "领域", "项目编号", "项目名称", "牵头单位", "报送状态"]
+    by_code = {row[2]: row for row in rows[1:] if row[2]}
     assert set(by_code) == {"T-01", "T-02", "B-01", "OLD-1"}  # every project that reports monthly
     parking = by_code["T-01"]
-    assert parking[4] == "已审核" and parking[5] == pytest.approx(55) and parking[8] == pytest.approx(80)
-    assert parking[9] == pytest.approx(130)  # 50 (May, approved) + 80
-    assert parking[10:13] == ["完成系统联调。", "无", "试运行"]
-    assert by_code["T-02"][4] == "未报送" and by_code["T-02"][5] is None
+    assert parking[1] == "智能交通" and parking[4] == "交通局"
+    assert parking[5] == "已审核" and parking[6] == pytest.approx(55) and parking[9] == pytest.approx(80)
+    assert parking[10] == pytest.approx(130)  # 50 (May, approved) + 80
+    assert parking[11:14] == ["完成系统联调。", "无", "试运行"]
+    assert by_code["T-02"][5] == "未报送" and by_code["T-02"][6] is None
+
+
+def test_monthly_progress_report_rows_by_domain_group_then_domain_and_code(client, leader, portfolio):
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=period_of(datetime.date.today())).active
+    rows = rows_of(sheet)[1:]
+    assert [row[2] or row[1] for row in rows] == [
+        "一、信息基础设施",
+        "B-01",
+        "小计",
+        "二、城市管理与服务",
+        "OLD-1",
+        "T-01",
+        "T-02",
+        "小计",
+        "合计",
+    ]
+    assert [row[0] for row in rows if row[2]] == [1, 2, 3, 4]
+
+
+def test_a_returned_report_counts_as_not_reported(client, leader, portfolio):
+    period = period_of(datetime.date.today())
+    ProgressReportFactory(
+        project=portfolio["second"],
+        period=period,
+        progress=Decimal("70"),
+        investment_completed=Decimal("500"),
+        status=ReportStatus.RETURNED,
+        review_comment="投资完成额与财务数据不符",
+    )
+    ProgressReportFactory(
+        project=portfolio["third"], period=period, progress=Decimal("30"), investment_completed=Decimal("20")
+    )
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=period).active
+    rows = rows_of(sheet)
+    by_code = {row[2]: row for row in rows[1:] if row[2]}
+    returned = by_code["T-02"]
+    assert returned[5] == "已退回"
+    assert returned[6] is None and returned[9] is None and returned[11:14] == [None, None, None]
+    assert returned[10] == 0  # its 500 are not in the cumulative investment
+    assert returned[14] == "退回原因：投资完成额与财务数据不符"
+    pending = by_code["B-01"]
+    assert pending[5] == "待审核" and pending[6] == pytest.approx(30) and pending[10] == pytest.approx(20)
+    assert "本期应报送项目4个，已报送1个（已审核0个、待审核1个），未报送3个（其中退回重报1个）" in sheet["A2"].value
+    total = rows[-1]
+    assert total[1] == "合计" and total[9] == pytest.approx(20) and total[10] == pytest.approx(70)  # T-01's May: 50
+
+
+def test_a_rows_health_is_rated_on_the_progress_it_shows(client, leader):
+    """A project 68.2 planned, last approved at 60 (8.2 behind: green), reports 55 this month: 13.2 behind, yellow."""
+    today = datetime.date.today()
+    span = datetime.timedelta(days=300)
+    project = ProjectFactory(code="H-01", planned_start=today - span, planned_end=today + span)
+    done = today - datetime.timedelta(days=60)
+    MilestoneFactory(project=project, weight=15, planned_date=done, actual_date=done)  # 15 of 22: 68.2
+    MilestoneFactory(project=project, weight=7, planned_date=today + datetime.timedelta(days=60))
+    last_month = period_of(add_months(today.replace(day=1), -1))
+    ProgressReportFactory(project=project, period=last_month, progress=Decimal("60"), status=ReportStatus.APPROVED)
+    ProgressReportFactory(project=project, period=period_of(today), progress=Decimal("55"))
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=period_of(today)).active
+    row = next(row for row in rows_of(sheet) if row[2] == "H-01")
+    assert (row[6], row[7], row[8]) == (pytest.approx(55), pytest.approx(68.2), "滞后（黄灯）")
+    earlier = download(client, "/reports/export/progress.xlsx", period=last_month).active
+    row = next(row for row in rows_of(earlier) if row[2] == "H-01")
+    assert (row[5], row[6], row[8]) == ("已审核", pytest.approx(60), "正常（绿灯）")
+
+
+def test_a_past_months_table_shows_the_progress_of_that_month(client, leader, portfolio):
+    today = datetime.date.today()
+    months = [period_of(add_months(today.replace(day=1), -offset)) for offset in (3, 2, 0)]
+    project = portfolio["second"]
+    ProgressReportFactory(project=project, period=months[0], progress=Decimal("35"), status=ReportStatus.APPROVED)
+    ProgressReportFactory(project=project, period=months[2], progress=Decimal("90"), status=ReportStatus.APPROVED)
+    client.force_login(leader)
+    sheet = download(client, "/reports/export/progress.xlsx", period=months[1]).active
+    row = next(row for row in rows_of(sheet) if row[2] == "T-02")
+    assert row[5] == "未报送" and row[6] is None
+    assert row[10] == pytest.approx(50)  # the approved report three months ago, not this month's
 
 
 def test_future_period_or_missing_choice_is_a_bad_request(client, leader):
@@ -276,9 +433,38 @@ def test_proposal_ledger_and_statistics(client, leader, committee_user, handled_
     stats = download(client, "/reports/export/proposal-stats.xlsx", session=handled_session.pk).active
     rows = rows_of(stats)
     by_unit = {row[1]: row for row in rows[1:]}
-    assert by_unit["发改局"][2:8] == [2, 2, 1, 1, 100, 1]
-    assert by_unit["科技局"][2:5] == [2, 0, 0]
-    assert by_unit["合计"][2:5] == [4, 2, 1]
+    # Assigned, of them to reply to, replied, 办复率, on time, 按期答复率, class A.
+    assert by_unit["发改局"][2:9] == [2, 2, 1, 50, 1, 100, 1]
+    assert by_unit["科技局"][2:6] == [2, 0, 0, None]  # co-handling only: nothing to reply to
+    assert by_unit["合计"][2:6] == [4, 2, 1, 50]
+
+
+def test_the_committee_compiles_its_tables_with_filing_totals_and_answer_rate(
+    client, settings, committee_user, handled_session
+):
+    settings.PROPOSALS = {**settings.PROPOSALS, "COMMITTEE_NAME": "镇海区政协提案委员会"}
+    pending = Proposal.objects.get(session=handled_session, number="002")
+    services.proposal_not_file(
+        actor=committee_user, proposal=ProposalFactory(session=handled_session, number="003"), reason="不属于提案范围"
+    )
+    services.proposal_merge(
+        actor=committee_user, proposal=ProposalFactory(session=handled_session, number="004"), into=pending
+    )
+    ProposalFactory(session=handled_session, number="005")  # not reviewed yet
+    client.force_login(committee_user)
+    stats = download(client, "/reports/export/proposal-stats.xlsx", session=handled_session.pk).active
+    note = stats["A2"].value
+    assert note.startswith("编制单位：镇海区政协提案委员会") and settings.OFFICE["NAME"] not in note
+    assert "共收到提案5件，立案2件，并案1件，不予立案1件，待审查1件；交办2件，已办复1件，办复率50.0%。" in note
+    ledger = download(client, "/reports/export/proposals.xlsx", session=handled_session.pk).active
+    assert ledger["A2"].value.startswith("编制单位：镇海区政协提案委员会")
+
+    # The public page counts the session by the same rules (proposals.querysets.proposal_counts): a merged proposal
+    # is not counted as filed on its own.
+    page = Client().get("/public/").content.decode()
+    row = re.search(r"<tr><td>十五届四次</td>(.*?)</tr>", page, re.S).group(1)
+    received, filed, handling, answered, closed = (int(cell) for cell in re.findall(r">(\d+)</td>", row))
+    assert (received, filed, handling, answered, closed) == (5, 2, 1, 1, 0)
 
 
 @pytest.mark.parametrize(
@@ -297,13 +483,19 @@ def test_who_may_download(client, request, handled_session, url, role, expected)
 
 
 def test_libreoffice_opens_each_table_and_reads_the_same_values(client, leader, portfolio, handled_session, tmp_path):
+    """LibreOffice reads back every value, keeps each row's height (a row of wrapped text as high as its lines) and
+    prints the page numbers in the footer."""
     if not shutil.which("soffice"):
         if os.environ.get("REQUIRE_LIBREOFFICE"):
             pytest.fail("LibreOffice is required here (apt-get install libreoffice-calc-nogui)")
         pytest.skip("needs LibreOffice (apt-get install libreoffice-calc-nogui)")
+    portfolio["first"].description = "建设城市停车诱导系统，接入全市公共停车场泊位数据，" * 6
+    portfolio["first"].save()
+    IndicatorFactory(plan=portfolio["plan"], name="公共停车场联网率", target=Decimal("90"))
     client.force_login(leader)
     urls = {
         "plan": f"/reports/export/project-plan.xlsx?year=2026&plan={portfolio['plan'].pk}",
+        "targets": f"/reports/export/targets.xlsx?plan={portfolio['plan'].pk}",
         "progress": f"/reports/export/progress.xlsx?period={period_of(datetime.date.today())}",
         "ledger": f"/reports/export/proposals.xlsx?session={handled_session.pk}",
         "stats": f"/reports/export/proposal-stats.xlsx?session={handled_session.pk}",
@@ -312,15 +504,29 @@ def test_libreoffice_opens_each_table_and_reads_the_same_values(client, leader, 
         original = tmp_path / f"{name}.xlsx"
         original.write_bytes(b"".join(client.get(url).streaming_content))
         converted = tmp_path / "converted"
-        subprocess.run(
-            ["soffice", "--headless", "--norestore", "--convert-to", "xlsx", "--outdir", str(converted), str(original)],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        before = rows_of(load_workbook(original).active, first=1)
-        after = rows_of(load_workbook(converted / f"{name}.xlsx").active, first=1)
-        assert [_comparable(row) for row in after] == [_comparable(row) for row in before], name
+        # A profile of its own: LibreOffice refuses to start on a profile another conversion is using.
+        soffice = ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile"]
+        for kind in ("xlsx", "pdf"):
+            subprocess.run(
+                [*soffice, "--convert-to", kind, "--outdir", str(converted), str(original)],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+        before, after = load_workbook(original).active, load_workbook(converted / f"{name}.xlsx").active
+        assert [_comparable(row) for row in rows_of(after, first=1)] == [
+            _comparable(row) for row in rows_of(before, first=1)
+        ], name
+        heights = [(before.row_dimensions[row].height, after.row_dimensions[row].height) for row in range(1, 7)]
+        assert all(theirs == pytest.approx(ours, abs=1) for ours, theirs in heights if ours), (name, heights)
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", "-layout", str(converted / f"{name}.pdf"), "-"], capture_output=True, text=True
+            ).stdout
+            assert "第1页共1页" in text.replace(" ", ""), name
+    plan = load_workbook(tmp_path / "converted" / "plan.xlsx").active
+    parking = next(row[0].row for row in plan.iter_rows(min_row=4) if row[11].value == "T-01")
+    assert plan.row_dimensions[parking].height > 4 * 14  # the description wraps to five lines or more
 
 
 def _comparable(row):
