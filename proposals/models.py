@@ -273,8 +273,15 @@ class Assignment(TimestampedModel):
 
     @property
     def deadline(self) -> datetime.date:
-        """What this unit must meet: a co-handling unit its opinion's due date, the others the reply's."""
+        """What this unit must meet: a co-handling unit its opinion's due date, the others the reply's (the same
+        rule as ``AssignmentQuerySet.with_state``, whose annotation this takes when present)."""
+        if "_deadline" in self.__dict__:
+            return self.__dict__["_deadline"]
         return self.opinion_due_date if self.role == AssignmentRole.CO and self.opinion_due_date else self.due_date
+
+    @deadline.setter
+    def deadline(self, value):
+        self.__dict__["_deadline"] = value
 
     @property
     def owner_organization_id(self):
