@@ -477,8 +477,12 @@ def proposal_feedback(
         if satisfaction == Satisfaction.UNSATISFIED:
             proposal.round += 1
             proposal.due_date = due_date
-            # A new round, not an extension: each unit's due date starts afresh.
+            # A new round, not an extension: each unit's due date starts afresh, and a co-handling unit that has not
+            # sent its opinion gets a month (``OPINION_MONTHS``) from today.
             proposal.assignments.update(due_date=due_date, original_due_date=due_date, extension_reason="")
+            proposal.assignments.filter(role=AssignmentRole.CO, opinion_on__isnull=True).update(
+                opinion_due_date=opinion_due_date(today, due_date)
+            )
             note += "\n" + _("Handled again, due %(date)s.") % {"date": due_date.isoformat()}
             move(proposal, actor, ProposalMove.FEEDBACK, ProposalStatus.REHANDLING, note)
             return feedback
