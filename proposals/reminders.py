@@ -30,7 +30,8 @@ from .models import Assignment, Proposal, Reply
 
 
 def collect(today: datetime.date) -> list[ReminderItem]:
-    return [*_unit_items(today), *_draft_items(today), *_committee_items(today)]
+    liaisons, signers = _users_by_unit(Role.LIAISON), _users_by_unit(Role.SIGNER)
+    return [*_unit_items(today, liaisons), *_draft_items(liaisons, signers), *_committee_items(today)]
 
 
 def proposal_link(proposal_id: int) -> str:
@@ -115,8 +116,7 @@ def _committee_text(proposal: Proposal) -> str:
     return text
 
 
-def _unit_items(today: datetime.date) -> list[ReminderItem]:
-    liaisons = _users_by_unit(Role.LIAISON)
+def _unit_items(today: datetime.date, liaisons: dict[int, list[User]]) -> list[ReminderItem]:
     if not liaisons:
         return []
     window = _window()
@@ -149,16 +149,15 @@ def _unit_items(today: datetime.date) -> list[ReminderItem]:
     return items
 
 
-def _users_by_unit(role: str) -> dict[int, list[User]]:
+def _users_by_unit(role: str) -> defaultdict[int, list[User]]:
     users = defaultdict(list)
     for user in User.objects.filter(is_active=True, groups__name=role, organization__isnull=False):
         users[user.organization_id].append(user)
     return users
 
 
-def _draft_items(today: datetime.date) -> list[ReminderItem]:
+def _draft_items(liaisons: dict[int, list[User]], signers: dict[int, list[User]]) -> list[ReminderItem]:
     """Drafts of the current round: awaiting sign-off (to the unit's signers), returned (to its liaisons)."""
-    signers, liaisons = _users_by_unit(Role.SIGNER), _users_by_unit(Role.LIAISON)
     if not signers and not liaisons:
         return []
     drafts = (
