@@ -17,12 +17,12 @@ from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Prop
 from proposals.models import Category, Event, Proposal, Proposer, Reply, ResultClass
 from tests.factories import (
     OrganizationFactory,
-    issue_reply,
     ProjectFactory,
     ProposalFactory,
     ProposerFactory,
     SessionFactory,
     UserFactory,
+    issue_reply,
 )
 
 pytestmark = pytest.mark.django_db

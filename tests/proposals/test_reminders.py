@@ -10,12 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from common.dates import add_months
 from projects.choices import Role
 from projects.management.commands.send_reminders import reminder_sources
 from projects.models import SentReminder
 from proposals import services
 from proposals.reminders import collect
-from common.dates import add_months
 from tests.factories import ProposalFactory, UserFactory, issue_reply
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +150,9 @@ def test_co_handling_unit_is_reminded_of_its_opinion_until_it_sends_it(
     # The opinion is due a month after the assignment (60 days ago), not on the lead unit's date in 3 days.
     opinion_due = add_months(days(-60), 1)
     late = (TODAY - opinion_due).days
+    title = "No. 027 关于推动智慧城市建设的建议"
     assert texts(other_liaison) == [
-        f"No. 027 关于推动智慧城市建设的建议: opinion to the lead unit due {opinion_due.isoformat()}, {late} days overdue"
+        f"{title}: opinion to the lead unit due {opinion_due.isoformat()}, {late} days overdue"
     ]
     run()
     [message] = mails_to(mailoutbox, other_liaison)
