@@ -252,6 +252,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide across components (a reply's status and a proposal's, a unit's kind and a
+    # proposer's): each keeps a stable name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "proposals.choices.ProposalStatus",
+        "ReplyStatusEnum": "proposals.choices.ReplyStatus",
+        "OrganizationKindEnum": "projects.choices.OrganizationKind",
+        "ProposerKindEnum": "proposals.choices.ProposerKind",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

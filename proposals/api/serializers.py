@@ -367,7 +367,7 @@ class WithdrawSerializer(serializers.Serializer):
 class HandlingUnitSerializer(serializers.ModelSerializer):
     """An organisation on the committee's list of handling units (承办单位名录)."""
 
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = serializers.IntegerField(
         source="pk", read_only=True, help_text=_("The organisation's id, as the moves name units.")
     )
     listed_by_default = serializers.SerializerMethodField(

@@ -280,6 +280,7 @@ class HandlingUnitViewSet(
 
     queryset = HandlingUnit.objects.all()  # the permission's model; the rows shown are organisations
     serializer_class = serializers.HandlingUnitSerializer
+    lookup_value_regex = "[0-9]+"
     pagination_class = None
     filter_backends = []
 
