@@ -103,17 +103,21 @@ def empty_cache():
 @pytest.fixture
 def set_today(monkeypatch):
     """``set_today(date)``: the application's clock (``timezone.now`` and ``localdate``) reads that day, at 10:00
-    local time, for the rest of the test."""
+    local time, for the rest of the test; ``set_today(None)`` gives it the real clock back."""
 
-    original_localdate = timezone.localdate
+    original_now, original_localdate = timezone.now, timezone.localdate
 
-    def set_day(day: datetime.date):
+    def set_day(day: datetime.date | None):
+        if day is None:
+            monkeypatch.setattr(timezone, "now", original_now)
+            monkeypatch.setattr(timezone, "localdate", original_localdate)
+            return
         moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+        def localdate(value=None, *args, **kwargs):
+            return original_localdate(value or moment, *args, **kwargs)
+
         monkeypatch.setattr(timezone, "now", lambda: moment)
-        monkeypatch.setattr(
-            timezone,
-            "localdate",
-            lambda value=None, *args, **kwargs: original_localdate(value or moment, *args, **kwargs),
-        )
+        monkeypatch.setattr(timezone, "localdate", localdate)
 
     return set_day
