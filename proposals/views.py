@@ -347,9 +347,12 @@ class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
         )
         return context
 
-    def form_valid(self, form):
-        if not self.request.user.has_perm("proposals.change_handlingunit"):
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("proposals.change_handlingunit"):
             raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
         try:
             added, removed = form.perform(self.request.user)
         except ValidationError as error:
