@@ -4,8 +4,8 @@ The committee registers it through the ledger's form, files it and assigns it; t
 inbox and drafts the reply with class B; the unit's signer finds the draft in the inbox, reads it and signs it off;
 the committee publishes it, then records an unsatisfied feedback, which sends it back (the first reply leaves the
 public pages); a second reply, drafted, signed off and published; the committee records a satisfied feedback and the
-proposal is closed; a visitor without an account reads the published reply and supports it. No page fetches anything from outside the server, logs a console
-error or gets a 4xx/5xx answer for itself or a resource.
+proposal is closed; a visitor without an account reads the published reply and supports it. No page fetches anything
+from outside the server, logs a console error or gets a 4xx/5xx answer for itself or a resource.
 """
 
 import datetime
