@@ -14,7 +14,8 @@ per method): the owning unit's proposal steps, drafting and signing off its repl
 page; anything else is the status code. The rules behind the answers: office staff do everything in the portfolio;
 a liaison reads everything and writes only what belongs to their own unit; leaders read only; the committee keeps the
 proposals and their reference data, records paper replies (代录) and publishes replies; a unit's signer signs off its
-replies; the public pages and the language switch need no login; the API answers an anonymous caller 401. A page refuses a role first (403) and a method second (405), except where noted.
+replies; the public pages and the language switch need no login; the API answers an anonymous caller 401. A page
+refuses a role first (403) and a method second (405), except where noted.
 
 Writes post empty or minimal bodies: what matters is the permission answer, a 403 for a role that may not and a
 redirect, a re-rendered form or a 400 for one that may. Each request runs in a savepoint rolled back after it, over
