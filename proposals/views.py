@@ -340,8 +340,9 @@ class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
         listed = set(handling_units().values_list("pk", flat=True))
         entries = {entry.organization_id: entry for entry in HandlingUnit.objects.all()}
         candidates = handling_unit_candidates().order_by("kind", "name")
+        rows = [(org, org.pk in listed, entries.get(org.pk)) for org in candidates]
         context.update(
-            rows=[(org, org.pk in listed, entries.get(org.pk)) for org in candidates],
+            rows=sorted(rows, key=lambda row: not row[1]),  # the list first, then the units that may be added
             listed_count=len(listed),
             can_edit=self.request.user.has_perm("proposals.change_handlingunit"),
         )

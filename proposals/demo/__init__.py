@@ -38,7 +38,18 @@ from projects.models import Organization, Project, User
 
 from .. import services
 from ..choices import ProposalMove, ProposalStatus, ProposerKind, Satisfaction
-from ..models import Assignment, Category, Event, Feedback, Proposal, Proposer, Reply, ResultClass, Session
+from ..models import (
+    Assignment,
+    Category,
+    Event,
+    Feedback,
+    HandlingUnit,
+    Proposal,
+    Proposer,
+    Reply,
+    ResultClass,
+    Session,
+)
 
 DATA_FILE = Path(__file__).with_name("proposals.toml")
 
@@ -231,6 +242,16 @@ class ProposalLoader:
         if unit.pk not in self.stand_ins:
             self.stand_ins[unit.pk] = self.temporary_user(f"{STAND_IN_PREFIX}{unit.pk}", unit, [Role.LIAISON])
         return self.stand_ins[unit.pk]
+
+    def load_handling_units(self):
+        """The state-owned companies the committee put on its list of handling units (供电, 电信), unless it has
+        decided about them since."""
+        names = self.data.get("handling_units", {}).get("added", [])
+        added = [
+            self.org(name) for name in names if not HandlingUnit.objects.filter(organization=self.org(name)).exists()
+        ]
+        if added:
+            services.handling_units_set(actor=self.committee, add=added, note="国有企业，承办有关提案")
 
     # Planning -------------------------------------------------------------------------------------------------
 
@@ -578,7 +599,8 @@ class ProposalLoader:
         """Put the second round's due date where the demo's timeline has it (see ``step_feedback``)."""
         picked = Proposal.objects.get(pk=proposal.pk).due_date
         Proposal.objects.filter(pk=proposal.pk).update(due_date=due)
-        Assignment.objects.filter(proposal=proposal).update(due_date=due)
+        # A new round, not an extension: its original due date is the same.
+        Assignment.objects.filter(proposal=proposal).update(due_date=due, original_due_date=due)
         latest = Proposal.history.filter(id=proposal.pk).order_by("-history_id").first()
         Proposal.history.filter(history_id=latest.history_id).update(due_date=due)
         event = Event.objects.filter(proposal=proposal, move=ProposalMove.FEEDBACK).order_by("-pk").first()
@@ -610,6 +632,7 @@ class ProposalLoader:
             self.plan()
             if any(not course.exists for course in self):
                 self.load_actors()
+                self.load_handling_units()
                 self.run()
                 self.check_statuses()
                 for actor in self.temporary_actors:

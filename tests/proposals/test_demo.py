@@ -13,6 +13,7 @@ from projects.models import Organization, Project, User
 from proposals import demo, services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
 from proposals.models import Assignment, Event, Feedback, Proposal, Reply, Session
+from proposals.querysets import handling_units
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,13 @@ def test_every_status_whatever_the_day(day):
     assert len(sessions) == 2
     last = Event.objects.order_by("-at").first().at
     assert timezone.localtime(last).date() < day
+
+
+def test_the_committees_list_of_handling_units(loaded):
+    listed = set(handling_units().values_list("short_name", flat=True))
+    assert {"区经信局", "宁波供电公司", "电信宁波分公司"} <= listed
+    assert not {"民革市委会", "区政协提案委", "塔塔咨询"} & listed
+    assert Organization.objects.get(short_name="民革市委会").kind == "party"
+    # A rehandling round is a new round, not an extension: the demo's second rounds show no "extended from".
+    for proposal in Proposal.objects.filter(round=2):
+        assert all(not a.is_extended for a in proposal.assignments.all()), proposal.number
