@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
@@ -154,8 +155,8 @@ def unit_label(unit: Organization) -> str:
 
 
 MOVE_PERMISSION_MESSAGES = {
-    "reply_proposal": _("Only the assigned unit's liaison or signer may do this."),
-    "sign_reply": _("Only the assigned unit's signer (单位签发人) signs off or returns its replies."),
+    "reply_proposal": gettext_lazy("Only the assigned unit's liaison or signer may do this."),
+    "sign_reply": gettext_lazy("Only the assigned unit's signer (单位签发人) signs off or returns its replies."),
 }
 
 
