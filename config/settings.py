@@ -252,6 +252,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide across components (a reply's status and a proposal's, a unit's kind and a
+    # proposer's): each keeps a stable name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "proposals.choices.ProposalStatus",
+        "ReplyStatusEnum": "proposals.choices.ReplyStatus",
+        "OrganizationKindEnum": "projects.choices.OrganizationKind",
+        "ProposerKindEnum": "proposals.choices.ProposerKind",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -275,7 +283,11 @@ PROPOSALS = {
     # A reply is due this many months after assignment; no due date may lie more than MAX_MONTHS after its start.
     "REPLY_MONTHS": env.int("PROPOSALS_REPLY_MONTHS", default=3),
     "MAX_MONTHS": env.int("PROPOSALS_MAX_MONTHS", default=6),
-    # After an unsatisfied feedback the units answer again within this many months.
+    # A co-handling unit's opinion to the lead unit is due this many months after assignment (not after the lead's
+    # reply is due).
+    "OPINION_MONTHS": env.int("PROPOSALS_OPINION_MONTHS", default=1),
+    # After an unsatisfied feedback the units answer again within this many months (never earlier than the round's
+    # due date).
     "REHANDLING_MONTHS": env.int("PROPOSALS_REHANDLING_MONTHS", default=2),
     # Units are reminded of replies due within this many days (and of overdue ones every day).
     "REMINDER_DAYS": env.int("PROPOSALS_REMINDER_DAYS", default=7),

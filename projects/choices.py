@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("Department liaison")
     LEADER = "leader", _("Leader")
     COMMITTEE = "committee", _("Proposal committee")
+    SIGNER = "signer", _("Unit signer")
 
 
 class OrganizationKind(models.TextChoices):
@@ -18,6 +19,7 @@ class OrganizationKind(models.TextChoices):
     DISTRICT = "district", _("District government")
     COMPANY = "company", _("Company")
     CPPCC = "cppcc", _("CPPCC body")
+    PARTY = "party", _("Democratic party")
     OTHER = "other", _("Other")
 
 

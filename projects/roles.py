@@ -1,4 +1,4 @@
-"""The four roles as Django groups, and the model permissions each one holds.
+"""The roles as Django groups, and the model permissions each one holds.
 
 Writes are further limited per object for everyone who is not office staff (``User.can``): a liaison changes
 only what belongs to their own unit. Apps add their own models to ``ROLE_PERMISSIONS`` as they grow.
@@ -49,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.LEADER: dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
     Role.COMMITTEE: dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
+    Role.SIGNER: dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
 }
 
 

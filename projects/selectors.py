@@ -111,7 +111,7 @@ def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:
             ProjectChangeRequest.objects.filter(project__in=own)
             .filter(
                 Q(status=ChangeRequestStatus.PENDING)
-                | Q(status=ChangeRequestStatus.RETURNED, decided_at__gte=today - datetime.timedelta(days=30))
+                | Q(status=ChangeRequestStatus.RETURNED, decided_at__gte=timezone.now() - datetime.timedelta(days=30))
             )
             .select_related("project")
             .order_by("-requested_at")[:10]

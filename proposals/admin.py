@@ -1,10 +1,16 @@
 """The admin edits reference data; the status of a proposal changes only through the workflow (its pages and API),
-so the admin shows proposals, replies and their timeline read-only."""
+so the admin shows proposals, assignments, replies, feedback and their timeline read-only. Publishing or withdrawing
+a reply is offered as an action that calls the same services as the pages (for those the services allow)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.admin import ArchivableAdminMixin, SimpleHistoryAdmin
+from common.exceptions import ActionForbidden, WorkflowError
 
+from . import services
 from .models import Assignment, Category, Event, Feedback, Proposal, Proposer, Reply, ResultClass, Session, Signature
 
 
@@ -49,8 +55,18 @@ class SignatureInline(ReadOnlyInline):
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    fields = ["unit", "role", "assigned_on", "due_date", "original_due_date", "extension_reason", "opinion_on"]
-    readonly_fields = ["original_due_date"]  # not editable: a form cannot hold it (the change page answered 500)
+    fields = [
+        "unit",
+        "role",
+        "assigned_on",
+        "due_date",
+        "original_due_date",
+        "opinion_due_date",
+        "extension_reason",
+        "opinion_on",
+    ]
+    # Not editable fields: a form cannot hold them (the change page answered 500).
+    readonly_fields = ["original_due_date", "opinion_due_date"]
 
 
 class EventInline(ReadOnlyInline):
@@ -72,14 +88,63 @@ class ProposalAdmin(ArchivableAdminMixin, SimpleHistoryAdmin):
         return False
 
 
+def _publication_action(service, description):
+    def run(modeladmin, request, queryset):
+        done = 0
+        for reply in queryset:
+            try:
+                service(actor=request.user, reply=reply)
+            except (ActionForbidden, WorkflowError, ValidationError) as error:
+                message = getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)]))
+                modeladmin.message_user(request, f"{reply}: {message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(request, _("%(count)d replies changed.") % {"count": done}, messages.SUCCESS)
+
+    run.short_description = description
+    run.__name__ = service.__name__
+    return run
+
+
 @admin.register(Reply)
 class ReplyAdmin(SimpleHistoryAdmin):
-    list_display = ["proposal", "unit", "round", "result_class", "doc_number", "issued_on", "is_public"]
-    list_filter = ["result_class", "is_public", "round"]
+    """Read-only: a reply is drafted, signed off, recorded and published through the services (pages, API), never
+    edited here; the actions publish and withdraw through them, for the committee."""
+
+    list_display = [
+        "proposal",
+        "unit",
+        "round",
+        "status",
+        "result_class",
+        "doc_number",
+        "issued_on",
+        "signed_off_on",
+        "on_behalf",
+        "is_public",
+    ]
+    list_filter = ["status", "result_class", "is_public", "on_behalf", "round"]
     search_fields = ["proposal__number", "proposal__title", "doc_number"]
-    readonly_fields = ["proposal", "unit", "round", "support_count", "oppose_count", "created_by"]
+    actions = [
+        _publication_action(services.reply_publish, gettext_lazy("Publish the selected replies")),
+        _publication_action(services.reply_withdraw, gettext_lazy("Withdraw the selected replies from publication")),
+    ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("proposals.handle_proposal"):
+            actions.pop("reply_publish", None)
+            actions.pop("reply_withdraw", None)
+        return actions
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -83,6 +83,19 @@ class Satisfaction(models.TextChoices):
         return [cls.SATISFIED, cls.BASICALLY_SATISFIED]
 
 
+class ReplyStatus(models.TextChoices):
+    """A reply letter's own course: the unit's liaison drafts it, the unit's signer (单位签发人) signs it off (签发)
+    or returns it with a note; only an issued reply counts as the unit's reply."""
+
+    DRAFT = "draft", _("Draft, awaiting sign-off")
+    RETURNED = "returned", _("Returned to the drafter")
+    ISSUED = "issued", _("Issued")
+
+    @classmethod
+    def badge(cls, value: str) -> str:
+        return {cls.DRAFT: "warning", cls.RETURNED: "danger", cls.ISSUED: "success"}.get(value, "secondary")
+
+
 class ProposalMove(models.TextChoices):
     """The moves of the workflow, as recorded on the timeline; the API's action names use hyphens."""
 
@@ -94,6 +107,12 @@ class ProposalMove(models.TextChoices):
     REQUEST_REASSIGN = "request_reassign", _("Re-assignment requested")
     OPINION = "opinion", _("Co-handling opinion sent")
     EXTEND = "extend", _("Due date extended")
+    DRAFT_REPLY = "draft_reply", _("Reply drafted for sign-off")
+    RETURN_REPLY = "return_reply", _("Reply draft returned")
+    # Issued: signed off by the unit's signer (签发), or recorded by the committee on the unit's behalf (代录).
     REPLY = "reply", _("Reply issued")
+    RECORD_REPLY = "record_reply", _("Reply recorded on the unit's behalf")
+    PUBLISH_REPLY = "publish_reply", _("Reply published")
+    WITHDRAW_REPLY = "withdraw_reply", _("Reply withdrawn from the public pages")
     FEEDBACK = "feedback", _("Feedback recorded")
     CLOSE = "close", _("Closed")

@@ -88,9 +88,10 @@ class ProposalFilterSet(SearchFilterSet):
         return queryset
 
     def filter_reply(self, queryset, name, value):
-        """Whether the proposal has replies and whether any came late; with ``unit``, that unit's replies only. On
-        time means replied with no reply late."""
-        replies = Reply.objects.all()
+        """Whether the proposal has issued replies and whether any came late (``ReplyQuerySet.late``: signed off after
+        the unit's due date); with ``unit``, that unit's replies only. On time means replied with no reply late.
+        Drafts count nowhere."""
+        replies = Reply.objects.issued()
         units = self.form.cleaned_data.get("unit")
         if units:
             replies = replies.filter(unit__in=units)
@@ -107,7 +108,7 @@ class ProposalFilterSet(SearchFilterSet):
     def filter_result_class(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=Reply.objects.filter(result_class__in=value).values("proposal_id"))
+        return queryset.filter(pk__in=Reply.objects.issued().filter(result_class__in=value).values("proposal_id"))
 
     def filter_satisfaction(self, queryset, name, value):
         if not value:
@@ -132,4 +133,4 @@ class ReplyFilterSet(SearchFilterSet):
 
     class Meta:
         model = Reply
-        fields = ["proposal", "session", "unit", "result_class", "round", "is_public"]
+        fields = ["proposal", "session", "unit", "result_class", "round", "status", "on_behalf", "is_public"]

@@ -13,7 +13,8 @@ from projects.models import Organization, Project
 
 from . import services
 from .choices import AssignmentRole, ProposalStatus, Satisfaction
-from .models import Assignment, Category, Proposal, Proposer, ResultClass, Session
+from .models import Assignment, Category, Proposal, Proposer, Reply, ResultClass, Session
+from .querysets import handling_unit_candidates, handling_units
 
 NAME_SEPARATORS = re.compile(r"[\n\r,，、;；]+")
 # The proposal's own fields that the form edits; proposers and related projects are set by the services.
@@ -131,30 +132,6 @@ class MoveForm(BootstrapMixin, forms.Form):
         raise NotImplementedError
 
 
-class UnitChoiceMixin:
-    """Office staff act for a unit they choose among those assigned in suitable roles; a liaison for their own."""
-
-    unit_roles: tuple[str, ...] = tuple(AssignmentRole.values)
-
-    def add_unit_field(self):
-        if not self.user.sees_all_units:
-            return
-        units = Organization.objects.filter(
-            proposal_assignments__proposal=self.proposal, proposal_assignments__role__in=self.unit_roles
-        )
-        self.fields = {
-            "unit": forms.ModelChoiceField(
-                label=_("for unit"), queryset=units, widget=forms.Select(attrs={"class": "form-select"})
-            ),
-            **self.fields,
-        }
-        if units.count() == 1:
-            self.initial["unit"] = units.first()
-
-    def acting_unit(self):
-        return self.cleaned_data.get("unit")
-
-
 class NoteForm(MoveForm):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -196,15 +173,17 @@ class MergeForm(MoveForm):
 
 
 class AssignForm(MoveForm):
+    """The units are chosen from the committee's list of handling units (承办单位名录); the service checks it too."""
+
     lead_unit = forms.ModelChoiceField(
-        label=pgettext_lazy("proposal handling", "lead unit"), queryset=Organization.objects.all(), required=False
+        label=pgettext_lazy("proposal handling", "lead unit"), queryset=Organization.objects.none(), required=False
     )
     co_units = forms.ModelMultipleChoiceField(
-        label=_("co-handling units"), queryset=Organization.objects.all(), required=False
+        label=_("co-handling units"), queryset=Organization.objects.none(), required=False
     )
     separate_units = forms.ModelMultipleChoiceField(
         label=_("separate handling units"),
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.none(),
         required=False,
         help_text=_("Units that each reply on their own (分办), instead of or besides a lead unit."),
     )
@@ -225,6 +204,9 @@ class AssignForm(MoveForm):
         self.fields["due_date"].help_text = _("Empty: %(date)s, the default time limit.") % {
             "date": services.default_due_date(timezone.localdate()).isoformat()
         }
+        units = handling_units().order_by("kind", "name")
+        for name in ("lead_unit", "co_units", "separate_units"):
+            self.fields[name].queryset = units
 
     def perform(self):
         data = self.cleaned_data
@@ -239,67 +221,144 @@ class AssignForm(MoveForm):
         )
 
 
-class RequestReassignForm(UnitChoiceMixin, MoveForm):
+class RequestReassignForm(MoveForm):
     reason = forms.CharField(
         label=_("reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why this proposal is not your unit's business, and which unit it belongs to."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_unit_field()
-
     def perform(self):
         return services.proposal_request_reassign(
-            actor=self.user, proposal=self.proposal, reason=self.cleaned_data["reason"], unit=self.acting_unit()
+            actor=self.user, proposal=self.proposal, reason=self.cleaned_data["reason"]
         )
 
 
-class OpinionForm(UnitChoiceMixin, MoveForm):
-    unit_roles = (AssignmentRole.CO,)
+class OpinionForm(MoveForm):
     opinion = forms.CharField(label=_("opinion"), widget=forms.Textarea(attrs={"rows": 8}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_unit_field()
-
     def perform(self):
-        return services.proposal_opinion(
-            actor=self.user, proposal=self.proposal, opinion=self.cleaned_data["opinion"], unit=self.acting_unit()
-        )
+        return services.proposal_opinion(actor=self.user, proposal=self.proposal, opinion=self.cleaned_data["opinion"])
 
 
-class ReplyForm(UnitChoiceMixin, MoveForm):
-    unit_roles = tuple(AssignmentRole.replying())
+class LetterForm(MoveForm):
+    """The letter's own fields, as the unit's draft and the committee's record of a paper reply have them."""
+
     result_class = forms.ModelChoiceField(label=_("result class"), queryset=ResultClass.objects.all())
     doc_number = forms.CharField(label=_("document number"), required=False, max_length=50)
     text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 14}))
-    issued_on = forms.DateField(label=_("issued on"), widget=DateInput())
-    signer = forms.CharField(label=_("signed by"), required=False, max_length=50)
+    issued_on = forms.DateField(
+        label=_("letter date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The date printed on the letter; empty: the day it is signed off."),
+    )
+    signer = forms.CharField(
+        label=_("signed by"), required=False, max_length=50, help_text=_("签发人 as printed; empty: the signer.")
+    )
     cc = forms.CharField(label=_("copy to"), required=False, max_length=300)
     contact_person = forms.CharField(label=_("contact person"), required=False, max_length=50)
     contact_phone = forms.CharField(label=_("contact phone"), required=False, max_length=30)
-    is_public = forms.BooleanField(
-        label=_("publish"),
-        required=False,
-        help_text=_("Shown on the public pages, without the contact person and phone."),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_unit_field()
-        self.initial.setdefault("issued_on", timezone.localdate())
+        self.fields["result_class"].label_from_instance = lambda result: f"{result.code} {result.name}"
+
+    def letter(self) -> dict:
+        names = ("result_class", "doc_number", "text", "issued_on", "signer", "cc", "contact_person", "contact_phone")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ReplyForm(LetterForm):
+    """The unit's draft (起草): saved for the unit's signer, who signs it off or returns it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = own_reply(self.proposal, self.user)
+        if self.draft is not None and not self.draft.is_issued:
+            for name in self.fields:
+                self.initial.setdefault(name, getattr(self.draft, name))
         self.initial.setdefault("cc", _("CPPCC proposal committee"))
         if self.user.phone:
             self.initial.setdefault("contact_person", self.user.display_name)
             self.initial.setdefault("contact_phone", self.user.phone)
-        self.fields["result_class"].label_from_instance = lambda result: f"{result.code} {result.name}"
 
     def perform(self):
-        data = dict(self.cleaned_data)
-        data.pop("unit", None)
-        return services.proposal_reply(actor=self.user, proposal=self.proposal, unit=self.acting_unit(), **data)
+        return services.reply_save_draft(actor=self.user, proposal=self.proposal, **self.letter())
+
+
+def own_reply(proposal: Proposal, user) -> Reply | None:
+    """The user's unit's reply of the proposal's current round, issued or not."""
+    if not user.organization_id:
+        return None
+    return (
+        proposal.replies.filter(unit_id=user.organization_id, round=proposal.round)
+        .select_related("unit", "result_class")
+        .first()
+    )
+
+
+class SignOffForm(MoveForm):
+    """签发: the signer issues the draft shown above the button."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = own_reply(self.proposal, self.user)
+
+    def perform(self):
+        return services.reply_sign_off(actor=self.user, proposal=self.proposal)
+
+
+class ReturnReplyForm(MoveForm):
+    note = forms.CharField(
+        label=_("note to the drafter"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What to change before the reply can be signed off."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = own_reply(self.proposal, self.user)
+
+    def perform(self):
+        return services.reply_return(actor=self.user, proposal=self.proposal, note=self.cleaned_data["note"])
+
+
+class RecordReplyForm(LetterForm):
+    """代录: the committee records the reply a unit answered on paper."""
+
+    unit = forms.ModelChoiceField(label=_("replying unit"), queryset=Organization.objects.none())
+    signed_off_on = forms.DateField(
+        label=_("signed off on"),
+        widget=DateInput(),
+        help_text=_("The date the unit signed the paper reply off: it decides whether the reply came on time."),
+    )
+
+    field_order = ["unit", "signed_off_on", "result_class", "doc_number", "issued_on", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        issued = Reply.objects.issued().filter(proposal=self.proposal, round=self.proposal.round).values("unit")
+        units = Organization.objects.filter(
+            proposal_assignments__proposal=self.proposal,
+            proposal_assignments__role__in=AssignmentRole.replying(),
+        ).exclude(pk__in=issued)
+        self.fields["unit"].queryset = units
+        if units.count() == 1:
+            self.initial["unit"] = units.first()
+        self.fields["issued_on"].help_text = _("The date printed on the letter; empty: the sign-off date.")
+        self.fields["signer"].help_text = _("签发人, as printed on the paper reply.")
+        self.initial.setdefault("cc", _("CPPCC proposal committee"))
+
+    def perform(self):
+        data = self.cleaned_data
+        return services.reply_record(
+            actor=self.user,
+            proposal=self.proposal,
+            unit=data["unit"],
+            signed_off_on=data["signed_off_on"],
+            **self.letter(),
+        )
 
 
 class ExtendForm(MoveForm):
@@ -315,7 +374,7 @@ class ExtendForm(MoveForm):
             % {
                 "unit": assignment.unit,
                 "role": assignment.get_role_display(),
-                "date": assignment.due_date.isoformat(),
+                "date": assignment.deadline.isoformat(),
             }
         )
 
@@ -359,4 +418,31 @@ class FeedbackForm(MoveForm):
             comment=data["comment"],
             given_on=data["given_on"],
             due_date=data["due_date"],
+        )
+
+
+class HandlingUnitsForm(BootstrapMixin, forms.Form):
+    """The committee's list of handling units: every organisation that may be on it, ticked when it is."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("on the list"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = handling_unit_candidates().order_by("kind", "name")
+        self.initial.setdefault("units", list(handling_units().values_list("pk", flat=True)))
+
+    def perform(self, actor):
+        chosen = set(self.cleaned_data["units"])
+        listed = set(handling_units())
+        return services.handling_units_set(
+            actor=actor,
+            add=sorted(chosen - listed, key=str),
+            remove=sorted(listed - chosen, key=str),
+            note=self.cleaned_data["note"],
         )

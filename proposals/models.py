@@ -4,6 +4,8 @@ when, the replies, the proposers' feedback and the timeline of every step.
 The status of a proposal only changes through ``proposals.services``; the models hold data and derived rules.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from common.models import ActiveManager, ArchivableModel, TimestampedModel
 from projects.models import Organization, Project
 
-from .choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
+from .choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, ReplyStatus, Satisfaction
 from .querysets import AssignmentQuerySet, ProposalQuerySet, ReplyQuerySet
 
 
@@ -155,7 +157,7 @@ class Proposal(ArchivableModel, TimestampedModel):
         verbose_name_plural = _("proposals")
         permissions = [
             ("handle_proposal", _("Can file, assign, extend, record feedback on and close proposals")),
-            ("reply_proposal", _("Can reply to proposals for the assigned unit and ask for re-assignment")),
+            ("reply_proposal", _("Can draft replies for the assigned unit, send opinions and ask for re-assignment")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -230,6 +232,9 @@ class Assignment(TimestampedModel):
     due_date = models.DateField(_("due date"))
     original_due_date = models.DateField(_("original due date"), editable=False)
     extension_reason = models.CharField(_("reason for extension"), max_length=300, blank=True)
+    # A co-handling unit's opinion is due before the lead unit's reply (``PROPOSALS["OPINION_MONTHS"]`` after
+    # assignment); lead and separate units have none.
+    opinion_due_date = models.DateField(_("opinion due"), null=True, blank=True, editable=False)
     opinion = models.TextField(_("co-handling opinion"), blank=True, help_text=_("Sent to the lead unit."))
     opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True)
 
@@ -251,6 +256,12 @@ class Assignment(TimestampedModel):
                 name="assignment_one_lead_unit",
                 violation_error_message=_("A proposal has only one lead unit."),
             ),
+            models.CheckConstraint(
+                condition=Q(role=AssignmentRole.CO, opinion_due_date__isnull=False)
+                | (~Q(role=AssignmentRole.CO) & Q(opinion_due_date__isnull=True)),
+                name="assignment_opinion_due_for_co_handling",
+                violation_error_message=_("A co-handling unit, and only it, has an opinion due date."),
+            ),
         ]
 
     def __str__(self):
@@ -261,31 +272,71 @@ class Assignment(TimestampedModel):
         return self.due_date != self.original_due_date
 
     @property
+    def deadline(self) -> datetime.date:
+        """What this unit must meet: a co-handling unit its opinion's due date, the others the reply's (the same
+        rule as ``AssignmentQuerySet.with_state``, whose annotation this takes when present)."""
+        if "_deadline" in self.__dict__:
+            return self.__dict__["_deadline"]
+        return self.opinion_due_date if self.role == AssignmentRole.CO and self.opinion_due_date else self.due_date
+
+    @deadline.setter
+    def deadline(self, value):
+        self.__dict__["_deadline"] = value
+
+    @property
     def owner_organization_id(self):
         return self.unit_id
 
 
 class Reply(TimestampedModel):
-    """A unit's reply letter (答复函) to a proposal, for one handling round; public ones are published without the
-    contact person and phone."""
+    """A unit's reply letter (答复函) to a proposal, for one handling round.
+
+    The unit's liaison drafts it; it is issued when the unit's signer (单位签发人) signs it off in the system, or when
+    the committee records a reply the unit answered on paper (代录, ``on_behalf``). Only issued replies count: on time
+    when signed off (``signed_off_on``) by the unit's due date, whatever the letter's own date (``issued_on``).
+    Public ones are published, by the committee, without the contact person and phone.
+    """
 
     proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="replies")
     unit = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     round = models.PositiveSmallIntegerField(_("handling round"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReplyStatus, default=ReplyStatus.DRAFT, editable=False, db_index=True
+    )
     text = models.TextField(_("text"))
     result_class = models.ForeignKey(
         ResultClass, verbose_name=_("result class"), on_delete=models.PROTECT, related_name="replies"
     )
     doc_number = models.CharField(_("document number"), max_length=50, blank=True, help_text=_("文号"))
-    issued_on = models.DateField(_("issued on"))
-    # The unit's due date as it stood when it replied (a later round resets the assignment's): the reply is on time
-    # when issued on or before it.
+    issued_on = models.DateField(
+        _("letter date"), null=True, blank=True, help_text=_("The date printed on the letter; by default the sign-off.")
+    )
+    # The unit's due date as it stood when the reply was issued (a later round resets the assignment's): the reply
+    # is on time when signed off on or before it.
     due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
-    signer = models.CharField(_("signed by"), max_length=50, blank=True)
+    signed_off_on = models.DateField(_("signed off on"), null=True, blank=True, editable=False)
+    signed_off_at = models.DateTimeField(_("signed off in the system at"), null=True, blank=True, editable=False)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    on_behalf = models.BooleanField(
+        _("recorded on the unit's behalf"),
+        default=False,
+        editable=False,
+        help_text=_("代录: the unit answered on paper and the committee's staff recorded the reply."),
+    )
+    return_note = models.TextField(_("returned with the note"), blank=True, editable=False)
+    signer = models.CharField(_("signed by"), max_length=50, blank=True, help_text=_("签发人, as printed."))
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     cc = models.CharField(_("copy to"), max_length=300, blank=True, help_text=_("抄送, as printed on the letter."))
-    is_public = models.BooleanField(_("published"), default=False)
+    is_public = models.BooleanField(_("published"), default=False, editable=False)
     support_count = models.PositiveIntegerField(_("support"), default=0, editable=False)
     oppose_count = models.PositiveIntegerField(_("oppose"), default=0, editable=False)
     created_by = models.ForeignKey(
@@ -304,11 +355,30 @@ class Reply(TimestampedModel):
         ordering = ["proposal", "round", "issued_on", "pk"]
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
+        permissions = [("sign_reply", _("Can sign off (issue) or return the own unit's reply drafts"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "unit", "round"],
                 name="reply_once_per_unit_and_round",
                 violation_error_message=_("This unit has already replied in this round."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReplyStatus.ISSUED)
+                | Q(issued_on__isnull=False, signed_off_on__isnull=False, signed_off_at__isnull=False),
+                name="reply_issued_is_dated",
+                violation_error_message=_("An issued reply has its letter date and its sign-off date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReplyStatus.ISSUED) | Q(is_public=False),
+                name="reply_published_only_once_issued",
+                violation_error_message=_("Only an issued reply can be published."),
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True)
+                | Q(signed_off_on__isnull=True)
+                | Q(issued_on__lte=models.F("signed_off_on")),
+                name="reply_letter_not_after_sign_off",
+                violation_error_message=_("The letter cannot be dated after its sign-off."),
             ),
         ]
 
@@ -317,6 +387,26 @@ class Reply(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("reply-letter", args=[self.pk])
+
+    def get_status_badge(self) -> str:
+        return ReplyStatus.badge(self.status)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == ReplyStatus.ISSUED
+
+    @property
+    def is_superseded(self) -> bool:
+        """Rejected by an unsatisfied proposer: the proposal went back for rehandling after this round (the reply
+        stays in the record, but leaves the public pages)."""
+        return self.round < self.proposal.round
+
+    @property
+    def is_late(self) -> bool | None:
+        """Signed off after the unit's due date (``ReplyQuerySet.late`` is the same rule in the database)."""
+        if not self.is_issued or self.due_date is None:
+            return None
+        return self.signed_off_on > self.due_date
 
 
 class Feedback(TimestampedModel):
@@ -380,3 +470,29 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.proposal.number} {self.get_move_display()}"
+
+
+class HandlingUnit(TimestampedModel):
+    """The committee's decision about one organisation on its list of handling units (承办单位名录).
+
+    Government departments and district governments are on the list unless the committee takes one off; courts,
+    procuratorates, people's organisations and state-owned companies are on it once the committee adds them. CPPCC
+    bodies, democratic parties and proposers never are (``proposals.querysets.handling_units`` is the rule).
+    """
+
+    organization = models.OneToOneField(
+        Organization, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="handling_unit"
+    )
+    listed = models.BooleanField(_("on the list"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("handling unit list entry")
+        verbose_name_plural = _("list of handling units")
+
+    def __str__(self):
+        return str(self.organization)
+
+    def get_absolute_url(self):
+        return reverse("handling-units")

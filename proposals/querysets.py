@@ -1,13 +1,21 @@
 """Derived figures of the proposal workflow, computed by the database so that ledger, API, reminders and statistics
-agree.
+agree. Each rule is written here once; pages, API, exports, the dashboard and reminders call it.
 
 - A proposal is overdue when its units still owe a reply (assigned, re-assignment requested or being handled again)
   and its due date has passed; ``days_left`` counts down to the due date (negative once overdue).
 - A unit's assignment is pending while the proposal awaits replies (and no re-assignment is requested) and the unit
-  has not done its part in the current round: a lead or separate unit its reply, a co-handling unit its opinion to
-  the lead unit.
-- A reply is on time (按期) when issued by the unit's due date as it stood when it replied, late after it
-  (``reply_on_time``, ``reply_late``).
+  has not done its part in the current round: a lead or separate unit its issued reply, a co-handling unit its
+  opinion to the lead unit. Its ``deadline`` is the reply's due date, or for a co-handling unit the opinion's (one
+  month after assignment by default, before the lead unit's reply).
+- A reply counts once it is issued: signed off by the unit's signer in the system, or recorded by the committee on the
+  unit's behalf (代录). Drafts count nowhere. It is on time when signed off (``signed_off_on``) on or before the
+  unit's due date as it stood then; the date printed on the letter (``issued_on``) is the unit's to write and is
+  shown beside it, never judged.
+- A published reply is shown on the public pages while it answers the proposal's current round: once the proposer
+  is unsatisfied and the proposal goes back for rehandling, the rejected round's replies leave the public pages
+  (they stay in the record, marked as superseded).
+- The committee's list of handling units (承办单位名录): government departments and district governments unless the
+  committee took one off, plus the units it added; never a CPPCC body, a democratic party or a proposer.
 - The committee's counts of a set of proposals (``proposal_counts``): received, filed (立案), not filed (不予立案),
   merged (并案), assigned (交办) and answered (办复); the answer rate (办复率) is answered ÷ assigned. The dashboard,
   the 提案办理情况统计表 and the public page take them from here.
@@ -16,26 +24,49 @@ agree.
 import datetime
 
 from django.db import models
-from django.db.models import BooleanField, Case, Count, DateField, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from common.db import DaysBetween
+from projects.choices import OrganizationKind
 
-from .choices import AssignmentRole, ProposalStatus
+from .choices import AssignmentRole, ProposalStatus, ReplyStatus
+
+# The organisations on the committee's list unless it takes them off, and those it may never put on it.
+DEFAULT_HANDLING_KINDS = (OrganizationKind.DEPARTMENT, OrganizationKind.DISTRICT)
+NEVER_HANDLING_KINDS = (OrganizationKind.CPPCC, OrganizationKind.PARTY)
 
 
 def _today(today: datetime.date | None):
     return Value(today or timezone.localdate(), output_field=DateField())
 
 
-def reply_on_time() -> Q:
-    """A reply issued on or before the unit's due date at the time (a reply without a due date is neither)."""
-    return Q(issued_on__lte=F("due_date"))
+def reply_issued(prefix: str = "") -> Q:
+    """Issued replies (``prefix`` reaches them through a relation, such as ``replies__``)."""
+    return Q(**{f"{prefix}status": ReplyStatus.ISSUED})
 
 
-def reply_late() -> Q:
-    """A reply issued after the unit's due date at the time."""
-    return Q(issued_on__gt=F("due_date"))
+def reply_late(prefix: str = "") -> Q:
+    """Issued replies signed off after the unit's due date."""
+    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__gt": F(f"{prefix}due_date")})
+
+
+def reply_on_time(prefix: str = "") -> Q:
+    """Issued replies signed off on or before the unit's due date."""
+    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__lte": F(f"{prefix}due_date")})
 
 
 def proposal_counts(path: str = "") -> dict[str, Count]:
@@ -83,15 +114,15 @@ class ProposalQuerySet(models.QuerySet):
 
 class AssignmentQuerySet(models.QuerySet):
     def with_state(self, today: datetime.date | None = None):
-        """Annotate ``has_replied`` (this unit's reply in the proposal's current round), ``pending``, ``days_left``
-        and ``overdue`` (pending and past the assignment's due date)."""
+        """Annotate ``has_replied`` (this unit's issued reply in the proposal's current round), ``draft_status``
+        (its reply's status in the round, issued or not; null without one), ``deadline`` (the opinion's due date
+        for a co-handling unit, the reply's for the others), ``pending``, ``days_left`` and ``overdue`` (pending and
+        past the deadline)."""
         from .models import Reply
 
         day = _today(today)
-        replied = Exists(
-            Reply.objects.filter(
-                proposal=OuterRef("proposal"), unit=OuterRef("unit"), round=OuterRef("proposal__round")
-            )
+        this_round = Reply.objects.filter(
+            proposal=OuterRef("proposal"), unit=OuterRef("unit"), round=OuterRef("proposal__round")
         )
         # While a re-assignment is requested nobody can answer: the committee decides first.
         open_proposal = Q(proposal__status__in=[ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING])
@@ -99,12 +130,28 @@ class AssignmentQuerySet(models.QuerySet):
             Q(role__in=AssignmentRole.replying(), has_replied=False)
             | Q(role=AssignmentRole.CO, opinion_on__isnull=True)
         )
-        return self.annotate(has_replied=replied).annotate(
-            pending=Case(When(pending, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            days_left=DaysBetween(F("due_date"), day),
-            overdue=Case(
-                When(pending & Q(due_date__lt=day), then=Value(True)), default=Value(False), output_field=BooleanField()
-            ),
+        deadline = Case(
+            When(role=AssignmentRole.CO, opinion_due_date__isnull=False, then=F("opinion_due_date")),
+            default=F("due_date"),
+            output_field=DateField(),
+        )
+        return (
+            self.annotate(
+                has_replied=Exists(this_round.filter(reply_issued())),
+                draft_status=Subquery(this_round.values("status")[:1]),
+                deadline=deadline,
+            )
+            .annotate(
+                pending=Case(When(pending, then=Value(True)), default=Value(False), output_field=BooleanField()),
+                days_left=DaysBetween(F("deadline"), day),
+            )
+            .annotate(
+                overdue=Case(
+                    When(pending & Q(deadline__lt=day), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+            )
         )
 
     def pending(self, today: datetime.date | None = None):
@@ -112,10 +159,53 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class ReplyQuerySet(models.QuerySet):
-    def published(self):
-        """Replies marked public: what the public pages show."""
-        return self.filter(is_public=True)
+    def issued(self):
+        """Replies that count: signed off by the unit's signer or recorded on the unit's behalf."""
+        return self.filter(reply_issued())
+
+    def drafts(self):
+        """Replies not yet issued: awaiting sign-off or returned to the drafter."""
+        return self.exclude(reply_issued())
 
     def late(self):
-        """Replies issued after the unit's due date at the time."""
+        """Issued replies signed off after the unit's due date at the time."""
         return self.filter(reply_late())
+
+    def on_time(self):
+        """Issued replies signed off on or before the unit's due date at the time."""
+        return self.filter(reply_on_time())
+
+    def superseded(self):
+        """Replies of a round the proposer rejected (the proposal was sent back for rehandling after it)."""
+        return self.filter(round__lt=F("proposal__round"))
+
+    def published(self):
+        """What the public pages show: issued replies the committee published, of the proposal's current round."""
+        return self.issued().filter(is_public=True, round=F("proposal__round"))
+
+    def visible_to(self, user):
+        """Issued replies for everyone who may read proposals; drafts only to their own unit's people."""
+        if user.is_superuser:
+            return self
+        return self.filter(reply_issued() | Q(unit_id=user.organization_id, unit_id__isnull=False))
+
+
+def handling_unit_candidates():
+    """The organisations the committee may put on its list: active ones that are not a CPPCC body, a democratic
+    party or a proposer (by name or short name)."""
+    from projects.models import Organization
+
+    from .models import Proposer
+
+    proposers = Proposer.objects.values("name")
+    return Organization.objects.exclude(kind__in=NEVER_HANDLING_KINDS).exclude(
+        Q(name__in=proposers) | Q(short_name__in=proposers)
+    )
+
+
+def handling_units():
+    """The organisations the committee may assign proposals to (承办单位名录): government departments and district
+    governments unless taken off, and the units the committee added."""
+    return handling_unit_candidates().filter(
+        Q(handling_unit__listed=True) | Q(handling_unit__isnull=True, kind__in=DEFAULT_HANDLING_KINDS)
+    )

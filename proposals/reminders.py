@@ -1,7 +1,9 @@
 """What the proposals remind people of, in the digests of ``manage.py send_reminders`` (see ``projects.reminders``).
 
 - each unit (its active liaisons), daily: the proposals it still owes a reply to, or as a co-handling unit its
-  opinion to the lead unit, that are due within ``PROPOSALS["REMINDER_DAYS"]`` days or overdue;
+  opinion to the lead unit (due ``OPINION_MONTHS`` after assignment, before the lead unit's reply), that are due
+  within ``PROPOSALS["REMINDER_DAYS"]`` days or overdue; and the reply drafts its signer returned;
+- each unit's signers (单位签发人), daily: the reply drafts waiting for their sign-off, with their due dates;
 - the proposal committee, daily: the overdue proposals with the units that still owe a reply, and the key
   proposals due within ``REMINDER_DAYS`` days.
 
@@ -14,7 +16,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,12 +25,13 @@ from projects.choices import Role
 from projects.models import User
 from projects.reminders import ReminderItem, link
 
-from .choices import AssignmentRole
-from .models import Assignment, Proposal
+from .choices import AssignmentRole, ProposalStatus, ReplyStatus
+from .models import Assignment, Proposal, Reply
 
 
 def collect(today: datetime.date) -> list[ReminderItem]:
-    return [*_unit_items(today), *_committee_items(today)]
+    liaisons, signers = _users_by_unit(Role.LIAISON), _users_by_unit(Role.SIGNER)
+    return [*_unit_items(today, liaisons), *_draft_items(liaisons, signers), *_committee_items(today)]
 
 
 def proposal_link(proposal_id: int) -> str:
@@ -52,7 +55,7 @@ def _assignment_text(assignment: Assignment) -> str:
     days_left = round(assignment.days_left)
     values = {
         "proposal": _proposal(assignment.proposal),
-        "date": assignment.due_date.isoformat(),
+        "date": assignment.deadline.isoformat(),
         "days": abs(days_left),
     }
     if assignment.role == AssignmentRole.CO:
@@ -113,10 +116,7 @@ def _committee_text(proposal: Proposal) -> str:
     return text
 
 
-def _unit_items(today: datetime.date) -> list[ReminderItem]:
-    liaisons = defaultdict(list)
-    for user in User.objects.filter(is_active=True, groups__name=Role.LIAISON, organization__isnull=False):
-        liaisons[user.organization_id].append(user)
+def _unit_items(today: datetime.date, liaisons: dict[int, list[User]]) -> list[ReminderItem]:
     if not liaisons:
         return []
     window = _window()
@@ -133,9 +133,9 @@ def _unit_items(today: datetime.date) -> list[ReminderItem]:
 
     pending = (
         Assignment.objects.with_state(today)
-        .filter(pending=True, unit_id__in=list(liaisons), due_date__lte=today + datetime.timedelta(days=window))
+        .filter(pending=True, unit_id__in=list(liaisons), deadline__lte=today + datetime.timedelta(days=window))
         .select_related("proposal__session")
-        .order_by("due_date", "proposal__session__year", "proposal__number", "pk")
+        .order_by("deadline", "proposal__session__year", "proposal__number", "pk")
     )
     items = []
     for assignment in pending:
@@ -146,6 +146,49 @@ def _unit_items(today: datetime.date) -> list[ReminderItem]:
         section = opinion_section if opinion else reply_section
         url = proposal_link(proposal.pk)
         items.extend(ReminderItem(user, key, section, text, url) for user in liaisons[assignment.unit_id])
+    return items
+
+
+def _users_by_unit(role: str) -> defaultdict[int, list[User]]:
+    users = defaultdict(list)
+    for user in User.objects.filter(is_active=True, groups__name=role, organization__isnull=False):
+        users[user.organization_id].append(user)
+    return users
+
+
+def _draft_items(liaisons: dict[int, list[User]], signers: dict[int, list[User]]) -> list[ReminderItem]:
+    """Drafts of the current round: awaiting sign-off (to the unit's signers), returned (to its liaisons)."""
+    if not signers and not liaisons:
+        return []
+    drafts = (
+        Reply.objects.drafts()
+        .filter(round=F("proposal__round"), proposal__status__in=[ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING])
+        .filter(proposal__archived_at__isnull=True)
+        .annotate(
+            unit_due=Subquery(
+                Assignment.objects.filter(proposal=OuterRef("proposal"), unit=OuterRef("unit")).values("due_date")[:1]
+            )
+        )
+        .select_related("proposal")
+        .order_by("unit_due", "proposal__number", "pk")
+    )
+    waiting_section = _("Reply drafts waiting for your sign-off")
+    returned_section = _("Reply drafts your signer returned")
+    items = []
+    for reply in drafts:
+        values = {"proposal": _proposal(reply.proposal), "date": reply.unit_due.isoformat() if reply.unit_due else "—"}
+        url = proposal_link(reply.proposal_id)
+        if reply.status == ReplyStatus.DRAFT:
+            text = _("%(proposal)s: reply due %(date)s") % values
+            key = f"reply-sign-off:{reply.pk}"
+            items.extend(ReminderItem(user, key, waiting_section, text, url) for user in signers[reply.unit_id])
+        else:
+            text = _("%(proposal)s: reply due %(date)s; the signer's note: %(note)s") % {
+                **values,
+                "note": reply.return_note,
+            }
+            key = f"reply-returned:{reply.pk}"
+            items.extend(ReminderItem(user, key, returned_section, text, url) for user in liaisons[reply.unit_id])
     return items
 
 

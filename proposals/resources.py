@@ -2,7 +2,9 @@
 
 Importing files proposals as submitted (paper proposals registered by the committee) through
 ``services.proposal_submit``, or corrects a submitted one through ``services.proposal_update``; it never moves the
-workflow. The handling columns (承办单位, 状态, 办理结果, 满意度, 交办日期, 答复日期, 办理天数) are export-only.
+workflow. The handling columns (承办单位, 状态, 办理结果, 满意度, 交办日期, 答复日期, 办理天数) are export-only: units,
+replies, sign-off and publication are never imported (they go through the workflow's services, by the people whose
+step they are). 答复日期 is the day the reply was signed off.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -221,7 +223,9 @@ class ProposalResource(ImportResource):
         return sorted(rows, key=lambda a: (ROLE_ORDER.get(a.role, 9), a.unit.name))
 
     def _replies(self, obj):
+        """The issued replies of the latest round that has any (drafts count nowhere)."""
         replies = self._related(obj, "replies", obj.replies.select_related("result_class"))
+        replies = [reply for reply in replies if reply.is_issued]
         latest = max((reply.round for reply in replies), default=None)
         return [reply for reply in replies if reply.round == latest]
 
@@ -254,7 +258,8 @@ class ProposalResource(ImportResource):
         return min((assignment.assigned_on for assignment in self._assignments(obj)), default=None)
 
     def dehydrate_replied_on(self, obj):
-        return max((reply.issued_on for reply in self._replies(obj)), default=None)
+        """The day the latest reply was signed off: what the time taken and "on time" are judged by."""
+        return max((reply.signed_off_on for reply in self._replies(obj)), default=None)
 
     def dehydrate_handling_days(self, obj):
         assigned = self.dehydrate_assigned_on(obj)

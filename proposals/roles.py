@@ -1,7 +1,9 @@
 """What each role may do with proposals; merged into ``projects.roles.ROLE_PERMISSIONS`` when the app loads.
 
 The moves themselves are checked in ``proposals.services``: ``handle_proposal`` for the committee's moves,
-``reply_proposal`` (and the unit's own assignment, for a liaison) for the units' moves.
+``reply_proposal`` (drafting, opinions, re-assignment requests) and ``sign_reply`` (sign-off) for the units' moves,
+always for the user's own unit. Office staff of the smart-city office no longer reply for units: a reply is drafted
+by the unit's liaison and issued by the unit's signer (单位签发人), or recorded by the committee (代录).
 """
 
 from projects.choices import Role
@@ -17,8 +19,15 @@ PROPOSAL_MODELS = [
     "proposals.reply",
     "proposals.feedback",
     "proposals.event",
+    "proposals.handlingunit",
 ]
-REFERENCE_MODELS = ["proposals.session", "proposals.category", "proposals.resultclass", "proposals.proposer"]
+REFERENCE_MODELS = [
+    "proposals.session",
+    "proposals.category",
+    "proposals.resultclass",
+    "proposals.proposer",
+    "proposals.handlingunit",
+]
 VIEW = ("view",)
 
 PROPOSAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -29,8 +38,14 @@ PROPOSAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Publishing a reply (or taking it down) is the committee's call.
         "proposals.reply": ("view", "change"),
     },
-    Role.OFFICE: {**dict.fromkeys(PROPOSAL_MODELS, VIEW), "proposals.proposal": ("view", "reply")},
+    Role.OFFICE: dict.fromkeys(PROPOSAL_MODELS, VIEW),
     Role.LIAISON: {**dict.fromkeys(PROPOSAL_MODELS, VIEW), "proposals.proposal": ("view", "reply")},
+    # The unit's signer may also correct the draft before signing it off.
+    Role.SIGNER: {
+        **dict.fromkeys(PROPOSAL_MODELS, VIEW),
+        "proposals.proposal": ("view", "reply"),
+        "proposals.reply": ("view", "sign"),
+    },
     Role.LEADER: dict.fromkeys(PROPOSAL_MODELS, VIEW),
 }
 

@@ -31,7 +31,8 @@ from projects.querysets import choice_rank
 from . import forms, resources, services
 from .choices import ProposalMove, ProposalStatus
 from .filtersets import ProposalFilterSet
-from .models import Assignment, Category, Event, Proposal, Reply, ResultClass, Session
+from .models import Assignment, Category, Event, HandlingUnit, Proposal, Reply, ResultClass, Session
+from .querysets import handling_unit_candidates, handling_units
 
 # The moves as they appear in addresses (the API's action names), with their button label and form.
 MOVE_FORMS = {
@@ -49,7 +50,18 @@ MOVE_FORMS = {
         pgettext_lazy("proposal step", "Send the co-handling opinion"),
         forms.OpinionForm,
     ),
-    "reply": (ProposalMove.REPLY, pgettext_lazy("proposal step", "Write the reply"), forms.ReplyForm),
+    "reply": (ProposalMove.DRAFT_REPLY, pgettext_lazy("proposal step", "Draft the reply"), forms.ReplyForm),
+    "sign-off": (ProposalMove.REPLY, pgettext_lazy("proposal step", "Sign off the reply"), forms.SignOffForm),
+    "return-reply": (
+        ProposalMove.RETURN_REPLY,
+        pgettext_lazy("proposal step", "Return the draft"),
+        forms.ReturnReplyForm,
+    ),
+    "record-reply": (
+        ProposalMove.RECORD_REPLY,
+        pgettext_lazy("proposal step", "Record a paper reply"),
+        forms.RecordReplyForm,
+    ),
     "extend": (ProposalMove.EXTEND, pgettext_lazy("proposal step", "Extend a due date"), forms.ExtendForm),
     "feedback": (ProposalMove.FEEDBACK, pgettext_lazy("proposal step", "Record feedback"), forms.FeedbackForm),
     "close": (ProposalMove.CLOSE, pgettext_lazy("proposal step", "Close"), forms.CloseForm),
@@ -122,7 +134,7 @@ class ProposalDetailView(ObjectDetailView):
                     "assignments",
                     queryset=Assignment.objects.with_state().select_related("unit").order_by("role", "unit__name"),
                 ),
-                Prefetch("replies", queryset=Reply.objects.select_related("unit", "result_class")),
+                Prefetch("replies", queryset=Reply.objects.select_related("unit", "result_class", "signed_off_by")),
                 "feedbacks__proposer",
                 Prefetch(
                     "merged_proposals",
@@ -137,7 +149,12 @@ class ProposalDetailView(ObjectDetailView):
         handling = proposal.handling_proposal
         if handling.pk != proposal.pk:
             handling = self.get_queryset().get(pk=handling.pk)
-        replies = sorted(handling.replies.all(), key=lambda reply: (reply.round, reply.issued_on, reply.pk))
+        user = self.request.user
+        # Issued replies for everyone; a draft only for its own unit's people (``ReplyQuerySet.visible_to``).
+        replies = sorted(
+            (r for r in handling.replies.all() if r.is_issued or r.unit_id == user.organization_id),
+            key=lambda reply: (reply.round, reply.signed_off_on or timezone.localdate(), reply.pk),
+        )
         context.update(
             handling=handling,
             replies=replies,
@@ -148,6 +165,7 @@ class ProposalDetailView(ObjectDetailView):
             .select_related("lead_org", "domain")
             .order_by("code"),
             moves=[SLUG_FOR_MOVE[move] for move in services.available_moves(self.request.user, proposal)],
+            can_publish=user.has_perm("proposals.handle_proposal") and not proposal.is_archived,
             addressees=[signature.proposer for signature in proposal.ordered_signatures],
             # Only a proposal registered by mistake (still just submitted) is archived (services.proposal_archive).
             can_archive=context["can_delete"]
@@ -215,9 +233,14 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", self.get_form())
+        form = context.setdefault("form", self.get_form())
         context["move_label"] = self.move_label
         context["allowed"] = self.move in services.available_moves(self.request.user, self.object)
+        draft = getattr(form, "draft", None)
+        context["draft"] = draft
+        if draft is not None and self.move in (ProposalMove.REPLY, ProposalMove.RETURN_REPLY):
+            context["addressees"] = [signature.proposer for signature in self.object.ordered_signatures]
+            context["warnings"] = services.sign_off_warnings(draft) if not draft.is_issued else []
         return context
 
     def get(self, request, *args, **kwargs):
@@ -229,7 +252,7 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
         form = self.get_form()
         if form.is_valid():
             try:
-                form.perform()
+                result = form.perform()
             except ActionForbidden as error:
                 raise PermissionDenied(str(error.message)) from error
             except WorkflowError as error:
@@ -242,26 +265,106 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
             else:
                 label = ProposalMove(self.move).label
                 messages.success(request, _("%(move)s: %(proposal)s") % {"move": label, "proposal": self.object.number})
+                if self.move == ProposalMove.REPLY:
+                    for warning in services.sign_off_warnings(result):
+                        messages.warning(request, warning)
                 return HttpResponseRedirect(self.object.get_absolute_url())
         messages.error(request, _("Nothing was saved. Correct the errors below."))
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class ReplyLetterView(ObjectPermissionMixin, generic.DetailView):
-    """A reply letter on its own, laid out for printing."""
+    """A reply letter on its own, laid out for printing. A draft is shown only to its own unit's people (and marked
+    as a draft); the committee publishes or withdraws an issued reply here."""
 
     model = Reply
     template_name = "proposals/reply_letter.html"
 
     def get_queryset(self):
-        return Reply.objects.select_related("unit", "result_class", "proposal__session").prefetch_related(
-            "proposal__signatures__proposer"
+        return (
+            Reply.objects.visible_to(self.request.user)
+            .select_related("unit", "result_class", "proposal__session", "signed_off_by")
+            .prefetch_related("proposal__signatures__proposer")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["addressees"] = [signature.proposer for signature in self.object.proposal.ordered_signatures]
+        context["can_publish"] = self.request.user.has_perm("proposals.handle_proposal")
         return context
+
+
+class ReplyPublicationView(ObjectPermissionMixin, generic.DetailView):
+    """发布 / 撤回: the committee publishes an issued reply on the public pages, or takes it down (a POST; GET shows
+    the letter's page)."""
+
+    model = Reply
+    actions = {"publish": services.reply_publish, "withdraw": services.reply_withdraw}
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["action"] not in self.actions:
+            raise Http404
+        if request.user.is_authenticated and not request.user.has_perm("proposals.handle_proposal"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Reply.objects.visible_to(self.request.user).select_related("proposal", "unit", "result_class")
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(reverse("reply-letter", args=[kwargs["pk"]]))
+
+    def post(self, request, *args, **kwargs):
+        reply = self.get_object()
+        try:
+            self.actions[kwargs["action"]](actor=request.user, reply=reply)
+        except ActionForbidden as error:
+            raise PermissionDenied(str(error.message)) from error
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            label = ProposalMove.PUBLISH_REPLY if kwargs["action"] == "publish" else ProposalMove.WITHDRAW_REPLY
+            messages.success(request, ProposalMove(label).label)
+        return HttpResponseRedirect(reverse("reply-letter", args=[reply.pk]))
+
+
+class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
+    """承办单位名录: the organisations proposals may be assigned to; the committee ticks them on and off."""
+
+    model = HandlingUnit
+    template_name = "proposals/handling_units.html"
+    form_class = forms.HandlingUnitsForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        listed = set(handling_units().values_list("pk", flat=True))
+        entries = {entry.organization_id: entry for entry in HandlingUnit.objects.all()}
+        candidates = handling_unit_candidates().order_by("kind", "name")
+        rows = [(org, org.pk in listed, entries.get(org.pk)) for org in candidates]
+        context.update(
+            rows=sorted(rows, key=lambda row: not row[1]),  # the list first, then the units that may be added
+            listed_count=len(listed),
+            can_edit=self.request.user.has_perm("proposals.change_handlingunit"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("proposals.change_handlingunit"):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            added, removed = form.perform(self.request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The list of handling units is saved: %(added)d added, %(removed)d taken off.")
+            % {"added": len(added), "removed": len(removed)},
+        )
+        return HttpResponseRedirect(reverse("handling-units"))
 
 
 class InboxView(ObjectPermissionMixin, generic.TemplateView):
@@ -279,7 +382,8 @@ class InboxView(ObjectPermissionMixin, generic.TemplateView):
         if own_unit:
             assignments = assignments.filter(unit_id=user.organization_id)
         context["own_unit"] = own_unit
-        context["pending"] = assignments.filter(pending=True).order_by("due_date", "proposal__number")
+        context["pending"] = assignments.filter(pending=True).order_by("deadline", "proposal__number")
+        context["can_sign"] = user.has_perm("proposals.sign_reply")
         context["reassign_requested"] = (
             assignments.filter(proposal__status=ProposalStatus.REASSIGN_REQUESTED)
             .order_by("proposal__number")
@@ -306,6 +410,7 @@ class ReferenceDataView(ObjectPermissionMixin, generic.TemplateView):
             sessions=Session.objects.all(),
             categories=Category.objects.all(),
             result_classes=ResultClass.objects.all(),
+            handling_unit_count=handling_units().count(),
             can_edit=user.can("change", Session),
         )
         return context
@@ -359,7 +464,7 @@ class PublicReplyListView(generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = Session.objects.filter(proposals__replies__is_public=True).distinct()
+        context["sessions"] = Session.objects.filter(pk__in=published_replies().values("proposal__session"))
         context["session"] = self.session
         return context
 

@@ -24,7 +24,7 @@ from projects.querysets import health_rule
 from projects.resources import ProjectResource
 from proposals.choices import AssignmentRole, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session, Signature
-from proposals.querysets import answer_rate, proposal_counts, reply_on_time
+from proposals.querysets import answer_rate, proposal_counts, reply_issued, reply_on_time
 
 from . import selectors
 
@@ -392,7 +392,9 @@ def proposal_ledger(session: Session):
     """提案办理台账 for ``session``: every proposal with its proposers, handling units, dates, status, the result
     class of its latest reply, the latest feedback, and the days from assignment to the latest reply."""
     assigned = Assignment.objects.filter(proposal=OuterRef("pk")).order_by("assigned_on").values("assigned_on")[:1]
-    replied = Reply.objects.filter(proposal=OuterRef("pk")).order_by("-issued_on").values("issued_on")[:1]
+    # The day the latest issued reply was signed off: what "on time" and the days taken are judged by.
+    replied = Reply.objects.issued().filter(proposal=OuterRef("pk")).order_by("-signed_off_on")
+    replied = replied.values("signed_off_on")[:1]
     proposals = (
         Proposal.objects.filter(session=session)
         .annotate(assigned_on=Subquery(assigned), replied_on=Subquery(replied))
@@ -402,7 +404,8 @@ def proposal_ledger(session: Session):
             Prefetch("signatures", queryset=Signature.objects.select_related("proposer").order_by("position")),
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("unit__name")),
             Prefetch(
-                "replies", queryset=Reply.objects.select_related("result_class").order_by("round", "issued_on", "pk")
+                "replies",
+                queryset=Reply.objects.issued().select_related("result_class").order_by("round", "signed_off_on", "pk"),
             ),
             Prefetch("feedbacks", queryset=Feedback.objects.order_by("round", "given_on", "pk")),
         )
@@ -481,7 +484,8 @@ def proposal_stats(session: Session):
         )
     )
     replies = (
-        Reply.objects.filter(proposal__session=session)
+        Reply.objects.issued()
+        .filter(proposal__session=session)
         .order_by()
         .values(*unit_columns)
         .annotate(
@@ -491,7 +495,9 @@ def proposal_stats(session: Session):
         )
     )
     satisfaction = (
-        Feedback.objects.filter(proposal__session=session, proposal__replies__unit__isnull=False)
+        Feedback.objects.filter(
+            reply_issued("proposal__replies__"), proposal__session=session, proposal__replies__unit__isnull=False
+        )
         .order_by()
         .values(unit_id=F("proposal__replies__unit_id"))
         .annotate(**{value: Count("pk", distinct=True, filter=Q(satisfaction=value)) for value in Satisfaction.values})

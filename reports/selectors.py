@@ -26,7 +26,7 @@ from projects.querysets import grouped_by_health
 from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session
-from proposals.querysets import reply_late
+from proposals.querysets import reply_issued, reply_late
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
 SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "district", "lead_org")
@@ -513,14 +513,14 @@ def proposals(scope: Scope) -> dict:
     """The session's proposals by status, replies on time and late per unit, result classes, satisfaction, and the
     overdue and key proposals."""
     session_proposals = Proposal.objects.filter(session=scope.session)
-    replies = Reply.objects.filter(proposal__session=scope.session)
+    replies = Reply.objects.issued().filter(proposal__session=scope.session)
     units = scope.params.get("lead_org")
     if units:
         assigned = Assignment.objects.filter(unit__in=units).values("proposal_id")
         session_proposals = session_proposals.filter(pk__in=assigned)
         replies = replies.filter(unit__in=units)
     figures = session_proposals.with_figures(scope.today)
-    late = reply_late()
+    late = reply_late()  # signed off after the unit's due date: the letter's own date is not judged
     replied_ids, late_ids = replies.values("proposal_id"), replies.filter(late).values("proposal_id")
     statuses = list(
         figures.order_by()
@@ -601,7 +601,7 @@ def proposal_satisfaction_by_unit(scope: Scope) -> dict[int, dict]:
     satisfied or basically satisfied."""
     rows = (
         Feedback.objects.filter(proposal__session=scope.session)
-        .filter(proposal__replies__unit__isnull=False)
+        .filter(reply_issued("proposal__replies__"), proposal__replies__unit__isnull=False)
         .order_by()
         .values(unit_id=F("proposal__replies__unit_id"))
         .annotate(

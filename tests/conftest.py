@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from projects.choices import Role
@@ -42,6 +45,12 @@ def office_user(db):
 @pytest.fixture
 def liaison(unit):
     return UserFactory(username="liaison-own", organization=unit, role=Role.LIAISON)
+
+
+@pytest.fixture
+def signer(unit):
+    """The unit's signer (单位签发人): signs off the replies its liaison drafts."""
+    return UserFactory(username="signer-own", organization=unit, role=Role.SIGNER, last_name="应", first_name="国平")
 
 
 @pytest.fixture
@@ -89,3 +98,26 @@ def data_version_moves_at_each_write(request):
 def empty_cache():
     # Each test's database starts from the same data version; figures cached by an earlier test must not be found.
     cache.clear()
+
+
+@pytest.fixture
+def set_today(monkeypatch):
+    """``set_today(date)``: the application's clock (``timezone.now`` and ``localdate``) reads that day, at 10:00
+    local time, for the rest of the test; ``set_today(None)`` gives it the real clock back."""
+
+    original_now, original_localdate = timezone.now, timezone.localdate
+
+    def set_day(day: datetime.date | None):
+        if day is None:
+            monkeypatch.setattr(timezone, "now", original_now)
+            monkeypatch.setattr(timezone, "localdate", original_localdate)
+            return
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+        def localdate(value=None, *args, **kwargs):
+            return original_localdate(value or moment, *args, **kwargs)
+
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        monkeypatch.setattr(timezone, "localdate", localdate)
+
+    return set_day

@@ -186,3 +186,25 @@ class ProposalFactory(factory.django.DjangoModelFactory):
         from proposals.services import proposers_from_names, set_proposers
 
         set_proposers(self, proposers_from_names(extracted or [f"提案人{self.number}"]))
+
+
+def unit_user(unit: Organization, role: str) -> User:
+    """The unit's account in ``role`` (liaison or signer), made once per unit."""
+    user = User.objects.filter(username=f"{role}-of-{unit.pk}").first()
+    return user or UserFactory(username=f"{role}-of-{unit.pk}", organization=unit, role=role)
+
+
+def issue_reply(proposal, unit: Organization, *, liaison: User | None = None, signer: User | None = None, **fields):
+    """The unit's reply, as a unit issues one: its liaison drafts, its signer signs off (accounts made if not given).
+    ``fields`` are the letter's (``text``, ``result_class``, ``issued_on``, ``doc_number``…)."""
+    from projects.choices import Role
+    from proposals import services
+    from proposals.models import ResultClass
+
+    if "result_class" not in fields:
+        fields["result_class"] = ResultClass.objects.get_or_create(
+            code="B", defaults={"name": "列入计划拟解决", "order": 2}
+        )[0]
+    fields.setdefault("text", f"{unit.name}的答复")
+    services.reply_save_draft(actor=liaison or unit_user(unit, Role.LIAISON), proposal=proposal, **fields)
+    return services.reply_sign_off(actor=signer or unit_user(unit, Role.SIGNER), proposal=proposal)

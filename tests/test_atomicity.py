@@ -39,7 +39,7 @@ from projects.models import (
 from projects.selectors import current_period
 from proposals import services as proposal_services
 from proposals.choices import ProposalMove, ProposalStatus, Satisfaction
-from proposals.models import Category, Event, Proposal, ResultClass
+from proposals.models import Category, Event, Proposal, Reply, ResultClass
 
 from .factories import (
     DomainFactory,
@@ -53,6 +53,7 @@ from .factories import (
     ProjectFactory,
     ProposalFactory,
     SessionFactory,
+    issue_reply,
 )
 from .projects.test_views import project_form_data as new_project_form_data
 
@@ -740,7 +741,7 @@ def test_confirmed_proposal_import_whose_second_event_fails_imports_nothing(web,
 
 
 @pytest.fixture
-def advance(committee_user, liaison, unit, other_unit):
+def advance(committee_user, liaison, signer, unit, other_unit):
     """Take a new proposal to ``status`` through the services: ``unit`` leads, ``other_unit`` co-handles."""
     result_class = ResultClass.objects.get_or_create(code="A", defaults={"name": "解决或采纳", "order": 1})[0]
 
@@ -752,9 +753,7 @@ def advance(committee_user, liaison, unit, other_unit):
                 actor=committee_user, proposal=proposal, lead_unit=unit, co_units=[other_unit]
             )
         if status == ProposalStatus.REPLIED:
-            proposal_services.proposal_reply(
-                actor=liaison, proposal=proposal, text="已采纳。", result_class=result_class
-            )
+            issue_reply(proposal, unit, liaison=liaison, signer=signer, text="已采纳。", result_class=result_class)
         proposal.refresh_from_db()
         assert proposal.status == status
         return proposal
@@ -781,22 +780,63 @@ def test_assignment_on_the_move_page_leaves_no_units_when_its_event_fails(web, f
     assert_written(before, "proposals_assignment", Proposal, Proposal.history.model, Event)
 
 
-def test_api_reply_is_not_issued_when_its_event_fails(rest, fail, liaison, advance):
+def test_api_sign_off_issues_nothing_when_its_event_fails(rest, fail, liaison, signer, advance):
     proposal = advance(ProposalStatus.ASSIGNED)
     body = {"text": "已列入计划。", "result_class": "A", "doc_number": "镇经信〔2026〕8号"}
     rest.force_authenticate(liaison)
+    assert rest.post(f"/api/v1/proposals/{proposal.pk}/reply/", body, format="json").status_code == 200
+    rest.force_authenticate(signer)
     fail.on(Event, when={"move": ProposalMove.REPLY})
     before = database_state()
 
-    response = rest.post(f"/api/v1/proposals/{proposal.pk}/reply/", body, format="json")
+    response = rest.post(f"/api/v1/proposals/{proposal.pk}/sign-off/", {}, format="json")
+
+    assert response.status_code == 500
+    assert_nothing_left(before)
+    assert Reply.objects.get().status == "draft"
+    fail.remove()
+    assert rest.post(f"/api/v1/proposals/{proposal.pk}/sign-off/", {}, format="json").status_code == 200
+    assert_written(before, "proposals_reply", "proposals_historicalreply", Proposal, Proposal.history.model, Event)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REPLIED
+
+
+def test_a_paper_reply_is_not_recorded_when_its_event_fails(web, fail, committee_user, unit, advance):
+    proposal = advance(ProposalStatus.ASSIGNED)
+    data = {
+        "unit": unit.pk,
+        "signed_off_on": today().isoformat(),
+        "result_class": ResultClass.objects.get(code="A").pk,
+        "text": "书面答复。",
+    }
+    web.force_login(committee_user)
+    fail.on(Event, when={"move": ProposalMove.RECORD_REPLY})
+    before = database_state()
+
+    response = web.post(reverse("proposal-move", args=[proposal.pk, "record-reply"]), data)
 
     assert response.status_code == 500
     assert_nothing_left(before)
     fail.remove()
-    assert rest.post(f"/api/v1/proposals/{proposal.pk}/reply/", body, format="json").status_code == 200
-    assert_written(before, "proposals_reply", "proposals_historicalreply", Proposal, Event)
-    proposal.refresh_from_db()
-    assert proposal.status == ProposalStatus.REPLIED
+    assert web.post(reverse("proposal-move", args=[proposal.pk, "record-reply"]), data).status_code == 302
+    assert_written(before, "proposals_reply", "proposals_historicalreply", Proposal, Proposal.history.model, Event)
+
+
+def test_api_publication_is_undone_when_its_event_fails(rest, fail, committee_user, advance):
+    proposal = advance(ProposalStatus.REPLIED)
+    reply = proposal.replies.get()
+    rest.force_authenticate(committee_user)
+    fail.on(Event, when={"move": ProposalMove.PUBLISH_REPLY})
+    before = database_state()
+
+    response = rest.post(f"/api/v1/replies/{reply.pk}/publish/", {}, format="json")
+
+    assert response.status_code == 500
+    assert_nothing_left(before)
+    assert not Reply.objects.get().is_public
+    fail.remove()
+    assert rest.post(f"/api/v1/replies/{reply.pk}/publish/", {}, format="json").status_code == 200
+    assert_written(before, "proposals_reply", "proposals_historicalreply", Event)
 
 
 def test_unsatisfied_feedback_starts_no_new_round_when_the_proposal_cannot_be_saved(web, fail, committee_user, advance):
@@ -804,6 +844,7 @@ def test_unsatisfied_feedback_starts_no_new_round_when_the_proposal_cannot_be_sa
     lead = proposal.lead_proposer
     data = {"proposer": lead.pk, "satisfaction": Satisfaction.UNSATISFIED, "comment": "答复未解决问题。"}
     data["given_on"] = today().isoformat()
+    data["due_date"] = (today() + datetime.timedelta(days=120)).isoformat()  # later than the round's
     web.force_login(committee_user)
     # The new round's feedback row and due dates are written, then the proposal's own change fails.
     fail.on(Proposal, event="UPDATE", when={"status": ProposalStatus.REHANDLING})

@@ -240,9 +240,10 @@ def proposal_setting(db):
 
 
 @pytest.mark.parametrize("key", CASES)
-def test_proposal_and_reply_forms(committee_user, liaison, leader, unit, proposal_setting, key):
-    """A proposal registered on its form, then answered on the reply form and published: stored as typed, escaped on
-    the proposal's pages, the reply letter and the public pages, exported as text, answered exactly by the API."""
+def test_proposal_and_reply_forms(committee_user, liaison, signer, leader, unit, proposal_setting, key):
+    """A proposal registered on its form, then answered on the reply form, signed off and published: stored as typed,
+    escaped on the signer's sign-off page, the proposal's pages, the reply letter and the public pages, exported as
+    text, answered exactly by the API."""
     title, body = short(key), text(key)
     session = proposal_setting["session"]
     committee = signed_in(committee_user)
@@ -280,6 +281,10 @@ def test_proposal_and_reply_forms(committee_user, liaison, leader, unit, proposa
     assert response.status_code == 302, response.context and response.context["form"].errors
     reply = Reply.objects.get(proposal=proposal)
     assert (reply.text, reply.doc_number, reply.signer, reply.cc) == (body, title[:50], title[:50], title)
+    signer_client = signed_in(signer)
+    shows_escaped(page(signer_client, f"/proposals/{proposal.pk}/sign-off/"), body)
+    assert signer_client.post(f"/proposals/{proposal.pk}/sign-off/", {}).status_code == 302
+    handling.reply_publish(actor=committee_user, reply=reply)
 
     reader = signed_in(leader)
     html = page(reader, f"/proposals/{proposal.pk}/")
@@ -305,7 +310,7 @@ def test_proposal_and_reply_forms(committee_user, liaison, leader, unit, proposa
 
 
 @pytest.mark.parametrize("key", CASES)
-def test_api_writes(office_user, liaison, committee_user, unit, own_project, proposal_setting, key):
+def test_api_writes(office_user, liaison, signer, committee_user, unit, own_project, proposal_setting, key):
     """PATCH and POST store the value as sent and answer it back exactly; a later GET does too."""
     name, value = short(key), text(key)
     office = signed_in(office_user)
@@ -364,6 +369,8 @@ def test_api_writes(office_user, liaison, committee_user, unit, own_project, pro
     api_json(unit_client, "POST", f"/api/v1/proposals/{stored.pk}/reply/", {"text": value, "result_class": "B"})
     reply = Reply.objects.get(proposal=stored)
     assert reply.text == value
+    assert api_json(unit_client, "GET", f"/api/v1/replies/{reply.pk}/")["text"] == value
+    api_json(signed_in(signer), "POST", f"/api/v1/proposals/{stored.pk}/sign-off/")
     assert api_json(committee, "GET", f"/api/v1/replies/{reply.pk}/")["text"] == value
 
 

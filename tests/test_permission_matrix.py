@@ -6,11 +6,16 @@ fill its converters and, per method, the status of each role in this order:
 
     anonymous · office staff · liaison of the owning unit · liaison of another unit · leader · committee
 
+and a seventh role, the signer (单位签发人) of the owning unit, asked on every row too: it gets what the leader gets
+(it reads everything and writes nothing of the portfolio), except on the rows that name its answers (``signer=``,
+per method): the owning unit's proposal steps, drafting and signing off its replies.
+
 ``LOGIN`` is a redirect to the login page with ``?next=`` the address asked for, ``ADMIN`` one to the admin's login
 page; anything else is the status code. The rules behind the answers: office staff do everything in the portfolio;
 a liaison reads everything and writes only what belongs to their own unit; leaders read only; the committee keeps the
-proposals and their reference data; the public pages and the language switch need no login; the API answers an
-anonymous caller 401. A page refuses a role first (403) and a method second (405), except where noted.
+proposals and their reference data, records paper replies (代录) and publishes replies; a unit's signer signs off its
+replies; the public pages and the language switch need no login; the API answers an anonymous caller 401. A page
+refuses a role first (403) and a method second (405), except where noted.
 
 Writes post empty or minimal bodies: what matters is the permission answer, a 403 for a role that may not and a
 redirect, a re-rendered form or a 400 for one that may. Each request runs in a savepoint rolled back after it, over
@@ -54,7 +59,7 @@ from projects.models import (
 )
 from proposals import services as handling
 from proposals.choices import ProposalStatus
-from proposals.models import Assignment, Category, Proposal, ResultClass, Session
+from proposals.models import Assignment, Category, Proposal, Reply, ResultClass, Session
 from tests.factories import (
     FundingFactory,
     FundingSourceFactory,
@@ -68,10 +73,13 @@ from tests.factories import (
     ProposalFactory,
     SessionFactory,
     UserFactory,
+    issue_reply,
 )
 from tests.formdata import form_data, formset_data, funding_data, new_project_data, project_post
 
 ROLES = ("anonymous", "office", "liaison", "other_liaison", "leader", "committee")
+# Asked on every row as well; its answers are the leader's unless the row names them (``signer=``).
+SIGNER = "signer"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 LOGIN = "LOGIN"
 ADMIN = "ADMIN"
@@ -146,6 +154,14 @@ class Row:
     done: Callable | None = None
     api: bool = False
     multipart: bool = False
+    signer: dict = field(default_factory=dict)
+
+    def signer_expects(self, method: str):
+        """The signer's answer: the row's own, else the leader's."""
+        if method in self.signer:
+            token = self.signer[method]
+            return token if token in (LOGIN, ADMIN) else int(token)
+        return self.expect[method][ROLES.index("leader")]
 
     @property
     def id(self) -> str:
@@ -166,6 +182,12 @@ def page(name, variant="", *, GET, POST=NO_METHOD, other=NO_METHOD, **fields) ->
     """A page: PUT, PATCH and DELETE share ``other`` unless given one by one."""
     expect = {"GET": GET, "POST": POST, **{method: fields.pop(method, other) for method in ("PUT", "PATCH", "DELETE")}}
     return Row(name, variant, {method: statuses(spec) for method, spec in expect.items()}, **fields)
+
+
+def signer(GET=None, POST=None, other=None) -> dict:
+    """The signer's answers on a page, where they are not the leader's (``other``: PUT, PATCH and DELETE)."""
+    answers = {"GET": GET, "POST": POST, **dict.fromkeys(("PUT", "PATCH", "DELETE"), other)}
+    return {method: token for method, token in answers.items() if token is not None}
 
 
 def api(name, variant="", *, GET, POST, PUT, PATCH, DELETE, **fields) -> Row:
@@ -280,6 +302,14 @@ def reply_data(w, **extra):
         "issued_on": w.today.isoformat(),
         **extra,
     }
+
+
+def drafted_by_unit(w):
+    return Reply._default_manager.filter(proposal=w.assigned, unit=w.unit).exists()
+
+
+def reply_status_is(attr, status):
+    return lambda w: Reply._default_manager.get(pk=getattr(w, attr).pk).status == status
 
 
 def status_of(attr, status):
@@ -634,6 +664,45 @@ PROPOSAL_PAGES = [
     ),
     page("reply-letter", obj="reply", GET=READ),
     page("reply-letter", "unpublished", obj="hidden_reply", GET=READ),
+    # A draft is its own unit's: nobody else learns it exists.
+    page("reply-letter", "draft", obj="draft", GET="LOGIN 404 200 404 404 404", signer=signer(GET="200")),
+    page(
+        "reply-publication",
+        "publish",
+        obj="hidden_reply",
+        kwargs={"action": "publish"},
+        GET="LOGIN 403 403 403 403 302",
+        POST="LOGIN 403 403 403 403 302",
+        other="LOGIN 403 403 403 403 405",
+        done=lambda w: Reply._default_manager.get(pk=w.hidden_reply.pk).is_public,
+    ),
+    page(
+        "reply-publication",
+        "withdraw",
+        obj="reply",
+        kwargs={"action": "withdraw"},
+        GET="LOGIN 403 403 403 403 302",
+        POST="LOGIN 403 403 403 403 302",
+        other="LOGIN 403 403 403 403 405",
+        done=lambda w: not Reply._default_manager.get(pk=w.reply.pk).is_public,
+    ),
+    page(
+        "reply-publication",
+        "not an action",
+        obj="reply",
+        kwargs={"action": "delete"},
+        GET="LOGIN 404 404 404 404 404",
+        POST="LOGIN 404 404 404 404 404",
+        other="LOGIN 404 404 404 404 404",
+    ),
+    # The committee keeps the list of handling units; everyone reads it.
+    page(
+        "handling-units",
+        GET=READ,
+        POST="LOGIN 403 403 403 403 302",
+        other="LOGIN 405 405 405 405 405",
+        data=lambda w: {"units": [str(w.unit.pk), str(w.other_unit.pk), str(w.co_unit.pk), str(w.spare_org.pk)]},
+    ),
     # The moves: GET shows the form to every role that may ever make the move; the service decides on POST.
     page(
         "proposal-move",
@@ -678,14 +747,16 @@ PROPOSAL_PAGES = [
         data=lambda w: {"lead_unit": str(w.unit.pk), "due_date": later(w, 60)},
         done=status_of("filed", ProposalStatus.ASSIGNED),
     ),
+    # The unit's steps: its own liaison and signer only; office staff no longer act for units (403).
     page(
         "proposal-move",
         "request-reassign",
         obj="assigned",
         kwargs={"move": "request-reassign"},
-        GET="LOGIN 200 200 200 403 403",
-        POST="LOGIN 302 302 403 403 403",
-        other="LOGIN 405 405 405 403 403",
+        GET="LOGIN 403 200 200 403 403",
+        POST="LOGIN 403 302 403 403 403",
+        other="LOGIN 403 405 405 403 403",
+        signer=signer(GET="200", POST="302", other="405"),
         data=lambda w: {"reason": "不属于本单位职责。", "unit": str(w.unit.pk)},
         done=status_of("assigned", ProposalStatus.REASSIGN_REQUESTED),
     ),
@@ -694,10 +765,11 @@ PROPOSAL_PAGES = [
         "opinion",
         obj="assigned",
         kwargs={"move": "opinion"},
-        GET="LOGIN 200 200 200 403 403",
+        GET="LOGIN 403 200 200 403 403",
         # The lead unit replies rather than sending an opinion: its liaison's form comes back with the reason.
-        POST="LOGIN 302 200 403 403 403",
-        other="LOGIN 405 405 405 403 403",
+        POST="LOGIN 403 200 403 403 403",
+        other="LOGIN 403 405 405 403 403",
+        signer=signer(GET="200", POST="200", other="405"),
         data=lambda w: {"opinion": "建议纳入城市大脑二期。", "unit": str(w.co_unit.pk)},
     ),
     page(
@@ -705,10 +777,45 @@ PROPOSAL_PAGES = [
         "reply",
         obj="assigned",
         kwargs={"move": "reply"},
-        GET="LOGIN 200 200 200 403 403",
-        POST="LOGIN 302 302 403 403 403",
-        other="LOGIN 405 405 405 403 403",
+        GET="LOGIN 403 200 200 403 403",
+        POST="LOGIN 403 302 403 403 403",
+        other="LOGIN 403 405 405 403 403",
+        signer=signer(GET="200", POST="302", other="405"),
         data=lambda w: reply_data(w, unit=str(w.unit.pk)),
+        done=drafted_by_unit,
+    ),
+    page(
+        "proposal-move",
+        "sign-off",
+        obj="drafted",
+        kwargs={"move": "sign-off"},
+        GET="LOGIN 403 403 403 403 403",
+        POST="LOGIN 403 403 403 403 403",
+        other="LOGIN 403 403 403 403 403",
+        signer=signer(GET="200", POST="302", other="405"),
+        done=reply_status_is("draft", "issued"),
+    ),
+    page(
+        "proposal-move",
+        "return-reply",
+        obj="drafted",
+        kwargs={"move": "return-reply"},
+        GET="LOGIN 403 403 403 403 403",
+        POST="LOGIN 403 403 403 403 403",
+        other="LOGIN 403 403 403 403 403",
+        signer=signer(GET="200", POST="302", other="405"),
+        data=lambda w: {"note": "请补充资金来源。"},
+        done=reply_status_is("draft", "returned"),
+    ),
+    page(
+        "proposal-move",
+        "record-reply",
+        obj="assigned",
+        kwargs={"move": "record-reply"},
+        GET="LOGIN 403 403 403 403 200",
+        POST="LOGIN 403 403 403 403 302",
+        other="LOGIN 403 403 403 403 405",
+        data=lambda w: reply_data(w, unit=str(w.unit.pk), signed_off_on=w.today.isoformat()),
         done=status_of("assigned", ProposalStatus.REPLIED),
     ),
     page(
@@ -1300,7 +1407,8 @@ API = [
         "proposal-request-reassign",
         obj="assigned",
         data=body(reason="不属于本单位职责。", unit=pk_of("unit")),
-        POST="401 200 200 403 403 403",
+        POST="401 403 200 403 403 403",
+        signer={"POST": "200"},
         change=COMMITTEE_405,
         delete=COMMITTEE_405,
     ),
@@ -1308,8 +1416,8 @@ API = [
         "proposal-opinion",
         obj="assigned",
         data=body(opinion="建议纳入城市大脑二期。", unit=pk_of("co_unit")),
-        # The lead unit's liaison names the co-handling unit, not theirs: refused.
-        POST="401 200 403 403 403 403",
+        # The lead unit's people name the co-handling unit, not theirs: refused.
+        POST="401 403 403 403 403 403",
         change=COMMITTEE_405,
         delete=COMMITTEE_405,
     ),
@@ -1317,7 +1425,33 @@ API = [
         "proposal-reply",
         obj="assigned",
         data=body(text="现答复如下：……", result_class="B", unit=pk_of("unit")),
-        POST="401 200 200 403 403 403",
+        POST="401 403 200 403 403 403",
+        signer={"POST": "200"},
+        change=COMMITTEE_405,
+        delete=COMMITTEE_405,
+    ),
+    api_action(
+        "proposal-sign-off",
+        obj="drafted",
+        POST="401 403 403 403 403 403",
+        signer={"POST": "200"},
+        change=COMMITTEE_405,
+        delete=COMMITTEE_405,
+    ),
+    api_action(
+        "proposal-return-reply",
+        obj="drafted",
+        data=body(note="请补充资金来源。"),
+        POST="401 403 403 403 403 403",
+        signer={"POST": "200"},
+        change=COMMITTEE_405,
+        delete=COMMITTEE_405,
+    ),
+    api_action(
+        "proposal-record-reply",
+        obj="assigned",
+        data=body(unit=pk_of("unit"), text="书面答复。", result_class="B", signed_off_on=lambda w: w.today.isoformat()),
+        POST="401 403 403 403 403 200",
         change=COMMITTEE_405,
         delete=COMMITTEE_405,
     ),
@@ -1348,7 +1482,8 @@ API = [
         change=COMMITTEE_405,
         delete=COMMITTEE_405,
     ),
-    # Replies are issued by the reply move; here the committee only publishes them or takes them down.
+    # Replies are drafted, signed off and recorded by the proposal's moves; here the committee only publishes them
+    # or takes them down. A draft is its own unit's alone.
     api_list("reply-list", POST=NOBODY_405, PUT=COMMITTEE_405, DELETE=NOBODY_405),
     api(
         "reply-detail",
@@ -1358,6 +1493,42 @@ API = [
         PUT=COMMITTEE_405,
         PATCH="401 403 403 403 403 200",
         DELETE=NOBODY_405,
+    ),
+    api(
+        "reply-detail",
+        "draft",
+        obj="draft",
+        GET="401 404 200 404 404 404",
+        signer={"GET": "200"},
+        POST=NOBODY_405,
+        PUT=COMMITTEE_405,
+        PATCH="401 403 403 403 403 404",
+        DELETE=NOBODY_405,
+    ),
+    api_action(
+        "reply-publish",
+        obj="hidden_reply",
+        POST="401 403 403 403 403 200",
+        change=COMMITTEE_405,
+        delete=NOBODY_405,
+    ),
+    api_action(
+        "reply-withdraw",
+        obj="reply",
+        POST="401 403 403 403 403 200",
+        change=COMMITTEE_405,
+        delete=NOBODY_405,
+    ),
+    # The committee's list of handling units, by organisation id.
+    api_list("handlingunit-list", POST="401 403 403 403 403 400", PUT=COMMITTEE_405, DELETE=COMMITTEE_405),
+    api(
+        "handlingunit-detail",
+        obj="unit",
+        GET=API_READ,
+        POST=COMMITTEE_405,
+        PUT=COMMITTEE_405,
+        PATCH=COMMITTEE_405,
+        DELETE="401 403 403 403 403 204",
     ),
     # The bulk import, for machines (a multipart upload; an empty one is refused with the missing file).
     api(
@@ -1606,6 +1777,7 @@ def build_world() -> SimpleNamespace:
         "committee": UserFactory(
             username="committee", organization=OrganizationFactory(name="区政协提案委"), role=Role.COMMITTEE
         ),
+        SIGNER: UserFactory(username="signer-own", organization=w.unit, role=Role.SIGNER),
     }
     office, liaison, committee = w.users["office"], w.users["liaison"], w.users["committee"]
 
@@ -1657,14 +1829,19 @@ def build_world() -> SimpleNamespace:
     handling.proposal_file(actor=committee, proposal=w.filed)
     w.assigned = proposal("关于推动政务数据共享的建议", lead=w.unit, co=[w.co_unit])
     w.assignment = Assignment.objects.get(proposal=w.assigned, unit=w.unit)
-    w.replied = proposal("关于完善一网通办的建议", lead=w.unit)
-    w.reply = handling.proposal_reply(
-        actor=liaison, proposal=w.replied, text="已列入明年计划。", result_class=w.result_class, is_public=True
+    w.drafted = proposal("关于推进数据要素流通的建议", lead=w.unit)
+    w.draft = handling.reply_save_draft(
+        actor=liaison, proposal=w.drafted, text="拟答复：已列入计划。", result_class=w.result_class
     )
+    w.replied = proposal("关于完善一网通办的建议", lead=w.unit)
+    w.reply = issue_reply(
+        w.replied, w.unit, liaison=liaison, signer=w.users[SIGNER], text="已列入明年计划。", result_class=w.result_class
+    )
+    handling.reply_publish(actor=committee, reply=w.reply)
     w.replied = Proposal.objects.get(pk=w.replied.pk)
     closed = proposal("关于加强河道监测的建议", lead=w.other_unit)
-    w.hidden_reply = handling.proposal_reply(
-        actor=w.users["other_liaison"], proposal=closed, text="正在研究。", result_class=w.result_class
+    w.hidden_reply = issue_reply(
+        closed, w.other_unit, liaison=w.users["other_liaison"], text="正在研究。", result_class=w.result_class
     )
     handling.proposal_feedback(actor=committee, proposal=closed, satisfaction="satisfied")
     w.proposer = w.replied.lead_proposer
@@ -1766,7 +1943,7 @@ def test_each_role_gets_its_answer(world, row):
     found = [
         problem
         for method, expected in row.expect.items()
-        for role, status in zip(ROLES, expected, strict=True)
+        for role, status in [*zip(ROLES, expected, strict=True), (SIGNER, row.signer_expects(method))]
         if (problem := mismatch(world, row, role, method, status))
     ]
     assert found == [], f"{row.id} {row.url(world).format(**world.fill)}\n" + "\n".join(found)
@@ -1800,5 +1977,6 @@ def test_the_table_is_well_formed():
         assert set(row.expect) <= set(METHODS), row.id
         for method, expected in row.expect.items():
             assert len(expected) == len(ROLES), (row.id, method)
+        assert set(row.signer) <= set(row.expect), row.id
     ids = [row.id for row in ROWS]
     assert len(ids) == len(set(ids)), sorted({row_id for row_id in ids if ids.count(row_id) > 1})

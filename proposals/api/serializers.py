@@ -62,6 +62,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     is_extended = serializers.BooleanField(read_only=True)
+    deadline = serializers.DateField(
+        read_only=True,
+        help_text=_("What the unit must meet: the opinion's due date for a co-handling unit, else the reply's."),
+    )
 
     class Meta:
         model = Assignment
@@ -75,6 +79,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "original_due_date",
             "is_extended",
             "extension_reason",
+            "opinion_due_date",
+            "deadline",
             "opinion",
             "opinion_on",
         ]
@@ -168,12 +174,26 @@ class EventSerializer(serializers.ModelSerializer):
         return event.actor.display_name if event.actor else None
 
 
-class ReplySerializer(ValidatedModelSerializer):
-    """A reply letter; only ``is_public`` may be changed here (by the committee), replies are issued by the move."""
+class ReplySerializer(serializers.ModelSerializer):
+    """A reply letter. It is drafted, signed off and recorded through the proposal's moves; here only the committee
+    changes ``is_public`` (publish or withdraw, the same steps as ``publish/`` and ``withdraw/``). A draft is seen only
+    by its own unit's people."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:reply-detail")
     unit = serializers.SlugRelatedField(slug_field="name", read_only=True, help_text=_("Name of the replying unit."))
     result_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    signed_off_by_name = serializers.SerializerMethodField(
+        help_text=_("Who signed the reply off in the system, or recorded it on the unit's behalf.")
+    )
+    is_late = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text=_("Signed off after the unit's due date; null until issued.")
+    )
+    is_superseded = serializers.BooleanField(
+        read_only=True, help_text=_("The proposer was unsatisfied and the proposal went back for rehandling after it.")
+    )
+    is_public = serializers.BooleanField(
+        required=False, help_text=_("Published on the public pages: the committee's decision only.")
+    )
 
     class Meta:
         model = Reply
@@ -183,10 +203,20 @@ class ReplySerializer(ValidatedModelSerializer):
             "proposal",
             "unit",
             "round",
+            "status",
             "text",
             "result_class",
             "doc_number",
             "issued_on",
+            "signed_off_on",
+            "signed_off_at",
+            "signed_off_by",
+            "signed_off_by_name",
+            "on_behalf",
+            "due_date",
+            "is_late",
+            "is_superseded",
+            "return_note",
             "signer",
             "contact_person",
             "contact_phone",
@@ -196,17 +226,23 @@ class ReplySerializer(ValidatedModelSerializer):
             "oppose_count",
             *TIMESTAMPS,
         ]
-        read_only_fields = [
-            "proposal",
-            "round",
-            "text",
-            "doc_number",
-            "issued_on",
-            "signer",
-            "contact_person",
-            "contact_phone",
-            "cc",
-        ]
+        read_only_fields = [name for name in fields if name != "is_public"]
+
+    def get_signed_off_by_name(self, reply) -> str | None:
+        return reply.signed_off_by.display_name if reply.signed_off_by else None
+
+
+class SignedOffProposalSerializer(ProposalSerializer):
+    """The proposal after its reply is signed off, with what the lead unit should know."""
+
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("For instance the co-handling opinions that had not come in when the lead unit signed off."),
+    )
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "warnings"]
 
 
 # The moves' input. Optional fields left out are left to the service's default.
@@ -239,16 +275,21 @@ class MergeSerializer(serializers.Serializer):
     note = _note_field()
 
 
+def _handling_units_field(**kwargs):
+    # Any organisation parses; the service refuses one that is not on the list, saying which (400).
+    return serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), **kwargs)
+
+
 class AssignSerializer(serializers.Serializer):
-    lead_unit = _unit_field(_("The lead unit (organisation id)."))
-    co_units = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(),
+    """Units are organisation ids from the committee's list of handling units (``handling-units/``)."""
+
+    lead_unit = _handling_units_field(required=False, allow_null=True, help_text=_("The lead unit (organisation id)."))
+    co_units = _handling_units_field(
         many=True,
         required=False,
         help_text=_("Co-handling units (organisation ids); they send their opinion to the lead unit."),
     )
-    separate_units = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(),
+    separate_units = _handling_units_field(
         many=True,
         required=False,
         help_text=_("Units that each answer separately (organisation ids)."),
@@ -269,19 +310,93 @@ class OpinionSerializer(serializers.Serializer):
     unit = _unit_field(_("The co-handling unit (organisation id); a liaison always acts for their own unit."))
 
 
-class ReplyIssueSerializer(serializers.Serializer):
-    unit = _unit_field(_("The replying unit (organisation id); a liaison always replies for their own unit."))
+class LetterSerializer(serializers.Serializer):
+    """The reply letter's own fields."""
+
     text = serializers.CharField(help_text=_("The text of the reply letter."))
     result_class = SlugRelatedField(
         slug_field="code", queryset=ResultClass.objects.all(), help_text=_("The result class's code, such as A.")
     )
     doc_number = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    issued_on = serializers.DateField(required=False, allow_null=True, help_text=_("Today when left out."))
-    signer = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    issued_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("The date printed on the letter; by default the sign-off date.")
+    )
+    signer = serializers.CharField(required=False, allow_blank=True, max_length=50, help_text=_("签发人, as printed."))
     contact_person = serializers.CharField(required=False, allow_blank=True, max_length=50)
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     cc = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text=_("Copy to, as printed."))
-    is_public = serializers.BooleanField(required=False, help_text=_("Publish the reply (without the contact)."))
+
+
+class ReplyDraftSerializer(LetterSerializer):
+    """The unit's draft (saved again, it replaces the draft); its signer signs it off with ``sign-off/``."""
+
+    unit = _unit_field(_("Your own unit (organisation id), if given; everyone drafts for their own unit only."))
+
+    def validate(self, attrs):
+        if "is_public" in self.initial_data:
+            raise serializers.ValidationError(
+                {"is_public": _("Publishing a reply is the proposal committee's decision, made once it is issued.")}
+            )
+        return attrs
+
+
+class SignOffSerializer(serializers.Serializer):
+    unit = _unit_field(_("Your own unit (organisation id), if given."))
+
+
+class ReturnReplySerializer(serializers.Serializer):
+    note = serializers.CharField(help_text=_("What the drafter should change."))
+    unit = _unit_field(_("Your own unit (organisation id), if given."))
+
+
+class RecordReplySerializer(LetterSerializer):
+    """代录: the committee records a reply the unit answered on paper."""
+
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), help_text=_("The replying unit (organisation id).")
+    )
+    signed_off_on = serializers.DateField(
+        help_text=_("The date the unit signed the paper reply off: it decides whether the reply came on time.")
+    )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    note = _note_field()
+
+
+class HandlingUnitSerializer(serializers.ModelSerializer):
+    """An organisation on the committee's list of handling units (承办单位名录)."""
+
+    organization = serializers.IntegerField(
+        source="pk", read_only=True, help_text=_("The organisation's id, as the moves name units.")
+    )
+    listed_by_default = serializers.SerializerMethodField(
+        help_text=_("On the list as a government department or district government (not added by the committee).")
+    )
+    note = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = ["organization", "name", "short_name", "kind", "listed_by_default", "note"]
+        read_only_fields = fields
+
+    def _entry(self, org):
+        return org.handling_unit if hasattr(org, "handling_unit") else None
+
+    def get_listed_by_default(self, org) -> bool:
+        entry = self._entry(org)
+        return entry is None
+
+    def get_note(self, org) -> str:
+        entry = self._entry(org)
+        return entry.note if entry else ""
+
+
+class HandlingUnitAddSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), help_text=_("The organisation to put on the list (its id).")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class ExtensionSerializer(serializers.Serializer):

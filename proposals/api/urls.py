@@ -9,5 +9,6 @@ router.register("result-classes", views.ResultClassViewSet)
 router.register("proposers", views.ProposerViewSet)
 router.register("proposals", views.ProposalViewSet)
 router.register("replies", views.ReplyViewSet)
+router.register("handling-units", views.HandlingUnitViewSet, basename="handlingunit")
 
 urlpatterns = router.urls

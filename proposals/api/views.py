@@ -5,15 +5,20 @@ service function of ``proposals.services`` and answers with the proposal as ``GE
 who may make the move (403), whether the proposal's status allows it (409) and the data (400).
 """
 
+from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
 from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
-from ..models import Category, Proposal, Proposer, Reply, ResultClass, Session
+from ..models import Category, HandlingUnit, Proposal, Proposer, Reply, ResultClass, Session
+from ..querysets import handling_units
 from . import serializers
 
 
@@ -151,11 +156,41 @@ class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
         """申请调整: an assigned unit says the proposal is not its business; the committee assigns again."""
         return self.move(request, serializers.ReassignRequestSerializer, services.proposal_request_reassign)
 
-    @move_schema(serializers.ReplyIssueSerializer, gettext_lazy("Reply (the lead or separate unit)"))
+    @move_schema(serializers.ReplyDraftSerializer, gettext_lazy("Draft the reply (the lead or separate unit)"))
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        """答复: a lead or separate unit issues its reply letter for the current round."""
-        return self.move(request, serializers.ReplyIssueSerializer, services.proposal_reply)
+        """起草: the unit's liaison saves its unit's reply for the current round (again: it replaces the draft). It is
+        not issued: the unit's signer signs it off (``sign-off/``)."""
+        return self.move(request, serializers.ReplyDraftSerializer, services.reply_save_draft)
+
+    @extend_schema(
+        request=serializers.SignOffSerializer,
+        responses=serializers.SignedOffProposalSerializer,
+        summary=gettext_lazy("Sign off the reply (the unit's signer)"),
+    )
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        """签发: the unit's signer issues its unit's draft; the proposal moves as a reply does. ``warnings`` tells the
+        lead unit which co-handling opinions had not come in."""
+        proposal = self.get_object()
+        form = serializers.SignOffSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        reply = services.reply_sign_off(actor=request.user, proposal=proposal, **form.validated_data)
+        shown = self.proposals().get(pk=proposal.pk)
+        shown.warnings = services.sign_off_warnings(reply)
+        return Response(serializers.SignedOffProposalSerializer(shown, context=self.get_serializer_context()).data)
+
+    @move_schema(serializers.ReturnReplySerializer, gettext_lazy("Return the draft (the unit's signer)"))
+    @action(detail=True, methods=["post"], url_path="return-reply")
+    def return_reply(self, request, pk=None):
+        """The unit's signer returns the draft to the drafter with a note."""
+        return self.move(request, serializers.ReturnReplySerializer, services.reply_return)
+
+    @move_schema(serializers.RecordReplySerializer, gettext_lazy("Record a paper reply (the committee)"))
+    @action(detail=True, methods=["post"], url_path="record-reply")
+    def record_reply(self, request, pk=None):
+        """代录: the committee records a reply the unit answered on paper, issued on the sign-off date it enters."""
+        return self.move(request, serializers.RecordReplySerializer, services.reply_record)
 
     @move_schema(serializers.OpinionSerializer, gettext_lazy("Send the co-handling opinion (the co-handling unit)"))
     @action(detail=True, methods=["post"])
@@ -188,11 +223,84 @@ class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
 
 
 class ReplyViewSet(ScopedModelViewSet):
-    """The units' reply letters. They are issued by the proposal's ``reply`` move; here the committee only
-    publishes them or takes them down (``is_public``)."""
+    """The units' reply letters, drafted, signed off and recorded by the proposal's moves. A draft is seen only by its
+    own unit's people. Publishing is the committee's decision: ``publish/`` and ``withdraw/`` (or ``is_public`` in a
+    ``PATCH``), each a step on the proposal's timeline."""
 
-    queryset = Reply.objects.select_related("unit", "result_class")
+    queryset = Reply.objects.select_related("unit", "result_class", "signed_off_by", "proposal")
     serializer_class = serializers.ReplySerializer
     filterset_class = filtersets.ReplyFilterSet
-    ordering_fields = ["issued_on", "round", "support_count", "oppose_count"]
-    http_method_names = ["get", "patch", "head", "options"]
+    ordering_fields = ["issued_on", "signed_off_on", "round", "support_count", "oppose_count"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)  # replies come from the proposal's moves
+
+    def perform_update(self, serializer):
+        self.check_write("change", serializer)
+        if "is_public" in serializer.validated_data:
+            services.reply_set_public(
+                actor=self.request.user, reply=serializer.instance, is_public=serializer.validated_data["is_public"]
+            )
+        self.reload(serializer)
+
+    def answer(self, reply):
+        return Response(self.get_serializer(self.get_queryset().get(pk=reply.pk)).data)
+
+    @extend_schema(request=None, responses=serializers.ReplySerializer, summary=gettext_lazy("Publish (the committee)"))
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """The committee publishes an issued reply of the current round (without the contact)."""
+        reply = self.get_object()
+        return self.answer(services.reply_publish(actor=request.user, reply=reply))
+
+    @extend_schema(
+        request=serializers.WithdrawSerializer,
+        responses=serializers.ReplySerializer,
+        summary=gettext_lazy("Withdraw from the public pages (the committee)"),
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The committee takes a published reply off the public pages."""
+        reply = self.get_object()
+        form = serializers.WithdrawSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self.answer(services.reply_withdraw(actor=request.user, reply=reply, **form.validated_data))
+
+
+class HandlingUnitViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """承办单位名录: the organisations proposals may be assigned to, by organisation id. The committee puts one on the
+    list (``POST`` with ``organization``) or takes it off (``DELETE``); a CPPCC body, a democratic party or a proposer
+    is refused."""
+
+    queryset = HandlingUnit.objects.all()  # the permission's model; the rows shown are organisations
+    serializer_class = serializers.HandlingUnitSerializer
+    lookup_value_regex = "[0-9]+"
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return handling_units().select_related("handling_unit").order_by("kind", "name")
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=serializers.HandlingUnitAddSerializer, responses={201: serializers.HandlingUnitSerializer})
+    @transaction.atomic
+    def create(self, request, *args, **kwargs):
+        form = serializers.HandlingUnitAddSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        organization = form.validated_data["organization"]
+        services.handling_units_set(actor=request.user, add=[organization], note=form.validated_data.get("note", ""))
+        shown = self.get_queryset().get(pk=organization.pk)
+        return Response(self.get_serializer(shown).data, status=status.HTTP_201_CREATED)
+
+    @transaction.atomic
+    def destroy(self, request, *args, **kwargs):
+        services.handling_units_set(actor=request.user, remove=[self.get_object()])
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,12 @@ proposals, a second handling round, merged and re-assigned proposals, and the li
 
 Every step goes through ``proposals.services``, in date order across all proposals, so that statuses, rounds and
 the timeline agree. The services date what they record "now"; after each step the loader moves those dates back to
-the day the step happened (events, history, assignment, reply and feedback dates).
+the day the step happened (events, history, assignment, reply, sign-off and feedback dates).
+
+The liaison's unit (区经信局) answers in the system: its liaison drafts, its signer (the demo account ``signer``)
+signs off, and one draft waits for the signer. The other units have no accounts in the demo: they answered on paper,
+and the committee recorded their replies on their behalf (代录); their opinions and re-assignment requests are made by
+a temporary stand-in account of the unit, deleted at the end of the load.
 
 Loading only adds what is missing (a proposal is keyed by session and number, or by its title), so running it twice
 gives the same data and never overwrites what users changed.
@@ -33,17 +38,29 @@ from projects.models import Organization, Project, User
 
 from .. import services
 from ..choices import ProposalMove, ProposalStatus, ProposerKind, Satisfaction
-from ..models import Assignment, Category, Event, Feedback, Proposal, Proposer, Reply, ResultClass, Session
+from ..models import (
+    Assignment,
+    Category,
+    Event,
+    Feedback,
+    HandlingUnit,
+    Proposal,
+    Proposer,
+    Reply,
+    ResultClass,
+    Session,
+)
 
 DATA_FILE = Path(__file__).with_name("proposals.toml")
 
 # The demo accounts that act, when the portfolio demo created them (DEBUG).
-COMMITTEE, OFFICE, LIAISON = "committee", "office", "liaison"
-# Without demo accounts the services still need an actor with the committee's and the office's permissions: a
-# temporary account that cannot log in (unusable password). It is deleted at the end of the load, so no account is
-# left behind when DEBUG is off; the steps it took keep no actor (events, replies and feedback show none). It must
-# be active: Django grants no permission to an inactive user.
+COMMITTEE, LIAISON, SIGNER = "committee", "liaison", "signer"
+# Without demo accounts the services still need an actor with the committee's permissions, and each unit one of its
+# own for its opinions and requests: temporary accounts that cannot log in (unusable password). They are deleted at
+# the end of the load, so no account is left behind when DEBUG is off; the steps they took keep no actor (events,
+# replies and feedback show none). They must be active: Django grants no permission to an inactive user.
 LOADER_USERNAME = "demo-loader"
+STAND_IN_PREFIX = "demo-stand-in-"
 
 # Default days between the steps of a course (see the data file).
 GAPS = {
@@ -111,7 +128,8 @@ class ProposalLoader:
         self.courses: dict[str, Course] = {}
         self.doc_numbers: Counter = Counter()
         self.steps_on_day: Counter = Counter()
-        self.temporary_actor: User | None = None
+        self.temporary_actors: list[User] = []
+        self.stand_ins: dict[int, User] = {}
 
     # Reference data -------------------------------------------------------------------------------------------
 
@@ -190,31 +208,50 @@ class ProposalLoader:
     # Actors ---------------------------------------------------------------------------------------------------
 
     def load_actors(self):
-        """The demo accounts when they exist: the committee moves, the liaison answers for its own unit and office
-        staff for the other units. Otherwise one temporary account does it all (see ``LOADER_USERNAME``)."""
-        accounts = {user.username: user for user in User.objects.filter(username__in=[COMMITTEE, OFFICE, LIAISON])}
-        if len(accounts) == 3 and all(user.is_active for user in accounts.values()):
-            self.committee, self.office, self.liaison = accounts[COMMITTEE], accounts[OFFICE], accounts[LIAISON]
+        """The demo accounts when they exist: the committee moves, the liaison drafts for its own unit and the signer
+        signs off. Otherwise one temporary account acts for the committee (see ``LOADER_USERNAME``)."""
+        names = [COMMITTEE, LIAISON, SIGNER]
+        accounts = {user.username: user for user in User.objects.filter(username__in=names, is_active=True)}
+        self.liaison = accounts.get(LIAISON)
+        self.signer = accounts.get(SIGNER)
+        if self.signer is None or self.liaison is None or self.signer.organization_id != self.liaison.organization_id:
+            self.liaison = self.signer = None
+        if COMMITTEE in accounts:
+            self.committee = accounts[COMMITTEE]
             return
-        actor = User.objects.filter(username=LOADER_USERNAME).first()
+        self.committee = self.temporary_user(LOADER_USERNAME, self.org("区政协提案委"), [Role.COMMITTEE])
+
+    def temporary_user(self, username: str, organization: Organization, roles: list[str]) -> User:
+        actor = User.objects.filter(username=username).first()
         if actor is None:
-            actor = User(
-                username=LOADER_USERNAME,
-                last_name="演示数据",
-                first_name="加载程序",
-                organization=self.org("区政协提案委"),
-            )
+            actor = User(username=username, last_name="演示数据", first_name="加载程序", organization=organization)
             actor.set_unusable_password()
             actor.save()
-            actor.groups.add(*Group.objects.filter(name__in=[Role.COMMITTEE, Role.OFFICE]))
-            self.temporary_actor = actor
-        self.committee = self.office = actor
-        self.liaison = None
+            actor.groups.add(*Group.objects.filter(name__in=roles))
+            self.temporary_actors.append(actor)
+        return actor
+
+    def answers_in_system(self, unit: Organization) -> bool:
+        """Whether the unit has demo accounts that draft and sign off (the liaison's unit)."""
+        return self.liaison is not None and self.liaison.organization_id == unit.pk
 
     def unit_actor(self, unit: Organization) -> User:
-        if self.liaison is not None and self.liaison.organization_id == unit.pk:
+        """Who acts for the unit in its opinions and requests: the liaison for its own unit, else a stand-in."""
+        if self.answers_in_system(unit):
             return self.liaison
-        return self.office
+        if unit.pk not in self.stand_ins:
+            self.stand_ins[unit.pk] = self.temporary_user(f"{STAND_IN_PREFIX}{unit.pk}", unit, [Role.LIAISON])
+        return self.stand_ins[unit.pk]
+
+    def load_handling_units(self):
+        """The state-owned companies the committee put on its list of handling units (供电, 电信), unless it has
+        decided about them since."""
+        names = self.data.get("handling_units", {}).get("added", [])
+        added = [
+            self.org(name) for name in names if not HandlingUnit.objects.filter(organization=self.org(name)).exists()
+        ]
+        if added:
+            services.handling_units_set(actor=self.committee, add=added, note="国有企业，承办有关提案")
 
     # Planning -------------------------------------------------------------------------------------------------
 
@@ -267,6 +304,8 @@ class ProposalLoader:
         if status == ProposalStatus.ASSIGNED:
             for index, unit in enumerate(row.get("replied_units", [])):
                 add("reply", reply_day + days(index), unit=unit, round=1, cc_units=co + separate)
+            if row.get("draft"):
+                add("draft", reply_day, unit=lead, round=1, cc_units=co + separate)
             return steps
         for index, unit in enumerate(replying):
             last = add("reply", reply_day + days(index), unit=unit, round=1, cc_units=co + separate)
@@ -489,23 +528,49 @@ class ProposalLoader:
             "cc": "、".join(["区政协提案委", *others]),
         }
 
-    def step_reply(self, course: Course, step: Step):
-        unit = self.org(step.args["unit"])
+    def letter(self, course: Course, step: Step, unit: Organization) -> dict:
         round_number = step.args["round"]
         result = course.row["result"]
         code = result[round_number - 1] if isinstance(result, list) else result
-        reply = services.proposal_reply(
-            actor=self.unit_actor(unit),
-            proposal=course.proposal,
-            unit=unit,
-            text=self.letter_text(course, step.args["unit"], round_number),
-            result_class=self.classes[code],
-            issued_on=min(step.day, timezone.localdate()),
-            is_public=course.row.get("public", False),
+        return {
+            "text": self.letter_text(course, step.args["unit"], round_number),
+            "result_class": self.classes[code],
+            "issued_on": min(step.day, timezone.localdate()),
             **self.letter_fields(course, unit, step),
+        }
+
+    def step_draft(self, course: Course, step: Step):
+        """The liaison's draft, waiting for the signer (only for the unit that answers in the system)."""
+        unit = self.org(step.args["unit"])
+        if not self.answers_in_system(unit):
+            return
+        letter = self.letter(course, step, unit)
+        letter.update(signer="", issued_on=None)  # the signer's name and the day are the sign-off's
+        services.reply_save_draft(actor=self.liaison, proposal=course.proposal, **letter)
+
+    def step_reply(self, course: Course, step: Step):
+        """The liaison's unit drafts and its signer signs off; the others answered on paper and the committee
+        recorded their replies (代录). Either way the reply counts on the step's day."""
+        unit = self.org(step.args["unit"])
+        letter = self.letter(course, step, unit)
+        if self.answers_in_system(unit):
+            services.reply_save_draft(actor=self.liaison, proposal=course.proposal, **letter)
+            reply = services.reply_sign_off(actor=self.signer, proposal=course.proposal)
+        else:
+            reply = services.reply_record(
+                actor=self.committee,
+                proposal=course.proposal,
+                unit=unit,
+                signed_off_on=letter["issued_on"],
+                **letter,
+            )
+        moment = timezone.make_aware(datetime.datetime.combine(step.day, datetime.time(16, 30)))
+        Reply.objects.filter(pk=reply.pk).update(issued_on=step.day, signed_off_on=step.day, signed_off_at=moment)
+        Reply.history.filter(id=reply.pk, signed_off_on__isnull=False).update(
+            issued_on=step.day, signed_off_on=step.day, signed_off_at=moment
         )
-        if reply.issued_on != step.day:
-            Reply.objects.filter(pk=reply.pk).update(issued_on=step.day)
+        if course.row.get("public", False):
+            services.reply_publish(actor=self.committee, reply=reply)
 
     def step_feedback(self, course: Course, step: Step):
         args = step.args
@@ -534,7 +599,8 @@ class ProposalLoader:
         """Put the second round's due date where the demo's timeline has it (see ``step_feedback``)."""
         picked = Proposal.objects.get(pk=proposal.pk).due_date
         Proposal.objects.filter(pk=proposal.pk).update(due_date=due)
-        Assignment.objects.filter(proposal=proposal).update(due_date=due)
+        # A new round, not an extension: its original due date is the same.
+        Assignment.objects.filter(proposal=proposal).update(due_date=due, original_due_date=due)
         latest = Proposal.history.filter(id=proposal.pk).order_by("-history_id").first()
         Proposal.history.filter(history_id=latest.history_id).update(due_date=due)
         event = Event.objects.filter(proposal=proposal, move=ProposalMove.FEEDBACK).order_by("-pk").first()
@@ -566,10 +632,11 @@ class ProposalLoader:
             self.plan()
             if any(not course.exists for course in self):
                 self.load_actors()
+                self.load_handling_units()
                 self.run()
                 self.check_statuses()
-                if self.temporary_actor is not None:
-                    self.temporary_actor.delete()
+                for actor in self.temporary_actors:
+                    actor.delete()
         labels = ["proposals", "proposal assignments", "replies", "feedback", "proposal events"]
         for model, label in zip(counted, labels, strict=True):
             if added := model.objects.count() - before[model]:

@@ -11,8 +11,10 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from projects.choices import Role
+from proposals.choices import ReplyStatus
 from proposals.models import Reply, ResultClass
 from tests.factories import OrganizationFactory, ProposalFactory, SessionFactory, UserFactory
 
@@ -60,6 +62,10 @@ def test_a_reply_letter_prints_on_a4_portrait_with_its_salutation_once(browser_p
         cc="区政协提案委",
         contact_person="周晓燕",
         contact_phone="86278316",
+        # Issued: a draft's letter is for its own unit only.
+        status=ReplyStatus.ISSUED,
+        signed_off_on=datetime.date(2015, 5, 4),
+        signed_off_at=timezone.make_aware(datetime.datetime(2015, 5, 4, 10, 0)),
     )
     page, base = browser_page, live_server.url
     page.goto(f"{base}/accounts/login/")

@@ -134,6 +134,7 @@ class TestAccounts:
             "admin": set(),
             "office": {Role.OFFICE},
             "liaison": {Role.LIAISON},
+            "signer": {Role.SIGNER},
             "leader": {Role.LEADER},
             "committee": {Role.COMMITTEE},
         }
@@ -145,6 +146,8 @@ class TestAccounts:
             assert set(user.roles) == roles
             assert user.organization is not None
         assert User.objects.get(username="admin").is_superuser
+        # The signer signs off the replies the liaison drafts: the same unit.
+        assert User.objects.get(username="signer").organization == User.objects.get(username="liaison").organization
         assert Organization.objects.get(name=LIAISON_UNIT).led_projects.count() >= 4
 
     def test_command_creates_accounts_only_in_debug(self, settings):
@@ -155,8 +158,8 @@ class TestAccounts:
         assert "no demo accounts" in out.getvalue()
         settings.DEBUG = True
         call_command("load_demo", stdout=out)
-        assert User.objects.count() == 5
-        assert "liaison" in out.getvalue() and "demo-2026" in out.getvalue()
+        assert User.objects.count() == 6
+        assert "signer" in out.getvalue() and "liaison" in out.getvalue() and "demo-2026" in out.getvalue()
 
 
 def test_api_serves_the_demo_portfolio(loaded, api, today):

@@ -14,7 +14,7 @@ from common.dates import add_months
 from projects.choices import Role
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
-from proposals.models import Category, Event, Proposal, Proposer, Reply
+from proposals.models import Category, Event, Proposal, Proposer, Reply, ResultClass
 from tests.factories import (
     OrganizationFactory,
     ProjectFactory,
@@ -22,6 +22,7 @@ from tests.factories import (
     ProposerFactory,
     SessionFactory,
     UserFactory,
+    issue_reply,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,9 @@ MOVES = [
     "request-reassign",
     "opinion",
     "reply",
+    "sign-off",
+    "return-reply",
+    "record-reply",
     "extend",
     "feedback",
     "close",
@@ -49,6 +53,9 @@ ALLOWED = {
     "request-reassign": {S.ASSIGNED},
     "opinion": {S.ASSIGNED, S.REHANDLING},
     "reply": {S.ASSIGNED, S.REHANDLING},
+    "sign-off": {S.ASSIGNED, S.REHANDLING},
+    "return-reply": {S.ASSIGNED, S.REHANDLING},
+    "record-reply": {S.ASSIGNED, S.REHANDLING},
     "extend": {S.ASSIGNED, S.REASSIGN_REQUESTED, S.REHANDLING},
     "feedback": {S.REPLIED},
     "close": {S.REPLIED},
@@ -57,10 +64,13 @@ ALLOWED = {
 ACTOR = {
     "request-reassign": "liaison",
     "reply": "liaison",
+    "sign-off": "signer",
+    "return-reply": "signer",
     "opinion": "other_liaison",
 }
 # Moves that name an assigned unit: before assignment there is none, so the answer is 403 or 400, not 409.
-NEEDS_ASSIGNMENT = {"request-reassign", "opinion", "reply", "extend"}
+NEEDS_ASSIGNMENT = {"request-reassign", "opinion", "reply", "sign-off", "return-reply", "extend"}
+ANSWERING = {S.ASSIGNED, S.REHANDLING}
 UNASSIGNED = {S.SUBMITTED, S.FILED, S.NOT_FILED, S.MERGED}
 
 
@@ -86,7 +96,7 @@ def today():
 
 
 @pytest.fixture
-def advance(committee_user, liaison, unit, other_unit, class_a):
+def advance(committee_user, liaison, signer, unit, other_unit, class_a):
     """Take a submitted proposal to ``status`` through the services: ``unit`` leads, ``other_unit`` co-handles."""
 
     def advance(proposal, status):
@@ -103,7 +113,7 @@ def advance(committee_user, liaison, unit, other_unit, class_a):
         if status == S.REASSIGN_REQUESTED:
             services.proposal_request_reassign(actor=liaison, proposal=proposal, reason="不属于我局职责")
         if status in (S.REPLIED, S.REHANDLING, S.CLOSED):
-            services.proposal_reply(actor=liaison, proposal=proposal, text="已采纳。", result_class=class_a)
+            issue_reply(proposal, unit, liaison=liaison, signer=signer, text="已采纳。", result_class=class_a)
         if status == S.REHANDLING:
             services.proposal_feedback(actor=committee, proposal=proposal, satisfaction=Satisfaction.UNSATISFIED)
         if status == S.CLOSED:
@@ -116,10 +126,15 @@ def advance(committee_user, liaison, unit, other_unit, class_a):
 
 
 @pytest.fixture
-def payload(committee_user, unit, other_unit):
-    """A valid request body for each move."""
+def payload(committee_user, liaison, unit, other_unit):
+    """A valid request body for each move (for the signer's moves, with the liaison's draft made first where the
+    status allows one)."""
 
     def payload(move, proposal):
+        if move in ("sign-off", "return-reply") and proposal.status in ANSWERING:
+            services.reply_save_draft(
+                actor=liaison, proposal=proposal, text="答复稿", result_class=ResultClass.objects.first()
+            )
         if move == "merge":
             target = services.proposal_file(actor=committee_user, proposal=ProposalFactory(session=proposal.session))
             return {"into": target.pk, "note": "内容相近"}
@@ -130,6 +145,14 @@ def payload(committee_user, unit, other_unit):
             "request-reassign": {"reason": "不属于我局职责"},
             "opinion": {"opinion": "建议统筹数据平台建设。"},
             "reply": {"text": "已列入计划。", "result_class": "B"},
+            "sign-off": {},
+            "return-reply": {"note": "请补充资金安排。"},
+            "record-reply": {
+                "unit": unit.pk,
+                "text": "书面答复。",
+                "result_class": "B",
+                "signed_off_on": today().isoformat(),
+            },
             "extend": {"unit": unit.pk, "due_date": add_months(today(), 4).isoformat(), "reason": "需会同多部门调研"},
             "feedback": {"satisfaction": "satisfied"},
             "close": {},
@@ -433,16 +456,12 @@ class TestMoves:
         assert (data["status"], data["lead_unit"], data["co_units"]) == ("assigned", other_unit.name, [])
         assert not proposal.assignments.filter(unit=unit).exists()
 
-    def test_office_staff_ask_for_reassignment_naming_the_unit(self, api, office_user, proposal, advance, unit):
+    @pytest.mark.parametrize("move", ["request-reassign", "reply", "sign-off", "opinion"])
+    def test_office_staff_no_longer_act_for_units(self, api, office_user, proposal, advance, unit, move):
         advance(proposal, S.ASSIGNED)
-        response = post(api, office_user, move_url(proposal, "request-reassign"), {"reason": "职责不符"})
-        assert response.status_code == 400
-        assert "unit" in response.json()
-        response = post(
-            api, office_user, move_url(proposal, "request-reassign"), {"reason": "职责不符", "unit": unit.pk}
-        )
-        assert response.status_code == 200, response.content
-        assert unit.short_name in proposal.events.get(move="request_reassign").note
+        body = {"reason": "职责不符", "opinion": "同意", "text": "答复", "result_class": "B", "unit": unit.pk}
+        assert post(api, office_user, move_url(proposal, move), body).status_code == 403
+        assert status_of(proposal) == S.ASSIGNED and not proposal.replies.exists()
 
     def test_co_handling_opinion(self, api, other_liaison, proposal, advance, other_unit):
         advance(proposal, S.ASSIGNED)
@@ -460,7 +479,7 @@ class TestMoves:
         assert response.status_code == 400
         assert "unit" in response.json()
 
-    def test_reply(self, api, liaison, proposal, advance, unit):
+    def test_reply_is_drafted_then_signed_off(self, api, liaison, signer, proposal, advance, unit, other_unit):
         advance(proposal, S.ASSIGNED)
         body = {
             "text": "您提出的建议已列入明年计划。",
@@ -471,28 +490,73 @@ class TestMoves:
             "contact_person": "王静",
             "contact_phone": "0574-86000000",
             "cc": "区政府办公室",
-            "is_public": True,
         }
         response = post(api, liaison, move_url(proposal, "reply"), body)
         assert response.status_code == 200, response.content
-        assert response.json()["status"] == "replied"
+        assert response.json()["status"] == "assigned"  # a draft is no reply
         reply = Reply.objects.get(proposal=proposal)
-        assert (reply.unit, reply.round, reply.result_class.code, reply.created_by) == (unit, 1, "B", liaison)
-        assert (reply.doc_number, reply.signer, reply.contact_phone, reply.cc, reply.is_public) == (
+        assert (reply.status, reply.unit, reply.round, reply.result_class.code, reply.created_by) == (
+            "draft",
+            unit,
+            1,
+            "B",
+            liaison,
+        )
+        assert post(api, liaison, move_url(proposal, "sign-off")).status_code == 403  # not the liaison's step
+        response = post(api, signer, move_url(proposal, "sign-off"))
+        assert response.status_code == 200, response.content
+        data = response.json()
+        assert data["status"] == "replied"
+        # The lead unit signed off before the co-handling unit's opinion came in: it is told so.
+        assert len(data["warnings"]) == 1 and other_unit.short_name in data["warnings"][0]
+        reply.refresh_from_db()
+        assert (reply.status, reply.signed_off_by, reply.signed_off_on, reply.is_public) == (
+            "issued",
+            signer,
+            today(),
+            False,
+        )
+        assert (reply.doc_number, reply.signer, reply.contact_phone, reply.cc) == (
             "镇经信提〔2026〕3号",
             "李局长",
             "0574-86000000",
             "区政府办公室",
-            True,
         )
 
-    def test_office_staff_reply_for_the_unit(self, api, office_user, proposal, advance, unit):
+    def test_no_warning_once_the_opinions_are_in(self, api, signer, other_liaison, liaison, proposal, advance):
         advance(proposal, S.ASSIGNED)
-        response = post(
-            api, office_user, move_url(proposal, "reply"), {"unit": unit.pk, "text": "答复", "result_class": "C"}
-        )
+        post(api, other_liaison, move_url(proposal, "opinion"), {"opinion": "同意"})
+        post(api, liaison, move_url(proposal, "reply"), {"text": "答复", "result_class": "B"})
+        response = post(api, signer, move_url(proposal, "sign-off"))
+        assert response.status_code == 200 and response.json()["warnings"] == []
+
+    def test_a_unit_cannot_publish_its_own_draft(self, api, liaison, proposal, advance):
+        advance(proposal, S.ASSIGNED)
+        body = {"text": "答复", "result_class": "B", "is_public": True}
+        response = post(api, liaison, move_url(proposal, "reply"), body)
+        assert response.status_code == 400 and "is_public" in response.json()
+        assert not proposal.replies.exists()
+
+    def test_the_signer_returns_the_draft(self, api, liaison, signer, proposal, advance):
+        advance(proposal, S.ASSIGNED)
+        post(api, liaison, move_url(proposal, "reply"), {"text": "答复", "result_class": "B"})
+        assert post(api, signer, move_url(proposal, "return-reply"), {}).status_code == 400
+        response = post(api, signer, move_url(proposal, "return-reply"), {"note": "请补充资金安排。"})
         assert response.status_code == 200, response.content
-        assert Reply.objects.get(proposal=proposal).unit == unit
+        reply = proposal.replies.get()
+        assert (reply.status, reply.return_note) == ("returned", "请补充资金安排。")
+        assert post(api, signer, move_url(proposal, "sign-off")).status_code == 409
+
+    def test_the_committee_records_a_paper_reply(self, api, committee_user, proposal, advance, unit):
+        advance(proposal, S.ASSIGNED)
+        body = {"unit": unit.pk, "text": "书面答复。", "result_class": "B", "signed_off_on": today().isoformat()}
+        for bad in ({"signed_off_on": "1990-01-01"}, {"signed_off_on": None}, {"issued_on": "1990-01-01"}):
+            assert post(api, committee_user, move_url(proposal, "record-reply"), {**body, **bad}).status_code == 400
+        response = post(api, committee_user, move_url(proposal, "record-reply"), body)
+        assert response.status_code == 200, response.content
+        assert response.json()["status"] == "replied"
+        reply = proposal.replies.get()
+        assert (reply.on_behalf, reply.signed_off_by, reply.signed_off_on) == (True, committee_user, today())
 
     def test_extend_by_unit_or_by_assignment(self, api, committee_user, proposal, advance, unit, other_unit):
         advance(proposal, S.ASSIGNED)
@@ -510,11 +574,14 @@ class TestMoves:
             api,
             committee_user,
             move_url(proposal, "extend"),
-            {"assignment": co.pk, "due_date": add_months(today(), 5), "reason": "协办意见需会商"},
+            {"assignment": co.pk, "due_date": add_months(today(), 2), "reason": "协办意见需会商"},
         )
         assert response.status_code == 200, response.content
         co.refresh_from_db()
-        assert co.due_date == add_months(today(), 5)
+        # A co-handling unit's extension moves its opinion's due date.
+        assert co.opinion_due_date == add_months(today(), 2)
+        row = next(row for row in response.json()["assignments"] if row["unit"] == other_unit.pk)
+        assert row["deadline"] == row["opinion_due_date"] == add_months(today(), 2).isoformat()
         assert proposal.events.filter(move="extend").count() == 2
 
     def test_feedback_satisfied_closes(self, api, committee_user, proposal, advance):
@@ -531,9 +598,9 @@ class TestMoves:
             committee_user,
         )
 
-    def test_unsatisfied_second_round_then_closed(self, api, committee_user, liaison, proposal, advance):
+    def test_unsatisfied_second_round_then_closed(self, api, committee_user, liaison, signer, proposal, advance):
         advance(proposal, S.REPLIED)
-        due = add_months(today(), 1)
+        due = add_months(today(), 4)  # not before the first round's due date, three months from today
         response = post(
             api,
             committee_user,
@@ -546,13 +613,23 @@ class TestMoves:
         assert data["days_left"] == (due - today()).days
         response = post(api, liaison, move_url(proposal, "reply"), {"text": "已再次研究落实。", "result_class": "A"})
         assert response.status_code == 200, response.content
+        response = post(api, signer, move_url(proposal, "sign-off"))
         assert response.json()["status"] == "replied"
         assert list(proposal.replies.values_list("round", flat=True)) == [1, 2]
         response = post(api, committee_user, move_url(proposal, "feedback"), {"satisfaction": "basically_satisfied"})
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "closed"
         moves = list(proposal.events.values_list("move", flat=True))
-        assert moves == ["file", "assign", "reply", "feedback", "reply", "feedback"]
+        assert moves == [
+            "file",
+            "assign",
+            "draft_reply",
+            "reply",
+            "feedback",
+            "draft_reply",
+            "reply",
+            "feedback",
+        ]
 
     def test_close(self, api, committee_user, proposal, advance):
         advance(proposal, S.REPLIED)
@@ -566,9 +643,10 @@ class TestMoves:
     )
     def test_allowed_from_status(self, api, request, advance, payload, proposal, move, status):
         advance(proposal, status)
+        body = payload(move, proposal)
         before = proposal.events.count()
         user = request.getfixturevalue(ACTOR.get(move, "committee_user"))
-        response = post(api, user, move_url(proposal, move), payload(move, proposal))
+        response = post(api, user, move_url(proposal, move), body)
         assert response.status_code == 200, response.content
         assert response.json()["id"] == proposal.pk
         assert proposal.events.count() == before + 1
@@ -584,9 +662,10 @@ class TestMoves:
     )
     def test_refused_from_status_is_409(self, api, request, advance, payload, proposal, move, status):
         advance(proposal, status)
+        body = payload(move, proposal)
         events = proposal.events.count()
         user = request.getfixturevalue(ACTOR.get(move, "committee_user"))
-        response = post(api, user, move_url(proposal, move), payload(move, proposal))
+        response = post(api, user, move_url(proposal, move), body)
         assert response.status_code == 409, response.content
         assert response.json()["detail"]
         assert status_of(proposal) == status
@@ -595,17 +674,23 @@ class TestMoves:
     @pytest.mark.parametrize(
         ("role", "move"),
         [
-            *[("committee_user", move) for move in ("reply", "request-reassign", "opinion")],
+            *[
+                ("committee_user", move)
+                for move in ("reply", "sign-off", "return-reply", "request-reassign", "opinion")
+            ],
             *[("liaison", move) for move in ("file", "not-file", "merge", "assign", "extend", "feedback", "close")],
-            *[("office_user", move) for move in ("file", "assign", "extend", "feedback", "close")],
+            *[("liaison", move) for move in ("sign-off", "return-reply", "record-reply")],
+            *[("signer", move) for move in ("file", "assign", "extend", "record-reply", "feedback", "close")],
+            *[("office_user", move) for move in MOVES],
             *[("leader", move) for move in MOVES],
         ],
     )
     def test_role_may_not_make_the_move(self, api, request, advance, payload, proposal, role, move):
         status = sorted(ALLOWED[move])[0]
         advance(proposal, status)
+        body = payload(move, proposal)
         events = proposal.events.count()
-        response = post(api, request.getfixturevalue(role), move_url(proposal, move), payload(move, proposal))
+        response = post(api, request.getfixturevalue(role), move_url(proposal, move), body)
         assert response.status_code == 403, response.content
         assert status_of(proposal) == status
         assert proposal.events.count() == events
@@ -720,12 +805,14 @@ class TestBadData:
         assert response.status_code == 400
         assert "due_date" in response.json()
 
-    def test_second_reply_in_the_same_round_is_409(self, api, liaison, proposal, advance, committee_user, unit):
+    def test_second_reply_in_the_same_round_is_409(self, api, liaison, signer, proposal, advance, committee_user, unit):
         services.proposal_file(actor=committee_user, proposal=proposal)
         services.proposal_assign(actor=committee_user, proposal=proposal, separate_units=[unit, OrganizationFactory()])
         body = {"text": "答复", "result_class": "A"}
         assert post(api, liaison, move_url(proposal, "reply"), body).status_code == 200
+        assert post(api, signer, move_url(proposal, "sign-off")).status_code == 200
         assert status_of(proposal) == S.ASSIGNED  # the other unit still owes its reply
+        assert post(api, signer, move_url(proposal, "sign-off")).status_code == 409
         response = post(api, liaison, move_url(proposal, "reply"), body)
         assert response.status_code == 409
         assert response.json()["detail"]
@@ -790,7 +877,7 @@ class TestFilters:
         replied = advance(ProposalFactory(), S.REPLIED)
         closed = advance(ProposalFactory(), S.FILED)
         services.proposal_assign(actor=committee_user, proposal=closed, lead_unit=unit)
-        services.proposal_reply(actor=liaison, proposal=closed, text="答复", result_class=class_b)
+        issue_reply(closed, unit, liaison=liaison, text="答复", result_class=class_b)
         services.proposal_feedback(actor=committee_user, proposal=closed, satisfaction=Satisfaction.SATISFIED)
         return {"submitted": submitted, "key": key, "overdue": overdue, "replied": replied, "closed": closed}
 
@@ -954,3 +1041,109 @@ def test_two_people_file_the_same_proposal_at_once():
     assert sorted(codes) == [200, 409]
     assert Event.objects.filter(proposal=proposal, move=ProposalMove.FILE).count() == 1
     assert status_of(proposal) == S.FILED
+
+
+class TestReplyRules:
+    def test_a_draft_is_listed_to_its_own_unit_only(
+        self, api, liaison, signer, other_liaison, leader, committee_user, proposal, advance
+    ):
+        advance(proposal, S.ASSIGNED)
+        post(api, liaison, move_url(proposal, "reply"), {"text": "答复稿", "result_class": "B"})
+        draft = proposal.replies.get()
+        for user in (liaison, signer):
+            rows = results(api.as_user(user).get("/api/v1/replies/"))
+            assert [(row["id"], row["status"]) for row in rows] == [(draft.pk, "draft")]
+        for user in (other_liaison, leader, committee_user):
+            assert results(api.as_user(user).get("/api/v1/replies/")) == []
+            assert api.get(f"/api/v1/replies/{draft.pk}/").status_code == 404
+
+    def test_the_representation_says_when_it_counted(self, api, leader, committee_user, unit, proposal, set_today):
+        set_today(datetime.date(2026, 6, 1))
+        services.proposal_file(actor=committee_user, proposal=proposal)
+        services.proposal_assign(
+            actor=committee_user, proposal=proposal, lead_unit=unit, assigned_on=datetime.date(2026, 1, 10)
+        )
+        reply = issue_reply(proposal, unit, issued_on=datetime.date(2026, 2, 1))
+        row = api.as_user(leader).get(f"/api/v1/replies/{reply.pk}/").json()
+        assert (row["status"], row["issued_on"], row["signed_off_on"], row["due_date"], row["is_late"]) == (
+            "issued",
+            "2026-02-01",
+            "2026-06-01",
+            "2026-04-10",
+            True,
+        )
+        assert (row["on_behalf"], row["is_superseded"], row["signed_off_by_name"]) == (
+            False,
+            False,
+            "signer-of-" + str(unit.pk),
+        )
+        # The ledger's filter judges the same way: replied late, whatever the letter's date.
+        numbers = [row["number"] for row in results(api.get(PROPOSALS, {"reply": "late"}))]
+        assert numbers == [proposal.number]
+        assert results(api.get(PROPOSALS, {"reply": "on_time"})) == []
+
+    def test_publish_and_withdraw(self, api, committee_user, liaison, proposal, advance):
+        advance(proposal, S.REPLIED)
+        reply = proposal.replies.get()
+        url = f"/api/v1/replies/{reply.pk}/"
+        assert post(api, liaison, f"{url}publish/").status_code == 403
+        response = post(api, committee_user, f"{url}publish/")
+        assert response.status_code == 200 and response.json()["is_public"] is True
+        assert post(api, committee_user, f"{url}publish/").status_code == 409
+        response = post(api, committee_user, f"{url}withdraw/", {"note": "含个人信息"})
+        assert response.status_code == 200 and response.json()["is_public"] is False
+        moves = list(
+            proposal.events.filter(move__in=["publish_reply", "withdraw_reply"]).values_list("move", flat=True)
+        )
+        assert moves == ["publish_reply", "withdraw_reply"]
+
+    def test_a_superseded_reply_is_not_published(self, api, committee_user, proposal, advance):
+        advance(proposal, S.REHANDLING)
+        reply = proposal.replies.get()
+        assert api.as_user(committee_user).get(f"/api/v1/replies/{reply.pk}/").json()["is_superseded"] is True
+        assert post(api, committee_user, f"/api/v1/replies/{reply.pk}/publish/").status_code == 409
+        response = api.patch(f"/api/v1/replies/{reply.pk}/", {"is_public": True}, format="json")
+        assert response.status_code == 409
+
+
+class TestHandlingUnits:
+    URL = "/api/v1/handling-units/"
+
+    def test_the_list_holds_the_government_and_what_the_committee_adds(self, api, committee_user, liaison, unit):
+        power = OrganizationFactory(name="国网宁波供电公司", kind="company")
+        party = OrganizationFactory(name="民革市委会", kind="party")
+        cppcc = OrganizationFactory(name="区政协", kind="cppcc")
+        proposer_org = OrganizationFactory(name="区工商联", kind="other")
+        ProposerFactory(name="区工商联")
+        rows = api.as_user(liaison).get(self.URL).json()
+        ids = {row["organization"] for row in rows}
+        assert unit.pk in ids and not {power.pk, party.pk, cppcc.pk, proposer_org.pk} & ids
+        assert next(row for row in rows if row["organization"] == unit.pk)["listed_by_default"] is True
+        assert post(api, liaison, self.URL, {"organization": power.pk}).status_code == 403
+
+        response = post(api, committee_user, self.URL, {"organization": power.pk, "note": "供电"})
+        assert response.status_code == 201, response.content
+        assert (response.json()["listed_by_default"], response.json()["note"]) == (False, "供电")
+        for refused in (party, cppcc, proposer_org):
+            response = post(api, committee_user, self.URL, {"organization": refused.pk})
+            assert response.status_code == 400 and "organization" in response.json()
+        assert api.delete(f"{self.URL}{unit.pk}/").status_code == 204
+        ids = {row["organization"] for row in api.get(self.URL).json()}
+        assert power.pk in ids and unit.pk not in ids
+        assert api.delete(f"{self.URL}{unit.pk}/").status_code == 404
+
+    def test_assignment_takes_only_units_on_the_list(self, api, committee_user, proposal, advance, unit):
+        party = OrganizationFactory(name="民革市委会", kind="party")
+        company = OrganizationFactory(name="宁波水务集团", kind="company")
+        advance(proposal, S.FILED)
+        for body, field in (
+            ({"lead_unit": party.pk}, "lead_unit"),
+            ({"lead_unit": unit.pk, "co_units": [company.pk]}, "co_units"),
+            ({"separate_units": [party.pk]}, "separate_units"),
+        ):
+            response = post(api, committee_user, move_url(proposal, "assign"), body)
+            assert response.status_code == 400 and field in response.json(), response.content
+        assert status_of(proposal) == S.FILED
+        post(api, committee_user, self.URL, {"organization": company.pk})
+        body = {"lead_unit": unit.pk, "co_units": [company.pk]}
+        assert post(api, committee_user, move_url(proposal, "assign"), body).status_code == 200

@@ -18,8 +18,8 @@ from proposals import services
 from proposals.choices import ProposalMove, ProposalStatus
 from proposals.models import Event, Feedback, Reply, ResultClass
 
-from ..factories import ProposalFactory, UserFactory
-from .test_services import Course
+from ..factories import ProposalFactory, UserFactory, unit_user
+from .course import Course
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks"),
@@ -68,11 +68,18 @@ def result_class(db):
 
 
 @pytest.fixture
-def course(committee_user, office_user, result_class):
+def course(committee_user, result_class):
     # The groups come back with their permissions after each flush (post_migrate): the fixtures' users rely on them.
     assert Group.objects.filter(name=Role.COMMITTEE, permissions__codename="handle_proposal").exists()
     assert Group.objects.filter(name=Role.LIAISON, permissions__codename="reply_proposal").exists()
-    return Course(committee=committee_user, office=office_user, result_class=result_class)
+    assert Group.objects.filter(name=Role.SIGNER, permissions__codename="sign_reply").exists()
+    return Course(committee=committee_user, result_class=result_class)
+
+
+def drafted(course, proposal, unit):
+    services.reply_save_draft(
+        actor=unit_user(unit, Role.LIAISON), proposal=proposal, text=f"{unit}的答复", result_class=course.result_class
+    )
 
 
 @pytest.fixture
@@ -118,61 +125,105 @@ def test_two_committee_members_assign_the_same_proposal(course, second_committee
     assert proposal.events.filter(move=ProposalMove.ASSIGN).count() == 1
 
 
-def test_liaison_and_office_reply_for_the_same_unit(course, unit, liaison):
+def test_the_signer_signs_off_while_the_committee_records_a_paper_reply(course, unit, signer):
     proposal = course.bring(ProposalFactory(), S.ASSIGNED, lead=unit)
+    drafted(course, proposal, unit)
     outcomes = race(
-        lambda: services.proposal_reply(
-            actor=liaison, proposal=proposal, text="答复一", result_class=course.result_class
-        ),
-        lambda: services.proposal_reply(
-            actor=course.office, proposal=proposal, unit=unit, text="答复二", result_class=course.result_class
+        lambda: services.reply_sign_off(actor=signer, proposal=proposal),
+        lambda: services.reply_record(
+            actor=course.committee,
+            proposal=proposal,
+            unit=unit,
+            text="书面答复",
+            result_class=course.result_class,
+            signed_off_on=proposal.assignments.get().assigned_on,
         ),
     )
     winner = one_won(outcomes)
     proposal.refresh_from_db()
     assert proposal.status == S.REPLIED
     reply = Reply.objects.get()
-    assert (reply.unit, reply.text, reply.created_by) == (
-        unit,
-        ["答复一", "答复二"][winner],
-        [liaison, course.office][winner],
+    assert (reply.status, reply.on_behalf, reply.signed_off_by) == (
+        "issued",
+        winner == 1,
+        [signer, course.committee][winner],
     )
-    assert proposal.events.filter(move=ProposalMove.REPLY).count() == 1
+    issuing = [ProposalMove.REPLY, ProposalMove.RECORD_REPLY]
+    assert list(proposal.events.filter(move__in=issuing).values_list("move", flat=True)) == [issuing[winner]]
 
 
-def test_two_separate_units_reply_at_once(course, unit, other_unit, liaison, other_liaison):
-    proposal = course.bring(ProposalFactory(), S.ASSIGNED, separate=[unit, other_unit])
+def test_two_signers_sign_off_the_same_draft(course, unit, signer):
+    deputy = UserFactory(username="deputy-signer", organization=unit, role=Role.SIGNER)
+    proposal = course.bring(ProposalFactory(), S.ASSIGNED, lead=unit)
+    drafted(course, proposal, unit)
     outcomes = race(
-        lambda: services.proposal_reply(
-            actor=liaison, proposal=proposal, text="答复", result_class=course.result_class
+        lambda: services.reply_sign_off(actor=signer, proposal=proposal),
+        lambda: services.reply_sign_off(actor=deputy, proposal=proposal),
+    )
+    winner = one_won(outcomes)
+    assert Reply.objects.get().signed_off_by == [signer, deputy][winner]
+    assert Event.objects.filter(move=ProposalMove.REPLY).count() == 1
+
+
+def test_the_signer_signs_off_while_the_liaison_changes_the_draft(course, unit, liaison, signer):
+    proposal = course.bring(ProposalFactory(), S.ASSIGNED, lead=unit)
+    drafted(course, proposal, unit)
+    outcomes = race(
+        lambda: services.reply_sign_off(actor=signer, proposal=proposal),
+        lambda: services.reply_save_draft(
+            actor=liaison, proposal=proposal, text="改过的稿", result_class=course.result_class
         ),
-        lambda: services.proposal_reply(
-            actor=other_liaison, proposal=proposal, text="答复", result_class=course.result_class
-        ),
+    )
+    reply = Reply.objects.get()
+    if isinstance(outcomes[1], WorkflowError):
+        # Signed off first: the change came too late and changed nothing.
+        assert (reply.status, reply.text) == ("issued", f"{unit}的答复")
+    else:
+        # Changed first, then signed off as changed: what the signer issued is what is stored.
+        assert isinstance(outcomes[0], Reply) and (reply.status, reply.text) == ("issued", "改过的稿")
+
+
+def test_two_separate_units_sign_off_at_once(course, unit, other_unit):
+    proposal = course.bring(ProposalFactory(), S.ASSIGNED, separate=[unit, other_unit])
+    drafted(course, proposal, unit)
+    drafted(course, proposal, other_unit)
+    outcomes = race(
+        lambda: services.reply_sign_off(actor=unit_user(unit, Role.SIGNER), proposal=proposal),
+        lambda: services.reply_sign_off(actor=unit_user(other_unit, Role.SIGNER), proposal=proposal),
     )
     assert all(isinstance(outcome, Reply) for outcome in outcomes), outcomes
     proposal.refresh_from_db()
-    # Whichever replied second saw the first one's reply: the proposal is replied, exactly once.
+    # Whichever signed off second saw the first one's reply: the proposal is replied, exactly once.
     assert proposal.status == S.REPLIED
     events = list(proposal.events.filter(move=ProposalMove.REPLY).values_list("from_status", "to_status"))
     assert sorted(events) == [(S.ASSIGNED, S.ASSIGNED), (S.ASSIGNED, S.REPLIED)]
 
 
-def test_reply_and_request_for_reassignment_at_once(course, unit, liaison):
+def test_sign_off_and_request_for_reassignment_at_once(course, unit, liaison, signer):
     proposal = course.bring(ProposalFactory(), S.ASSIGNED, lead=unit)
+    drafted(course, proposal, unit)
     outcomes = race(
-        lambda: services.proposal_reply(
-            actor=liaison, proposal=proposal, text="答复", result_class=course.result_class
-        ),
-        lambda: services.proposal_request_reassign(
-            actor=course.office, proposal=proposal, unit=unit, reason="职责不符"
-        ),
+        lambda: services.reply_sign_off(actor=signer, proposal=proposal),
+        lambda: services.proposal_request_reassign(actor=liaison, proposal=proposal, reason="职责不符"),
     )
     winner = one_won(outcomes)
     proposal.refresh_from_db()
     assert proposal.status == [S.REPLIED, S.REASSIGN_REQUESTED][winner]
-    assert Reply.objects.count() == (1 if winner == 0 else 0)
-    assert proposal.events.exclude(move__in=[ProposalMove.FILE, ProposalMove.ASSIGN]).count() == 1
+    assert Reply.objects.issued().count() == (1 if winner == 0 else 0)
+    moves = [ProposalMove.REPLY, ProposalMove.REQUEST_REASSIGN]
+    assert proposal.events.filter(move__in=moves).count() == 1
+
+
+def test_two_committee_members_publish_the_same_reply(course, second_committee_user, unit):
+    proposal = course.bring(ProposalFactory(), S.REPLIED, lead=unit)
+    reply = Reply.objects.get()
+    outcomes = race(
+        lambda: services.reply_publish(actor=course.committee, reply=reply),
+        lambda: services.reply_publish(actor=second_committee_user, reply=reply),
+    )
+    one_won(outcomes)
+    assert Reply.objects.get().is_public
+    assert proposal.events.filter(move=ProposalMove.PUBLISH_REPLY).count() == 1
 
 
 def test_the_same_feedback_recorded_twice(course, second_committee_user, unit):

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from projects import demo as portfolio
 from projects.models import Organization, Project, User
-from proposals import demo
+from proposals import demo, services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
 from proposals.models import Assignment, Event, Feedback, Proposal, Reply, Session
+from proposals.querysets import handling_units
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_every_status_with_its_details(loaded):
     # A second handling round: one still open, one closed after the second reply.
     assert Proposal.objects.filter(status=ProposalStatus.REHANDLING, round=2).count() == 2
     assert Reply.objects.filter(round=2, proposal__status=ProposalStatus.CLOSED).exists()
-    generated = Reply.objects.exclude(doc_number="")
+    generated = Reply.objects.issued().exclude(doc_number="")
     assert generated.exists() and all(re.fullmatch(r"\w+〔\d{4}〕\d+号", r.doc_number) for r in generated)
     assert all(r.signer and r.contact_person and r.contact_phone and r.cc.startswith("区政协提案委") for r in generated)
     # Proposals are linked to the portfolio projects their replies promise.
@@ -154,8 +155,33 @@ def test_the_liaisons_unit_has_work_waiting(loaded):
     rehandling = [a for a in inbox if a.proposal.status == ProposalStatus.REHANDLING]
     assert rehandling and rehandling[0].proposal.round == 2 and not rehandling[0].has_replied
     assert any(0 <= a.days_left <= 7 for a in inbox)
-    # Its replies went out under the liaison's name.
-    assert Reply.objects.filter(unit=unit, created_by__username="liaison").exists()
+    # Its replies are drafted by the liaison and signed off by the unit's signer.
+    issued = Reply.objects.issued().filter(unit=unit)
+    assert issued.exists()
+    assert all(r.created_by.username == "liaison" and r.signed_off_by.username == "signer" for r in issued)
+    assert not issued.filter(on_behalf=True).exists()
+
+
+def test_the_signer_has_a_draft_to_sign_off(loaded):
+    signer = User.objects.get(username="signer")
+    assert (signer.organization.name, signer.display_name, set(signer.roles)) == (LIAISON_UNIT, "应国平", {"signer"})
+    (draft,) = Reply.objects.drafts()
+    assert (draft.unit, draft.status, draft.created_by.username) == (signer.organization, "draft", "liaison")
+    assert draft.proposal.status == ProposalStatus.ASSIGNED
+    assert ProposalMove.REPLY in services.available_moves(signer, draft.proposal)
+    # The co-handling unit's opinion has not come in: the signer is warned.
+    assert services.sign_off_warnings(draft)
+
+
+def test_units_without_accounts_answered_on_paper(loaded):
+    recorded = Reply.objects.issued().exclude(unit__name=LIAISON_UNIT)
+    assert recorded.count() >= 15
+    assert all(r.on_behalf and r.signed_off_by.username == "committee" for r in recorded)
+    # Published by the committee, each with its step on the timeline.
+    published = Reply.objects.filter(is_public=True)
+    assert published.count() >= 5
+    for reply in published:
+        assert reply.proposal.events.filter(move=ProposalMove.PUBLISH_REPLY, actor__username="committee").exists()
 
 
 def test_overdue_nearly_due_and_key_proposals(loaded):
@@ -190,12 +216,16 @@ def test_timeline_is_consistent_and_never_in_the_future(loaded):
     assert not Assignment.objects.filter(assigned_on__gt=TODAY).exists()
     assert not Assignment.objects.filter(opinion_on__gt=TODAY).exists()
     assert not Reply.objects.filter(issued_on__gt=TODAY).exists()
+    assert not Reply.objects.filter(signed_off_on__gt=TODAY).exists()
     assert not Feedback.objects.filter(given_on__gt=TODAY).exists()
-    # Each reply and feedback is dated the day its event happened.
-    for reply in Reply.objects.all():
-        assert Event.objects.filter(
-            proposal=reply.proposal, move=ProposalMove.REPLY, at__date=reply.issued_on
-        ).exists(), reply.proposal.number
+    # Each reply is issued the day its event happened, signed off in the system or recorded on the unit's behalf;
+    # its letter is dated that day.
+    issuing = [ProposalMove.REPLY, ProposalMove.RECORD_REPLY]
+    for reply in Reply.objects.issued():
+        assert reply.issued_on == reply.signed_off_on == timezone.localtime(reply.signed_off_at).date()
+        assert Event.objects.filter(proposal=reply.proposal, move__in=issuing, at__date=reply.signed_off_on).exists(), (
+            reply.proposal.number
+        )
 
 
 def test_without_demo_accounts_no_account_is_left_behind():
@@ -216,3 +246,13 @@ def test_every_status_whatever_the_day(day):
     assert len(sessions) == 2
     last = Event.objects.order_by("-at").first().at
     assert timezone.localtime(last).date() < day
+
+
+def test_the_committees_list_of_handling_units(loaded):
+    listed = set(handling_units().values_list("short_name", flat=True))
+    assert {"区经信局", "宁波供电公司", "电信宁波分公司"} <= listed
+    assert not {"民革市委会", "区政协提案委", "塔塔咨询"} & listed
+    assert Organization.objects.get(short_name="民革市委会").kind == "party"
+    # A rehandling round is a new round, not an extension: the demo's second rounds show no "extended from".
+    for proposal in Proposal.objects.filter(round=2):
+        assert all(not a.is_extended for a in proposal.assignments.all()), proposal.number

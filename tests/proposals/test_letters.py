@@ -7,7 +7,9 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
+from proposals.choices import ReplyStatus
 from proposals.letters import doc_number, paragraphs, split_salutation
 from proposals.models import Reply, ResultClass
 from tests.factories import OrganizationFactory, ProposalFactory, SessionFactory
@@ -92,6 +94,10 @@ def reply(db):
         contact_person="周晓燕",
         contact_phone="86278316",
         is_public=True,
+        # Issued (signed off in the system) and published, as a letter on the public page is.
+        status=ReplyStatus.ISSUED,
+        signed_off_on=datetime.date(2015, 5, 4),
+        signed_off_at=timezone.make_aware(datetime.datetime(2015, 5, 4, 10, 0)),
     )
 
 

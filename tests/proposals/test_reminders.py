@@ -10,12 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from common.dates import add_months
 from projects.choices import Role
 from projects.management.commands.send_reminders import reminder_sources
 from projects.models import SentReminder
 from proposals import services
 from proposals.reminders import collect
-from tests.factories import ProposalFactory, UserFactory
+from tests.factories import ProposalFactory, UserFactory, issue_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_unit_gets_its_replies_due_soon_and_overdue(
     late = assign(-5, lead=unit, title="关于加快城市大脑建设的建议")
     later = assign(20, lead=unit, title="关于完善智慧停车的建议")
     replied = assign(2, lead=unit, title="关于数据开放共享的建议")
-    services.proposal_reply(actor=liaison, proposal=replied, text="答复如下。", result_class=class_a)
+    issue_reply(replied, unit, liaison=liaison, text="答复如下。", result_class=class_a)
     elsewhere = assign(1, lead=other_unit, title="关于智慧防汛的建议")
 
     run()
@@ -146,9 +147,12 @@ def test_co_handling_unit_is_reminded_of_its_opinion_until_it_sends_it(
     assign, liaison, other_liaison, unit, other_unit, mailoutbox
 ):
     proposal = assign(3, lead=unit, co=[other_unit], number="027", title="关于推动智慧城市建设的建议")
-
+    # The opinion is due a month after the assignment (60 days ago), not on the lead unit's date in 3 days.
+    opinion_due = add_months(days(-60), 1)
+    late = (TODAY - opinion_due).days
+    title = "No. 027 关于推动智慧城市建设的建议"
     assert texts(other_liaison) == [
-        f"No. 027 关于推动智慧城市建设的建议: opinion to the lead unit due {days(3).isoformat()}, in 3 days"
+        f"{title}: opinion to the lead unit due {opinion_due.isoformat()}, {late} days overdue"
     ]
     run()
     [message] = mails_to(mailoutbox, other_liaison)
@@ -164,7 +168,7 @@ def test_separate_units_are_reminded_until_each_replies(assign, liaison, other_l
     proposal = assign(-2, separate=[unit, other_unit])
     assert len(texts(liaison)) == len(texts(other_liaison)) == 1
 
-    services.proposal_reply(actor=liaison, proposal=proposal, text="本单位答复。", result_class=class_a)
+    issue_reply(proposal, unit, liaison=liaison, text="本单位答复。", result_class=class_a)
     assert texts(liaison) == []
     assert len(texts(other_liaison)) == 1
 
@@ -192,12 +196,12 @@ def test_committee_digest_of_overdue_and_key_proposals(
 ):
     late = assign(-5, lead=unit, co=[other_unit], number="027", title="关于推动智慧城市建设的建议")
     half = assign(-1, separate=[unit, other_unit], number="028", title="关于城市大脑的建议")
-    services.proposal_reply(actor=liaison, proposal=half, text="答复。", result_class=class_a)
+    issue_reply(half, unit, liaison=liaison, text="答复。", result_class=class_a)
     key = assign(3, lead=other_unit, number="029", title="关于智慧交通的重点提案", is_key=True)
     assign(3, lead=unit, number="030", title="普通提案", is_key=False)
     assign(20, lead=unit, number="031", title="远期重点提案", is_key=True)
     replied = assign(-9, lead=unit, number="032", title="已答复提案")
-    services.proposal_reply(actor=liaison, proposal=replied, text="答复。", result_class=class_a)
+    issue_reply(replied, unit, liaison=liaison, text="答复。", result_class=class_a)
 
     assert texts(committee_user) == [
         f"No. 027 关于推动智慧城市建设的建议: due {days(-5).isoformat()}, 5 days overdue; no reply yet from 区经信局",
@@ -252,7 +256,7 @@ def test_a_new_round_after_unsatisfied_feedback_reminds_again(
     run()
     assert len(mails_to(mailoutbox, liaison)) == 1
 
-    services.proposal_reply(actor=liaison, proposal=proposal, text="答复。", result_class=class_a)
+    issue_reply(proposal, unit, liaison=liaison, text="答复。", result_class=class_a)
     assert "0 messages sent" in run()
 
     services.proposal_feedback(actor=committee_user, proposal=proposal, satisfaction="unsatisfied", due_date=days(4))
@@ -287,6 +291,30 @@ def test_query_count_does_not_grow_with_the_proposals(
         assign(number % 5, separate=[unit, other_unit], is_key=number % 3 == 0)
     with CaptureQueriesContext(connection) as queries:
         items = collect(TODAY)
-    # Liaisons, their assignments; committee members, the proposals, the units that owe replies.
-    assert len(queries) == 5
+    # Liaisons, signers, their assignments, the drafts; committee members, the proposals, the units that owe replies.
+    assert len(queries) == 7
     assert len(items) == size * 4 + size + sum(number % 3 == 0 for number in range(size))
+
+
+def test_the_signer_is_reminded_of_drafts_waiting_for_sign_off(assign, liaison, signer, unit, class_a, mailoutbox):
+    signer = with_email(signer)
+    proposal = assign(20, lead=unit, number="027", title="关于推动智慧城市建设的建议")
+    assert texts(signer) == []
+    services.reply_save_draft(actor=liaison, proposal=proposal, text="答复稿", result_class=class_a)
+    assert texts(signer) == [f"No. 027 关于推动智慧城市建设的建议: reply due {days(20).isoformat()}"]
+    run()
+    [message] = mails_to(mailoutbox, signer)
+    assert proposal.title in message.body and f"{SITE}/proposals/{proposal.pk}/" in message.body
+    services.reply_sign_off(actor=signer, proposal=proposal)
+    assert texts(signer) == []
+
+
+def test_the_liaison_is_reminded_of_a_returned_draft(assign, liaison, signer, unit, class_a):
+    proposal = assign(20, lead=unit, number="027", title="甲")
+    services.reply_save_draft(actor=liaison, proposal=proposal, text="答复稿", result_class=class_a)
+    services.reply_return(actor=signer, proposal=proposal, note="请补充资金来源")
+    assert texts(signer) == []
+    assert f"No. 027 甲: reply due {days(20).isoformat()}; the signer's note: 请补充资金来源" in texts(liaison)
+    services.reply_save_draft(actor=liaison, proposal=proposal, text="补充后的答复稿", result_class=class_a)
+    assert not [text for text in texts(liaison) if "signer's note" in text]
+    assert len(texts(signer)) == 1

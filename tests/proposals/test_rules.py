@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 
 from common.dates import add_months
+from projects.choices import Role
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalStatus
 from proposals.models import Assignment, Proposal
 
-from ..factories import OrganizationFactory, ProposalFactory
-from .test_services import Course
+from ..factories import ProposalFactory, unit_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,7 @@ S = ProposalStatus
 DAY = datetime.timedelta(days=1)
 ASSIGNED_ON = datetime.date(2026, 3, 2)
 DUE = datetime.date(2026, 6, 2)  # three months later
-
-
-@pytest.fixture
-def course(committee_user, office_user, class_a):
-    return Course(committee=committee_user, office=office_user, result_class=class_a)
-
-
-@pytest.fixture
-def co_unit(db):
-    return OrganizationFactory(name="镇海区住房和建设局", short_name="区住建局")
+OPINION_DUE = datetime.date(2026, 4, 2)  # a co-handling unit's opinion: one month after assignment
 
 
 def figures(proposal, day):
@@ -98,8 +89,8 @@ def test_an_extension_lifts_the_lateness(course, unit, co_unit):
     )
     assert figures(proposal, DUE + 10 * DAY) == (20, False)
     assert state(unit, proposal, DUE + 10 * DAY) == (True, False, False, 20)
-    # The co-handling unit was not extended: still late with its opinion.
-    assert state(co_unit, proposal, DUE + 10 * DAY) == (True, True, False, -10)
+    # The co-handling unit was not extended: still late with its opinion, due a month after assignment.
+    assert state(co_unit, proposal, DUE + 10 * DAY) == (True, True, False, (OPINION_DUE - DUE).days - 10)
 
 
 def test_a_rehandling_round_runs_to_its_new_due_date(course, unit):
@@ -119,12 +110,14 @@ def test_lead_and_co_units_across_rounds(course, unit, co_unit):
     proposal = course.bring(ProposalFactory(), S.ASSIGNED, lead=unit, co=[co_unit], assigned_on=ASSIGNED_ON)
     before, after = DUE - 2 * DAY, DUE + DAY
     assert state(unit, proposal, before) == (True, False, False, 2)
-    assert state(co_unit, proposal, before) == (True, False, False, 2)
     assert state(unit, proposal, after) == (True, True, False, -1)
-    assert state(co_unit, proposal, after) == (True, True, False, -1)
+    # The co-handling unit's opinion runs late on its own date, before the lead unit's reply is due.
+    assert state(co_unit, proposal, OPINION_DUE - 2 * DAY) == (True, False, False, 2)
+    assert state(co_unit, proposal, OPINION_DUE + DAY) == (True, True, False, -1)
+    assert state(co_unit, proposal, before)[:2] == (True, True)
     assert set(Assignment.objects.pending(after).values_list("unit", flat=True)) == {unit.pk, co_unit.pk}
 
-    services.proposal_opinion(actor=course.office, proposal=proposal, unit=co_unit, opinion="同意")
+    services.proposal_opinion(actor=unit_user(co_unit, Role.LIAISON), proposal=proposal, opinion="同意")
     assert state(co_unit, proposal, after)[:3] == (False, False, False)
     assert state(unit, proposal, after)[:3] == (True, True, False)
 
@@ -148,7 +141,11 @@ def test_a_co_unit_without_opinion_stays_pending_until_the_proposal_is_replied(c
     course.reply(proposal, unit)
     assert state(co_unit, proposal, DUE + DAY)[:2] == (False, False)
     services.proposal_feedback(actor=course.committee, proposal=proposal, satisfaction="unsatisfied")
-    assert state(co_unit, proposal, DUE + DAY)[:2] == (True, False)
+    # The new round gives it a new opinion date, a month from the feedback (not the first round's, long past).
+    today = timezone.localdate()
+    co = Assignment.objects.get(proposal=proposal, unit=co_unit)
+    assert co.opinion_due_date == services.opinion_due_date(today, co.due_date)
+    assert state(co_unit, proposal, today)[:2] == (True, False)
 
 
 def test_separate_units_across_rounds(course, unit, other_unit):

@@ -2,163 +2,30 @@
 a wrong status or by a wrong role (writing nothing), and the data rules of each move.
 
 ``Course`` walks a proposal to any status through the services themselves; ``test_rules`` and ``test_concurrency``
-reuse it.
+reuse it. The replies' own rules (drafting, sign-off, 代录, publication, dates) are in ``test_replies``.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.choices import Role
-from projects.models import Organization, User
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
-from proposals.models import Assignment, Event, Feedback, Proposal, Reply, ResultClass
+from proposals.models import Proposal
 
-from ..factories import OrganizationFactory, ProposalFactory, SessionFactory, UserFactory
+from ..factories import ProposalFactory, SessionFactory, issue_reply
+from .course import Course, db_state, standard, today
 
 pytestmark = pytest.mark.django_db
 
 S = ProposalStatus
 LEAD, CO, SEPARATE = AssignmentRole.LEAD, AssignmentRole.CO, AssignmentRole.SEPARATE
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-@dataclass
-class Course:
-    """Moves a proposal along the usual course to a given status, through the services, as the committee and
-    office staff (who reply for each unit in turn)."""
-
-    committee: User
-    office: User
-    result_class: ResultClass
-
-    def bring(
-        self,
-        proposal: Proposal,
-        status: str,
-        *,
-        lead: Organization | None = None,
-        co=(),
-        separate=(),
-        assigned_on: datetime.date | None = None,
-        due_date: datetime.date | None = None,
-    ) -> Proposal:
-        if status == S.NOT_FILED:
-            services.proposal_not_file(actor=self.committee, proposal=proposal, reason="属于个人诉求，转有关部门参考")
-        elif status == S.MERGED:
-            into = self.bring(ProposalFactory(session=proposal.session), S.FILED)
-            services.proposal_merge(actor=self.committee, proposal=proposal, into=into)
-        elif status != S.SUBMITTED:
-            services.proposal_file(actor=self.committee, proposal=proposal)
-            if status != S.FILED:
-                services.proposal_assign(
-                    actor=self.committee,
-                    proposal=proposal,
-                    lead_unit=lead,
-                    co_units=co,
-                    separate_units=separate,
-                    assigned_on=assigned_on,
-                    due_date=due_date,
-                )
-            if status == S.REASSIGN_REQUESTED:
-                services.proposal_request_reassign(
-                    actor=self.office, proposal=proposal, reason="不属于本单位职责", unit=lead or separate[0]
-                )
-            elif status in (S.REPLIED, S.REHANDLING, S.CLOSED):
-                self.reply_all(proposal)
-                if status == S.REHANDLING:
-                    services.proposal_feedback(actor=self.committee, proposal=proposal, satisfaction="unsatisfied")
-                elif status == S.CLOSED:
-                    services.proposal_close(actor=self.committee, proposal=proposal)
-        proposal = Proposal.objects.get(pk=proposal.pk)
-        assert proposal.status == status
-        return proposal
-
-    def reply_all(self, proposal: Proposal):
-        """Every lead or separate unit that has not replied in the current round replies."""
-        for unit in self.owing(proposal):
-            self.reply(proposal, unit)
-
-    def reply(self, proposal: Proposal, unit: Organization, **fields) -> Reply:
-        fields = {"text": f"{unit.name}的答复", "result_class": self.result_class, **fields}
-        return services.proposal_reply(actor=self.office, proposal=proposal, unit=unit, **fields)
-
-    @staticmethod
-    def owing(proposal: Proposal) -> list[Organization]:
-        proposal = Proposal.objects.get(pk=proposal.pk)
-        replied = proposal.replies.filter(round=proposal.round).values("unit")
-        return [
-            assignment.unit
-            for assignment in proposal.assignments.filter(role__in=AssignmentRole.replying()).exclude(unit__in=replied)
-        ]
-
-
-def db_state():
-    """Everything a move may write, so that a refused move can be shown to have written nothing."""
-    return (
-        list(
-            Proposal.objects.order_by("pk").values_list(
-                "pk", "status", "round", "due_date", "not_filed_reason", "merged_into"
-            )
-        ),
-        list(
-            Assignment.objects.order_by("pk").values_list(
-                "pk", "unit", "role", "assigned_on", "due_date", "original_due_date", "extension_reason", "opinion"
-            )
-        ),
-        list(Reply.objects.order_by("pk").values_list("pk", "unit", "round")),
-        list(Feedback.objects.order_by("pk").values_list("pk", "proposer", "round", "satisfaction")),
-        list(Event.objects.order_by("pk").values_list("pk", flat=True)),
-        Proposal.history.count(),
-    )
-
-
-@pytest.fixture
-def course(committee_user, office_user, class_a):
-    return Course(committee=committee_user, office=office_user, result_class=class_a)
-
-
-@pytest.fixture
-def co_unit(db):
-    return OrganizationFactory(name="镇海区住房和建设局", short_name="区住建局")
-
-
-@pytest.fixture
-def co_liaison(co_unit):
-    return UserFactory(username="liaison-co", organization=co_unit, role=Role.LIAISON)
-
-
-@pytest.fixture
-def ctx(course, unit, co_unit, other_unit, liaison, co_liaison, other_liaison, office_user, leader, committee_user):
-    """The standard cast: ``unit`` leads with ``co_unit`` co-handling; ``other_unit`` is never assigned."""
-    return SimpleNamespace(
-        course=course,
-        unit=unit,
-        co_unit=co_unit,
-        other_unit=other_unit,
-        liaison=liaison,
-        co_liaison=co_liaison,
-        other_liaison=other_liaison,
-        office=office_user,
-        leader=leader,
-        committee=committee_user,
-    )
-
-
-def standard(ctx, status: str, **kwargs) -> Proposal:
-    return ctx.course.bring(ProposalFactory(), status, lead=ctx.unit, co=[ctx.co_unit], **kwargs)
 
 
 # --- The moves, as data -------------------------------------------------------------------------------------------
@@ -203,9 +70,38 @@ def _extend(ctx, proposal):
     )
 
 
-def _reply(ctx, proposal):
-    return lambda actor, unit=None: services.proposal_reply(
+def _draft_reply(ctx, proposal):
+    return lambda actor, unit=None: services.reply_save_draft(
         actor=actor, proposal=proposal, text="已列入明年计划", result_class=ctx.course.result_class, unit=unit
+    )
+
+
+def _with_draft(ctx, proposal):
+    """The lead unit's liaison has drafted its reply, where the status lets it."""
+    if proposal.status in (S.ASSIGNED, S.REHANDLING):
+        _draft_reply(ctx, proposal)(ctx.liaison)
+
+
+def _sign_off(ctx, proposal):
+    _with_draft(ctx, proposal)
+    return lambda actor, unit=None: services.reply_sign_off(actor=actor, proposal=proposal, unit=unit)
+
+
+def _return_reply(ctx, proposal):
+    _with_draft(ctx, proposal)
+    return lambda actor, unit=None: services.reply_return(
+        actor=actor, proposal=proposal, note="请补充资金来源", unit=unit
+    )
+
+
+def _record_reply(ctx, proposal):
+    return lambda actor: services.reply_record(
+        actor=actor,
+        proposal=proposal,
+        unit=ctx.unit,
+        text="书面答复",
+        result_class=ctx.course.result_class,
+        signed_off_on=today(),
     )
 
 
@@ -242,7 +138,16 @@ MOVES = {
         {S.ASSIGNED: S.ASSIGNED, S.REASSIGN_REQUESTED: S.REASSIGN_REQUESTED, S.REHANDLING: S.REHANDLING},
         needs_units=True,
     ),
-    ProposalMove.REPLY: Move(_reply, "liaison", {S.ASSIGNED: S.REPLIED, S.REHANDLING: S.REPLIED}, needs_units=True),
+    ProposalMove.DRAFT_REPLY: Move(
+        _draft_reply, "liaison", {S.ASSIGNED: S.ASSIGNED, S.REHANDLING: S.REHANDLING}, needs_units=True
+    ),
+    ProposalMove.REPLY: Move(_sign_off, "signer", {S.ASSIGNED: S.REPLIED, S.REHANDLING: S.REPLIED}, needs_units=True),
+    ProposalMove.RETURN_REPLY: Move(
+        _return_reply, "signer", {S.ASSIGNED: S.ASSIGNED, S.REHANDLING: S.REHANDLING}, needs_units=True
+    ),
+    ProposalMove.RECORD_REPLY: Move(
+        _record_reply, "committee", {S.ASSIGNED: S.REPLIED, S.REHANDLING: S.REPLIED}, needs_units=True
+    ),
     ProposalMove.FEEDBACK: Move(_feedback, "committee", {S.REPLIED: S.CLOSED}),
     ProposalMove.CLOSE: Move(_close, "committee", {S.REPLIED: S.CLOSED}),
 }
@@ -259,7 +164,10 @@ UNIT_MOVES = [name for name, move in MOVES.items() if move.actor != "committee"]
 
 
 def test_the_tables_cover_every_move_and_status():
-    assert set(MOVES) == set(ProposalMove.values) - {ProposalMove.SUBMIT}
+    # Publishing and withdrawing a reply are steps on a reply, not on the proposal (``test_replies``).
+    not_moves = {ProposalMove.SUBMIT, ProposalMove.PUBLISH_REPLY, ProposalMove.WITHDRAW_REPLY}
+    assert set(MOVES) == set(ProposalMove.values) - not_moves
+    assert set(MOVES) == set(services.MOVE_RULES)
     for status in S.terminal():
         assert not [name for name, move in MOVES.items() if status in move.allowed]
         applicable = {name for name, move in MOVES.items() if status in WITH_UNITS or not move.needs_units}
@@ -271,8 +179,9 @@ def test_allowed_move_records_the_step(ctx, name, status):
     proposal = standard(ctx, status)
     move = MOVES[name]
     actor = getattr(ctx, move.actor)
+    run = move.prepare(ctx, proposal)
     events_before = proposal.events.count()
-    move.prepare(ctx, proposal)(actor)
+    run(actor)
     proposal.refresh_from_db()
     assert proposal.status == move.allowed[status]
     assert proposal.events.count() == events_before + 1
@@ -292,13 +201,14 @@ def test_move_in_a_wrong_status_is_refused_and_writes_nothing(ctx, name, status)
 
 
 @pytest.mark.parametrize("status", [S.SUBMITTED, S.FILED, S.NOT_FILED, S.MERGED])
-@pytest.mark.parametrize("name", [ProposalMove.REPLY, ProposalMove.REQUEST_REASSIGN, ProposalMove.OPINION])
+@pytest.mark.parametrize("name", UNIT_MOVES)
 def test_unit_moves_before_assignment_are_forbidden(ctx, name, status):
     proposal = standard(ctx, status)
-    run = MOVES[name].prepare(ctx, proposal)
+    move = MOVES[name]
+    run = move.prepare(ctx, proposal)
     before = db_state()
     with pytest.raises(ActionForbidden):
-        run(ctx.liaison)
+        run(getattr(ctx, move.actor))
     assert db_state() == before
 
 
@@ -321,26 +231,26 @@ def succeeds(run, actor, **kwargs) -> bool:
 @pytest.mark.parametrize("status", S.values)
 def test_the_moves_offered_are_the_moves_the_services_allow(ctx, status):
     proposal = standard(ctx, status)
-    for who in ("committee", "office", "leader", "liaison", "co_liaison", "other_liaison"):
-        actor = getattr(ctx, who)
-        prefetched = Proposal.objects.prefetch_related("assignments", "replies").get(pk=proposal.pk)
-        offered = set(services.available_moves(actor, prefetched))
-        allowed = set()
+    for with_draft in (False, True):
+        runs = {}
         for name, move in MOVES.items():
             if name == ProposalMove.EXTEND and status not in WITH_UNITS:
                 continue  # no assignment to extend
-            run = move.prepare(ctx, proposal)
-            # Office staff act for a unit they name; the move is open to them if it is open for some unit.
-            units = [ctx.unit, ctx.co_unit] if who == "office" and name in UNIT_MOVES else [None]
-            if any(succeeds(run, actor, **({"unit": unit} if unit else {})) for unit in units):
-                allowed.add(name)
-        assert offered == allowed, who
+            if name in (ProposalMove.REPLY, ProposalMove.RETURN_REPLY) and not with_draft:
+                continue  # preparing them drafts the reply: the second pass
+            runs[name] = move.prepare(ctx, proposal)
+        for who in ("committee", "office", "leader", "liaison", "signer", "co_liaison", "other_liaison"):
+            actor = getattr(ctx, who)
+            prefetched = Proposal.objects.prefetch_related("assignments", "replies").get(pk=proposal.pk)
+            offered = set(services.available_moves(actor, prefetched))
+            allowed = {name for name, run in runs.items() if succeeds(run, actor)}
+            assert offered == allowed, (who, with_draft)
 
 
 # --- Roles ----------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["leader", "liaison", "co_liaison", "office"])
+@pytest.mark.parametrize("who", ["leader", "liaison", "signer", "co_liaison", "office"])
 @pytest.mark.parametrize("name", COMMITTEE_MOVES)
 def test_committee_moves_by_anyone_else_are_forbidden(ctx, name, who):
     move = MOVES[name]
@@ -352,9 +262,9 @@ def test_committee_moves_by_anyone_else_are_forbidden(ctx, name, who):
     assert db_state() == before
 
 
-@pytest.mark.parametrize("who", ["leader", "committee", "other_liaison"])
+@pytest.mark.parametrize("who", ["leader", "committee", "other_liaison", "other_signer", "office"])
 @pytest.mark.parametrize("name", UNIT_MOVES)
-def test_unit_moves_by_anyone_but_the_unit_or_office_are_forbidden(ctx, name, who):
+def test_unit_moves_by_anyone_but_the_unit_are_forbidden(ctx, name, who):
     move = MOVES[name]
     proposal = standard(ctx, next(iter(move.allowed)))
     run = move.prepare(ctx, proposal)
@@ -368,7 +278,7 @@ def test_a_liaison_cannot_act_for_another_unit(ctx):
     proposal = standard(ctx, S.ASSIGNED)
     before = db_state()
     with pytest.raises(ActionForbidden):
-        services.proposal_reply(
+        services.reply_save_draft(
             actor=ctx.other_liaison, proposal=proposal, unit=ctx.unit, text="代答", result_class=ctx.course.result_class
         )
     with pytest.raises(ActionForbidden):
@@ -378,37 +288,24 @@ def test_a_liaison_cannot_act_for_another_unit(ctx):
     assert db_state() == before
 
 
-def test_office_staff_act_for_the_unit_they_name(ctx):
+@pytest.mark.parametrize("named", ["unit", "co_unit", None])
+def test_office_staff_no_longer_act_for_units(ctx, named):
+    """Office staff of the smart-city office lost the reply permission: no draft, sign-off, opinion or request for
+    any unit, named or not (the committee records a paper reply instead)."""
     proposal = standard(ctx, S.ASSIGNED)
-    services.proposal_opinion(actor=ctx.office, proposal=proposal, unit=ctx.co_unit, opinion="同意主办单位意见")
-    reply = services.proposal_reply(
-        actor=ctx.office, proposal=proposal, unit=ctx.unit, text="办理情况", result_class=ctx.course.result_class
-    )
-    assert (reply.unit, reply.created_by) == (ctx.unit, ctx.office)
-    assert proposal.assignments.get(unit=ctx.co_unit).opinion == "同意主办单位意见"
-    proposal.refresh_from_db()
-    assert proposal.status == S.REPLIED
-
-
-def test_office_staff_acting_alone_needs_no_unit_when_only_one_can_reply(ctx):
-    proposal = standard(ctx, S.ASSIGNED)
-    reply = services.proposal_reply(
-        actor=ctx.office, proposal=proposal, text="答复", result_class=ctx.course.result_class
-    )
-    assert reply.unit == ctx.unit
-
-
-def test_office_staff_name_the_unit_when_several_reply(ctx):
-    proposal = ctx.course.bring(ProposalFactory(), S.ASSIGNED, separate=[ctx.unit, ctx.other_unit])
+    unit = getattr(ctx, named) if named else None
     before = db_state()
-    with pytest.raises(ValidationError) as raised:
-        services.proposal_reply(actor=ctx.office, proposal=proposal, text="答复", result_class=ctx.course.result_class)
-    assert "unit" in raised.value.message_dict
-    with pytest.raises(ValidationError):
-        services.proposal_reply(
-            actor=ctx.office, proposal=proposal, unit=ctx.co_unit, text="答复", result_class=ctx.course.result_class
-        )
+    letter = {"text": "办理情况", "result_class": ctx.course.result_class}
+    for attempt in (
+        lambda: services.reply_save_draft(actor=ctx.office, proposal=proposal, unit=unit, **letter),
+        lambda: services.reply_sign_off(actor=ctx.office, proposal=proposal, unit=unit),
+        lambda: services.proposal_opinion(actor=ctx.office, proposal=proposal, unit=unit, opinion="同意"),
+        lambda: services.proposal_request_reassign(actor=ctx.office, proposal=proposal, unit=unit, reason="不属于"),
+    ):
+        with pytest.raises(ActionForbidden):
+            attempt()
     assert db_state() == before
+    assert not ctx.office.has_perm("proposals.reply_proposal")
 
 
 # --- Filing, not filing, merging ----------------------------------------------------------------------------------
@@ -663,7 +560,9 @@ def test_reassignment_replaces_the_units(ctx):
     assert "区经信局" in event.note.splitlines()[-2]  # no longer assigned
     # The unit that left may no longer act on the proposal.
     with pytest.raises(ActionForbidden):
-        services.proposal_reply(actor=ctx.liaison, proposal=proposal, text="答复", result_class=ctx.course.result_class)
+        services.reply_save_draft(
+            actor=ctx.liaison, proposal=proposal, text="答复", result_class=ctx.course.result_class
+        )
 
 
 def test_a_kept_unit_keeps_its_reply_after_reassignment(ctx, class_b):
@@ -674,7 +573,7 @@ def test_a_kept_unit_keeps_its_reply_after_reassignment(ctx, class_b):
     proposal.refresh_from_db()
     assert proposal.status == S.ASSIGNED
     assert Course.owing(proposal) == [ctx.other_unit]
-    services.proposal_reply(actor=ctx.other_liaison, proposal=proposal, text="答复", result_class=class_b)
+    issue_reply(proposal, ctx.other_unit, liaison=ctx.other_liaison, text="答复", result_class=class_b)
     proposal.refresh_from_db()
     assert proposal.status == S.REPLIED
 
@@ -683,7 +582,11 @@ def test_no_reply_while_reassignment_is_requested(ctx):
     proposal = standard(ctx, S.REASSIGN_REQUESTED)
     before = db_state()
     with pytest.raises(WorkflowError):
-        services.proposal_reply(actor=ctx.liaison, proposal=proposal, text="答复", result_class=ctx.course.result_class)
+        services.reply_save_draft(
+            actor=ctx.liaison, proposal=proposal, text="答复", result_class=ctx.course.result_class
+        )
+    with pytest.raises(WorkflowError):
+        services.reply_sign_off(actor=ctx.signer, proposal=proposal)
     assert db_state() == before
 
 
@@ -747,18 +650,23 @@ def test_extension_moves_the_due_date_and_keeps_the_reason(ctx):
         assert text in event.note
 
 
-def test_extending_a_co_unit_leaves_the_proposals_due_date(ctx):
+def test_extending_a_co_unit_moves_its_opinion_due_date_only(ctx):
     proposal = standard(ctx, S.ASSIGNED)
     assignment = proposal.assignments.get(unit=ctx.co_unit)
+    opinion_due = assignment.opinion_due_date
     services.assignment_extend(
-        actor=ctx.committee,
-        assignment=assignment,
-        due_date=assignment.due_date + datetime.timedelta(days=9),
-        reason="x",
+        actor=ctx.committee, assignment=assignment, due_date=opinion_due + datetime.timedelta(days=9), reason="x"
     )
     due = proposal.due_date
     proposal.refresh_from_db()
     assert proposal.due_date == due
+    assignment.refresh_from_db()
+    assert (assignment.opinion_due_date, assignment.due_date) == (opinion_due + datetime.timedelta(days=9), due)
+    # Not past the lead unit's reply, which the opinion feeds.
+    with pytest.raises(ValidationError):
+        services.assignment_extend(
+            actor=ctx.committee, assignment=assignment, due_date=due + datetime.timedelta(days=1), reason="x"
+        )
 
 
 def test_proposal_due_date_is_the_latest_of_its_replying_units(ctx):
@@ -815,137 +723,6 @@ def test_extension_in_a_late_rehandling_round(ctx):
     assert assignment.due_date == later
 
 
-# --- Replies --------------------------------------------------------------------------------------------------------
-
-
-def test_reply_keeps_the_letter(ctx, class_b):
-    proposal = standard(ctx, S.ASSIGNED)
-    issued_on = today() - datetime.timedelta(days=3)
-    reply = services.proposal_reply(
-        actor=ctx.liaison,
-        proposal=proposal,
-        text=" 已列入2027年智慧水务二期建设计划。 ",
-        result_class=class_b,
-        issued_on=issued_on,
-        doc_number=" 镇经信函〔2026〕12号 ",
-        signer="张局长",
-        contact_person="毛日旭",
-        contact_phone="86270098",
-        cc="区政协提案委、区经信局",
-        is_public=True,
-    )
-    reply.refresh_from_db()
-    assert (reply.proposal, reply.unit, reply.round, reply.text, reply.result_class, reply.issued_on) == (
-        proposal,
-        ctx.unit,
-        1,
-        "已列入2027年智慧水务二期建设计划。",
-        class_b,
-        issued_on,
-    )
-    assert (reply.doc_number, reply.signer, reply.contact_person, reply.contact_phone, reply.cc) == (
-        "镇经信函〔2026〕12号",
-        "张局长",
-        "毛日旭",
-        "86270098",
-        "区政协提案委、区经信局",
-    )
-    assert (reply.is_public, reply.created_by) == (True, ctx.liaison)
-    assert reply.history.latest().history_user == ctx.liaison
-    proposal.refresh_from_db()
-    assert proposal.status == S.REPLIED
-    event = proposal.events.latest("pk")
-    assert (event.move, event.actor, event.from_status, event.to_status) == (
-        ProposalMove.REPLY,
-        ctx.liaison,
-        S.ASSIGNED,
-        S.REPLIED,
-    )
-    assert "区经信局" in event.note and "B" in event.note and "镇经信函〔2026〕12号" in event.note
-
-
-def test_reply_defaults_to_today(ctx):
-    proposal = standard(ctx, S.ASSIGNED)
-    reply = ctx.course.reply(proposal, ctx.unit)
-    assert reply.issued_on == today()
-
-
-def test_reply_dated_in_the_future_is_refused(ctx):
-    proposal = standard(ctx, S.ASSIGNED)
-    before = db_state()
-    with pytest.raises(ValidationError) as raised:
-        ctx.course.reply(proposal, ctx.unit, issued_on=today() + datetime.timedelta(days=1))
-    assert "issued_on" in raised.value.message_dict
-    assert db_state() == before
-
-
-def test_reply_needs_text(ctx):
-    proposal = standard(ctx, S.ASSIGNED)
-    before = db_state()
-    with pytest.raises(ValidationError):
-        ctx.course.reply(proposal, ctx.unit, text="   ")
-    assert db_state() == before
-
-
-def test_a_co_unit_cannot_reply(ctx):
-    proposal = standard(ctx, S.ASSIGNED)
-    before = db_state()
-    with pytest.raises(ValidationError):
-        services.proposal_reply(
-            actor=ctx.co_liaison, proposal=proposal, text="协办答复", result_class=ctx.course.result_class
-        )
-    with pytest.raises(ValidationError):
-        ctx.course.reply(proposal, ctx.co_unit)
-    assert db_state() == before
-
-
-def test_separate_units_each_reply_before_the_proposal_is_replied(ctx):
-    proposal = ctx.course.bring(ProposalFactory(), S.ASSIGNED, separate=[ctx.unit, ctx.other_unit])
-    services.proposal_reply(
-        actor=ctx.liaison, proposal=proposal, text="经信局答复", result_class=ctx.course.result_class
-    )
-    proposal.refresh_from_db()
-    assert proposal.status == S.ASSIGNED
-    event = proposal.events.latest("pk")
-    assert (event.move, event.from_status, event.to_status) == (ProposalMove.REPLY, S.ASSIGNED, S.ASSIGNED)
-    services.proposal_reply(
-        actor=ctx.other_liaison, proposal=proposal, text="水利局答复", result_class=ctx.course.result_class
-    )
-    proposal.refresh_from_db()
-    assert proposal.status == S.REPLIED
-    event = proposal.events.latest("pk")
-    assert (event.move, event.actor, event.from_status, event.to_status) == (
-        ProposalMove.REPLY,
-        ctx.other_liaison,
-        S.ASSIGNED,
-        S.REPLIED,
-    )
-    assert proposal.replies.count() == 2
-
-
-def test_lead_and_separate_units_together(ctx):
-    proposal = ctx.course.bring(
-        ProposalFactory(), S.ASSIGNED, lead=ctx.unit, co=[ctx.co_unit], separate=[ctx.other_unit]
-    )
-    ctx.course.reply(proposal, ctx.unit)
-    proposal.refresh_from_db()
-    assert proposal.status == S.ASSIGNED
-    ctx.course.reply(proposal, ctx.other_unit)
-    proposal.refresh_from_db()
-    assert proposal.status == S.REPLIED
-
-
-def test_a_unit_replies_once_a_round(ctx):
-    proposal = ctx.course.bring(ProposalFactory(), S.ASSIGNED, separate=[ctx.unit, ctx.other_unit])
-    ctx.course.reply(proposal, ctx.unit)
-    before = db_state()
-    with pytest.raises(WorkflowError):
-        services.proposal_reply(
-            actor=ctx.liaison, proposal=proposal, text="再答复", result_class=ctx.course.result_class
-        )
-    assert db_state() == before
-
-
 # --- Feedback, rehandling and closing -------------------------------------------------------------------------------
 
 
@@ -993,10 +770,10 @@ def test_feedback_of_a_co_signer_is_kept_but_does_not_close(ctx, proposal):
 
 
 def test_unsatisfied_feedback_sends_the_proposal_back(ctx):
-    proposal = standard(ctx, S.REPLIED)
+    proposal = standard(ctx, S.REPLIED, assigned_on=add_months(today(), -2))
     services.proposal_feedback(actor=ctx.committee, proposal=proposal, satisfaction="unsatisfied", comment="答复空泛")
     proposal.refresh_from_db()
-    new_due = add_months(today(), 2)
+    new_due = add_months(today(), 2)  # later than the first round's, a month from now
     assert (proposal.status, proposal.round, proposal.due_date) == (S.REHANDLING, 2, new_due)
     assert proposal.assignments.get(unit=ctx.unit).due_date == new_due
     event = proposal.events.latest("pk")
@@ -1007,9 +784,9 @@ def test_unsatisfied_feedback_sends_the_proposal_back(ctx):
 
 def test_rehandling_due_date_follows_the_settings_or_is_given(ctx, settings):
     settings.PROPOSALS = {**settings.PROPOSALS, "REHANDLING_MONTHS": 1}
-    first = standard(ctx, S.REHANDLING)
+    first = standard(ctx, S.REHANDLING, assigned_on=add_months(today(), -3))
     assert first.due_date == add_months(today(), 1)
-    second = standard(ctx, S.REPLIED)
+    second = standard(ctx, S.REPLIED, assigned_on=add_months(today(), -3))
     given = today() + datetime.timedelta(days=45)
     services.proposal_feedback(actor=ctx.committee, proposal=second, satisfaction="unsatisfied", due_date=given)
     second.refresh_from_db()
@@ -1065,9 +842,7 @@ def test_a_proposer_gives_feedback_once_a_round(ctx, proposal):
 def test_second_round(ctx):
     proposal = standard(ctx, S.REHANDLING)
     services.proposal_opinion(actor=ctx.co_liaison, proposal=proposal, opinion="补充意见")
-    reply = services.proposal_reply(
-        actor=ctx.liaison, proposal=proposal, text="重新答复", result_class=ctx.course.result_class
-    )
+    reply = issue_reply(proposal, ctx.unit, liaison=ctx.liaison, signer=ctx.signer, text="重新答复")
     assert reply.round == 2
     proposal.refresh_from_db()
     assert proposal.status == S.REPLIED

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from projects.choices import OrganizationKind, ProjectStatus, ReportStatus
+from projects.choices import OrganizationKind, ProjectStatus, ReportStatus, Role
 from projects.models import Organization, Plan, User, period_of
 from projects.reminders import report_due_date
 from proposals import services
@@ -30,6 +30,8 @@ from tests.factories import (
     ProgressReportFactory,
     ProjectFactory,
     ProposalFactory,
+    issue_reply,
+    unit_user,
 )
 
 DASHBOARD = "/reports/dashboard/"
@@ -413,8 +415,8 @@ def result_class(db):
     return ResultClass.objects.get_or_create(code="A", defaults={"name": "解决或采纳", "order": 1})[0]
 
 
-def test_proposals_by_reply_alone_and_for_one_unit(reader, committee_user, office_user, result_class):
-    """A reply is late when issued after the unit's due date; with ``unit``, only that unit's replies count."""
+def test_proposals_by_reply_alone_and_for_one_unit(reader, committee_user, result_class):
+    """A reply is late when signed off after the unit's due date; with ``unit``, only that unit's replies count."""
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
     lead, other = OrganizationFactory(name="区经信局"), OrganizationFactory(name="区大数据局")
@@ -426,9 +428,7 @@ def test_proposals_by_reply_alone_and_for_one_unit(reader, committee_user, offic
         return services.proposal_assign(actor=committee_user, proposal=proposal, **assignment)
 
     def reply(proposal, unit):
-        services.proposal_reply(
-            actor=office_user, proposal=proposal, unit=unit, text="答复如下……", result_class=result_class
-        )
+        issue_reply(proposal, unit, text="答复如下……", result_class=result_class)
 
     on_time = assigned("按时答复", lead_unit=lead)
     late = assigned("逾期答复", lead_unit=lead, assigned_on=long_ago, due_date=passed)
@@ -475,3 +475,28 @@ def test_reports_filed_after_the_due_day_count_as_late(client, leader):
 
     assert rows[unit.pk]["reports_submitted"] == 2
     assert rows[unit.pk]["reports_on_time"] == 50.0
+
+
+def test_the_scorecard_judges_replies_by_their_sign_off(client, leader, committee_user, result_class, set_today):
+    """A unit cannot make a late reply count as on time by dating its letter early, nor a draft count as a reply: the
+    headline's replies on time and the scorecard follow the sign-off (``ReplyQuerySet.late``)."""
+    late_unit, prompt_unit = OrganizationFactory(name="区经信局"), OrganizationFactory(name="区大数据局")
+    set_today(datetime.date(2026, 2, 1))
+    proposals = [ProposalFactory(title=title) for title in ("迟复", "按期", "仅有草稿")]
+    for proposal, unit in zip(proposals, (late_unit, prompt_unit, prompt_unit), strict=True):
+        services.proposal_file(actor=committee_user, proposal=proposal)
+        services.proposal_assign(actor=committee_user, proposal=proposal, lead_unit=unit)  # due 2026-05-01
+    set_today(datetime.date(2026, 4, 20))
+    issue_reply(proposals[1], prompt_unit, result_class=result_class)
+    set_today(datetime.date(2026, 6, 15))
+    issue_reply(proposals[0], late_unit, result_class=result_class, issued_on=datetime.date(2026, 3, 1))
+    services.reply_save_draft(
+        actor=unit_user(prompt_unit, Role.LIAISON), proposal=proposals[2], text="稿", result_class=result_class
+    )
+
+    client.force_login(leader)
+    context = client.get(DASHBOARD, {"session": proposals[0].session_id}).context
+    assert (context["proposals"]["replied"], context["proposals"]["on_time"]) == (2, 1)
+    rows = {row["id"]: row for row in context["scorecard"]}
+    assert (rows[late_unit.pk]["replied"], rows[late_unit.pk]["replies_on_time"]) == (1, 0.0)
+    assert (rows[prompt_unit.pk]["replied"], rows[prompt_unit.pk]["replies_on_time"]) == (1, 100.0)

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from common.dates import add_months
 from projects import demo
-from projects.choices import ProjectStatus, ReportStatus
+from projects.choices import ProjectStatus, ReportStatus, Role
 from projects.models import Project, period_of
 from proposals import services
 from proposals.models import Proposal, ResultClass
@@ -34,6 +34,8 @@ from tests.factories import (
     ProjectFactory,
     ProposalFactory,
     SessionFactory,
+    issue_reply,
+    unit_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -389,7 +391,7 @@ def test_future_period_or_missing_choice_is_a_bad_request(client, leader):
 
 
 @pytest.fixture
-def handled_session(db, office_user, committee_user):
+def handled_session(db, committee_user, set_today):
     session = SessionFactory(name="十五届四次", year=2026)
     lead, co = (
         OrganizationFactory(name="区发改局", short_name="发改局"),
@@ -407,14 +409,9 @@ def handled_session(db, office_user, committee_user):
             assigned_on=datetime.date(2026, 2, 1),
             due_date=datetime.date(2026, 5, 1),
         )
-    services.proposal_reply(
-        actor=office_user,
-        proposal=answered,
-        unit=lead,
-        text="已采纳。",
-        result_class=ResultClass.objects.get(code="A"),
-        issued_on=datetime.date(2026, 3, 3),
-    )
+    set_today(datetime.date(2026, 3, 3))  # signed off that day, in the system
+    issue_reply(answered, lead, text="已采纳。", result_class=ResultClass.objects.get(code="A"))
+    set_today(None)
     return session
 
 
@@ -534,3 +531,28 @@ def _comparable(row):
     while values and values[-1] in (None, ""):
         values.pop()
     return values
+
+
+def test_statistics_judge_on_time_by_the_sign_off_and_count_no_draft(client, committee_user, set_today):
+    """A unit that signs off after its due date is late in the 统计表 and the 台账, however early its letter is
+    dated; a draft counts as no reply at all."""
+    session = SessionFactory(name="十五届五次", year=2026)
+    lead = OrganizationFactory(name="区发改局", short_name="发改局")
+    late, drafted = ProposalFactory(session=session, number="001"), ProposalFactory(session=session, number="002")
+    set_today(datetime.date(2026, 2, 1))
+    for proposal in (late, drafted):
+        services.proposal_file(actor=committee_user, proposal=proposal)
+        services.proposal_assign(actor=committee_user, proposal=proposal, lead_unit=lead)  # due 2026-05-01
+    set_today(datetime.date(2026, 6, 15))
+    issue_reply(late, lead, issued_on=datetime.date(2026, 4, 1))  # the letter claims April
+    services.reply_save_draft(
+        actor=unit_user(lead, Role.LIAISON), proposal=drafted, text="稿", result_class=ResultClass.objects.first()
+    )
+    client.force_login(committee_user)
+    stats = rows_of(download(client, "/reports/export/proposal-stats.xlsx", session=session.pk).active)
+    by_unit = {row[1]: row for row in stats[1:]}
+    # assigned, as lead or separate unit, replied, answer rate, on time, on-time rate
+    assert by_unit["发改局"][2:8] == [2, 2, 1, 50, 0, 0]
+    ledger = rows_of(download(client, "/reports/export/proposals.xlsx", session=session.pk).active)
+    assert ledger[1][10] == datetime.datetime(2026, 6, 15)  # replied: the sign-off, not the letter's date
+    assert ledger[2][10] is None and ledger[2][11] == "已交办"  # the draft is no reply

@@ -52,7 +52,7 @@ from projects.models import (
     User,
     period_of,
 )
-from proposals.choices import AssignmentRole, ProposalStatus, ProposerKind, Satisfaction
+from proposals.choices import AssignmentRole, ProposalStatus, ProposerKind, ReplyStatus, Satisfaction
 from proposals.models import (
     Assignment,
     Category,
@@ -65,7 +65,7 @@ from proposals.models import (
     Session,
     Signature,
 )
-from proposals.services import default_due_date, latest_due_date
+from proposals.services import default_due_date, latest_due_date, opinion_due_date
 
 PROJECT_CODE_PREFIX = "SC-"
 PLAN_TITLE_PREFIX = "SC 合成行动计划"
@@ -772,6 +772,9 @@ class ScalePortfolio:
                         due_date=course.due_date,
                         original_due_date=course.original_due_date,
                         extension_reason=course.extension_reason,
+                        opinion_due_date=(
+                            opinion_due_date(course.assigned_on, course.due_date) if role == AssignmentRole.CO else None
+                        ),
                         opinion="同意主办单位意见，配合做好相关工作。" if opinion_on else "",
                         opinion_on=opinion_on,
                     )
@@ -785,7 +788,13 @@ class ScalePortfolio:
                         text="经研究，我单位将按照建议推进相关工作。",
                         result_class=result_classes[weighted(rng, RESULT_CLASS_WEIGHTS)[0]],
                         doc_number=f"{lead_unit.short_name}函〔{course.issued_on.year}〕{proposal.number}号",
+                        status=ReplyStatus.ISSUED,
                         issued_on=course.issued_on,
+                        # Signed off in the system on the letter's day (the bench has no drafts).
+                        signed_off_on=course.issued_on,
+                        signed_off_at=timezone.make_aware(
+                            datetime.datetime.combine(course.issued_on, datetime.time(10))
+                        ),
                         due_date=course.reply_due_date,
                         signer=f"{NAME_PREFIX}局长",
                         is_public=rng.random() < 0.5,
