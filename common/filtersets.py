@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.utils import extend_schema_field
 
+from . import bounds
+
 
 class BoundedModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
     """Refuses an integer key that the column cannot hold, as an invalid choice, before the query that would fail on
@@ -45,10 +47,10 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class YearFilter(IntegerFilter):
-    """A calendar year: 1 to 9999, what a date can hold."""
+    """A calendar year within the years every stored date keeps (``common.bounds``)."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+        super().__init__(*args, min_value=bounds.YEAR_MIN, max_value=bounds.YEAR_MAX, **kwargs)
 
 
 class SearchFilterSet(django_filters.FilterSet):

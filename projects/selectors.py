@@ -5,8 +5,10 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+
+from common.bounds import money_sum
 
 from .choices import Health, ProjectStatus, ReportStatus
 from .models import Milestone, Organization, ProgressReport, Project, period_of
@@ -116,7 +118,11 @@ def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> d
 def funding_table(project) -> dict:
     """The project's funding rows with a subtotal per year and a grand total, summed by the database."""
     fundings = project.fundings.select_related("source").order_by("year", "source")
-    amounts = {"planned": Sum("planned"), "allocated": Sum("allocated"), "disbursed": Sum("disbursed")}
+    amounts = {
+        "planned": money_sum("planned"),
+        "allocated": money_sum("allocated"),
+        "disbursed": money_sum("disbursed"),
+    }
     by_year = {row["year"]: row for row in fundings.order_by().values("year").annotate(**amounts)}
     return {
         "rows": list(fundings),

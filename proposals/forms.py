@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators
 from common.forms import BootstrapMixin
 from projects.models import Organization, Project
 
@@ -156,7 +157,9 @@ class UnitChoiceMixin:
 
 
 class NoteForm(MoveForm):
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FileForm(NoteForm):
@@ -170,7 +173,7 @@ class CloseForm(NoteForm):
 
 
 class NotFileForm(MoveForm):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def perform(self):
         return services.proposal_not_file(actor=self.user, proposal=self.proposal, reason=self.cleaned_data["reason"])
@@ -178,7 +181,7 @@ class NotFileForm(MoveForm):
 
 class MergeForm(MoveForm):
     into = forms.ModelChoiceField(label=_("merge into"), queryset=Proposal.objects.none())
-    note = forms.CharField(label=_("note"), required=False)
+    note = forms.CharField(label=_("note"), required=False, max_length=TEXT_MAX)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,9 +212,15 @@ class AssignForm(MoveForm):
         help_text=_("Units that each reply on their own (分办), instead of or besides a lead unit."),
     )
     due_date = forms.DateField(
-        label=_("due date"), required=False, widget=DateInput(), help_text=_("Empty: the default time limit.")
+        label=_("due date"),
+        required=False,
+        widget=DateInput(),
+        validators=date_validators,
+        help_text=_("Empty: the default time limit."),
     )
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,6 +251,7 @@ class AssignForm(MoveForm):
 class RequestReassignForm(UnitChoiceMixin, MoveForm):
     reason = forms.CharField(
         label=_("reason"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why this proposal is not your unit's business, and which unit it belongs to."),
     )
@@ -258,7 +268,7 @@ class RequestReassignForm(UnitChoiceMixin, MoveForm):
 
 class OpinionForm(UnitChoiceMixin, MoveForm):
     unit_roles = (AssignmentRole.CO,)
-    opinion = forms.CharField(label=_("opinion"), widget=forms.Textarea(attrs={"rows": 8}))
+    opinion = forms.CharField(label=_("opinion"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -274,8 +284,8 @@ class ReplyForm(UnitChoiceMixin, MoveForm):
     unit_roles = tuple(AssignmentRole.replying())
     result_class = forms.ModelChoiceField(label=_("result class"), queryset=ResultClass.objects.all())
     doc_number = forms.CharField(label=_("document number"), required=False, max_length=50)
-    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 14}))
-    issued_on = forms.DateField(label=_("issued on"), widget=DateInput())
+    text = forms.CharField(label=_("text"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 14}))
+    issued_on = forms.DateField(label=_("issued on"), widget=DateInput(), validators=date_validators)
     signer = forms.CharField(label=_("signed by"), required=False, max_length=50)
     cc = forms.CharField(label=_("copy to"), required=False, max_length=300)
     contact_person = forms.CharField(label=_("contact person"), required=False, max_length=50)
@@ -304,8 +314,12 @@ class ReplyForm(UnitChoiceMixin, MoveForm):
 
 class ExtendForm(MoveForm):
     assignment = forms.ModelChoiceField(label=_("unit"), queryset=Assignment.objects.none())
-    due_date = forms.DateField(label=_("new due date"), widget=DateInput())
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(label=_("new due date"), widget=DateInput(), validators=date_validators)
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=Assignment._meta.get_field("extension_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -329,12 +343,15 @@ class ExtendForm(MoveForm):
 class FeedbackForm(MoveForm):
     proposer = forms.ModelChoiceField(label=_("proposer"), queryset=Proposer.objects.none())
     satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    given_on = forms.DateField(label=_("date"), widget=DateInput())
+    comment = forms.CharField(
+        label=_("comment"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    given_on = forms.DateField(label=_("date"), widget=DateInput(), validators=date_validators)
     due_date = forms.DateField(
         label=_("new due date"),
         required=False,
         widget=DateInput(),
+        validators=date_validators,
         help_text=_("Only when unsatisfied: when the units must have replied again (empty: the default)."),
     )
 

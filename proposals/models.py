@@ -5,13 +5,14 @@ The status of a proposal only changes through ``proposals.services``; the models
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import bounds
+from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators, text_field
 from common.models import ActiveManager, ArchivableModel, TimestampedModel
 from projects.models import Organization, Project
 
@@ -23,13 +24,17 @@ class Session(TimestampedModel):
     """A plenary session of the CPPCC (届次会次, e.g. 十五届四次); proposals are numbered within it."""
 
     name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("For example 十五届四次."))
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1980), MaxValueValidator(2100)])
-    opening_date = models.DateField(_("opening date"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.year_validators(1980))
+    opening_date = models.DateField(_("opening date"), null=True, blank=True, validators=date_validators)
 
     class Meta:
         ordering = ["-year", "-opening_date", "name"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        constraints = [
+            bounds.year_range("year", name="session_year_in_range", first=1980),
+            bounds.dates_in_range("opening_date", name="session_dates_in_range"),
+        ]
 
     def __str__(self):
         return self.name
@@ -116,9 +121,9 @@ class Proposal(ArchivableModel, TimestampedModel):
         on_delete=models.PROTECT,
         related_name="proposals",
     )
-    content = models.TextField(_("problem statement"), blank=True)
-    suggestions = models.TextField(_("suggested measures"), blank=True)
-    submitted_on = models.DateField(_("submitted on"))
+    content = text_field(_("problem statement"), DOCUMENT_MAX, blank=True)
+    suggestions = text_field(_("suggested measures"), DOCUMENT_MAX, blank=True)
+    submitted_on = models.DateField(_("submitted on"), validators=date_validators)
     is_key = models.BooleanField(_("key proposal"), default=False)
     supervising_leader = models.CharField(
         _("supervising leader"), max_length=100, blank=True, help_text=_("The leader who supervises a key proposal.")
@@ -129,8 +134,8 @@ class Proposal(ArchivableModel, TimestampedModel):
     round = models.PositiveSmallIntegerField(
         _("handling round"), default=1, editable=False, help_text=_("2 and more after an unsatisfied feedback.")
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
-    not_filed_reason = models.TextField(_("reason for not filing"), blank=True, editable=False)
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False, validators=date_validators)
+    not_filed_reason = text_field(_("reason for not filing"), blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -162,6 +167,11 @@ class Proposal(ArchivableModel, TimestampedModel):
                 fields=["session", "number"],
                 name="proposal_number_unique_in_session",
                 violation_error_message=_("This session already has a proposal with this number."),
+            ),
+            bounds.dates_in_range("submitted_on", "due_date", name="proposal_dates_in_range"),
+            bounds.texts_in_range(
+                {"content": DOCUMENT_MAX, "suggestions": DOCUMENT_MAX, "not_filed_reason": TEXT_MAX},
+                name="proposal_texts_in_range",
             ),
         ]
 
@@ -226,12 +236,12 @@ class Assignment(TimestampedModel):
         Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="proposal_assignments"
     )
     role = models.CharField(_("role"), max_length=10, choices=AssignmentRole)
-    assigned_on = models.DateField(_("assigned on"))
-    due_date = models.DateField(_("due date"))
-    original_due_date = models.DateField(_("original due date"), editable=False)
+    assigned_on = models.DateField(_("assigned on"), validators=date_validators)
+    due_date = models.DateField(_("due date"), validators=date_validators)
+    original_due_date = models.DateField(_("original due date"), editable=False, validators=date_validators)
     extension_reason = models.CharField(_("reason for extension"), max_length=300, blank=True)
-    opinion = models.TextField(_("co-handling opinion"), blank=True, help_text=_("Sent to the lead unit."))
-    opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True)
+    opinion = text_field(_("co-handling opinion"), DOCUMENT_MAX, blank=True, help_text=_("Sent to the lead unit."))
+    opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True, validators=date_validators)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -251,6 +261,10 @@ class Assignment(TimestampedModel):
                 name="assignment_one_lead_unit",
                 violation_error_message=_("A proposal has only one lead unit."),
             ),
+            bounds.dates_in_range(
+                "assigned_on", "due_date", "original_due_date", "opinion_on", name="assignment_dates_in_range"
+            ),
+            bounds.texts_in_range({"opinion": DOCUMENT_MAX}, name="assignment_texts_in_range"),
         ]
 
     def __str__(self):
@@ -272,15 +286,15 @@ class Reply(TimestampedModel):
     proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="replies")
     unit = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     round = models.PositiveSmallIntegerField(_("handling round"), default=1)
-    text = models.TextField(_("text"))
+    text = text_field(_("text"), DOCUMENT_MAX)
     result_class = models.ForeignKey(
         ResultClass, verbose_name=_("result class"), on_delete=models.PROTECT, related_name="replies"
     )
     doc_number = models.CharField(_("document number"), max_length=50, blank=True, help_text=_("文号"))
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(_("issued on"), validators=date_validators)
     # The unit's due date as it stood when it replied (a later round resets the assignment's): the reply is on time
     # when issued on or before it.
-    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False, validators=date_validators)
     signer = models.CharField(_("signed by"), max_length=50, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -310,6 +324,8 @@ class Reply(TimestampedModel):
                 name="reply_once_per_unit_and_round",
                 violation_error_message=_("This unit has already replied in this round."),
             ),
+            bounds.dates_in_range("issued_on", "due_date", name="reply_dates_in_range"),
+            bounds.texts_in_range({"text": DOCUMENT_MAX}, name="reply_texts_in_range"),
         ]
 
     def __str__(self):
@@ -328,8 +344,8 @@ class Feedback(TimestampedModel):
     proposer = models.ForeignKey(Proposer, verbose_name=_("proposer"), on_delete=models.PROTECT, related_name="+")
     round = models.PositiveSmallIntegerField(_("handling round"), default=1)
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction)
-    comment = models.TextField(_("comment"), blank=True)
-    given_on = models.DateField(_("date"))
+    comment = text_field(_("comment"), blank=True)
+    given_on = models.DateField(_("date"), validators=date_validators)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -349,6 +365,8 @@ class Feedback(TimestampedModel):
                 name="feedback_once_per_proposer_and_round",
                 violation_error_message=_("This proposer has already given feedback in this round."),
             ),
+            bounds.dates_in_range("given_on", name="feedback_dates_in_range"),
+            bounds.texts_in_range({"comment": TEXT_MAX}, name="feedback_texts_in_range"),
         ]
 
     def __str__(self):
@@ -371,12 +389,13 @@ class Event(models.Model):
     move = models.CharField(_("step"), max_length=20, choices=ProposalMove)
     from_status = models.CharField(_("from status"), max_length=20, choices=ProposalStatus, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=ProposalStatus)
-    note = models.TextField(_("note"), blank=True)
+    note = text_field(_("note"), DOCUMENT_MAX, blank=True)
 
     class Meta:
         ordering = ["proposal", "at", "pk"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        constraints = [bounds.texts_in_range({"note": DOCUMENT_MAX}, name="event_texts_in_range")]
 
     def __str__(self):
         return f"{self.proposal.number} {self.get_move_display()}"

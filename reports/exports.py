@@ -10,10 +10,11 @@ import calendar
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from common.bounds import money_sum
 from common.db import DaysBetween
 from common.xlsx import Column, Sheet, fitted_widths, new_workbook
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
@@ -80,14 +81,14 @@ def project_plan(year: int, plan: Plan | None = None):
     )
     investment = {
         row["domain__group"]: row["total"]
-        for row in projects.order_by().values("domain__group").annotate(total=Sum("total_investment"))
+        for row in projects.order_by().values("domain__group").annotate(total=money_sum("total_investment"))
     }
     planned = {
         row["project__domain__group"]: row["total"]
         for row in Funding.objects.filter(year=year, project__in=projects)
         .order_by()
         .values("project__domain__group")
-        .annotate(total=Sum("planned"))
+        .annotate(total=money_sum("planned"))
     }
     grouped = {}
     for project, values in zip(rows_by_group, resource.export_rows(rows_by_group), strict=True):
@@ -206,7 +207,7 @@ def progress_report(period: str):
         ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period)
         .order_by()
         .values("project")
-        .annotate(total=Sum("investment_completed"))
+        .annotate(total=money_sum("investment_completed"))
         .values("total")
     )
     projects = (

@@ -5,6 +5,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.bounds import years_between
 from common.dates import add_months
 from common.forms import style_widgets
 from projects.choices import DomainGroup, OrganizationKind, ProjectTier
@@ -39,9 +40,9 @@ class DashboardFilterForm(forms.Form):
         )
         self.fields["plan"].choices = _blank(_("All plans")) + [(pk, title) for pk, title, _first, _last in plans]
         # The years the plans cover, newest first.
-        first = min((row[2] for row in plans), default=None)
-        last = max((row[3] for row in plans), default=None)
-        years = range(last, first - 1, -1) if plans else []
+        years = years_between(
+            min((row[2] for row in plans), default=None), max((row[3] for row in plans), default=None)
+        )
         self.fields["year"].choices = _blank(_("All years")) + [(year, year) for year in years]
         # One query for both unit lists: districts, and every unit that leads a project.
         units = list(
@@ -100,7 +101,7 @@ class ProjectPlanTableForm(forms.Form):
         span = Plan.objects.aggregate(first=Min("first_year"), last=Max("last_year"))
         today = timezone.localdate()
         first, last = span["first"] or today.year, max(span["last"] or today.year, today.year)
-        self.fields["year"].choices = [(year, year) for year in range(last, first - 1, -1)]
+        self.fields["year"].choices = [(year, year) for year in years_between(first, last)]
         self.fields["plan"].choices = _plan_choices(_("All plans"))
         style_widgets(self)
 

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.api.serializers import RoundedFloatField, ValidatedModelSerializer, VersionField
+from common.bounds import TEXT_MAX
 
 from ..choices import Health, Role
 from ..models import (
@@ -128,11 +129,11 @@ class ProgressReportSerializer(ValidatedModelSerializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
 
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text=_("Why the report goes back to the unit."))
+    comment = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the report goes back to the unit."))
 
 
 class FundingSourceSerializer(ValidatedModelSerializer):
