@@ -131,9 +131,8 @@ def test_every_text_field_has_a_maximum_length_in_the_database():
                 continue
             for field in model._meta.concrete_fields:
                 if field.get_internal_type() == "TextField":
-                    checked = any(
-                        field.name in str(getattr(constraint, "condition", "")) for constraint in model._meta.constraints
-                    )
+                    conditions = [str(getattr(constraint, "condition", "")) for constraint in model._meta.constraints]
+                    checked = any(field.name in condition for condition in conditions)
                     if not (field.max_length and checked):
                         unbounded.append(f"{model.__name__}.{field.name}")
     assert unbounded == []
