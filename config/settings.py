@@ -254,6 +254,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Free-text search on the lists and the API: each word is one condition of the query, so the words bound its cost.
+SEARCH_MAX_WORDS = env.int("SEARCH_MAX_WORDS", default=10)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The largest spreadsheet the import pages and API accept, in bytes (10 MB by default).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

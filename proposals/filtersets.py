@@ -69,11 +69,6 @@ class ProposalFilterSet(SearchFilterSet):
         model = Proposal
         fields = ["session", "status", "category", "unit", "overdue", "is_key", "result_class", "satisfaction"]
 
-    def filter_search(self, queryset, name, value):
-        # Searching the proposers' names joins the signatures: keep each proposal once.
-        matches = super().filter_search(Proposal.objects.all(), name, value)
-        return queryset.filter(pk__in=matches.values("pk"))
-
     def filter_unit(self, queryset, name, value):
         if not value:
             return queryset
