@@ -1,10 +1,17 @@
 import contextlib
+import logging
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from rest_framework.views import APIView
+
+from .db import STATEMENT_TIMEOUT_MESSAGE, is_statement_timeout, start_request_timeout
+
+logger = logging.getLogger(__name__)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -36,3 +43,32 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
                 language = translation.get_supported_language_variant(chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class StatementTimeoutMiddleware:
+    """On PostgreSQL, each web request's queries run for at most ``STATEMENT_TIMEOUT`` seconds (``common.db``); a
+    query cancelled for running longer answers 503 — a page in the user's language, JSON under /api/ — and never
+    500. The exports and imports lift the limit for their own request (``common.db.lift_statement_timeout``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start_request_timeout()
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_statement_timeout(exception):
+            return statement_timeout_response(request)
+        return None
+
+
+def statement_timeout_response(request):
+    logger.warning("Statement timeout on %s %s", request.method, request.path)
+    message = STATEMENT_TIMEOUT_MESSAGE
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(message)}, status=503)
+    else:
+        response = render(request, "503.html", {"message": message}, status=503)
+    response["Retry-After"] = "60"
+    return response

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ChineseFirstLocaleMiddleware",
+    # After the language is chosen (its 503 page is in it), before anything reads the database.
+    "common.middleware.StatementTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -106,6 +108,10 @@ else:
         # 2.4 s query over 10,000; without it the query takes 0.3 s.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
+
+# PostgreSQL cancels a web request's query after this many seconds, and the request answers 503 instead of holding a
+# worker (0: no limit). The exports and imports are exempt until they run as background jobs.
+STATEMENT_TIMEOUT = env.float("STATEMENT_TIMEOUT_SECONDS", default=10.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from common.db import lift_statement_timeout
 from common.forms import BootstrapMixin
 from common.xlsx import xlsx_response
 
@@ -100,6 +101,8 @@ class ImportView(ResourceMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        # Thousands of rows checked or written in one request, until imports are background jobs.
+        lift_statement_timeout()
         if "token" in request.POST:
             return self.confirm(request)
         form = UploadForm(request.POST, request.FILES)

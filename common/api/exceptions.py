@@ -7,14 +7,25 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.db import is_statement_timeout
 from common.exceptions import ActionForbidden, WorkflowError
 
 
 def exception_handler(exc, context):
-    """REST framework's handler, plus our domain errors: a refused workflow move is 409, a refused actor 403, and a
-    delete that other records still depend on 409."""
+    """REST framework's handler, plus our domain errors: a refused workflow move is 409, a refused actor 403, a
+    delete that other records still depend on 409, and a query PostgreSQL stopped at the statement timeout 503."""
     if isinstance(exc, WorkflowError):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if is_statement_timeout(exc):
+        return Response(
+            {
+                "detail": _(
+                    "The request took longer than the server allows and was stopped. Narrow it down and try again."
+                )
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "60"},
+        )
     if isinstance(exc, ProtectedError):
         blockers = sorted({str(obj) for obj in exc.protected_objects})
         detail = _("This cannot be deleted while other records use it: %(records)s") % {
