@@ -9,7 +9,12 @@ from django.shortcuts import render
 from django.utils import translation
 from rest_framework.views import APIView
 
-from .db import STATEMENT_TIMEOUT_MESSAGE, is_statement_timeout, start_request_timeout
+from .db import (
+    STATEMENT_TIMEOUT_MESSAGE,
+    constraint_violation,
+    is_statement_timeout,
+    start_request_timeout,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +50,15 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-class StatementTimeoutMiddleware:
-    """On PostgreSQL, each web request's queries run for at most ``STATEMENT_TIMEOUT`` seconds (``common.db``); a
-    query cancelled for running longer answers 503 — a page in the user's language, JSON under /api/ — and never
-    500. The exports and imports lift the limit for their own request (``common.db.lift_statement_timeout``)."""
+class DatabaseErrorsMiddleware:
+    """What the database refuses answers like any other refusal, never 500 (``common.db``):
+
+    - On PostgreSQL each web request's queries run for at most ``STATEMENT_TIMEOUT`` seconds; a query cancelled for
+      running longer answers 503 — a page in the user's language, JSON under /api/. The exports and imports lift
+      the limit for their own request (``common.db.lift_statement_timeout``).
+    - A write that lost a race past its validation and met a constraint answers 409 with the constraint's message.
+      (The API's exception handler and the generic edit views answer it as the validation would, before this.)
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,6 +70,13 @@ class StatementTimeoutMiddleware:
     def process_exception(self, request, exception):
         if is_statement_timeout(exception):
             return statement_timeout_response(request)
+        violation = constraint_violation(exception)
+        if violation is not None:
+            message = violation.message
+            logger.info("Constraint met on %s %s: %s", request.method, request.path, exception)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=409)
+            return render(request, "409.html", {"message": message}, status=409)
         return None
 
 
