@@ -54,8 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ChineseFirstLocaleMiddleware",
-    # After the language is chosen (its 503 page is in it), before anything reads the database.
-    "common.middleware.StatementTimeoutMiddleware",
+    # After the language is chosen (its pages are in it), before anything reads the database.
+    "common.middleware.DatabaseErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -264,8 +264,26 @@ SPECTACULAR_SETTINGS = {
 SEARCH_MAX_WORDS = env.int("SEARCH_MAX_WORDS", default=10)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# The largest spreadsheet the import pages and API accept, in bytes (10 MB by default).
+# The largest spreadsheet the import pages and API accept, in bytes (10 MB by default), and what an .xlsx may unpack
+# to (its zip members together, checked before anything reads them: 100 MB by default).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+# Uploads waiting between the import's preview and its confirm: django-import-export's MediaStorage on a private
+# directory (0700, a folder per user, files 0600), at most IMPORT_PENDING_PER_USER files a user, each kept at most
+# IMPORT_UPLOAD_LIFETIME_MINUTES (``manage.py clean_imports`` from cron removes the abandoned ones).
+IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "imports")
+STORAGES["import_export"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(IMPORT_UPLOAD_DIR),
+        "base_url": "/no-url/",
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_PENDING_PER_USER = env.int("IMPORT_PENDING_PER_USER", default=3)
+IMPORT_UPLOAD_LIFETIME_MINUTES = env.int("IMPORT_UPLOAD_LIFETIME_MINUTES", default=120)
 
 # Portfolio rules that differ from place to place.
 PORTFOLIO = {

@@ -1,4 +1,4 @@
-"""PostgreSQL's statement timeout for web requests (common.db, common.middleware.StatementTimeoutMiddleware): a query
+"""PostgreSQL's statement timeout for web requests (common.db, common.middleware.DatabaseErrorsMiddleware): a query
 of a request that runs past STATEMENT_TIMEOUT is cancelled and the request answers 503, a Chinese page or JSON under
 /api/, never 500; exports and imports are exempt; outside requests nothing is limited.
 
