@@ -399,3 +399,28 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.proposal.number} {self.get_move_display()}"
+
+
+class PublicVoteTally(models.Model):
+    """The support and oppose votes one address gave on the public pages in one hour: the hourly limit is read here,
+    in the database, so that every worker of the server counts the same votes (``proposals.votes``)."""
+
+    address = models.CharField(_("address"), max_length=45)
+    hour = models.DateTimeField(_("hour"))
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        ordering = ["-hour", "address"]
+        verbose_name = _("public vote tally")
+        verbose_name_plural = _("public vote tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "hour"],
+                name="public_vote_tally_once_per_hour",
+                violation_error_message=_("This address already has a tally for this hour."),
+            ),
+        ]
+        indexes = [models.Index(fields=["hour"], name="public_vote_tally_hour_idx")]
+
+    def __str__(self):
+        return f"{self.address} {self.hour:%Y-%m-%d %H}:00 {self.votes}"
