@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -121,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's hook for a changed password (every path calls it): the user's API tokens are revoked.
+    {"NAME": "common.auth.RevokeApiTokensOnPasswordChange"},
 ]
 AUTHENTICATION_BACKENDS = [
     # Refuses a login while its username is locked out from that address, before the password is checked.
@@ -231,7 +233,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "common.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.ScopedModelPermission"],
@@ -246,10 +248,20 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 
+# API tokens (django-rest-knox): one per device that logs in at /api/v1/auth/token/, each expiring after
+# API_TOKEN_TTL_HOURS; a user keeps at most API_TOKENS_PER_USER (a new one revokes the oldest).
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=30 * 24)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "智慧城市项目管理平台 API",
     "DESCRIPTION": "Data exchange interface of the smart-city portfolio: plans, projects, milestones, progress "
-    "reports, funding and targets. Authenticate with `Authorization: Token <key>` from /api/v1/auth/token/.",
+    "reports, funding and targets. Authenticate with `Authorization: Token <token>` from /api/v1/auth/token/; a "
+    "token expires (its `expiry` says when) and /api/v1/auth/logout/ revokes it.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -27,7 +27,7 @@ from django.db import close_old_connections, transaction
 from django.test import override_settings
 from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.relations import PrimaryKeyRelatedField
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -80,7 +80,7 @@ def auth_headers(django_db_setup, django_db_blocker):
         IndicatorFactory(name="尚无数据的指标")  # no values: latest value and attainment are null
         user = UserFactory(username="fuzz-office", organization=OrganizationFactory(name="市智慧办"), role=Role.OFFICE)
         user.groups.add(*user.groups.model.objects.filter(name=Role.COMMITTEE))
-        yield {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+        yield {"Authorization": f"Token {AuthToken.objects.create(user)[1]}"}
         transaction.set_rollback(True)
 
 

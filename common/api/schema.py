@@ -8,6 +8,7 @@ documents a code itself keeps its own.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import AllowAny
@@ -88,3 +89,21 @@ class ErrorResponsesSchema(AutoSchema):
                 }
             }
         return response
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The API's tokens (``common.api.authentication``) in the schema, as REST framework's were."""
+
+    target_class = "common.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _(
+                'A token from /api/v1/auth/token/, sent as "Token <token>". It expires (the answer of '
+                "/api/v1/auth/token/ says when); /api/v1/auth/logout/ revokes it, and so does a change of password."
+            ),
+        }

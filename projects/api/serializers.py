@@ -192,3 +192,8 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_roles(self, user) -> list[str]:
         return [role for role in Role.values if role in user.roles]
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_('Send it as "Authorization: Token <token>"; it is shown this once.'))
+    expiry = serializers.DateTimeField(help_text=_("When the token stops working; ask for a new one before."))
