@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from common.filtersets import ModelMultipleChoiceFilter, SearchFilterSet
+from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 from projects.models import Organization
 
 from .choices import AssignmentRole, ProposalStatus, ProposerKind, Satisfaction
@@ -14,6 +14,7 @@ from .models import Assignment, Category, Feedback, Proposal, Proposer, Reply, R
 
 class SessionFilterSet(SearchFilterSet):
     search_fields = ("name",)
+    year = YearFilter(label=_("year"))
 
     class Meta:
         model = Session
@@ -124,6 +125,7 @@ class ReplyFilterSet(SearchFilterSet):
         )
     )
     unit = ModelMultipleChoiceFilter(label=_("unit"), queryset=Organization.objects.all())
+    round = IntegerFilter(label=_("handling round"), min_value=1, max_value=99)
 
     class Meta:
         model = Reply
