@@ -9,7 +9,7 @@ from common.bounds import years_between
 from common.dates import add_months
 from common.forms import style_widgets
 from projects.choices import DomainGroup, OrganizationKind, ProjectTier
-from projects.models import Organization, Plan, Project, period_of, period_validator
+from projects.models import Organization, Plan, Project, period_of, period_validators
 from proposals.models import Session
 
 from .selectors import SCOPE_FIELDS
@@ -120,7 +120,7 @@ class TargetsTableForm(forms.Form):
 class ProgressTableForm(forms.Form):
     """项目进度月报: a month that has begun (the page offers the last two years'; the address takes any)."""
 
-    period = forms.CharField(label=_("period"), validators=[period_validator])
+    period = forms.CharField(label=_("period"), validators=period_validators)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
