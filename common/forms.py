@@ -1,4 +1,8 @@
+import datetime
+
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from .models import ArchivableModel
@@ -19,6 +23,25 @@ def style_widgets(form):
             widget.attrs.setdefault("size", 5)
         if isinstance(widget, forms.Textarea):
             widget.attrs.setdefault("rows", 3)
+
+
+def show_limits(form):
+    """The model field's bounds (``common.bounds``) as the inputs' ``min``/``max``, so the browser says them before the
+    server does; texts get ``maxlength`` from their form field already."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return
+    for name, field in form.fields.items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        for validator in getattr(model_field, "validators", ()):
+            for kind, attribute in ((MinValueValidator, "min"), (MaxValueValidator, "max")):
+                if type(validator) is kind:
+                    limit = validator.limit_value
+                    value = limit.isoformat() if isinstance(limit, datetime.date) else str(limit)
+                    field.widget.attrs.setdefault(attribute, value)
 
 
 def hide_archived_choices(form):
@@ -44,6 +67,7 @@ class BootstrapMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        show_limits(self)
         hide_archived_choices(self)
 
     def full_clean(self):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.templatetags.static import static
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_safe
 
-from . import concurrency, xlsx
+from . import concurrency, db, xlsx
 from .exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from .forms import style_widgets
 
@@ -90,6 +90,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self, kind: str):
+        # Every row, however many: exempt from the statement timeout until exports run as background jobs.
+        db.lift_statement_timeout()
         resource = self.export_resource_class()
         queryset = resource.prepare_export_queryset(self.get_queryset())
         columns = resource.get_export_columns()
@@ -175,6 +177,16 @@ class ObjectDetailView(ObjectPermissionMixin, generic.DetailView):
         return context
 
 
+def add_violation(form, error: IntegrityError) -> bool:
+    """The constraint that refused a save (``common.db.constraint_violation``) as an error of the form: under its
+    field when the form shows it, else above the form. False for an error no constraint explains."""
+    violation = db.constraint_violation(error)
+    if violation is None:
+        return False
+    form.add_error(violation.field if violation.field in form.fields else None, violation.message)
+    return True
+
+
 class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
     """Create (no ``pk`` in the URL) or change one object, optionally with inline formsets saved in one transaction.
 
@@ -227,6 +239,10 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
                     form.add_error(None, error.message)
                     form.refresh_version(error.current_version)
                     status = 409
+                except IntegrityError as error:
+                    # Someone saved the same plan, code or name since the form was checked: as the check would say.
+                    if not add_violation(form, error):
+                        raise
         messages.error(request, _("Nothing was saved. Correct the errors below."))
         return self.render_to_response(self.get_context_data(form=form, formsets=formsets), status=status)
 

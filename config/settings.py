@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ChineseFirstLocaleMiddleware",
+    # After the language is chosen (its pages are in it), before anything reads the database.
+    "common.middleware.DatabaseErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -107,6 +109,10 @@ else:
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
 
+# PostgreSQL cancels a web request's query after this many seconds, and the request answers 503 instead of holding a
+# worker (0: no limit). The exports and imports are exempt until they run as background jobs.
+STATEMENT_TIMEOUT = env.float("STATEMENT_TIMEOUT_SECONDS", default=10.0)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "projects.User"
@@ -115,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's hook for a changed password (every path calls it): the user's API tokens are revoked.
+    {"NAME": "common.auth.RevokeApiTokensOnPasswordChange"},
 ]
 AUTHENTICATION_BACKENDS = [
     # Refuses a login while its username is locked out from that address, before the password is checked.
@@ -225,7 +233,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "common.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.ScopedModelPermission"],
@@ -240,10 +248,20 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 
+# API tokens (django-rest-knox): one per device that logs in at /api/v1/auth/token/, each expiring after
+# API_TOKEN_TTL_HOURS; a user keeps at most API_TOKENS_PER_USER (a new one revokes the oldest).
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=30 * 24)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "智慧城市项目管理平台 API",
     "DESCRIPTION": "Data exchange interface of the smart-city portfolio: plans, projects, milestones, progress "
-    "reports, funding and targets. Authenticate with `Authorization: Token <key>` from /api/v1/auth/token/.",
+    "reports, funding and targets. Authenticate with `Authorization: Token <token>` from /api/v1/auth/token/; a "
+    "token expires (its `expiry` says when) and /api/v1/auth/logout/ revokes it.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -262,9 +280,30 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Free-text search on the lists and the API: each word is one condition of the query, so the words bound its cost.
+SEARCH_MAX_WORDS = env.int("SEARCH_MAX_WORDS", default=10)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# The largest spreadsheet the import pages and API accept, in bytes (10 MB by default).
+# The largest spreadsheet the import pages and API accept, in bytes (10 MB by default), and what an .xlsx may unpack
+# to (its zip members together, checked before anything reads them: 100 MB by default).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+# Uploads waiting between the import's preview and its confirm: django-import-export's MediaStorage on a private
+# directory (0700, a folder per user, files 0600), at most IMPORT_PENDING_PER_USER files a user, each kept at most
+# IMPORT_UPLOAD_LIFETIME_MINUTES (``manage.py clean_imports`` from cron removes the abandoned ones).
+IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "imports")
+STORAGES["import_export"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(IMPORT_UPLOAD_DIR),
+        "base_url": "/no-url/",
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_PENDING_PER_USER = env.int("IMPORT_PENDING_PER_USER", default=3)
+IMPORT_UPLOAD_LIFETIME_MINUTES = env.int("IMPORT_UPLOAD_LIFETIME_MINUTES", default=120)
 
 # Portfolio rules that differ from place to place.
 PORTFOLIO = {

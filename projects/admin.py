@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from common.admin import ArchivableAdminMixin, SimpleHistoryAdmin
 
@@ -263,4 +264,25 @@ class SentReminderAdmin(admin.ModelAdmin):
     readonly_fields = ["recipient", "key", "sent_on"]
 
     def has_add_permission(self, request):
+        return False
+
+
+# API tokens: issued only by /api/v1/auth/token/ (with an expiry); the admin shows them and revokes them. knox's own
+# admin would add tokens that never expire.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "token_key", "created", "expiry"]
+    list_filter = ["expiry"]
+    search_fields = ["user__username", "token_key"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "token_key", "created", "expiry"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

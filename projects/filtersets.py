@@ -228,6 +228,7 @@ class FundingSourceFilterSet(SearchFilterSet):
 
 class FundingFilterSet(SearchFilterSet):
     search_fields = ("project__code", "project__name", "source__name")
+    year = YearFilter(label=_("year"))
     is_government = django_filters.BooleanFilter(label=_("government funds"), field_name="source__is_government")
     lead_org = ModelMultipleChoiceFilter(
         label=_("lead unit"), field_name="project__lead_org", queryset=Organization.objects.all()

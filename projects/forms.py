@@ -7,6 +7,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from common.bounds import TEXT_MAX, date_validators
 from common.forms import BootstrapMixin, SharedChoicesInlineFormSet, VersionedFormMixin
 
 from .choices import ChangeRequestKind, ProjectStatus
@@ -46,7 +47,7 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     change_reason = forms.CharField(
         label=_("reason for the plan change"),
         required=False,
-        max_length=2000,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed when you change the plan (dates, investment, tier, lead unit, parent, milestones)."),
     )
@@ -249,6 +250,7 @@ class ProgressReportForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             self.fields[f"reached_{milestone.pk}"] = forms.DateField(
                 label=milestone.name,
                 required=False,
+                validators=date_validators,
                 widget=DateInput(attrs={"class": "form-control form-control-sm"}),
                 initial=(reached or {}).get(milestone.pk),
                 help_text=_("planned %(date)s") % {"date": milestone.planned_date.isoformat()},
@@ -274,17 +276,25 @@ class ChangeRequestForm(BootstrapMixin, forms.Form):
         choices=[(ChangeRequestKind.COMPLETION, _("Completion")), (ChangeRequestKind.ACCEPTANCE, _("Acceptance"))],
         widget=forms.HiddenInput,
     )
-    effective_on = forms.DateField(label=_("date"), widget=DateInput())
+    effective_on = forms.DateField(label=_("date"), widget=DateInput(), validators=date_validators)
     actual_start = forms.DateField(
-        label=_("actual start"), required=False, widget=DateInput(), help_text=_("If not recorded yet.")
+        label=_("actual start"),
+        required=False,
+        widget=DateInput(),
+        validators=date_validators,
+        help_text=_("If not recorded yet."),
     )
-    reason = forms.CharField(label=_("note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=_("note"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class DecisionForm(BootstrapMixin, forms.Form):
     """The office's confirmation or return of a request; a return needs its reason."""
 
-    note = forms.CharField(label=_("note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PeriodForm(BootstrapMixin, forms.Form):

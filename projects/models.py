@@ -14,6 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import bounds
+from common.bounds import date_validators, figure_field, money_field, text_field
 from common.models import ActiveManager, ArchivableModel, TimestampedModel, VersionedModel
 
 from .choices import (
@@ -33,6 +35,7 @@ from .querysets import IndicatorQuerySet, MilestoneQuerySet, ProjectBaselineQuer
 
 PERIOD_REGEX = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 period_validator = RegexValidator(PERIOD_REGEX, _("Enter a month as YYYY-MM, for example 2026-03."))
+period_validators = [period_validator, bounds.validate_period_range]
 
 
 def period_of(day: datetime.date) -> str:
@@ -44,15 +47,6 @@ def validate_period_not_in_future(period: str, field: str = "period"):
     """Reports and actual values describe a month that has begun, never a later one."""
     if period and period > period_of(timezone.localdate()):
         raise ValidationError({field: _("This month has not begun yet.")})
-
-
-money_validators = [MinValueValidator(0)]
-
-
-def money_field(verbose_name, **kwargs):
-    """An amount in 万元 (ten thousand yuan), never negative."""
-    kwargs.setdefault("default", 0)
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, validators=money_validators, **kwargs)
 
 
 class Organization(ArchivableModel, TimestampedModel):
@@ -167,10 +161,10 @@ class Plan(TimestampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
-    issue_date = models.DateField(_("issue date"), null=True, blank=True)
-    first_year = models.PositiveSmallIntegerField(_("first year"))
-    last_year = models.PositiveSmallIntegerField(_("last year"))
-    summary = models.TextField(_("summary"), blank=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True, validators=date_validators)
+    first_year = models.PositiveSmallIntegerField(_("first year"), validators=bounds.year_validators())
+    last_year = models.PositiveSmallIntegerField(_("last year"), validators=bounds.year_validators())
+    summary = text_field(_("summary"), blank=True)
 
     history = HistoricalRecords()
 
@@ -184,6 +178,9 @@ class Plan(TimestampedModel):
                 name="plan_years_in_order",
                 violation_error_message=_("The last year cannot come before the first year."),
             ),
+            bounds.year_range("first_year", "last_year", name="plan_years_in_range"),
+            bounds.dates_in_range("issue_date", name="plan_dates_in_range"),
+            bounds.texts_in_range({"summary": bounds.TEXT_MAX}, name="plan_texts_in_range"),
         ]
 
     def __str__(self):
@@ -211,10 +208,10 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
         _("investment model"), max_length=20, choices=InvestmentModel, default=InvestmentModel.GOVERNMENT
     )
     total_investment = money_field(_("total investment (10k yuan)"))
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), validators=date_validators)
+    planned_end = models.DateField(_("planned end"), validators=date_validators)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True, validators=date_validators)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True, validators=date_validators)
     status = models.CharField(_("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.PLANNED)
     parent = models.ForeignKey(
         "self",
@@ -224,9 +221,13 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = text_field(_("description"), blank=True)
     accepted_on = models.DateField(
-        _("accepted on"), null=True, blank=True, help_text=_("The day of acceptance, as the office confirmed it.")
+        _("accepted on"),
+        null=True,
+        blank=True,
+        validators=date_validators,
+        help_text=_("The day of acceptance, as the office confirmed it."),
     )
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Shown with its status and progress on the public progress page.")
@@ -257,6 +258,16 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
                 name="project_actual_end_after_start",
                 violation_error_message=_("An actual end needs an actual start on or before it."),
             ),
+            bounds.money_in_range("total_investment", name="project_investment_in_range"),
+            bounds.dates_in_range(
+                "planned_start",
+                "planned_end",
+                "actual_start",
+                "actual_end",
+                "accepted_on",
+                name="project_dates_in_range",
+            ),
+            bounds.texts_in_range({"description": bounds.TEXT_MAX}, name="project_texts_in_range"),
         ]
         indexes = [models.Index(fields=["status", "lead_org"])]
         permissions = [("confirm_project", _("Can confirm projects' completion, acceptance and plan changes"))]
@@ -293,9 +304,13 @@ class ProjectChangeRequest(TimestampedModel):
         _("status"), max_length=20, choices=ChangeRequestStatus, default=ChangeRequestStatus.PENDING
     )
     effective_on = models.DateField(
-        _("date"), null=True, blank=True, help_text=_("The day the project was completed or accepted.")
+        _("date"),
+        null=True,
+        blank=True,
+        validators=date_validators,
+        help_text=_("The day the project was completed or accepted."),
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = text_field(_("reason"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -310,7 +325,7 @@ class ProjectChangeRequest(TimestampedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note = text_field(_("decision note"), blank=True)
 
     history = HistoricalRecords()
 
@@ -336,6 +351,10 @@ class ProjectChangeRequest(TimestampedModel):
                 name="change_request_returned_has_reason",
                 violation_error_message=_("A returned request needs a reason."),
             ),
+            bounds.dates_in_range("effective_on", name="change_request_dates_in_range"),
+            bounds.texts_in_range(
+                {"reason": bounds.TEXT_MAX, "decision_note": bounds.TEXT_MAX}, name="change_request_texts_in_range"
+            ),
         ]
 
     def __str__(self):
@@ -357,8 +376,8 @@ class Milestone(TimestampedModel):
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    planned_date = models.DateField(_("planned date"))
-    actual_date = models.DateField(_("actual date"), null=True, blank=True)
+    planned_date = models.DateField(_("planned date"), validators=date_validators)
+    actual_date = models.DateField(_("actual date"), null=True, blank=True, validators=date_validators)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
@@ -379,6 +398,7 @@ class Milestone(TimestampedModel):
                 name="milestone_weight_range",
                 violation_error_message=_("Weight must be between 1 and 100."),
             ),
+            bounds.dates_in_range("planned_date", "actual_date", name="milestone_dates_in_range"),
         ]
         indexes = [models.Index(fields=["project", "planned_date"])]
 
@@ -399,7 +419,7 @@ class ProgressReport(VersionedModel, TimestampedModel):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="progress_reports"
     )
-    period = models.CharField(_("period"), max_length=7, validators=[period_validator], help_text=_("YYYY-MM"))
+    period = models.CharField(_("period"), max_length=7, validators=period_validators, help_text=_("YYYY-MM"))
     progress = models.DecimalField(
         _("progress (%)"),
         max_digits=4,
@@ -407,10 +427,10 @@ class ProgressReport(VersionedModel, TimestampedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     investment_completed = money_field(_("investment completed in period (10k yuan)"))
-    summary = models.TextField(_("progress this period"))
-    problems = models.TextField(_("problems"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
-    decline_reason = models.TextField(
+    summary = text_field(_("progress this period"))
+    problems = text_field(_("problems"), blank=True)
+    next_steps = text_field(_("next steps"), blank=True)
+    decline_reason = text_field(
         _("reason for lower progress"),
         blank=True,
         help_text=_("Required when the progress is lower than the last approved figure."),
@@ -434,7 +454,7 @@ class ProgressReport(VersionedModel, TimestampedModel):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = text_field(_("review comment"), blank=True)
 
     history = HistoricalRecords()
 
@@ -469,6 +489,14 @@ class ProgressReport(VersionedModel, TimestampedModel):
                 name="report_returned_has_reason",
                 violation_error_message=_("A returned report needs a reason."),
             ),
+            bounds.period_range("period", name="report_period_in_range"),
+            bounds.money_in_range("investment_completed", name="report_investment_in_range"),
+            bounds.texts_in_range(
+                dict.fromkeys(
+                    ("summary", "problems", "next_steps", "decline_reason", "review_comment"), bounds.TEXT_MAX
+                ),
+                name="report_texts_in_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "status", "period"]),
@@ -502,7 +530,7 @@ class MilestoneCompletion(models.Model):
     milestone = models.ForeignKey(
         "Milestone", verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="reported_completions"
     )
-    actual_date = models.DateField(_("actual date"))
+    actual_date = models.DateField(_("actual date"), validators=date_validators)
 
     class Meta:
         ordering = ["report", "milestone__planned_date"]
@@ -514,6 +542,7 @@ class MilestoneCompletion(models.Model):
                 name="milestone_completion_once_per_report",
                 violation_error_message=_("This report already names this milestone."),
             ),
+            bounds.dates_in_range("actual_date", name="milestone_completion_dates_in_range"),
         ]
 
     def __str__(self):
@@ -543,7 +572,7 @@ class Funding(TimestampedModel):
     source = models.ForeignKey(
         FundingSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="fundings"
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.year_validators(2000))
     planned = money_field(_("planned (10k yuan)"))
     allocated = money_field(_("allocated (10k yuan)"))
     disbursed = money_field(_("disbursed (10k yuan)"))
@@ -570,6 +599,7 @@ class Funding(TimestampedModel):
                 name="funding_year_range",
                 violation_error_message=_("Year must be between 2000 and 2100."),
             ),
+            bounds.money_in_range("planned", "allocated", "disbursed", name="funding_amounts_in_range"),
         ]
 
     def __str__(self):
@@ -590,8 +620,8 @@ class Indicator(TimestampedModel):
     goal = models.CharField(_("goal"), max_length=200, blank=True)
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit of measure"), max_length=30, blank=True)
-    baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
-    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
+    baseline = figure_field(_("baseline"), null=True, blank=True)
+    target = figure_field(_("target"))
     direction = models.CharField(
         _("direction"), max_length=10, choices=IndicatorDirection, default=IndicatorDirection.HIGHER_IS_BETTER
     )
@@ -602,7 +632,7 @@ class Indicator(TimestampedModel):
         Organization, verbose_name=_("cooperating units"), blank=True, related_name="cooperating_indicators"
     )
     projects = models.ManyToManyField(Project, verbose_name=_("projects"), blank=True, related_name="indicators")
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=date_validators)
 
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[cooperating_orgs, projects])
@@ -617,6 +647,8 @@ class Indicator(TimestampedModel):
                 name="indicator_unique_name_per_plan",
                 violation_error_message=_("This plan already has an indicator with this name."),
             ),
+            bounds.figures_in_range("baseline", "target", name="indicator_figures_in_range"),
+            bounds.dates_in_range("deadline", name="indicator_dates_in_range"),
         ]
 
     def __str__(self):
@@ -636,8 +668,8 @@ class IndicatorValue(TimestampedModel):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
     )
-    period = models.CharField(_("period"), max_length=7, validators=[period_validator], help_text=_("YYYY-MM"))
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    period = models.CharField(_("period"), max_length=7, validators=period_validators, help_text=_("YYYY-MM"))
+    value = figure_field(_("value"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     history = HistoricalRecords()
@@ -657,6 +689,8 @@ class IndicatorValue(TimestampedModel):
                 name="indicator_value_period_format",
                 violation_error_message=_("Enter a month as YYYY-MM, for example 2026-03."),
             ),
+            bounds.period_range("period", name="indicator_value_period_in_range"),
+            bounds.figures_in_range("value", name="indicator_value_in_range"),
         ]
 
     def __str__(self):
@@ -676,9 +710,7 @@ class IndicatorValue(TimestampedModel):
 class Baseline(TimestampedModel):
     """A year's project list as the office approved it: each project's planned dates and investment frozen."""
 
-    year = models.PositiveSmallIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=bounds.year_validators(2000))
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -694,6 +726,7 @@ class Baseline(TimestampedModel):
         ordering = ["-year"]
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
+        constraints = [bounds.year_range("year", name="baseline_year_in_range", first=2000)]
 
     def __str__(self):
         return _("%(year)s baseline") % {"year": self.year}
@@ -707,8 +740,8 @@ class ProjectBaseline(models.Model):
 
     baseline = models.ForeignKey(Baseline, verbose_name=_("baseline"), on_delete=models.CASCADE, related_name="entries")
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="baselines")
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
+    planned_start = models.DateField(_("planned start"), validators=date_validators)
+    planned_end = models.DateField(_("planned end"), validators=date_validators)
     total_investment = money_field(_("total investment (10k yuan)"))
 
     objects = ProjectBaselineQuerySet.as_manager()
@@ -723,6 +756,8 @@ class ProjectBaseline(models.Model):
                 name="baseline_unique_project",
                 violation_error_message=_("This project is already in this baseline."),
             ),
+            bounds.dates_in_range("planned_start", "planned_end", name="project_baseline_dates_in_range"),
+            bounds.money_in_range("total_investment", name="project_baseline_investment_in_range"),
         ]
 
     def __str__(self):

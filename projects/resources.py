@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import CheckConstraint, F, Model, Prefetch, Q, Sum
+from django.db.models import CheckConstraint, F, Model, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +36,8 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.models import HistoricalRecords
 
+from common import bounds
+from common.bounds import money_sum
 from common.xlsx import Column
 
 from .choices import Health, InvestmentModel, ProjectStatus, ProjectTier, ReportStatus
@@ -66,6 +68,8 @@ YEARS_DASH = "—"
 LIST_LIMIT = 300  # names listed in a template's instructions at most
 EXPORT_BATCH = 2000  # objects an export renders at a time (their related rows fetched together)
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# Beyond every numeric column's limit (common.bounds), and small enough to round to four decimals exactly.
+NUMBER_CEILING = Decimal(10) ** 18
 
 
 def normalize(value) -> str:
@@ -185,8 +189,10 @@ def parse_deadline(value) -> datetime.date | None:
         raise ValueError(
             _("“%(value)s” is not a date: write it as 2026-11-21, 2026年11月 or 2026年底.") % {"value": value}
         ) from None
-    first_of_next = datetime.date(int(period[:4]) + int(period[5:]) // 12, int(period[5:]) % 12 + 1, 1)
-    return first_of_next - datetime.timedelta(days=1)
+    year, month = int(period[:4]), int(period[5:])
+    if month == 12:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
 
 
 def parse_years(value) -> tuple[int, int] | None:
@@ -227,6 +233,9 @@ def parse_number(value, places: int | None = None) -> Decimal | None:
             raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
     if not number.is_finite():
         raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+    if abs(number) >= NUMBER_CEILING:
+        # 1e30 would not even round to whole units (InvalidOperation); no column holds anything near it.
+        raise ValueError(_("“%(value)s” is too large a number.") % {"value": value})
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return number
@@ -301,6 +310,14 @@ class NumberWidget(widgets.Widget):
         if self.minimum is not None:
             return _("A number, at least %(minimum)s.") % {"minimum": self.minimum}
         return _("A number.")
+
+
+def money_widget() -> NumberWidget:
+    return NumberWidget(2, minimum=0, maximum=bounds.MONEY_MAX)
+
+
+def figure_widget() -> NumberWidget:
+    return NumberWidget(4, minimum=-bounds.FIGURE_MAX, maximum=bounds.FIGURE_MAX)
 
 
 class DateWidget(widgets.Widget):
@@ -1312,7 +1329,7 @@ class ProjectResource(ImportResource):
     )
     tier = Field("tier", "层级", ChoiceWidget(ProjectTier))
     investment_model = Field("investment_model", "投资模式", ChoiceWidget(InvestmentModel))
-    total_investment = Field("total_investment", "总投资（万元）", NumberWidget(2, minimum=0), kind="money")
+    total_investment = Field("total_investment", "总投资（万元）", money_widget(), kind="money")
     annual_planned = Field(
         column_name="年度计划投资（万元）",
         kind="money",
@@ -1627,7 +1644,7 @@ class ProjectResource(ImportResource):
             Funding.objects.filter(project__in=ids, year=self.year)
             .order_by()
             .values("project")
-            .annotate(total=Sum("planned"))
+            .annotate(total=money_sum("planned"))
             .values_list("project", "total")
         )
         milestones = defaultdict(list)
@@ -1773,9 +1790,9 @@ class FundingResource(ImportResource):
     year = Field(
         "year", "年度", NumberWidget(minimum=2000, maximum=2100, integer=True), kind="integer", required=REQUIRED
     )
-    planned = Field("planned", "计划资金（万元）", NumberWidget(2, minimum=0), kind="money")
-    allocated = Field("allocated", "下达资金（万元）", NumberWidget(2, minimum=0), kind="money")
-    disbursed = Field("disbursed", "到位资金（万元）", NumberWidget(2, minimum=0), kind="money")
+    planned = Field("planned", "计划资金（万元）", money_widget(), kind="money")
+    allocated = Field("allocated", "下达资金（万元）", money_widget(), kind="money")
+    disbursed = Field("disbursed", "到位资金（万元）", money_widget(), kind="money")
 
     class Meta:
         model = Funding
@@ -1832,9 +1849,7 @@ class ProgressReportResource(ImportResource):
     progress = Field(
         "progress", "形象进度（%）", NumberWidget(1, minimum=0, maximum=100), kind="percent", required=REQUIRED_NEW
     )
-    investment_completed = Field(
-        "investment_completed", "本期完成投资（万元）", NumberWidget(2, minimum=0), kind="money"
-    )
+    investment_completed = Field("investment_completed", "本期完成投资（万元）", money_widget(), kind="money")
     summary = Field("summary", "本期进展", TextWidget(keep_when_blank=True), kind="long", required=REQUIRED_NEW)
     problems = Field("problems", "存在问题", TextWidget(), kind="long")
     next_steps = Field("next_steps", "下步计划", TextWidget(), kind="long")
@@ -1964,8 +1979,8 @@ class IndicatorResource(ImportResource):
     goal = Field("goal", "目标任务", TextWidget(), kind="long")
     name = Field("name", "指标", TextWidget(keep_when_blank=True), required=REQUIRED)
     unit = Field("unit", "单位", TextWidget(), note=gettext_lazy("The unit of measure, such as 万户 or 家."))
-    target = Field("target", "目标值", NumberWidget(4), kind="number", required=REQUIRED_NEW)
-    baseline = Field("baseline", "基线", NumberWidget(4), kind="number", clears=True)
+    target = Field("target", "目标值", figure_widget(), kind="number", required=REQUIRED_NEW)
+    baseline = Field("baseline", "基线", figure_widget(), kind="number", clears=True)
     latest_value = Field(column_name="当前值", kind="number", required=EXPORT_ONLY)
     attainment = Field(column_name="完成率", kind="percent", required=EXPORT_ONLY)
     responsible_org = Field("responsible_org", "责任单位", unit_lookup(), required=REQUIRED_NEW)
@@ -2085,7 +2100,7 @@ class IndicatorValueResource(ImportResource):
     plan = Field(column_name="所属规划", required=REQUIRED, note=gettext_lazy("The plan the indicator belongs to."))
     indicator = Field("indicator", "指标", IndicatorWidget(), required=REQUIRED)
     period = Field("period", "报告期", PeriodWidget(), required=REQUIRED)
-    value = Field("value", "实际值", NumberWidget(4), kind="number", required=REQUIRED_NEW)
+    value = Field("value", "实际值", figure_widget(), kind="number", required=REQUIRED_NEW)
     note = Field("note", "备注", TextWidget())
 
     class Meta:

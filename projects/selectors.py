@@ -5,9 +5,11 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Case, Prefetch, Q, Sum, Value, When
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from common.bounds import money_sum
 
 from .choices import ChangeRequestKind, ChangeRequestStatus, Health, ProjectStatus, ReportStatus
 from .models import Milestone, Organization, ProgressReport, Project, ProjectChangeRequest, period_of
@@ -166,7 +168,11 @@ def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> d
 def funding_table(project) -> dict:
     """The project's funding rows with a subtotal per year and a grand total, summed by the database."""
     fundings = project.fundings.select_related("source").order_by("year", "source")
-    amounts = {"planned": Sum("planned"), "allocated": Sum("allocated"), "disbursed": Sum("disbursed")}
+    amounts = {
+        "planned": money_sum("planned"),
+        "allocated": money_sum("allocated"),
+        "disbursed": money_sum("disbursed"),
+    }
     by_year = {row["year"]: row for row in fundings.order_by().values("year").annotate(**amounts)}
     return {
         "rows": list(fundings),

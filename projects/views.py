@@ -24,6 +24,7 @@ from common.views import (
     ObjectEditView,
     ObjectListView,
     ObjectPermissionMixin,
+    add_violation,
     parse_pk,
 )
 
@@ -518,10 +519,15 @@ class IndicatorValueCreateView(ObjectPermissionMixin, View):
         if not request.user.can("add", form.instance):
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():  # the value with its history, or neither
-                form.save()
-            messages.success(request, _("Recorded %(value)s for %(period)s.") % form.cleaned_data)
-            return HttpResponseRedirect(indicator.get_absolute_url())
+            try:
+                with transaction.atomic():  # the value with its history, or neither
+                    form.save()
+            except IntegrityError as error:  # the same month recorded by someone else meanwhile
+                if not add_violation(form, error):
+                    raise
+            else:
+                messages.success(request, _("Recorded %(value)s for %(period)s.") % form.cleaned_data)
+                return HttpResponseRedirect(indicator.get_absolute_url())
         messages.error(request, _("Nothing was saved. Correct the errors below."))
         view = IndicatorDetailView(request=request, kwargs={"pk": pk})
         view.object = view.get_object()

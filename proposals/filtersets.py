@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from common.filtersets import ModelMultipleChoiceFilter, SearchFilterSet
+from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 from projects.models import Organization
 
 from .choices import AssignmentRole, ProposalStatus, ProposerKind, Satisfaction
@@ -14,6 +14,7 @@ from .models import Assignment, Category, Feedback, Proposal, Proposer, Reply, R
 
 class SessionFilterSet(SearchFilterSet):
     search_fields = ("name",)
+    year = YearFilter(label=_("year"))
 
     class Meta:
         model = Session
@@ -68,11 +69,6 @@ class ProposalFilterSet(SearchFilterSet):
     class Meta:
         model = Proposal
         fields = ["session", "status", "category", "unit", "overdue", "is_key", "result_class", "satisfaction"]
-
-    def filter_search(self, queryset, name, value):
-        # Searching the proposers' names joins the signatures: keep each proposal once.
-        matches = super().filter_search(Proposal.objects.all(), name, value)
-        return queryset.filter(pk__in=matches.values("pk"))
 
     def filter_unit(self, queryset, name, value):
         if not value:
@@ -130,6 +126,7 @@ class ReplyFilterSet(SearchFilterSet):
         )
     )
     unit = ModelMultipleChoiceFilter(label=_("unit"), queryset=Organization.objects.all())
+    round = IntegerFilter(label=_("handling round"), min_value=1, max_value=99)
 
     class Meta:
         model = Reply

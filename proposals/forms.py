@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators
 from common.forms import BootstrapMixin
 from projects.models import Organization, Project
 
@@ -133,7 +134,9 @@ class MoveForm(BootstrapMixin, forms.Form):
 
 
 class NoteForm(MoveForm):
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FileForm(NoteForm):
@@ -147,7 +150,7 @@ class CloseForm(NoteForm):
 
 
 class NotFileForm(MoveForm):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def perform(self):
         return services.proposal_not_file(actor=self.user, proposal=self.proposal, reason=self.cleaned_data["reason"])
@@ -155,7 +158,7 @@ class NotFileForm(MoveForm):
 
 class MergeForm(MoveForm):
     into = forms.ModelChoiceField(label=_("merge into"), queryset=Proposal.objects.none())
-    note = forms.CharField(label=_("note"), required=False)
+    note = forms.CharField(label=_("note"), required=False, max_length=TEXT_MAX)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,9 +191,15 @@ class AssignForm(MoveForm):
         help_text=_("Units that each reply on their own (分办), instead of or besides a lead unit."),
     )
     due_date = forms.DateField(
-        label=_("due date"), required=False, widget=DateInput(), help_text=_("Empty: the default time limit.")
+        label=_("due date"),
+        required=False,
+        widget=DateInput(),
+        validators=date_validators,
+        help_text=_("Empty: the default time limit."),
     )
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,6 +233,7 @@ class AssignForm(MoveForm):
 class RequestReassignForm(MoveForm):
     reason = forms.CharField(
         label=_("reason"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why this proposal is not your unit's business, and which unit it belongs to."),
     )
@@ -235,7 +245,7 @@ class RequestReassignForm(MoveForm):
 
 
 class OpinionForm(MoveForm):
-    opinion = forms.CharField(label=_("opinion"), widget=forms.Textarea(attrs={"rows": 8}))
+    opinion = forms.CharField(label=_("opinion"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
 
     def perform(self):
         return services.proposal_opinion(actor=self.user, proposal=self.proposal, opinion=self.cleaned_data["opinion"])
@@ -246,11 +256,12 @@ class LetterForm(MoveForm):
 
     result_class = forms.ModelChoiceField(label=_("result class"), queryset=ResultClass.objects.all())
     doc_number = forms.CharField(label=_("document number"), required=False, max_length=50)
-    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 14}))
+    text = forms.CharField(label=_("text"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 14}))
     issued_on = forms.DateField(
         label=_("letter date"),
         required=False,
         widget=DateInput(),
+        validators=date_validators,
         help_text=_("The date printed on the letter; empty: the day it is signed off."),
     )
     signer = forms.CharField(
@@ -363,8 +374,12 @@ class RecordReplyForm(LetterForm):
 
 class ExtendForm(MoveForm):
     assignment = forms.ModelChoiceField(label=_("unit"), queryset=Assignment.objects.none())
-    due_date = forms.DateField(label=_("new due date"), widget=DateInput())
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(label=_("new due date"), widget=DateInput(), validators=date_validators)
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=Assignment._meta.get_field("extension_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -388,12 +403,15 @@ class ExtendForm(MoveForm):
 class FeedbackForm(MoveForm):
     proposer = forms.ModelChoiceField(label=_("proposer"), queryset=Proposer.objects.none())
     satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    given_on = forms.DateField(label=_("date"), widget=DateInput())
+    comment = forms.CharField(
+        label=_("comment"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    given_on = forms.DateField(label=_("date"), widget=DateInput(), validators=date_validators)
     due_date = forms.DateField(
         label=_("new due date"),
         required=False,
         widget=DateInput(),
+        validators=date_validators,
         help_text=_("Only when unsatisfied: when the units must have replied again (empty: the default)."),
     )
 

@@ -7,13 +7,14 @@ The status of a proposal only changes through ``proposals.services``; the models
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import bounds
+from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators, text_field
 from common.models import ActiveManager, ArchivableModel, TimestampedModel
 from projects.models import Organization, Project
 
@@ -25,13 +26,17 @@ class Session(TimestampedModel):
     """A plenary session of the CPPCC (届次会次, e.g. 十五届四次); proposals are numbered within it."""
 
     name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("For example 十五届四次."))
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1980), MaxValueValidator(2100)])
-    opening_date = models.DateField(_("opening date"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.year_validators(1980))
+    opening_date = models.DateField(_("opening date"), null=True, blank=True, validators=date_validators)
 
     class Meta:
         ordering = ["-year", "-opening_date", "name"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        constraints = [
+            bounds.year_range("year", name="session_year_in_range", first=1980),
+            bounds.dates_in_range("opening_date", name="session_dates_in_range"),
+        ]
 
     def __str__(self):
         return self.name
@@ -118,9 +123,9 @@ class Proposal(ArchivableModel, TimestampedModel):
         on_delete=models.PROTECT,
         related_name="proposals",
     )
-    content = models.TextField(_("problem statement"), blank=True)
-    suggestions = models.TextField(_("suggested measures"), blank=True)
-    submitted_on = models.DateField(_("submitted on"))
+    content = text_field(_("problem statement"), DOCUMENT_MAX, blank=True)
+    suggestions = text_field(_("suggested measures"), DOCUMENT_MAX, blank=True)
+    submitted_on = models.DateField(_("submitted on"), validators=date_validators)
     is_key = models.BooleanField(_("key proposal"), default=False)
     supervising_leader = models.CharField(
         _("supervising leader"), max_length=100, blank=True, help_text=_("The leader who supervises a key proposal.")
@@ -131,8 +136,8 @@ class Proposal(ArchivableModel, TimestampedModel):
     round = models.PositiveSmallIntegerField(
         _("handling round"), default=1, editable=False, help_text=_("2 and more after an unsatisfied feedback.")
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
-    not_filed_reason = models.TextField(_("reason for not filing"), blank=True, editable=False)
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False, validators=date_validators)
+    not_filed_reason = text_field(_("reason for not filing"), blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -164,6 +169,11 @@ class Proposal(ArchivableModel, TimestampedModel):
                 fields=["session", "number"],
                 name="proposal_number_unique_in_session",
                 violation_error_message=_("This session already has a proposal with this number."),
+            ),
+            bounds.dates_in_range("submitted_on", "due_date", name="proposal_dates_in_range"),
+            bounds.texts_in_range(
+                {"content": DOCUMENT_MAX, "suggestions": DOCUMENT_MAX, "not_filed_reason": TEXT_MAX},
+                name="proposal_texts_in_range",
             ),
         ]
 
@@ -228,15 +238,17 @@ class Assignment(TimestampedModel):
         Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="proposal_assignments"
     )
     role = models.CharField(_("role"), max_length=10, choices=AssignmentRole)
-    assigned_on = models.DateField(_("assigned on"))
-    due_date = models.DateField(_("due date"))
-    original_due_date = models.DateField(_("original due date"), editable=False)
+    assigned_on = models.DateField(_("assigned on"), validators=date_validators)
+    due_date = models.DateField(_("due date"), validators=date_validators)
+    original_due_date = models.DateField(_("original due date"), editable=False, validators=date_validators)
     extension_reason = models.CharField(_("reason for extension"), max_length=300, blank=True)
     # A co-handling unit's opinion is due before the lead unit's reply (``PROPOSALS["OPINION_MONTHS"]`` after
     # assignment); lead and separate units have none.
-    opinion_due_date = models.DateField(_("opinion due"), null=True, blank=True, editable=False)
-    opinion = models.TextField(_("co-handling opinion"), blank=True, help_text=_("Sent to the lead unit."))
-    opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True)
+    opinion_due_date = models.DateField(
+        _("opinion due"), null=True, blank=True, editable=False, validators=date_validators
+    )
+    opinion = text_field(_("co-handling opinion"), DOCUMENT_MAX, blank=True, help_text=_("Sent to the lead unit."))
+    opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True, validators=date_validators)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -262,6 +274,15 @@ class Assignment(TimestampedModel):
                 name="assignment_opinion_due_for_co_handling",
                 violation_error_message=_("A co-handling unit, and only it, has an opinion due date."),
             ),
+            bounds.dates_in_range(
+                "assigned_on",
+                "due_date",
+                "original_due_date",
+                "opinion_due_date",
+                "opinion_on",
+                name="assignment_dates_in_range",
+            ),
+            bounds.texts_in_range({"opinion": DOCUMENT_MAX}, name="assignment_texts_in_range"),
         ]
 
     def __str__(self):
@@ -303,18 +324,24 @@ class Reply(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ReplyStatus, default=ReplyStatus.DRAFT, editable=False, db_index=True
     )
-    text = models.TextField(_("text"))
+    text = text_field(_("text"), DOCUMENT_MAX)
     result_class = models.ForeignKey(
         ResultClass, verbose_name=_("result class"), on_delete=models.PROTECT, related_name="replies"
     )
     doc_number = models.CharField(_("document number"), max_length=50, blank=True, help_text=_("文号"))
     issued_on = models.DateField(
-        _("letter date"), null=True, blank=True, help_text=_("The date printed on the letter; by default the sign-off.")
+        _("letter date"),
+        null=True,
+        blank=True,
+        validators=date_validators,
+        help_text=_("The date printed on the letter; by default the sign-off."),
     )
     # The unit's due date as it stood when the reply was issued (a later round resets the assignment's): the reply
     # is on time when signed off on or before it.
-    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
-    signed_off_on = models.DateField(_("signed off on"), null=True, blank=True, editable=False)
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False, validators=date_validators)
+    signed_off_on = models.DateField(
+        _("signed off on"), null=True, blank=True, editable=False, validators=date_validators
+    )
     signed_off_at = models.DateTimeField(_("signed off in the system at"), null=True, blank=True, editable=False)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -331,7 +358,7 @@ class Reply(TimestampedModel):
         editable=False,
         help_text=_("代录: the unit answered on paper and the committee's staff recorded the reply."),
     )
-    return_note = models.TextField(_("returned with the note"), blank=True, editable=False)
+    return_note = text_field(_("returned with the note"), blank=True, editable=False)
     signer = models.CharField(_("signed by"), max_length=50, blank=True, help_text=_("签发人, as printed."))
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -380,6 +407,8 @@ class Reply(TimestampedModel):
                 name="reply_letter_not_after_sign_off",
                 violation_error_message=_("The letter cannot be dated after its sign-off."),
             ),
+            bounds.dates_in_range("issued_on", "due_date", "signed_off_on", name="reply_dates_in_range"),
+            bounds.texts_in_range({"text": DOCUMENT_MAX, "return_note": bounds.TEXT_MAX}, name="reply_texts_in_range"),
         ]
 
     def __str__(self):
@@ -418,8 +447,8 @@ class Feedback(TimestampedModel):
     proposer = models.ForeignKey(Proposer, verbose_name=_("proposer"), on_delete=models.PROTECT, related_name="+")
     round = models.PositiveSmallIntegerField(_("handling round"), default=1)
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction)
-    comment = models.TextField(_("comment"), blank=True)
-    given_on = models.DateField(_("date"))
+    comment = text_field(_("comment"), blank=True)
+    given_on = models.DateField(_("date"), validators=date_validators)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -439,6 +468,8 @@ class Feedback(TimestampedModel):
                 name="feedback_once_per_proposer_and_round",
                 violation_error_message=_("This proposer has already given feedback in this round."),
             ),
+            bounds.dates_in_range("given_on", name="feedback_dates_in_range"),
+            bounds.texts_in_range({"comment": TEXT_MAX}, name="feedback_texts_in_range"),
         ]
 
     def __str__(self):
@@ -461,12 +492,13 @@ class Event(models.Model):
     move = models.CharField(_("step"), max_length=20, choices=ProposalMove)
     from_status = models.CharField(_("from status"), max_length=20, choices=ProposalStatus, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=ProposalStatus)
-    note = models.TextField(_("note"), blank=True)
+    note = text_field(_("note"), DOCUMENT_MAX, blank=True)
 
     class Meta:
         ordering = ["proposal", "at", "pk"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        constraints = [bounds.texts_in_range({"note": DOCUMENT_MAX}, name="event_texts_in_range")]
 
     def __str__(self):
         return f"{self.proposal.number} {self.get_move_display()}"
@@ -496,3 +528,28 @@ class HandlingUnit(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("handling-units")
+
+
+class PublicVoteTally(models.Model):
+    """The support and oppose votes one address gave on the public pages in one hour: the hourly limit is read here,
+    in the database, so that every worker of the server counts the same votes (``proposals.votes``)."""
+
+    address = models.CharField(_("address"), max_length=45)
+    hour = models.DateTimeField(_("hour"))
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        ordering = ["-hour", "address"]
+        verbose_name = _("public vote tally")
+        verbose_name_plural = _("public vote tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "hour"],
+                name="public_vote_tally_once_per_hour",
+                violation_error_message=_("This address already has a tally for this hour."),
+            ),
+        ]
+        indexes = [models.Index(fields=["hour"], name="public_vote_tally_hour_idx")]
+
+    def __str__(self):
+        return f"{self.address} {self.hour:%Y-%m-%d %H}:00 {self.votes}"

@@ -1,12 +1,10 @@
 """Pages of the proposal workflow: the committee's ledger, the proposal page with its moves, the units' inbox, the
 reference data, and the public pages of published replies."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,7 +26,7 @@ from common.views import (
 from projects.models import Project
 from projects.querysets import choice_rank
 
-from . import forms, resources, services
+from . import forms, resources, services, votes
 from .choices import ProposalMove, ProposalStatus
 from .filtersets import ProposalFilterSet
 from .models import Assignment, Category, Event, HandlingUnit, Proposal, Reply, ResultClass, Session
@@ -500,13 +498,8 @@ class PublicVoteView(generic.View):
         if reply.pk in voted:
             messages.info(request, _("You have already given your view on this reply."))
             return HttpResponseRedirect(back)
-        address = request.META.get("REMOTE_ADDR", "")
-        key = f"proposal-votes:{address}:{timezone.now():%Y%m%d%H}"
-        cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > settings.PROPOSALS["VOTES_PER_HOUR"]:
+        if not votes.public_vote(reply=reply, choice=choice, address=request.META.get("REMOTE_ADDR", "")):
             return HttpResponse(_("Too many votes from your address; try again later."), status=429)
-        counter = "support_count" if choice == "support" else "oppose_count"
-        Reply.objects.filter(pk=reply.pk).update(**{counter: F(counter) + 1})
         request.session["proposal_votes"] = [*voted, reply.pk]
         messages.success(request, _("Thank you: your view has been counted."))
         return HttpResponseRedirect(back)

@@ -6,7 +6,13 @@ validate each figure with ``plotly.graph_objects.Figure`` instead.
 
 Every bar, slice and point carries the address of the list behind it in ``customdata``; static/js/app.js opens it
 on click.
+
+Plotly draws a subset of HTML in every label it shows (trace names, category ticks, slice labels, hover texts): a
+result class named ``<a href="…">点此</a>`` became a link in the legend. Every text that reaches a figure passes
+through ``label``, which writes ``&``, ``<`` and ``>`` as entities, so plotly shows them as typed.
 """
+
+import html
 
 from django.utils.translation import gettext as _
 
@@ -26,6 +32,15 @@ HEALTH_COLORS = {Health.GREEN: "#198754", Health.YELLOW: "#ffc107", Health.RED: 
 MONEY_COLORS = ("#9ec5fe", "#3d8bfd", "#0a58ca")
 UNITS_SHOWN = 20
 GRID_COLOR = "#e9ecef"
+
+
+def label(value) -> str:
+    """Text for plotly to show as it is: ``&``, ``<`` and ``>`` as entities (plotly reads no other markup)."""
+    return html.escape(str(value), quote=False)
+
+
+def labels(values) -> list[str]:
+    return [label(value) for value in values]
 
 
 class Figure:
@@ -74,14 +89,14 @@ def status_by_domain(domains: list[dict]) -> dict:
     """Horizontal stacked bars: a programme has dozens of domains, and their names are long."""
     rows = list(reversed(domains))  # plotly draws the first category at the bottom
     figure = Figure()
-    names = [domain["name"] for domain in rows]
+    names = labels(domain["name"] for domain in rows)
     for status in ProjectStatus:
         counts = [domain["status"].get(status.value, 0) for domain in rows]
         if any(counts):
             figure.add_bar(
                 y=names,
                 x=counts,
-                name=str(status.label),
+                name=label(status.label),
                 orientation="h",
                 marker={"color": STATUS_COLORS[status]},
                 customdata=[domain["status_urls"][status.value] for domain in rows],
@@ -91,13 +106,13 @@ def status_by_domain(domains: list[dict]) -> dict:
 
 def progress_by_domain(domains: list[dict]) -> dict:
     rows = [domain for domain in reversed(domains) if domain["progress"] is not None]
-    names = [domain["name"] for domain in rows]
+    names = labels(domain["name"] for domain in rows)
     urls = [domain["url"] for domain in rows]
     figure = Figure()
     figure.add_bar(
         y=names,
         x=[d["planned"] for d in rows],
-        name=_("Planned progress"),
+        name=label(_("Planned progress")),
         orientation="h",
         marker={"color": "#adb5bd"},
         customdata=urls,
@@ -105,7 +120,7 @@ def progress_by_domain(domains: list[dict]) -> dict:
     figure.add_bar(
         y=names,
         x=[d["progress"] for d in rows],
-        name=_("Progress"),
+        name=label(_("Progress")),
         orientation="h",
         marker={"color": "#0d6efd"},
         customdata=urls,
@@ -124,9 +139,9 @@ def health_by_unit(units: list[dict]) -> dict:
     figure = Figure()
     for health in Health:
         figure.add_bar(
-            y=[unit["name"] for unit in ranked],
+            y=labels(unit["name"] for unit in ranked),
             x=[unit["health"][health.value] for unit in ranked],
-            name=str(health.label),
+            name=label(health.label),
             orientation="h",
             marker={"color": HEALTH_COLORS[health]},
             customdata=[unit["health_urls"][health.value] for unit in ranked],
@@ -140,14 +155,14 @@ def progress_trend(trend: dict) -> dict:
     figure.add_bar(
         x=trend["periods"],
         y=trend["reports"],
-        name=_("Approved reports"),
+        name=label(_("Approved reports")),
         marker={"color": "#cfe2ff"},
         customdata=trend["urls"],
     )
     figure.add_scatter(
         x=trend["periods"],
         y=trend["progress"],
-        name=_("Average reported progress"),
+        name=label(_("Average reported progress")),
         mode="lines+markers",
         line={"color": "#0d6efd", "width": 3},
         yaxis="y2",
@@ -166,19 +181,21 @@ def funding_by_year(by_year: list[dict]) -> dict:
     figure = Figure()
     years = [str(row["year"]) for row in by_year]
     urls = [row["url"] for row in by_year]
-    for (key, label), color in zip(
+    for (key, name), color in zip(
         (("planned", _("Planned")), ("allocated", _("Allocated")), ("disbursed", _("Disbursed"))),
         MONEY_COLORS,
         strict=True,
     ):
-        figure.add_bar(x=years, y=[row[key] for row in by_year], name=label, marker={"color": color}, customdata=urls)
+        figure.add_bar(
+            x=years, y=[row[key] for row in by_year], name=label(name), marker={"color": color}, customdata=urls
+        )
     return _layout(figure, barmode="group", xaxis={"type": "category"}, yaxis={"tickformat": ",.0f"})
 
 
 def funding_sources(sources: list[dict]) -> dict:
     figure = Figure()
     figure.add_pie(
-        labels=[source["name"] for source in sources],
+        labels=labels(source["name"] for source in sources),
         values=[source["planned"] for source in sources],
         customdata=[source["url"] for source in sources],
         hole=0.45,
@@ -189,16 +206,16 @@ def funding_sources(sources: list[dict]) -> dict:
     return _layout(figure, legend={"orientation": "v"})
 
 
-def investment_by_model(models: list[dict], labels: dict) -> dict:
+def investment_by_model(models: list[dict], names: dict) -> dict:
     figure = Figure()
     rows = list(reversed(models))
     figure.add_bar(
-        y=[str(labels.get(row["investment_model"], row["investment_model"])) for row in rows],
+        y=[label(names.get(row["investment_model"], row["investment_model"])) for row in rows],
         x=[float(row["investment"] or 0) for row in rows],
         orientation="h",
         marker={"color": "#6f42c1"},
         customdata=[row["url"] for row in rows],
-        name=_("Total investment"),
+        name=label(_("Total investment")),
     )
     return _layout(figure, height=max(220, 28 * len(rows) + 60), xaxis={"tickformat": ",.0f"}, showlegend=False)
 
@@ -208,10 +225,14 @@ def completed_vs_plan(rows: list[dict]) -> dict:
     years = [str(row["year"]) for row in rows]
     urls = [row["url"] for row in rows]
     figure.add_bar(
-        x=years, y=[r["planned"] for r in rows], name=_("Planned"), marker={"color": "#adb5bd"}, customdata=urls
+        x=years, y=[r["planned"] for r in rows], name=label(_("Planned")), marker={"color": "#adb5bd"}, customdata=urls
     )
     figure.add_bar(
-        x=years, y=[r["completed"] for r in rows], name=_("Completed"), marker={"color": "#198754"}, customdata=urls
+        x=years,
+        y=[r["completed"] for r in rows],
+        name=label(_("Completed")),
+        marker={"color": "#198754"},
+        customdata=urls,
     )
     return _layout(figure, barmode="group", xaxis={"type": "category"}, yaxis={"tickformat": ",.0f"})
 
@@ -223,18 +244,18 @@ def target_attainment(indicators: list) -> dict:
     figure = Figure()
     figure.add_bar(
         y=[
-            [row.plan.title[:14] for row in rows],
-            [f"{row.name[:18]}（{row.responsible_org.short_name or row.responsible_org.name}）" for row in rows],
+            labels(row.plan.title[:14] for row in rows),
+            labels(f"{row.name[:18]}（{row.responsible_org.short_name or row.responsible_org.name}）" for row in rows),
         ],
         x=[min(row.attainment or 0, 150) for row in rows],
         orientation="h",
         marker={"color": ["#198754" if row.met else "#fd7e14" for row in rows]},
         customdata=[row.get_absolute_url() for row in rows],
-        hovertext=[
+        hovertext=labels(
             f"{row.name}: {row.attainment:.1f}%" if row.attainment is not None else f"{row.name}: —" for row in rows
-        ],
+        ),
         hoverinfo="text",
-        name=_("Attainment"),
+        name=label(_("Attainment")),
     )
     return _layout(
         figure,
@@ -248,11 +269,11 @@ def target_attainment(indicators: list) -> dict:
 def proposals_by_status(by_status: list) -> dict:
     figure = Figure()
     figure.add_bar(
-        x=[str(status.label) for status, _count, _url in by_status],
+        x=labels(status.label for status, _count, _url in by_status),
         y=[count for _status, count, _url in by_status],
         customdata=[url for _status, _count, url in by_status],
         marker={"color": "#0d6efd"},
-        name=_("Proposals"),
+        name=label(_("Proposals")),
     )
     return _layout(figure, showlegend=False)
 
@@ -261,11 +282,11 @@ def replies_by_unit(rows: list[dict]) -> dict:
     shown = sorted(rows, key=lambda r: (-r["late"], -r["replied"], r["name"]))[:UNITS_SHOWN]
     shown.reverse()
     figure = Figure()
-    names = [row["name"] for row in shown]
+    names = labels(row["name"] for row in shown)
     figure.add_bar(
         y=names,
         x=[row["on_time"] for row in shown],
-        name=_("Replied on time"),
+        name=label(_("Replied on time")),
         orientation="h",
         marker={"color": "#198754"},
         customdata=[row["on_time_url"] for row in shown],
@@ -273,7 +294,7 @@ def replies_by_unit(rows: list[dict]) -> dict:
     figure.add_bar(
         y=names,
         x=[row["late"] for row in shown],
-        name=_("Replied late"),
+        name=label(_("Replied late")),
         orientation="h",
         marker={"color": "#dc3545"},
         customdata=[row["late_url"] for row in shown],
@@ -284,7 +305,7 @@ def replies_by_unit(rows: list[dict]) -> dict:
 def result_classes(rows: list[dict]) -> dict:
     figure = Figure()
     figure.add_pie(
-        labels=[f"{row['result_class__code']} {row['result_class__name']}" for row in rows],
+        labels=labels(f"{row['result_class__code']} {row['result_class__name']}" for row in rows),
         values=[row["count"] for row in rows],
         customdata=[row["url"] for row in rows],
         hole=0.45,
@@ -296,7 +317,7 @@ def result_classes(rows: list[dict]) -> dict:
 def satisfaction(rows: list) -> dict:
     figure = Figure()
     figure.add_pie(
-        labels=[str(choice.label) for choice, _count, _url in rows],
+        labels=labels(choice.label for choice, _count, _url in rows),
         values=[count for _choice, count, _url in rows],
         customdata=[url for _choice, _count, url in rows],
         hole=0.45,

@@ -12,10 +12,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, FloatField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 
+from common.bounds import money_sum
 from common.db import DaysBetween
 from common.xlsx import Column, Sheet, fitted_widths, new_workbook
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
@@ -272,7 +273,7 @@ def progress_report(period: str):
         ProgressReport.objects.filter(project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lt=period)
         .order_by()
         .values("project")
-        .annotate(total=Sum("investment_completed"))
+        .annotate(total=money_sum("investment_completed"))
         .values("total")
     )
     money = DecimalField(max_digits=16, decimal_places=2)

@@ -5,16 +5,15 @@ from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.bounds import years_between
 from common.dates import add_months
 from common.forms import style_widgets
 from projects.choices import DomainGroup, OrganizationKind, ProjectTier
-from projects.models import Organization, Plan, Project, period_of, period_validator
+from projects.models import Organization, Plan, Project, period_of, period_validators
 from proposals.models import Session
 
 from .selectors import SCOPE_FIELDS
 
-# The years the filter bar offers at most.
-YEAR_RANGE = (1949, 2100)
 # The filters ProjectFilterSet takes as lists (the list pages allow several); the bar chooses one.
 MULTIPLE = ("plan", "domain_group", "tier", "lead_org")
 
@@ -49,12 +48,12 @@ class DashboardFilterForm(forms.Form):
             )
         )
         self.fields["plan"].choices = _blank(_("All plans")) + [(row[0], row[1]) for row in plans]
-        # The years the plans and the projects cover, and this year, newest first (within the years a plan may
-        # name, so that no stored value makes the list unbounded).
+        # The years the plans and the projects cover, and this year, newest first (``years_between`` keeps the list
+        # within the years a plan may name, whatever is stored).
         this_year = timezone.localdate().year
         first = min([this_year, *(row[2] for row in plans), *(row[4].year for row in plans if row[4])])
         last = max([this_year, *(row[3] for row in plans), *(row[5].year for row in plans if row[5])])
-        years = range(min(last, YEAR_RANGE[1]), max(first, YEAR_RANGE[0]) - 1, -1)
+        years = years_between(first, last)
         self.fields["year"].choices = _blank(_("All years")) + [(year, year) for year in years]
         # One query for both unit lists: districts, and every unit that leads a project.
         units = list(
@@ -113,7 +112,7 @@ class ProjectPlanTableForm(forms.Form):
         span = Plan.objects.aggregate(first=Min("first_year"), last=Max("last_year"))
         today = timezone.localdate()
         first, last = span["first"] or today.year, max(span["last"] or today.year, today.year)
-        self.fields["year"].choices = [(year, year) for year in range(last, first - 1, -1)]
+        self.fields["year"].choices = [(year, year) for year in years_between(first, last)]
         self.fields["plan"].choices = _plan_choices(_("All plans"))
         style_widgets(self)
 
@@ -132,7 +131,7 @@ class TargetsTableForm(forms.Form):
 class ProgressTableForm(forms.Form):
     """项目进度月报: a month that has begun (the page offers the last two years'; the address takes any)."""
 
-    period = forms.CharField(label=_("period"), validators=[period_validator])
+    period = forms.CharField(label=_("period"), validators=period_validators)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

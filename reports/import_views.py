@@ -1,10 +1,10 @@
 """Pages of the bulk import (导入): what the user may import; per resource the empty template, the upload, the
 preview of what would be created, updated and left alone (or every error, by row and column), and the confirm.
 
-The uploaded file stays on the server between preview and confirm (``imports.keep_upload``, keyed by a token kept
-in the session); the confirm imports those same bytes again, for real, and the file is removed. Who may import what
-is ``ImportResource.may_import`` (``User.can`` on the model), checked on every request; a row of another unit is an
-error of that row in the preview.
+The uploaded file stays on the server between preview and confirm (``uploads.keep``, in the user's private folder,
+keyed by a token kept in the session); the confirm imports those same bytes again, for real, and the file is
+removed. Who may import what is ``ImportResource.may_import`` (``User.can`` on the model), checked on every request;
+a row of another unit is an error of that row in the preview.
 """
 
 from django import forms
@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from common.db import lift_statement_timeout
 from common.forms import BootstrapMixin
 from common.xlsx import xlsx_response
 
-from . import imports
+from . import imports, uploads
 
 PREVIEW_ROWS = 300
 PREVIEW_ERRORS = 500
@@ -100,6 +101,8 @@ class ImportView(ResourceMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        # Thousands of rows checked or written in one request, until imports are background jobs.
+        lift_statement_timeout()
         if "token" in request.POST:
             return self.confirm(request)
         form = UploadForm(request.POST, request.FILES)
@@ -114,17 +117,17 @@ class ImportView(ResourceMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         token = None
         if not outcome.errors and (outcome.created or outcome.updated):
-            token = imports.keep_upload(request.session, key=self.key, data=data, filename=uploaded.name)
+            token = uploads.keep(request.session, request.user, key=self.key, data=data, filename=uploaded.name)
         return self.render_to_response(self.get_context_data(outcome=outcome, token=token, filename=uploaded.name))
 
     def confirm(self, request):
         token = request.POST.get("token", "")
         here = reverse("import", args=[self.key])
         if "cancel" in request.POST:
-            imports.discard_upload(request.session, token)
+            uploads.discard(request.session, request.user, token)
             messages.info(request, _("The import was cancelled; nothing was changed."))
             return HttpResponseRedirect(here)
-        pending = imports.pending_upload(request.session, token, self.key)
+        pending = uploads.pending(request.session, request.user, token, self.key)
         if pending is None:
             messages.error(request, _("The uploaded file is no longer available. Upload it again."))
             return HttpResponseRedirect(here)
@@ -135,7 +138,7 @@ class ImportView(ResourceMixin, TemplateView):
             messages.error(request, error.message)
             return HttpResponseRedirect(here)
         finally:
-            imports.discard_upload(request.session, token)
+            uploads.discard(request.session, request.user, token)
         if outcome.errors:
             messages.error(
                 request, _("Nothing was imported: the data changed since the preview and the file now has errors.")

@@ -11,7 +11,12 @@ holds one of the resource's marker headers (or two of its headers); rows whose k
 Nothing is written unless every row is valid: a confirmed import runs every row in one transaction, which is rolled
 back when any row has an error (all rows are still checked, so that every error is reported). Rows are saved one by
 one (no bulk mode) so that every change has its history under the importing user. The pages keep the uploaded file
-between preview and confirm (``keep_upload``): the confirm reads the same bytes again.
+between preview and confirm (``reports.uploads``): the confirm reads the same bytes again.
+
+What a file may hold is bounded before it is read: its size (``IMPORT_MAX_BYTES``), what an .xlsx unpacks to
+(``IMPORT_MAX_UNPACKED_BYTES``, from the zip's directory, before openpyxl parses anything: a few kilobytes of zip
+can hold gigabytes of text), its rows (``MAX_ROWS``) and each cell (Excel's own 32,767 characters); a cell holding a
+NUL character, which no database text holds, is an error of its row.
 """
 
 import codecs
@@ -19,21 +24,22 @@ import csv
 import gc
 import io
 import logging
-import re
-import secrets
-import tempfile
-import time
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import tablib
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from common.bounds import CELL_MAX
+from common.db import constraint_violation
+from common.exceptions import ActionForbidden, WorkflowError
 from common.xlsx import FORMULA_STARTS, Column, Sheet, new_workbook
 from projects.resources import (
     EXPORT_ONLY,
@@ -73,10 +79,7 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"PK")
 TEMPLATE_NOTES_TITLE = "填写说明"
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "smartcity-imports"
-UPLOAD_LIFETIME_SECONDS = 24 * 60 * 60
-SESSION_KEY = "pending_imports"
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+MAX_ZIP_MEMBERS = 10_000
 
 
 class ImportFileError(Exception):
@@ -218,17 +221,44 @@ def _not_a_spreadsheet() -> ImportFileError:
     )
 
 
+def check_unpacked_size(data: bytes):
+    """Refuse a workbook whose zip members unpack to more than ``IMPORT_MAX_UNPACKED_BYTES`` together, from the sizes
+    its directory declares (Python's zip reader stops at the declared size), before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        logger.info("Unreadable zip uploaded: %r", error)
+        raise _damaged_workbook() from error
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or unpacked > limit:
+        raise ImportFileError(
+            _(
+                "The workbook unpacks to %(size)s; workbooks of at most %(limit)s unpacked can be imported. Remove "
+                "what the table does not need (pictures, other sheets, very long texts) or split it into several "
+                "files."
+            )
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(limit)}
+        )
+
+
+def _damaged_workbook() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The workbook cannot be opened: it is damaged or not an Excel workbook (.xlsx). Open it in Excel or "
+            "WPS, save it again as .xlsx and upload it again."
+        )
+    )
+
+
 def _xlsx_rows(data: bytes) -> list[_Row]:
+    check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:
         logger.info("Unreadable workbook uploaded: %r", error)
-        raise ImportFileError(
-            _(
-                "The workbook cannot be opened: it is damaged or not an Excel workbook (.xlsx). Open it in Excel or "
-                "WPS, save it again as .xlsx and upload it again."
-            )
-        ) from error
+        raise _damaged_workbook() from error
     try:
         sheet = workbook.worksheets[0]
         # Some programs write a wrong "used range"; read every row there is.
@@ -248,6 +278,7 @@ def _xlsx_rows(data: bytes) -> list[_Row]:
                     values.append(str(cell.value))
                 else:
                     values.append(cell.value)
+                _check_cell_length(cell.value, number, index)
             if any(not is_blank(value) for value in values):
                 rows.append(_Row(number, values, formulas))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
@@ -262,6 +293,17 @@ def _xlsx_rows(data: bytes) -> list[_Row]:
         ) from error
     finally:
         workbook.close()
+
+
+def _check_cell_length(value, row: int, index: int):
+    if isinstance(value, str) and len(value) > CELL_MAX:
+        raise ImportFileError(
+            _(
+                "Cell %(cell)s holds %(length)s characters; a cell holds at most %(limit)s (Excel's own limit), and "
+                "no column here takes as many."
+            )
+            % {"cell": f"{get_column_letter(index + 1)}{row}", "length": f"{len(value):,}", "limit": f"{CELL_MAX:,}"}
+        )
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -300,15 +342,25 @@ def _csv_rows(data: bytes) -> tuple[list[_Row], str]:
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     rows = []
+    number = 0
     try:
         for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             values = [_unguard(value) for value in values]
+            for index, value in enumerate(values):
+                _check_cell_length(value, number, index)
             if any(value is not None for value in values):
                 rows.append(_Row(number, values))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise ImportFileError(_("The file has more than %(count)d rows: split it.") % {"count": MAX_ROWS})
     except csv.Error as error:
-        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+        logger.info("Unreadable CSV uploaded: %r", error)
+        raise ImportFileError(
+            _(
+                "The CSV file cannot be read after row %(row)d: a cell is longer than any column takes, or quotes "
+                "are not closed. Open it in Excel or WPS, check that row and save it again."
+            )
+            % {"row": number}
+        ) from error
     return rows, encoding
 
 
@@ -406,6 +458,18 @@ def read_table(data: bytes, resource_class: type[ImportResource]) -> Table:
             table.passed_over.append(row.number)
             continue
         for position, (index, name) in enumerate(columns):
+            if isinstance(values[position], str) and "\x00" in values[position]:
+                table.errors.append(
+                    RowError(
+                        row.number,
+                        name,
+                        _("Cell %(cell)s holds a NUL character, which no text may hold: delete it.")
+                        % {"cell": f"{get_column_letter(index + 1)}{row.number}"},
+                    )
+                )
+                # Checked without it, so that the row's other errors are its own.
+                values[position] = values[position].replace("\x00", "") or None
+                continue
             if index in row.formulas:
                 table.errors.append(
                     RowError(
@@ -429,6 +493,21 @@ def read_table(data: bytes, resource_class: type[ImportResource]) -> Table:
 # --------------------------------------------------------------------------------------------------------------
 # Running an import
 # --------------------------------------------------------------------------------------------------------------
+
+
+def failure_message(error: BaseException) -> str:
+    """Why a row (or the file) could not be saved, for people: our own errors' messages, a constraint's message, and
+    for anything else a sentence of ours (the database's own text is logged, never shown)."""
+    if isinstance(error, WorkflowError | ActionForbidden):
+        return str(error.message)
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    violation = constraint_violation(error)
+    if violation is not None:
+        return violation.message
+    if isinstance(error, DatabaseError):
+        return _("a value does not fit its column; check the row against the template's instructions.")
+    return _("an unexpected error; the office's administrator finds it in the server's log.")
 
 
 @contextmanager
@@ -464,7 +543,7 @@ def run_import(*, key: str, user, data: bytes, dry_run: bool = True) -> ImportOu
     errors = list(table.errors)
     for error in result.base_errors:
         logger.warning("Import of %s failed", key, exc_info=error.error)
-        errors.append(RowError(None, "", _("The import failed: %(error)s") % {"error": error.error}))
+        errors.append(RowError(None, "", _("The import failed: %(error)s") % {"error": failure_message(error.error)}))
     for invalid in result.invalid_rows:
         row = resource.file_row(invalid.number)
         for name, messages in invalid.error_dict.items():
@@ -476,7 +555,7 @@ def run_import(*, key: str, user, data: bytes, dry_run: bool = True) -> ImportOu
                 RowError(
                     resource.file_row(error_row.number),
                     "",
-                    _("This row could not be saved: %(error)s") % {"error": error.error},
+                    _("This row could not be saved: %(error)s") % {"error": failure_message(error.error)},
                 )
             )
     order = {header: position for position, header in enumerate(resource_class.all_headers())}
@@ -544,56 +623,3 @@ def template_workbook(key: str):
     for column in resource_class.column_fields():
         notes.row([column.column_name, column.requirement_label(), str(column.note or ""), column.widget.describe()])
     return workbook
-
-
-# --------------------------------------------------------------------------------------------------------------
-# The uploaded file between preview and confirm
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _upload_path(token: str) -> Path:
-    return UPLOAD_DIR / f"{token}.upload"
-
-
-def _remove_stale_uploads():
-    cutoff = time.time() - UPLOAD_LIFETIME_SECONDS
-    for path in UPLOAD_DIR.glob("*.upload"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
-
-
-def keep_upload(session, *, key: str, data: bytes, filename: str) -> str:
-    """Keep an uploaded file on the server until the user confirms (or abandons) its import; returns the token the
-    confirm form sends back. The session remembers which tokens are this user's."""
-    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _remove_stale_uploads()
-    token = secrets.token_urlsafe(24)
-    _upload_path(token).write_bytes(data)
-    pending = dict(session.get(SESSION_KEY, {}))
-    pending[token] = {"resource": key, "filename": filename}
-    session[SESSION_KEY] = pending
-    return token
-
-
-def pending_upload(session, token: str, key: str) -> tuple[bytes, str] | None:
-    """The bytes and name of a file this session uploaded for ``key``; None when unknown or expired."""
-    if not TOKEN_PATTERN.match(token or ""):
-        return None
-    entry = session.get(SESSION_KEY, {}).get(token)
-    if not entry or entry.get("resource") != key:
-        return None
-    try:
-        return _upload_path(token).read_bytes(), entry.get("filename", "")
-    except OSError:
-        return None
-
-
-def discard_upload(session, token: str):
-    pending = dict(session.get(SESSION_KEY, {}))
-    if pending.pop(token, None) is not None:
-        session[SESSION_KEY] = pending
-    if TOKEN_PATTERN.match(token or ""):
-        _upload_path(token).unlink(missing_ok=True)

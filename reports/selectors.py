@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from common.bounds import money_sum
 from common.dates import add_months
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
 from projects.filtersets import ProjectFilterSet
@@ -357,7 +358,7 @@ def report_figures(scope: Scope) -> dict:
     approved = (
         reports.filter(status=ReportStatus.APPROVED)
         .values("period")
-        .annotate(progress=Sum("progress"), reports=Count("pk"), investment=Sum("investment_completed"))
+        .annotate(progress=Sum("progress"), reports=Count("pk"), investment=money_sum("investment_completed"))
     )
     filed = (
         reports.filter(period__in=periods, submitted_at__isnull=False)
@@ -403,7 +404,7 @@ def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
     in_scope = scope.of_projects(Funding.objects.all()).order_by()
     rows = list(
         in_scope.values("year", "source_id", "source__name", "source__is_government").annotate(
-            planned=Sum("planned"), allocated=Sum("allocated"), disbursed=Sum("disbursed")
+            planned=money_sum("planned"), allocated=money_sum("allocated"), disbursed=money_sum("disbursed")
         )
     )
     amounts = ("planned", "allocated", "disbursed")
@@ -454,7 +455,7 @@ def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
             {**row, "url": scope.url("project-list", investment_model=row["investment_model"])}
             for row in scope.projects.order_by()
             .values("investment_model")
-            .annotate(investment=Sum("total_investment"), projects=Count("pk"))
+            .annotate(investment=money_sum("total_investment"), projects=Count("pk"))
             .order_by("-investment")
         ],
         "completed": [

@@ -19,8 +19,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from .models import DataVersion
 
 WATCHED_APPS = ("projects", "proposals")
-# Tables whose writes change no figure: users' logins, the reminders' log, the proposals' event log.
-IGNORED_MODELS = {"projects.User", "projects.SentReminder", "proposals.Event"}
+# Tables whose writes change no figure: users' logins, the reminders' log, the proposals' event log, the public's
+# hourly vote tallies.
+IGNORED_MODELS = {"projects.User", "projects.SentReminder", "proposals.Event", "proposals.PublicVoteTally"}
 VERSION_ROW = 1
 TRIGGER_PREFIX = "data_version_"
 # A setting local to the transaction: the statement that last moved the version (PostgreSQL).

@@ -9,6 +9,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
+from common.db import lift_statement_timeout
 from common.views import ObjectPermissionMixin
 from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
@@ -148,6 +149,7 @@ class TableExportView(View):
         if not request.user.can("view", self.model):
             raise PermissionDenied
         form = self.form_class(request.GET)
+        lift_statement_timeout()  # a year's table is built in one request, until exports are background jobs
         if not form.is_valid():
             messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
             return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")

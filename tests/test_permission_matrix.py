@@ -40,7 +40,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from projects import services as portfolio
 from projects.choices import ReportStatus, Role
@@ -962,6 +962,8 @@ SITE_PAGES = [
     ),
     page("password_change", GET=READ, POST=READ, PUT=READ),
     page("password_change_done", GET=READ),
+    # The user's own API tokens: a POST revokes one (none named here) or all, then shows the page again.
+    page("api-tokens", GET=READ, POST="LOGIN 302 302 302 302 302"),
     # Whatever the method, the switch sends the browser on; only a POST changes the language.
     page(
         "set_language",
@@ -1011,6 +1013,23 @@ API = [
         DELETE="405 405 405 405 405 405",
     ),
     api("me", GET=API_READ, POST=API_NO_METHOD, PUT=API_NO_METHOD, PATCH=API_NO_METHOD, DELETE=API_NO_METHOD),
+    # Logging out revokes the request's token (a browser session has none), or every token of the user.
+    api(
+        "logout",
+        GET=API_NO_METHOD,
+        POST="401 204 204 204 204 204",
+        PUT=API_NO_METHOD,
+        PATCH=API_NO_METHOD,
+        DELETE=API_NO_METHOD,
+    ),
+    api(
+        "logout-all",
+        GET=API_NO_METHOD,
+        POST="401 204 204 204 204 204",
+        PUT=API_NO_METHOD,
+        PATCH=API_NO_METHOD,
+        DELETE=API_NO_METHOD,
+    ),
     # Units: the office keeps them; DELETE archives one that leads no listed project.
     api_list("organization-list", POST="401 400 403 403 403 403", PUT=OFFICE_405, DELETE=OFFICE_405),
     api(
@@ -1586,7 +1605,7 @@ API.append(
 # is approved on its page). A model newly registered in the admin must be added here (``test_every_url_is_classified``).
 ADMIN_OFFICE = {
     "auth.group": "",
-    "authtoken.tokenproxy": "",
+    "knox.authtoken": "",
     "axes.accessattempt": "",
     "axes.accesslog": "",
     "axes.accessfailurelog": "",
@@ -1854,7 +1873,7 @@ def build_world() -> SimpleNamespace:
         w.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     # A row of every model in the admin, so that its pages answer for the row rather than "not found".
-    Token.objects.create(user=w.users["leader"])
+    AuthToken.objects.create(w.users["leader"])
     SentReminder.objects.create(recipient=liaison, key="report:overdue", sent_on=today)
     attempt = {"username": "intruder", "ip_address": "10.0.0.9", "user_agent": "curl", "http_accept": "*/*"}
     AccessAttempt.objects.create(**attempt, path_info="/", get_data="", post_data="", failures_since_start=1)

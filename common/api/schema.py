@@ -2,11 +2,13 @@
 
 The codes follow from what the views do: a login is needed (401, 403), a request body or the list's filters may be
 invalid (400) or the body in a media type the view does not read (415), an id or a page may name nothing (404),
-and a change may clash with the object's state, its version or the records that use it (409,
-``common.api.exceptions``). An operation that documents a code itself keeps its own.
+a change may clash with the object's state, its version or the records that use it (409,
+``common.api.exceptions``), and any query may run past PostgreSQL's statement timeout (503). An operation that
+documents a code itself keeps its own.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import AllowAny
@@ -55,6 +57,7 @@ class ErrorResponsesSchema(AutoSchema):
             codes.append(("404", _("No such object, or no such page.")))
         if has_body:
             codes.append(("415", _("The request body is not in one of the media types listed.")))
+        codes.append(("503", _("The request took longer than the server allows and was stopped.")))
         if detail and self.method in {*WRITE_METHODS, "DELETE"}:
             codes.append(
                 (
@@ -86,3 +89,21 @@ class ErrorResponsesSchema(AutoSchema):
                 }
             }
         return response
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The API's tokens (``common.api.authentication``) in the schema, as REST framework's were."""
+
+    target_class = "common.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _(
+                'A token from /api/v1/auth/token/, sent as "Token <token>". It expires (the answer of '
+                "/api/v1/auth/token/ says when); /api/v1/auth/logout/ revokes it, and so does a change of password."
+            ),
+        }

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.api.serializers import RoundedFloatField, ValidatedModelSerializer, VersionField
+from common.bounds import MONEY_MAX, TEXT_MAX, date_validators
 
 from ..choices import Health, ProjectStatus, ProjectTier, Role
 from ..models import (
@@ -163,11 +164,11 @@ class ProgressReportSerializer(ValidatedModelSerializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
 
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text=_("Why the report goes back to the unit."))
+    comment = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the report goes back to the unit."))
 
 
 class FundingSourceSerializer(ValidatedModelSerializer):
@@ -255,22 +256,30 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
 
 
 class CompletionRequestSerializer(serializers.Serializer):
-    effective_on = serializers.DateField(help_text=_("The day the project was completed (or accepted)."))
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    effective_on = serializers.DateField(
+        validators=date_validators, help_text=_("The day the project was completed (or accepted).")
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
     actual_start = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text=_("For a project whose actual start is not recorded.")
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=date_validators,
+        help_text=_("For a project whose actual start is not recorded."),
     )
 
 
 class PlanFieldsSerializer(serializers.Serializer):
     """The confirmed plan's fields a plan change may name (each optional)."""
 
-    planned_start = serializers.DateField(required=False)
-    planned_end = serializers.DateField(required=False)
+    planned_start = serializers.DateField(required=False, validators=date_validators)
+    planned_end = serializers.DateField(required=False, validators=date_validators)
     tier = serializers.ChoiceField(choices=ProjectTier.choices, required=False)
     lead_org = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False)
     parent = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
-    total_investment = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    total_investment = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, max_value=MONEY_MAX, required=False
+    )
     status = serializers.ChoiceField(
         choices=[(value, label) for value, label in ProjectStatus.choices if value not in ProjectStatus.finished()],
         required=False,
@@ -282,7 +291,7 @@ class MilestoneOperationSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text=_("For change, delete."))
     name = serializers.CharField(required=False, max_length=100)
     weight = serializers.IntegerField(required=False, min_value=1, max_value=100)
-    planned_date = serializers.DateField(required=False)
+    planned_date = serializers.DateField(required=False, validators=date_validators)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     def validate(self, attrs):
@@ -296,10 +305,15 @@ class MilestoneOperationSerializer(serializers.Serializer):
 
 
 class PlanChangeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text=_("Why the plan changes."))
+    reason = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the plan changes."))
     fields = PlanFieldsSerializer(required=False, default=dict)
     milestones = MilestoneOperationSerializer(many=True, required=False, default=list)
 
 
 class DecisionSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_('Send it as "Authorization: Token <token>"; it is shown this once.'))
+    expiry = serializers.DateTimeField(help_text=_("When the token stops working; ask for a new one before."))

@@ -90,7 +90,8 @@ class PortfolioLoader:
     def load_organizations(self):
         for row in self.data["organizations"]:
             parent = self.org(row["parent"]) if row.get("parent") else None
-            org, created = Organization.objects.get_or_create(
+            # Archived rows count as existing (all_objects): an archived demo unit is not made again.
+            org, created = Organization.all_objects.get_or_create(
                 name=row["name"],
                 defaults={"short_name": row.get("short_name", ""), "kind": row["kind"], "parent": parent},
             )
@@ -171,7 +172,7 @@ class PortfolioLoader:
     def load_projects(self):
         for index, row in enumerate(self.data["projects"]):
             dates = self.schedule(row)
-            project, created = Project.objects.get_or_create(
+            project, created = Project.all_objects.get_or_create(
                 code=row["code"],
                 defaults={
                     "name": row["name"],
@@ -416,8 +417,11 @@ class PortfolioLoader:
             row["code"]: EXPECTED_HEALTH[row["live"]["scenario"]] for row in self.data["projects"] if "live" in row
         }
         actual = dict(Project.objects.with_figures(self.today).filter(code__in=expected).values_list("code", "health"))
+        # An archived project is left out (``objects``): it is watched no more.
         self.result.health_mismatches = [
-            f"{code}: {actual[code]} (expected {colour})" for code, colour in expected.items() if actual[code] != colour
+            f"{code}: {actual[code]} (expected {colour})"
+            for code, colour in expected.items()
+            if code in actual and actual[code] != colour
         ]
 
     def load(self) -> LoadResult:

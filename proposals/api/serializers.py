@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.api.serializers import SlugRelatedField, ValidatedModelSerializer
+from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators
 from projects.models import Organization, Project
 
 from ..choices import AssignmentRole, Satisfaction
@@ -255,7 +256,9 @@ def _unit_field(help_text):
 
 
 def _note_field():
-    return serializers.CharField(required=False, allow_blank=True, help_text=_("A note on the timeline."))
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX, help_text=_("A note on the timeline.")
+    )
 
 
 class NoteSerializer(serializers.Serializer):
@@ -265,7 +268,9 @@ class NoteSerializer(serializers.Serializer):
 
 
 class NotFileSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("Why the proposal is not filed; the proposer is told."))
+    reason = serializers.CharField(
+        max_length=TEXT_MAX, help_text=_("Why the proposal is not filed; the proposer is told.")
+    )
 
 
 class MergeSerializer(serializers.Serializer):
@@ -295,31 +300,39 @@ class AssignSerializer(serializers.Serializer):
         help_text=_("Units that each answer separately (organisation ids)."),
     )
     due_date = serializers.DateField(
-        required=False, allow_null=True, help_text=_("When the replies are due; by default three months from today.")
+        required=False,
+        allow_null=True,
+        validators=date_validators,
+        help_text=_("When the replies are due; by default three months from today."),
     )
     note = _note_field()
 
 
 class ReassignRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("Why the proposal is not the unit's business."))
+    reason = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the proposal is not the unit's business."))
     unit = _unit_field(_("The unit asking (organisation id); a liaison always asks for their own unit."))
 
 
 class OpinionSerializer(serializers.Serializer):
-    opinion = serializers.CharField(help_text=_("The co-handling unit's opinion, sent to the lead unit."))
+    opinion = serializers.CharField(
+        max_length=DOCUMENT_MAX, help_text=_("The co-handling unit's opinion, sent to the lead unit.")
+    )
     unit = _unit_field(_("The co-handling unit (organisation id); a liaison always acts for their own unit."))
 
 
 class LetterSerializer(serializers.Serializer):
     """The reply letter's own fields."""
 
-    text = serializers.CharField(help_text=_("The text of the reply letter."))
+    text = serializers.CharField(max_length=DOCUMENT_MAX, help_text=_("The text of the reply letter."))
     result_class = SlugRelatedField(
         slug_field="code", queryset=ResultClass.objects.all(), help_text=_("The result class's code, such as A.")
     )
     doc_number = serializers.CharField(required=False, allow_blank=True, max_length=50)
     issued_on = serializers.DateField(
-        required=False, allow_null=True, help_text=_("The date printed on the letter; by default the sign-off date.")
+        required=False,
+        allow_null=True,
+        validators=date_validators,
+        help_text=_("The date printed on the letter; by default the sign-off date."),
     )
     signer = serializers.CharField(required=False, allow_blank=True, max_length=50, help_text=_("签发人, as printed."))
     contact_person = serializers.CharField(required=False, allow_blank=True, max_length=50)
@@ -406,8 +419,11 @@ class ExtensionSerializer(serializers.Serializer):
         queryset=Assignment.objects.all(), required=False, help_text=_("The assignment whose due date moves.")
     )
     unit = _unit_field(_("Or the assigned unit (organisation id)."))
-    due_date = serializers.DateField(help_text=_("The new, later due date."))
-    reason = serializers.CharField(help_text=_("Why the unit needs more time."))
+    due_date = serializers.DateField(validators=date_validators, help_text=_("The new, later due date."))
+    reason = serializers.CharField(
+        max_length=Assignment._meta.get_field("extension_reason").max_length,
+        help_text=_("Why the unit needs more time."),
+    )
 
     def validate(self, attrs):
         """Resolve ``assignment`` among the proposal's own (``context["proposal"]``)."""
@@ -431,7 +447,7 @@ class ExtensionSerializer(serializers.Serializer):
 
 class FeedbackSerializer(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
-    comment = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
     proposer = SlugRelatedField(
         slug_field="name",
         queryset=Proposer.objects.all(),
@@ -439,9 +455,12 @@ class FeedbackSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The proposer's name; by default the lead proposer still to answer."),
     )
-    given_on = serializers.DateField(required=False, allow_null=True, help_text=_("Today when left out."))
+    given_on = serializers.DateField(
+        required=False, allow_null=True, validators=date_validators, help_text=_("Today when left out.")
+    )
     due_date = serializers.DateField(
         required=False,
         allow_null=True,
+        validators=date_validators,
         help_text=_("Only when unsatisfied: when the second replies are due (two months from today by default)."),
     )

@@ -135,11 +135,12 @@ class ProposalLoader:
 
     def load_organizations(self):
         for row in self.data["organizations"]:
-            _, created = Organization.objects.get_or_create(
+            # Archived rows count as existing (all_objects): an archived demo unit is not made again.
+            _, created = Organization.all_objects.get_or_create(
                 name=row["name"], defaults={"short_name": row.get("short_name", ""), "kind": row["kind"]}
             )
             self.result.count("organizations", created)
-        for org in Organization.objects.all():
+        for org in Organization.all_objects.all():
             self.orgs[org.name] = org
             if org.short_name:
                 self.orgs.setdefault(org.short_name, org)
@@ -201,7 +202,7 @@ class ProposalLoader:
             for order, (code, name) in enumerate(DEFAULT_RESULT_CLASSES.items(), start=1)
         }
         codes = {code for row in self.rows() for code in row.get("projects", [])}
-        self.projects = {project.code: project for project in Project.objects.filter(code__in=codes)}
+        self.projects = {project.code: project for project in Project.all_objects.filter(code__in=codes)}
         if missing := codes - set(self.projects):
             raise LookupError(f"Unknown projects {sorted(missing)}: load the portfolio demo first.")
 
@@ -373,7 +374,7 @@ class ProposalLoader:
             generated = [c for c in self.courses.values() if c.session == session and not c.number]
             for index, course in enumerate(sorted(generated, key=lambda c: (c.start, c.order))):
                 course.number = f"{index * 6 + index * 5 % 4 + 1:03d}"
-        existing = Proposal.objects.filter(
+        existing = Proposal.all_objects.filter(
             Q(session__in=[c.session for c in self.courses.values()]) | Q(title__in=[c.row["title"] for c in self])
         )
         by_number = {(p.session_id, p.number): p for p in existing}

@@ -8,6 +8,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.db import lift_statement_timeout
+
 from .. import imports
 
 
@@ -71,6 +73,7 @@ class ImportView(APIView):
             raise NotFound()
         if not resource_class.may_import(request.user):
             raise PermissionDenied()
+        lift_statement_timeout()  # as the import pages
         form = ImportUploadSerializer(data=request.data)
         if not form.is_valid():
             return _failure(

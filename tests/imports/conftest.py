@@ -133,3 +133,12 @@ def portfolio(db, unit, other_unit):
 @pytest.fixture
 def extra_units(db):
     return [OrganizationFactory(name="宁波市经济和信息化委员会", short_name="市经信委")]
+
+
+def waiting_file(user, token):
+    """Where an upload of ``user`` waits for its confirm (reports.uploads)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.IMPORT_UPLOAD_DIR) / str(user.pk) / f"{token}.upload"

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from projects.models import Milestone, ProgressReport, Project
 from projects.resources import ProjectResource
-from reports import imports
+from reports import uploads
 from tests.factories import ProposalFactory, SessionFactory
 
-from .conftest import csv_bytes, edit_xlsx, export_xlsx
+from .conftest import csv_bytes, edit_xlsx, export_xlsx, waiting_file
 
 pytestmark = pytest.mark.django_db
 
@@ -102,15 +102,15 @@ def test_preview_then_confirm(client, portfolio, office_user):
     page = response.content.decode()
     assert "NB2012-KEY-01" in page and "1500" in page
     token = response.context["token"]
-    assert token and (imports.UPLOAD_DIR / f"{token}.upload").exists()
+    assert token and waiting_file(office_user, token).exists()
     assert Project.objects.get(code="NB2012-KEY-01").total_investment == Decimal("1000.00")
     assert ProgressReport.objects.count() == 0
 
     history_before = Project.history.filter(code="NB2012-KEY-01").count()
     response = client.post(reverse("import", args=["projects"]), {"token": token, "confirm": "1"})
     assert response.status_code == 302
-    assert not (imports.UPLOAD_DIR / f"{token}.upload").exists()
-    assert token not in client.session.get(imports.SESSION_KEY, {})
+    assert not waiting_file(office_user, token).exists()
+    assert token not in client.session.get(uploads.SESSION_KEY, {})
     project = Project.objects.get(code="NB2012-KEY-01")
     assert project.total_investment == Decimal("1500.00")
     assert project.history.first().history_user == office_user
@@ -154,7 +154,7 @@ def test_cancel_removes_the_kept_file(client, portfolio, office_user):
     token = response.context["token"]
     response = client.post(reverse("import", args=["projects"]), {"token": token, "cancel": "1"})
     assert response.status_code == 302
-    assert not (imports.UPLOAD_DIR / f"{token}.upload").exists()
+    assert not waiting_file(office_user, token).exists()
     assert Project.objects.get(code="NB2012-KEY-01").total_investment == Decimal("1000.00")
 
 

@@ -4,7 +4,7 @@ read only, anonymous nothing."""
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from projects.choices import ReportStatus
 from projects.models import Project
@@ -204,7 +204,7 @@ def test_office_creates_changes_and_deletes_everything(api, office_user):
 
 def test_change_history_records_the_api_user(api, office_user):
     project = ProjectFactory()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=office_user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(office_user)[1]}")
     api.patch(f"/api/v1/projects/{project.pk}/", {"planned_end": datetime.date(2027, 3, 31).isoformat()}, format="json")
     change = project.history.first()
     assert change.history_type == "~"

@@ -2,6 +2,7 @@
 to the day the demo loads, driven through the workflow services, idempotent."""
 
 import datetime
+import io
 import re
 from collections import Counter
 
@@ -256,3 +257,28 @@ def test_the_committees_list_of_handling_units(loaded):
     # A rehandling round is a new round, not an extension: the demo's second rounds show no "extended from".
     for proposal in Proposal.objects.filter(round=2):
         assert all(not a.is_extended for a in proposal.assignments.all()), proposal.number
+
+
+def test_loading_again_after_archiving_demo_rows(office_user, committee_user):
+    """`make run` after a unit, a project and a proposal of the demo were archived: archived rows count as existing,
+    so loading adds nothing and does not trip over their unique names (it did: a second 区经信局 was refused)."""
+    from django.core.management import call_command
+
+    from projects import services as portfolio_services
+    from proposals import services
+
+    load(create_accounts=False)
+    unit = Organization.objects.get(name="东莞市发展和改革局")
+    for project in Project.objects.filter(lead_org=unit):
+        portfolio_services.archive(actor=office_user, obj=project)
+    portfolio_services.archive(actor=office_user, obj=unit)
+    submitted = Proposal.objects.filter(status=ProposalStatus.SUBMITTED).first()
+    services.proposal_archive(actor=committee_user, proposal=submitted)
+    before = snapshot()
+
+    again = load(create_accounts=False)
+    assert again.created == {}
+    assert snapshot() == before
+    call_command("load_demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    assert not Organization.objects.filter(name="东莞市发展和改革局").exists()
+    assert Organization.all_objects.filter(name="东莞市发展和改革局").count() == 1

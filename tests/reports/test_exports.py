@@ -385,6 +385,7 @@ def test_a_past_months_table_shows_the_progress_of_that_month(client, leader, po
 def test_future_period_or_missing_choice_is_a_bad_request(client, leader):
     client.force_login(leader)
     assert client.get("/reports/export/progress.xlsx", {"period": "2999-01"}).status_code == 400
+    assert client.get("/reports/export/progress.xlsx", {"period": "0001-01"}).status_code == 400  # before 1949
     assert client.get("/reports/export/project-plan.xlsx").status_code == 400
     assert client.get("/reports/export/targets.xlsx", {"plan": "abc"}).status_code == 400
     assert client.get("/reports/export/proposals.xlsx", {"session": 999999}).status_code == 400
