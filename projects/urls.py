@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, workflow_views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -10,18 +10,18 @@ urlpatterns = [
     path("projects/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
     path("projects/<int:pk>/funding/", views.ProjectFundingView.as_view(), name="project-funding"),
     path("projects/<int:pk>/archive/", views.ProjectArchiveView.as_view(), name="project-archive"),
-    path("projects/<int:pk>/requests/", views.ChangeRequestCreateView.as_view(), name="change-request-add"),
-    path("projects/requests/", views.ChangeRequestListView.as_view(), name="change-request-list"),
+    path("projects/<int:pk>/requests/", workflow_views.ChangeRequestCreateView.as_view(), name="change-request-add"),
+    path("projects/requests/", workflow_views.ChangeRequestListView.as_view(), name="change-request-list"),
     re_path(
         r"^projects/requests/(?P<pk>[0-9]+)/(?P<decision>confirm|return|withdraw)/$",
-        views.ChangeRequestDecisionView.as_view(),
+        workflow_views.ChangeRequestDecisionView.as_view(),
         name="change-request-decide",
     ),
     path("milestones/", views.MilestoneListView.as_view(), name="milestone-list"),
     path("progress/", views.ProgressReportListView.as_view(), name="report-list"),
-    path("progress/report/", views.ProgressReportingView.as_view(), name="progress-reporting"),
-    path("progress/review/", views.ReviewQueueView.as_view(), name="review-queue"),
-    path("progress/<int:pk>/return/", views.ReturnReportView.as_view(), name="report-return"),
+    path("progress/report/", workflow_views.ProgressReportingView.as_view(), name="progress-reporting"),
+    path("progress/review/", workflow_views.ReviewQueueView.as_view(), name="review-queue"),
+    path("progress/<int:pk>/return/", workflow_views.ReturnReportView.as_view(), name="report-return"),
     path("targets/", views.IndicatorListView.as_view(), name="indicator-list"),
     path("targets/add/", views.IndicatorEditView.as_view(), name="indicator-add"),
     path("targets/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),

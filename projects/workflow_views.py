@@ -1,0 +1,325 @@
+"""The pages of the workflows between the units and the office: monthly reporting and its review, and the requests
+units make for the office to confirm (completion, acceptance, plan changes). Rules live in the services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from common.exceptions import ActionForbidden, StaleVersionError, WorkflowError
+from common.views import (
+    ObjectListView,
+    ObjectPermissionMixin,
+    parse_pk,
+)
+
+from . import selectors, services
+from .choices import ChangeRequestStatus, ReportStatus
+from .filtersets import (
+    ProgressReportFilterSet,
+    ProjectChangeRequestFilterSet,
+)
+from .forms import (
+    ChangeRequestForm,
+    DecisionForm,
+    PeriodForm,
+    ProgressReportForm,
+    ReturnReportForm,
+)
+from .models import (
+    Organization,
+    ProgressReport,
+    Project,
+    ProjectChangeRequest,
+)
+from .querysets import choice_rank
+
+# Progress reporting and review
+
+
+class ProgressReportingView(ObjectPermissionMixin, TemplateView):
+    """进度填报: one page for all of a unit's projects in one period; reports stay editable until approved.
+
+    Office staff may file for any unit (``?unit=``); everyone else files for their own unit only. Nothing is saved
+    unless every filled report is valid.
+    """
+
+    model = ProgressReport
+    action = "add"
+    template_name = "projects/progress_reporting.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        today = timezone.localdate()
+        data = request.GET.copy()
+        data.setdefault("period", selectors.current_period(today))
+        period_form = PeriodForm(data, today=today)
+        self.period_form = period_form
+        self.period = period_form.cleaned_data["period"] if period_form.is_valid() else selectors.current_period(today)
+
+    def get_unit(self):
+        """Office staff choose the unit they file for; everyone else files for their own."""
+        user = self.request.user
+        if not user.sees_all_units:
+            return user.organization
+        unit = parse_pk(self.request.GET.get("unit"))
+        return get_object_or_404(Organization, pk=unit) if unit else None
+
+    def get_rows(self, data=None):
+        unit = self.get_unit()
+        if unit is None:
+            return unit, []
+        rows = []
+        for project in selectors.reporting_projects(unit, self.period):
+            report = project.period_reports[0] if project.period_reports else None
+            initial = {} if report else {"progress": round(project.progress, 1), "investment_completed": 0}
+            editable = report is None or report.status != ReportStatus.APPROVED
+            form = None
+            if editable:
+                form = ProgressReportForm(
+                    data,
+                    instance=report,
+                    initial=initial,
+                    prefix=f"p{project.pk}",
+                    use_required_attribute=False,
+                    milestones=project.open_milestones,
+                    reached={c.milestone_id: c.actual_date for c in report.completions.all()} if report else None,
+                )
+            rows.append({"project": project, "report": report, "form": form})
+        return unit, rows
+
+    @staticmethod
+    def was_filled(form, data) -> bool:
+        """A project's report counts when its fields were posted and differ from the blank the page offered."""
+        return any(key.startswith(f"{form.prefix}-") for key in data) and form.has_changed()
+
+    def get_context_data(self, **kwargs):
+        unit, rows = kwargs.pop("unit_rows", None) or self.get_rows()
+        user = self.request.user
+        return super().get_context_data(
+            unit=unit,
+            rows=rows,
+            period=self.period,
+            period_form=self.period_form,
+            units=selectors.reporting_units() if user.sees_all_units else None,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        unit, rows = self.get_rows(request.POST)
+        filled = [row for row in rows if row["form"] is not None and self.was_filled(row["form"], request.POST)]
+        for row in rows:
+            if row["form"] is not None and row not in filled:
+                # Shown again as offered, not as a bound form complaining about fields nobody filled in.
+                form = row["form"]
+                row["form"] = ProgressReportForm(
+                    instance=form.instance if form.instance.pk else None,
+                    initial=form.initial,
+                    prefix=form.prefix,
+                    use_required_attribute=False,
+                    milestones=form.milestones,
+                    reached={m.pk: form.fields[f"reached_{m.pk}"].initial for m in form.milestones},
+                )
+        if not filled:
+            messages.warning(request, _("Nothing to save: fill in at least one project's report."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        if not all(row["form"].is_valid() for row in filled):
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        try:
+            with transaction.atomic():
+                for row in filled:
+                    data = {name: row["form"].cleaned_data[name] for name in ProgressReportForm.Meta.fields}
+                    if row["report"] is None:
+                        data.update(project=row["project"], period=self.period)
+                    services.progress_report_submit(
+                        actor=request.user,
+                        data=data,
+                        report=row["report"],
+                        expected_version=row["form"].cleaned_data.get("version"),
+                        completions=row["form"].completions(),
+                    )
+        except ActionForbidden as error:
+            raise PermissionDenied(str(error)) from error
+        except StaleVersionError as error:
+            # Keep what the user typed; the row's version is now the current one, so saving again replaces it.
+            row["form"].add_error(None, error.message)
+            row["form"].refresh_version(error.current_version)
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)), status=409)
+        except IntegrityError:
+            messages.error(request, _("Someone else filed a report for the same project and month meanwhile."))
+            return HttpResponseRedirect(request.get_full_path())
+        except ValidationError as error:
+            # A rule beyond the form (a lower progress needs its reason; the milestones reached): shown on the row,
+            # with what the user typed kept.
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                row["form"].add_error(field if field in row["form"].fields else None, errors)
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        except WorkflowError as error:
+            # Someone else filed or approved the same report meanwhile: say so and show the page as it is now.
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
+        messages.success(
+            request,
+            _("Submitted %(count)s report(s) for %(period)s; the office will review them.")
+            % {"count": len(filled), "period": self.period},
+        )
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ReviewQueueView(ObjectListView):
+    """进度审核: submitted reports, oldest first, each with approve and return."""
+
+    model = ProgressReport
+    filterset_class = ProgressReportFilterSet
+    chosen_only_filters = ("project",)
+    template_name = "projects/review_queue.html"
+    ordering_fields = {"period": "period", "project": "project__code", "submitted_at": "submitted_at"}
+    default_ordering = ("submitted_at", "pk")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("projects.review_progressreport"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        # The last approved figure beside the new one, so that a jump or a standstill shows at a glance.
+        previous = ProgressReport.objects.filter(
+            project=OuterRef("project"), status=ReportStatus.APPROVED, period__lt=OuterRef("period")
+        ).order_by("-period")
+        return (
+            ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
+            .select_related("project", "project__lead_org", "submitted_by")
+            .annotate(
+                previous_progress=Subquery(previous.values("progress")[:1]),
+                previous_period=Subquery(previous.values("period")[:1]),
+            )
+        )
+
+    def post(self, request, *args, **kwargs):
+        """Approve the reports ticked (or the one whose button was pressed)."""
+        ids = [request.POST["approve"]] if request.POST.get("approve") else request.POST.getlist("selected")
+        pks = [pk for pk in map(parse_pk, ids) if pk is not None]
+        reports = list(ProgressReport.objects.filter(pk__in=pks).select_related("project"))
+        approved, refused = 0, []
+        # One transaction: a report refused (already reviewed) is left out, but a failure midway approves none.
+        with transaction.atomic():
+            for report in reports:
+                try:
+                    services.progress_report_approve(actor=request.user, report=report)
+                    approved += 1
+                except WorkflowError as error:
+                    refused.append(f"{report}: {error}")
+        if approved:
+            messages.success(request, _("Approved %(count)s report(s).") % {"count": approved})
+        for reason in refused:
+            messages.error(request, reason)
+        if not reports:
+            messages.warning(request, _("Tick the reports to approve first."))
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ReturnReportView(View):
+    def post(self, request, pk):
+        if not request.user.has_perm("projects.review_progressreport"):
+            raise PermissionDenied
+        report = get_object_or_404(ProgressReport, pk=pk)
+        form = ReturnReportForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the reason for returning the report."))
+        else:
+            try:
+                services.progress_report_return(actor=request.user, report=report, comment=form.cleaned_data["comment"])
+                messages.success(request, _("Returned %(report)s to the unit.") % {"report": report})
+            except WorkflowError as error:
+                messages.error(request, str(error))
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("review-queue")
+        return HttpResponseRedirect(next_url)
+
+
+# What units ask the office to confirm
+
+
+class ChangeRequestListView(ObjectListView):
+    """待确认: the completions, acceptances and plan changes units ask for; awaiting ones first, oldest first."""
+
+    model = ProjectChangeRequest
+    filterset_class = ProjectChangeRequestFilterSet
+    chosen_only_filters = ("project",)
+    template_name = "projects/change_request_list.html"
+    ordering_fields = {"requested_at": "requested_at", "project": "project__code"}
+    default_ordering = (choice_rank("status", ChangeRequestStatus.values), "requested_at", "pk")
+
+    def get_base_queryset(self):
+        return ProjectChangeRequest.objects.filter(project__archived_at__isnull=True).select_related(
+            "project", "project__lead_org", "requested_by", "decided_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for request in context["object_list"]:
+            request.lines = selectors.change_request_lines(request)
+        context["can_decide"] = services.may_confirm(self.request.user)
+        return context
+
+
+class ChangeRequestCreateView(View):
+    """A unit asks the office to confirm its project completed or accepted."""
+
+    def post(self, request, pk):
+        project = get_object_or_404(Project.all_objects, pk=pk)
+        if not request.user.can("change", project):
+            raise PermissionDenied
+        form = ChangeRequestForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        else:
+            try:
+                made = services.completion_request(actor=request.user, project=project, **form.cleaned_data)
+                if made.status == ChangeRequestStatus.CONFIRMED:
+                    messages.success(request, _("Recorded: %(request)s.") % {"request": made.get_kind_display()})
+                else:
+                    messages.success(request, _("Sent to the office for confirmation."))
+            except (ValidationError, WorkflowError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return HttpResponseRedirect(project.get_absolute_url() + "#requests")
+
+
+class ChangeRequestDecisionView(View):
+    """The office confirms or returns a request; the unit withdraws its own."""
+
+    decisions = {
+        "confirm": services.change_request_confirm,
+        "return": services.change_request_return,
+        "withdraw": services.change_request_withdraw,
+    }
+
+    def post(self, request, pk, decision):
+        change_request = get_object_or_404(ProjectChangeRequest.objects.select_related("project"), pk=pk)
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        note = {} if decision == "withdraw" else {"note": form.cleaned_data.get("note", "")}
+        try:
+            self.decisions[decision](actor=request.user, request=change_request, **note)
+        except ActionForbidden as error:
+            raise PermissionDenied(str(error.message)) from error
+        except (ValidationError, WorkflowError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Done: %(request)s.") % {"request": change_request})
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = change_request.get_absolute_url()
+        return HttpResponseRedirect(next_url)
