@@ -446,11 +446,7 @@ def plan_change_request(
             requested_by=actor,
             requested_at=timezone.now(),
         )
-        request.full_clean()
-        request._history_user = actor
-        request.save()
-        if may_confirm(actor):
-            request = change_request_confirm(actor=actor, request=request)
+        request = _file(actor, request)
     return request
 
 
@@ -513,12 +509,16 @@ def completion_request(
             requested_by=actor,
             requested_at=timezone.now(),
         )
-        request.full_clean()
-        request._history_user = actor
-        request.save()
-        if may_confirm(actor):
-            request = change_request_confirm(actor=actor, request=request)
+        request = _file(actor, request)
     return request
+
+
+def _file(actor: User, request: ProjectChangeRequest) -> ProjectChangeRequest:
+    """Record a request, under its maker's name; office staff's own are confirmed at once."""
+    request.full_clean()
+    request._history_user = actor
+    request.save()
+    return change_request_confirm(actor=actor, request=request) if may_confirm(actor) else request
 
 
 def _apply_fields(project: Project, values: dict, *, save: bool = True):
