@@ -656,13 +656,17 @@ def project_edit_by_unit(
                 raise ValidationError({"milestones": _milestone_plan_message(project)})
             else:
                 plan_milestones.append(operation)
-        for name, value in direct.items():
-            setattr(project, name, value)
-        project.full_clean(validate_unique=False)
-        project._history_user = actor
-        project.save()
+        if direct:
+            # Saved only when the unit changed something of its own: a plan change alone leaves no empty entry
+            # (and no new version) in the project's history.
+            for name, value in direct.items():
+                setattr(project, name, value)
+            project.full_clean(validate_unique=False)
+            project._history_user = actor
+            project.save()
         for name, values in m2m.items():
-            getattr(project, name).set(values)
+            if {value.pk for value in values} != set(getattr(project, name).values_list("pk", flat=True)):
+                getattr(project, name).set(values)
         for operation in direct_milestones:
             milestone = project.milestones.get(pk=operation["id"])
             for name, value in operation["to"].items():
