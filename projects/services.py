@@ -450,6 +450,23 @@ def plan_change_request(
     return request
 
 
+def requestable_kinds(project: Project) -> list[str]:
+    """What a project's unit may ask the office for now (the rule ``completion_request`` applies): completion while
+    the project runs, acceptance once it is completed; nothing for a phase or while such a request waits."""
+    if project.parent_id:
+        return []
+    waiting = project.change_requests.filter(status=ChangeRequestStatus.PENDING).exclude(
+        kind=ChangeRequestKind.PLAN_CHANGE
+    )
+    if waiting.exists():
+        return []
+    if project.status == ProjectStatus.COMPLETED:
+        return [ChangeRequestKind.ACCEPTANCE]
+    if project.status in (*ProjectStatus.finished(), ProjectStatus.CANCELLED):
+        return []
+    return [ChangeRequestKind.COMPLETION]
+
+
 def completion_request(
     *,
     actor: User,

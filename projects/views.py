@@ -28,7 +28,7 @@ from common.views import (
 )
 
 from . import charts, history, resources, selectors, services
-from .choices import ChangeRequestKind, ChangeRequestStatus, Health, ProjectStatus, Role
+from .choices import ChangeRequestKind, Health, ProjectStatus, Role
 from .filtersets import (
     IndicatorFilterSet,
     MilestoneFilterSet,
@@ -146,6 +146,7 @@ class ProjectDetailView(ObjectDetailView):
         project = self.object
         user = self.request.user
         series = selectors.progress_series(project)
+        requests = self.change_requests(project)
         context = super().get_context_data(**kwargs)
         context.update(
             children=project.children.with_figures().select_related("lead_org"),
@@ -159,10 +160,10 @@ class ProjectDetailView(ObjectDetailView):
             can_edit_funding=user.can("change", Funding(project=project)),
             can_report=user.can("add", ProgressReport(project=project)) and not project.parent_id,
             warnings=selectors.plausibility_warnings(project),
-            change_requests=self.change_requests(project),
+            change_requests=requests,
             can_request=user.can("change", project) and not project.is_archived,
             can_decide=services.may_confirm(user),
-            request_kinds=self.request_kinds(project),
+            request_kinds=[(kind, ChangeRequestKind(kind).label) for kind in services.requestable_kinds(project)],
         )
         return context
 
@@ -172,20 +173,6 @@ class ProjectDetailView(ObjectDetailView):
         for request in requests:
             request.lines = selectors.change_request_lines(request)
         return requests
-
-    @staticmethod
-    def request_kinds(project) -> list[tuple[str, str]]:
-        """What the project's unit may ask for now: completion while it runs, acceptance once completed."""
-        if project.parent_id or any(
-            r.status == ChangeRequestStatus.PENDING and r.kind != ChangeRequestKind.PLAN_CHANGE
-            for r in project.change_requests.all()
-        ):
-            return []
-        if project.status == ProjectStatus.COMPLETED:
-            return [(ChangeRequestKind.ACCEPTANCE, ChangeRequestKind.ACCEPTANCE.label)]
-        if project.status in (*ProjectStatus.finished(), ProjectStatus.CANCELLED):
-            return []
-        return [(ChangeRequestKind.COMPLETION, ChangeRequestKind.COMPLETION.label)]
 
 
 class ProjectEditView(ObjectEditView):
