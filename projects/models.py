@@ -72,6 +72,11 @@ class Organization(ArchivableModel, TimestampedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> str:
+        """How a unit is named where space is short: its short name, else its full name."""
+        return self.short_name or self.name
+
     def get_absolute_url(self):
         return reverse("organization-detail", args=[self.pk])
 
