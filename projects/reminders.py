@@ -87,10 +87,6 @@ def collect(today: datetime.date) -> list[ReminderItem]:
     return [*_liaison_items(today), *_office_items(today)]
 
 
-def _unit(organization) -> str:
-    return organization.short_name or organization.name
-
-
 def _liaison_items(today: datetime.date) -> list[ReminderItem]:
     liaisons = defaultdict(list)
     for user in User.objects.filter(is_active=True, groups__name=Role.LIAISON, organization__isnull=False):
@@ -187,7 +183,7 @@ def _office_items(today: datetime.date) -> list[ReminderItem]:
         .order_by("submitted_at", "period", "project__code")
     )
     for report in waiting:
-        values = {"project": report.project, "period": report.period, "unit": _unit(report.project.lead_org)}
+        values = {"project": report.project, "period": report.period, "unit": report.project.lead_org.label}
         if report.submitted_at:
             text = _("%(project)s, %(period)s, from %(unit)s, submitted %(date)s") % {
                 **values,
@@ -208,7 +204,7 @@ def _office_items(today: datetime.date) -> list[ReminderItem]:
     for project in red:
         values = {
             "project": project,
-            "unit": _unit(project.lead_org),
+            "unit": project.lead_org.label,
             "progress": project.progress,
             "planned": project.planned_progress,
             "days": round(project.days_late),

@@ -46,10 +46,6 @@ def _proposal(proposal: Proposal) -> str:
     return _("No. %(number)s %(title)s") % {"number": proposal.number, "title": proposal.title}
 
 
-def _unit(organization) -> str:
-    return organization.short_name or organization.name
-
-
 def _assignment_text(assignment: Assignment) -> str:
     """``No. 27 …: reply due 2026-05-04, in 3 days`` (due today, 5 days overdue); an opinion for a co-handling unit."""
     days_left = round(assignment.days_left)
@@ -111,7 +107,7 @@ def _committee_text(proposal: Proposal) -> str:
     text %= values
     if proposal.owing:
         text += _("; no reply yet from %(units)s") % {
-            "units": "、".join(_unit(assignment.unit) for assignment in proposal.owing)
+            "units": "、".join(assignment.unit.label for assignment in proposal.owing)
         }
     return text
 

@@ -245,7 +245,7 @@ def target_attainment(indicators: list) -> dict:
     figure.add_bar(
         y=[
             labels(row.plan.title[:14] for row in rows),
-            labels(f"{row.name[:18]}（{row.responsible_org.short_name or row.responsible_org.name}）" for row in rows),
+            labels(f"{row.name[:18]}（{row.responsible_org.label}）" for row in rows),
         ],
         x=[min(row.attainment or 0, 150) for row in rows],
         orientation="h",

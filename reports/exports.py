@@ -224,7 +224,7 @@ def targets(plan: Plan):
 
 
 def _unit_name(unit) -> str:
-    return (unit.short_name or unit.name) if unit is not None else ""
+    return unit.label if unit is not None else ""
 
 
 # 项目进度月报

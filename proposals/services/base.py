@@ -151,7 +151,7 @@ def record(proposal: Proposal, actor: User, step: str, note: str = "") -> Event:
 
 
 def unit_label(unit: Organization) -> str:
-    return unit.short_name or unit.name
+    return unit.label
 
 
 MOVE_PERMISSION_MESSAGES = {

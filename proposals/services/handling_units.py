@@ -28,7 +28,7 @@ def handling_units_set(
     add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
     with transaction.atomic():
         allowed = set(handling_unit_candidates().filter(pk__in=[org.pk for org in add]).values_list("pk", flat=True))
-        refused = [org.short_name or org.name for org in add if org.pk not in allowed]
+        refused = [org.label for org in add if org.pk not in allowed]
         if refused:
             raise ValidationError(
                 {
