@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from . import concurrency, db, xlsx
 from .exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from .forms import style_widgets
+from .text import shortened_list
 
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 EXPORT_KINDS = ("xlsx", "csv")
@@ -280,7 +281,7 @@ class ObjectDeleteView(ObjectPermissionMixin, generic.DeleteView):
             messages.error(
                 self.request,
                 _("%(object)s cannot be deleted while other records use it: %(records)s")
-                % {"object": label, "records": "、".join(blockers[:5]) + ("…" if len(blockers) > 5 else "")},
+                % {"object": label, "records": shortened_list(blockers)},
             )
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("Deleted %(object)s.") % {"object": label})

@@ -14,6 +14,7 @@ from knox.settings import knox_settings
 from common.concurrency import check_version
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
+from common.text import shortened_list
 
 from .choices import ChangeRequestKind, ChangeRequestStatus, ProjectStatus, ReportStatus
 from .models import (
@@ -205,10 +206,9 @@ def archive(*, actor: User, obj: Project | Organization) -> Project | Organizati
         if isinstance(obj, Organization):
             blockers = [*Project.objects.filter(lead_org=obj), *Organization.objects.filter(parent=obj)]
             if blockers:
-                names = "、".join(str(blocker) for blocker in blockers[:5]) + ("…" if len(blockers) > 5 else "")
                 raise WorkflowError(
                     _("%(unit)s still leads or heads these, archive or move them first: %(records)s")
-                    % {"unit": obj, "records": names}
+                    % {"unit": obj, "records": shortened_list(blockers)}
                 )
         obj.archive(actor)
     return obj

@@ -8,6 +8,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.db import constraint_violation, is_statement_timeout
 from common.exceptions import ActionForbidden, WorkflowError
+from common.text import shortened_list
 
 
 def exception_handler(exc, context):
@@ -36,7 +37,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ProtectedError):
         blockers = sorted({str(obj) for obj in exc.protected_objects})
         detail = _("This cannot be deleted while other records use it: %(records)s") % {
-            "records": "、".join(blockers[:5]) + ("…" if len(blockers) > 5 else "")
+            "records": shortened_list(blockers)
         }
         return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ActionForbidden):
