@@ -4,7 +4,7 @@
 
 Runs on DATABASE_URL when the environment or .env sets it; otherwise on its own SQLite file
 (bench/.data/bench.sqlite3), so that a developer's demo database is never touched. Each size is generated with
-``seed_scale --clear`` (only synthetic rows are replaced). Each page gets one warm-up request, then five timed ones
+``bench.seed --clear`` (only synthetic rows are replaced). Each page gets one warm-up request, then five timed ones
 right after a write ("cold": the dashboard computes its figures again) and five with no write between ("warm": it
 serves the figures cached for the current data version), as the ``bench-leader`` account; the table shows the
 median time in the server (no network) and the queries of one request. The targets, for the page as served (warm): the
@@ -37,8 +37,10 @@ def seed(size: int) -> float:
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.seed import SeedCommand
+
     started = time.perf_counter()
-    call_command("seed_scale", projects=size, clear=True, stdout=io.StringIO())
+    call_command(SeedCommand(), projects=size, clear=True, stdout=io.StringIO())
     if connection.vendor == "postgresql":
         # What autovacuum does within a minute or so of a bulk load: without the statistics the planner takes the
         # 10,000 new projects for a few dozen and, for one, sorts them all to show the list's first page.
@@ -151,8 +153,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
+    from bench.synthetic import BENCH_USERNAME
     from projects.models import User
-    from reports.management.commands.seed_scale import BENCH_USERNAME
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     print(f"machine: {machine()}")

@@ -4,7 +4,7 @@
 
 Runs on DATABASE_URL when the environment or .env sets it; otherwise on its own SQLite file
 (bench/.data/imports.sqlite3), so that a developer's demo database is never touched. It seeds a synthetic portfolio
-of half the rows with ``seed_scale --clear``, exports those projects with ``ProjectResource`` into an .xlsx laid out
+of half the rows with ``bench.seed --clear``, exports those projects with ``ProjectResource`` into an .xlsx laid out
 as the office's table (title and note rows above the headers), changes every exported row (total investment; the
 progress of every fifth, which files an approved report) and adds as many new projects without a code (each gets
 the next free code); ``--all-new`` makes every row a new project. It then times, as the office reviewer account,
@@ -27,10 +27,10 @@ def build_file(rows: int, change_existing: bool = True) -> tuple[bytes, int, int
     returns the bytes and the counts of changed and new rows."""
     from decimal import Decimal
 
+    from bench.synthetic import PROJECT_CODE_PREFIX
     from common.xlsx import Sheet, new_workbook
     from projects.models import Domain, Organization, Plan, Project
     from projects.resources import ProjectResource
-    from reports.management.commands.seed_scale import PROJECT_CODE_PREFIX
 
     resource = ProjectResource()
     headers = resource.get_export_headers()
@@ -90,15 +90,16 @@ def main() -> int:
     from django.db import connection, reset_queries
     from django.utils import timezone
 
+    from bench.seed import SeedCommand
+    from bench.synthetic import PROJECT_CODE_PREFIX, REVIEWER_USERNAME
     from projects.models import ProgressReport, Project, User
     from reports.imports import run_import
-    from reports.management.commands.seed_scale import PROJECT_CODE_PREFIX, REVIEWER_USERNAME
 
     print(f"machine: {machine()}")
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
     seeded = 100 if args.all_new else args.rows // 2
-    call_command("seed_scale", projects=seeded, clear=True, stdout=io.StringIO())
+    call_command(SeedCommand(), projects=seeded, clear=True, stdout=io.StringIO())
     # Projects a previous run imported carry no synthetic code prefix of their own: remove them too.
     Project.objects.filter(name__startswith="基准新增项目").delete()
     print(f"seeded {seeded} projects in {time.perf_counter() - started:.1f} s")

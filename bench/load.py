@@ -5,7 +5,7 @@
 
 Prepares the database named by ``--database-url`` (default ``BENCH_LOAD_DATABASE_URL`` or
 postgres://postgres@127.0.0.1:5432/bench_load; created when missing, never the app's own ``DATABASE_URL``): migrate,
-``load_demo`` (with its accounts), ``seed_scale --projects N --clear`` (skipped with ``--reuse`` when the portfolio is
+``load_demo`` (with its accounts), ``bench.seed --projects N --clear`` (skipped with ``--reuse`` when the portfolio is
 there), ``ANALYZE``, and ``collectstatic`` into ``staticfiles/``. Then it serves the app with gunicorn as production
 does (debug off, a throwaway secret key, WhiteNoise serving the static files) except that it is plain HTTP on
 127.0.0.1, so the HTTPS switches are turned off through their environment variables, and runs ``bench/locustfile.py``
@@ -75,10 +75,11 @@ def prepare(projects: int, reuse: bool) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.seed import SeedCommand
+    from bench.synthetic import PROJECT_CODE_PREFIX
     from projects.choices import ReportStatus
     from projects.models import Project, User
     from projects.selectors import current_period, reporting_projects
-    from reports.management.commands.seed_scale import PROJECT_CODE_PREFIX
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -87,7 +88,7 @@ def prepare(projects: int, reuse: bool) -> dict:
     if reuse and seeded == projects:
         print(f"reusing the {seeded} synthetic projects already there")
     else:
-        call_command("seed_scale", projects=projects, clear=True, verbosity=0)
+        call_command(SeedCommand(), projects=projects, clear=True, verbosity=0)
     call_command("axes_reset", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

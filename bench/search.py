@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py [--projects 10000] [--words 1 10 200] [--old 10 20] [--no-seed]
 
-Seeds ``seed_scale --projects N --clear`` (N/2 proposals with their proposers) unless ``--no-seed``, then times the
+Seeds ``bench.seed --projects N --clear`` (N/2 proposals with their proposers) unless ``--no-seed``, then times the
 query of ``search_condition`` (common.filtersets) over every proposal and every project with the figures the lists
 compute, for each number of words (the pages and the API refuse more than SEARCH_MAX_WORDS; the query itself is
 timed past that to show its cost grows with the words and nothing else), and the search as it was written before
@@ -61,6 +61,7 @@ def main():
     set_up_django("search.sqlite3")
     from django.core.management import call_command
 
+    from bench.seed import SeedCommand
     from common.filtersets import search_condition
     from projects.filtersets import ProjectFilterSet
     from projects.models import Project
@@ -69,7 +70,7 @@ def main():
 
     if not args.no_seed:
         call_command("migrate", verbosity=0)
-        call_command("seed_scale", projects=args.projects, clear=True, verbosity=0)
+        call_command(SeedCommand(), projects=args.projects, clear=True, verbosity=0)
     print(machine())
     print(f"{Project.objects.count()} projects, {Proposal.objects.count()} proposals")
     lists = [

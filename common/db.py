@@ -39,9 +39,10 @@ class DaysBetween(Func):
 #
 # A request's queries may run for at most ``settings.STATEMENT_TIMEOUT`` seconds (0: no limit); the server cancels a
 # longer one, and the request answers 503 (``common.middleware.DatabaseErrorsMiddleware``) instead of holding a
-# worker, and the database, for as long as the query runs. Management commands (migrate, restore, seed_scale) never
-# set it. The setting goes to the connection lazily, before the request's first query, and only when it differs from
-# what the connection already has; it is sent on the driver's own cursor, so it is not one of the request's queries.
+# worker, and the database, for as long as the query runs. Management commands (migrate, restore) and the benchmarks'
+# seeding never set it. The setting goes to the connection lazily, before the request's first query, and only when it
+# differs from what the connection already has; it is sent on the driver's own cursor, so it is not one of the
+# request's queries.
 
 STATEMENT_TIMEOUT_SQLSTATE = "57014"  # query_canceled
 STATEMENT_TIMEOUT_MESSAGE = _(

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from bench.seed import SeedCommand
 from projects.choices import OrganizationKind, ProjectStatus, ReportStatus, Role
 from projects.models import Organization, Plan, User, period_of
 from projects.reminders import report_due_date
@@ -237,8 +238,8 @@ class TestOnTheDemoData:
             assert row["late_milestones"] == count_at(leader_client, row["late_url"]), row["name"]
 
     def test_headline_numbers_on_a_larger_synthetic_portfolio(self, leader_client):
-        """seed_scale spreads health, lateness, late and missing replies more widely than the demo does."""
-        call_command("seed_scale", projects=300, stdout=io.StringIO())
+        """bench.seed spreads health, lateness, late and missing replies more widely than the demo does."""
+        call_command(SeedCommand(), projects=300, stdout=io.StringIO())
         context = leader_client.get(DASHBOARD).context
         for name, (number, url) in headline_links(context).items():
             assert number == count_at(leader_client, url), f"{name}: {url}"
@@ -249,7 +250,7 @@ class TestOnTheDemoData:
     def test_queries_do_not_grow_with_the_portfolio(self, leader_client, django_assert_max_num_queries):
         with django_assert_max_num_queries(25) as demo_size:
             assert leader_client.get(DASHBOARD).status_code == 200
-        call_command("seed_scale", projects=300, stdout=io.StringIO())
+        call_command(SeedCommand(), projects=300, stdout=io.StringIO())
         with django_assert_max_num_queries(25) as larger:
             response = leader_client.get(DASHBOARD)
         assert response.status_code == 200

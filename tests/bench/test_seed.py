@@ -1,4 +1,4 @@
-"""``seed_scale``: the synthetic portfolio for load tests has the promised shape, respects the constraints, and
+"""``bench.seed``: the synthetic portfolio for load tests has the promised shape, respects the constraints, and
 ``--clear`` replaces it without touching real data."""
 
 import io
@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from bench.seed import SeedCommand
 from projects.choices import Role
 from projects.models import Domain, Funding, Milestone, Organization, ProgressReport, Project, User
 from proposals.models import Proposal, Reply
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def seed(projects: int, **options) -> str:
     out = io.StringIO()
-    call_command("seed_scale", projects=projects, stdout=out, **options)
+    call_command(SeedCommand(), projects=projects, stdout=out, **options)
     return out.getvalue()
 
 

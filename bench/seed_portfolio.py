@@ -1,30 +1,34 @@
-"""``manage.py seed_scale --projects N``: a synthetic portfolio of any size, for load tests and benchmarks.
+"""The synthetic portfolio of any size, for load tests and benchmarks: units, plans, projects with their milestones,
+monthly reports and funding, targets, and (through ``ProposalSeeding``) proposals.
 
 Rows are written with ``bulk_create`` in one transaction (no workflow services, no history rows, no proposal
-timeline events), so that 10,000 projects take seconds. Every synthetic row can be told from real data, which is
-how ``--clear`` finds exactly what an earlier run made:
-
-- project codes start with ``SC-``, plan titles with ``SC 合成行动计划``;
-- unit names end with ``(合成)``; session and proposer names start with ``合成``;
-- domains and funding sources, made only when the database lacks them, have codes starting with ``sc-``.
-
-Two accounts that cannot log in with a password are kept between runs: ``bench-leader`` (a leader, for benchmarks
-that ``force_login``) and ``sc-reviewer`` (office staff, the reviewer of the synthetic reports).
+timeline events), so that 10,000 projects take seconds; ``bench/synthetic.py`` says how they are marked.
 """
 
 import datetime
 import random
-import time
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.db.models import Q
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from bench.seed_proposals import ProposalSeeding
+from bench.synthetic import (
+    BENCH_USERNAME,
+    CITY_DEPARTMENTS,
+    DISTRICTS,
+    NAME_PREFIX,
+    PLACES,
+    PLAN_TITLE_PREFIX,
+    PROJECT_CODE_PREFIX,
+    PROJECT_SUBJECTS,
+    REFERENCE_CODE_PREFIX,
+    REVIEWER_USERNAME,
+    UNIT_SUFFIX,
+    weighted,
+)
 from common.dates import add_months
 from projects.choices import (
     DomainGroup,
@@ -48,32 +52,9 @@ from projects.models import (
     Plan,
     ProgressReport,
     Project,
-    ProjectBaseline,
     User,
     period_of,
 )
-from proposals.choices import AssignmentRole, ProposalStatus, ProposerKind, ReplyStatus, Satisfaction
-from proposals.models import (
-    Assignment,
-    Category,
-    Event,
-    Feedback,
-    Proposal,
-    Proposer,
-    Reply,
-    ResultClass,
-    Session,
-    Signature,
-)
-from proposals.services import default_due_date, latest_due_date, opinion_due_date
-
-PROJECT_CODE_PREFIX = "SC-"
-PLAN_TITLE_PREFIX = "SC 合成行动计划"
-NAME_PREFIX = "合成"
-UNIT_SUFFIX = "(合成)"
-REFERENCE_CODE_PREFIX = "sc-"
-BENCH_USERNAME = "bench-leader"
-REVIEWER_USERNAME = "sc-reviewer"
 
 # PostgreSQL takes this many rows per INSERT; Django lowers it on SQLite to stay under 999 parameters.
 BATCH_SIZE = 1000
@@ -81,28 +62,8 @@ REPORT_MONTHS = 12
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
-CITY_DEPARTMENTS = [
-    "市公安局",
-    "市交通运输局",
-    "市卫生健康委员会",
-    "市教育局",
-    "市自然资源和规划局",
-    "市生态环境局",
-    "市综合行政执法局",
-    "市市场监督管理局",
-    "市大数据发展管理局",
-    "市应急管理局",
-    "市水利局",
-    "市民政局",
-    "市人力资源和社会保障局",
-    "市文化广电旅游局",
-    "市农业农村局",
-    "市商务局",
-]
-DISTRICTS = ["东湖区", "西山区", "南港区", "北岭区", "中河区", "新城区"]
 DISTRICT_DEPARTMENTS = ["经济和信息化局", "住房和城乡建设局", "卫生健康局"]
 COMPANIES = ["城市大数据集团有限公司", "智慧交通运营有限公司"]
-PLACES = [*DISTRICTS, "全市"]
 
 # Used only for the groups of domains the database has none of.
 DOMAIN_NAMES = {
@@ -115,13 +76,7 @@ DOMAIN_NAMES = {
 # Used only when the database has fewer than two government sources or no social-capital source.
 GOVERNMENT_SOURCES = [("sc-city-budget", "合成市级财政资金"), ("sc-district-budget", "合成区级财政资金")]
 SOCIAL_SOURCE = ("sc-social-capital", "合成社会资本")
-RESULT_CLASSES = [
-    ("A", "解决或采纳", "问题已解决或基本解决，建议已采纳"),
-    ("B", "列入计划拟解决", "正在解决或已列入计划"),
-    ("C", "留作参考", "因条件限制暂时无法解决，留作参考"),
-]
 
-PROJECT_SUBJECTS = ["数据共享", "综合管理", "监测预警", "指挥调度", "公共服务", "感知网络", "运营中心"]
 PROJECT_ENDINGS = ["平台", "系统", "工程"]
 # Name, weight, share of the planned span at which it falls due; projects get four to six of them.
 MILESTONES = [
@@ -160,13 +115,6 @@ RETURN_REASONS = [
     "进展描述过于简单，请补充具体工作量。",
     "形象进度与节点完成情况不一致，请说明。",
 ]
-PROPOSAL_STATUS_WEIGHTS = {
-    ProposalStatus.ASSIGNED: 25,
-    ProposalStatus.REPLIED: 20,
-    ProposalStatus.REHANDLING: 10,
-    ProposalStatus.CLOSED: 45,
-}
-RESULT_CLASS_WEIGHTS = {"A": 50, "B": 35, "C": 15}
 INDICATOR_METRICS = [
     ("覆盖率", "%", False),
     ("接入部门数", "个", False),
@@ -174,14 +122,6 @@ INDICATOR_METRICS = [
     ("数据共享量", "万条", False),
     ("平均响应时间", "分钟", True),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN_NAMES = ["建国", "海燕", "志强", "晓明", "丽华", "文杰", "秀英", "国平", "静", "磊", "敏", "军"]
-SECTORS = ["经济界", "科技界", "教育界", "医药卫生界", "农业界", "社会福利界", "无党派人士"]
-PARTIES = ["民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "无党派"]
-
-
-def weighted(rng: random.Random, weights: dict, k: int = 1) -> list:
-    return rng.choices(list(weights), weights=list(weights.values()), k=k)
 
 
 def money(value) -> Decimal:
@@ -211,79 +151,7 @@ class ProjectLayout:
     progress_end: datetime.date
 
 
-@dataclass
-class ProposalCourse:
-    """How one proposal went: its units (lead first), proposers (lead first), dates, reply and feedback."""
-
-    units: list[Organization]
-    signers: list[Proposer]
-    assigned_on: datetime.date
-    original_due_date: datetime.date
-    due_date: datetime.date | None = None
-    extension_reason: str = ""
-    issued_on: datetime.date | None = None
-    reply_due_date: datetime.date | None = None
-    satisfaction: str | None = None
-    given_on: datetime.date | None = None
-    proposal: Proposal | None = None
-
-
-def synthetic_data_exists() -> bool:
-    return any(
-        queryset.exists()
-        for queryset in (
-            Project.objects.filter(code__startswith=PROJECT_CODE_PREFIX),
-            Plan.objects.filter(title__startswith=PLAN_TITLE_PREFIX),
-            Organization.objects.filter(name__endswith=UNIT_SUFFIX),
-            Session.objects.filter(name__startswith=NAME_PREFIX),
-            Proposer.objects.filter(name__startswith=NAME_PREFIX),
-        )
-    )
-
-
-def clear_synthetic_data() -> int:
-    """Delete every synthetic row, children before parents; returns the number of rows deleted.
-
-    ``QuerySet.delete()`` would load every row and, because the models keep history, write a history row for each
-    one: minutes for a large portfolio. Synthetic rows never had history (bulk_create writes none), so plain SQL
-    deletes in dependency order do the same job in seconds.
-    """
-    project = Q(project__code__startswith=PROJECT_CODE_PREFIX)
-    plan = Q(plan__title__startswith=PLAN_TITLE_PREFIX)
-    unit = Q(organization__name__endswith=UNIT_SUFFIX)
-    session = Q(session__name__startswith=NAME_PREFIX)
-    proposal = Q(proposal__session__name__startswith=NAME_PREFIX)
-    indicator = Q(indicator__plan__title__startswith=PLAN_TITLE_PREFIX)
-    querysets = [
-        Event.objects.filter(proposal),
-        Feedback.objects.filter(proposal),
-        Reply.objects.filter(proposal),
-        Assignment.objects.filter(proposal),
-        Signature.objects.filter(proposal),
-        Proposal.related_projects.through.objects.filter(proposal | project),
-        Proposal.objects.filter(session),
-        Session.objects.filter(name__startswith=NAME_PREFIX),
-        Proposer.objects.filter(name__startswith=NAME_PREFIX),
-        IndicatorValue.objects.filter(indicator),
-        Indicator.projects.through.objects.filter(indicator | project),
-        Indicator.cooperating_orgs.through.objects.filter(indicator | unit),
-        Indicator.objects.filter(plan),
-        Milestone.objects.filter(project),
-        ProgressReport.objects.filter(project),
-        Funding.objects.filter(project),
-        ProjectBaseline.objects.filter(project),
-        Project.plans.through.objects.filter(project | plan),
-        Project.participating_orgs.through.objects.filter(project | unit),
-        Project.objects.filter(code__startswith=PROJECT_CODE_PREFIX),
-        Plan.objects.filter(title__startswith=PLAN_TITLE_PREFIX),
-        Organization.objects.filter(name__endswith=UNIT_SUFFIX),
-        Domain.objects.filter(code__startswith=REFERENCE_CODE_PREFIX),
-        FundingSource.objects.filter(code__startswith=REFERENCE_CODE_PREFIX),
-    ]
-    return sum(queryset._raw_delete(queryset.db) for queryset in querysets)
-
-
-class ScalePortfolio:
+class ScalePortfolio(ProposalSeeding):
     """Builds the synthetic portfolio; ``counts`` says how many rows of each kind it wrote."""
 
     def __init__(self, *, rng: random.Random, today: datetime.date):
@@ -644,209 +512,3 @@ class ScalePortfolio:
             ]
         self.create("indicator values", IndicatorValue, values)
         self.create("indicator project links", Indicator.projects.through, links)
-
-    # Proposals --------------------------------------------------------------------------------------------------
-
-    def ensure_result_classes(self) -> dict[str, ResultClass]:
-        for order, (code, name, description) in enumerate(RESULT_CLASSES, start=1):
-            ResultClass.objects.get_or_create(
-                code=code, defaults={"name": name, "description": description, "order": order}
-            )
-        return {
-            result_class.code: result_class
-            for result_class in ResultClass.objects.filter(code__in=RESULT_CLASS_WEIGHTS)
-        }
-
-    def build_proposers(self) -> list[Proposer]:
-        rng = self.rng
-        proposers = []
-        for index in range(1, 201):
-            if index % 10 == 0:
-                proposers.append(
-                    Proposer(name=f"{NAME_PREFIX}{rng.choice(PARTIES)}支部{index:03d}", kind=ProposerKind.ORGANIZATION)
-                )
-            else:
-                proposers.append(
-                    Proposer(
-                        name=f"{NAME_PREFIX}{rng.choice(SURNAMES)}{rng.choice(GIVEN_NAMES)}{index:03d}",
-                        kind=ProposerKind.MEMBER,
-                        sector=rng.choice(SECTORS),
-                        party=rng.choice(PARTIES),
-                        organization=rng.choice(CITY_DEPARTMENTS),
-                    )
-                )
-        return self.create("proposers", Proposer, proposers)
-
-    def build_proposals(self, count: int):
-        """Proposals of two sessions, each with its units, and replies and feedback as its status requires. The
-        dates follow the workflow's rules (reply due three months after assignment, six at most; a second round
-        after an unsatisfied feedback), so that some proposals are overdue."""
-        rng, today = self.rng, self.today
-        result_classes = self.ensure_result_classes()
-        categories = list(Category.objects.order_by("pk")) or [None]
-        sessions = self.create(
-            "sessions",
-            Session,
-            [
-                Session(name=f"{NAME_PREFIX}十三届{number}", year=opening.year, opening_date=opening)
-                for number, opening in (("五次", add_months(today, -22)), ("六次", add_months(today, -10)))
-            ],
-        )
-        proposers = self.build_proposers()
-        handling_units = [unit for unit in self.units if unit.kind != OrganizationKind.COMPANY]
-        numbers = dict.fromkeys(sessions, 0)
-        courses = []
-        for status in weighted(rng, PROPOSAL_STATUS_WEIGHTS, count):
-            session = rng.choice(sessions)
-            numbers[session] += 1
-            submitted_on = session.opening_date + datetime.timedelta(days=rng.randint(0, 4))
-            assigned_on = min(
-                submitted_on + datetime.timedelta(days=rng.randint(7, max(7, (today - submitted_on).days - 30))), today
-            )
-            course = ProposalCourse(
-                units=rng.sample(handling_units, 2 if rng.random() < 0.35 else 1),
-                signers=rng.sample(proposers, rng.choices([1, 2, 3, 4], weights=[55, 25, 12, 8])[0]),
-                assigned_on=assigned_on,
-                original_due_date=default_due_date(assigned_on),
-            )
-            due_date = course.original_due_date
-            if rng.random() < 0.15:
-                due_date = min(add_months(due_date, rng.randint(1, 2)), latest_due_date(assigned_on))
-                course.extension_reason = "需协调多个部门，申请延期答复。"
-            if status != ProposalStatus.ASSIGNED:
-                # Up to four months after assignment: some replies come after their due date.
-                course.issued_on = min(assigned_on + datetime.timedelta(days=rng.randint(15, 120)), today)
-                course.reply_due_date = due_date
-            if status == ProposalStatus.REHANDLING:
-                course.satisfaction = Satisfaction.UNSATISFIED
-            elif status == ProposalStatus.CLOSED and rng.random() < 0.85:
-                course.satisfaction = rng.choice([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
-            if course.satisfaction:
-                course.given_on = min(course.issued_on + datetime.timedelta(days=rng.randint(3, 30)), today)
-            if status == ProposalStatus.REHANDLING:
-                # A new round, not an extension: every unit's due date starts afresh (as the feedback service does).
-                due_date = course.original_due_date = add_months(
-                    course.given_on, settings.PROPOSALS["REHANDLING_MONTHS"]
-                )
-                course.extension_reason = ""
-            course.due_date = due_date
-            domain = rng.choice(self.domains)
-            is_key = rng.random() < 0.05
-            course.proposal = Proposal(
-                session=session,
-                number=f"{numbers[session]:04d}",
-                title=f"关于加快{rng.choice(PLACES)}{domain.name}{rng.choice(PROJECT_SUBJECTS)}建设的建议",
-                category=rng.choice(categories),
-                content="部门间数据共享不足，业务系统重复建设。",
-                suggestions="统筹规划，建设统一平台，推动数据共享。",
-                submitted_on=submitted_on,
-                is_key=is_key,
-                supervising_leader=f"{NAME_PREFIX}副市长" if is_key else "",
-                status=status,
-                round=2 if status == ProposalStatus.REHANDLING else 1,
-                due_date=due_date,
-            )
-            courses.append(course)
-        self.create("proposals", Proposal, [course.proposal for course in courses])
-
-        signatures, assignments, replies, feedbacks, related = [], [], [], [], []
-        for course in courses:
-            proposal, lead_unit = course.proposal, course.units[0]
-            signatures += [
-                Signature(proposal=proposal, proposer=proposer, position=position)
-                for position, proposer in enumerate(course.signers, start=1)
-            ]
-            for role, unit in zip((AssignmentRole.LEAD, AssignmentRole.CO), course.units, strict=False):
-                opinion_on = None
-                if role == AssignmentRole.CO and (course.issued_on or rng.random() < 0.5):
-                    # A co-handling unit sends its opinion before the lead unit replies.
-                    opinion_on = min(
-                        course.assigned_on + datetime.timedelta(days=rng.randint(5, 14)), course.issued_on or today
-                    )
-                assignments.append(
-                    Assignment(
-                        proposal=proposal,
-                        unit=unit,
-                        role=role,
-                        assigned_on=course.assigned_on,
-                        due_date=course.due_date,
-                        original_due_date=course.original_due_date,
-                        extension_reason=course.extension_reason,
-                        opinion_due_date=(
-                            opinion_due_date(course.assigned_on, course.due_date) if role == AssignmentRole.CO else None
-                        ),
-                        opinion="同意主办单位意见，配合做好相关工作。" if opinion_on else "",
-                        opinion_on=opinion_on,
-                    )
-                )
-            if course.issued_on:
-                replies.append(
-                    Reply(
-                        proposal=proposal,
-                        unit=lead_unit,
-                        round=1,
-                        text="经研究，我单位将按照建议推进相关工作。",
-                        result_class=result_classes[weighted(rng, RESULT_CLASS_WEIGHTS)[0]],
-                        doc_number=f"{lead_unit.short_name}函〔{course.issued_on.year}〕{proposal.number}号",
-                        status=ReplyStatus.ISSUED,
-                        issued_on=course.issued_on,
-                        # Signed off in the system on the letter's day (the bench has no drafts).
-                        signed_off_on=course.issued_on,
-                        signed_off_at=timezone.make_aware(
-                            datetime.datetime.combine(course.issued_on, datetime.time(10))
-                        ),
-                        due_date=course.reply_due_date,
-                        signer=f"{NAME_PREFIX}局长",
-                        is_public=rng.random() < 0.5,
-                    )
-                )
-            if course.satisfaction:
-                feedbacks.append(
-                    Feedback(
-                        proposal=proposal,
-                        proposer=course.signers[0],
-                        round=1,
-                        satisfaction=course.satisfaction,
-                        given_on=course.given_on,
-                    )
-                )
-            if rng.random() < 0.3:
-                related.append(
-                    Proposal.related_projects.through(proposal_id=proposal.pk, project_id=rng.choice(self.projects).pk)
-                )
-        self.create("signatures", Signature, signatures)
-        self.create("assignments", Assignment, assignments)
-        self.create("replies", Reply, replies)
-        self.create("feedback", Feedback, feedbacks)
-        self.create("proposal project links", Proposal.related_projects.through, related)
-
-
-class Command(BaseCommand):
-    help = (
-        "Generate a synthetic portfolio of N projects (codes SC-…) with milestones, monthly reports, funding, "
-        "targets and N/2 proposals, for load tests. --clear first removes what an earlier run generated."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("--projects", type=int, required=True, help="Number of projects to generate.")
-        parser.add_argument("--clear", action="store_true", help="Delete previously generated synthetic data first.")
-        parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same day: same data).")
-
-    def handle(self, *args, projects, clear, seed, **options):
-        if projects < 1:
-            raise CommandError("--projects must be at least 1.")
-        started = time.perf_counter()
-        with transaction.atomic():
-            removed = 0
-            if clear:
-                removed = clear_synthetic_data()
-            elif synthetic_data_exists():
-                raise CommandError(
-                    "Synthetic data (projects SC-…) already exists; run again with --clear to replace it."
-                )
-            counts = ScalePortfolio(rng=random.Random(seed), today=timezone.localdate()).build(projects)
-        elapsed = time.perf_counter() - started
-        if clear:
-            self.stdout.write(f"Removed {removed} synthetic rows.")
-        summary = ", ".join(f"{count} {label}" for label, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Created {summary} in {elapsed:.1f} s."))

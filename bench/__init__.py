@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic portfolio they run on; not part of the product."""
