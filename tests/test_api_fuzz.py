@@ -43,9 +43,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from projects import demo as portfolio_demo
 from projects.choices import Role
-from proposals import demo as proposal_demo
+from projects.demo import loader as portfolio_demo
+from proposals.demo import loader as proposal_demo
 
 from .factories import IndicatorFactory, OrganizationFactory, ProposalFactory, UserFactory
 

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db.models import Avg, Q, Sum
 from django.test import RequestFactory
 
-from projects import demo
 from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus, Role
+from projects.demo import loader as demo
 from projects.models import (
     Baseline,
     Funding,

@@ -9,10 +9,11 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from projects import demo as portfolio
+from projects.demo import loader as portfolio
 from projects.models import Organization, Project, User
-from proposals import demo, services
+from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
+from proposals.demo import loader as demo
 from proposals.models import Assignment, Event, Feedback, Proposal, Reply, Session
 from proposals.querysets import handling_units
 

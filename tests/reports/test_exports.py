@@ -17,8 +17,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from common.dates import add_months
-from projects import demo
 from projects.choices import ProjectStatus, ReportStatus, Role
+from projects.demo import loader as demo
 from projects.models import Project, period_of
 from proposals import services
 from proposals.models import Proposal, ResultClass

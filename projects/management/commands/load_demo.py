@@ -21,13 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, **options):
         results = []
-        # Every app may bring its own demo data in a ``demo`` module with a ``load`` function; INSTALLED_APPS order
-        # is dependency order (projects before proposals before reports).
+        # Every app may bring its own demo data in a ``demo.loader`` module with a ``load`` function; INSTALLED_APPS
+        # order is dependency order (projects before proposals before reports).
         for app_config in apps.get_app_configs():
+            name = f"{app_config.name}.demo.loader"
             try:
-                module = importlib.import_module(f"{app_config.name}.demo")
+                module = importlib.import_module(name)
             except ModuleNotFoundError as error:
-                if error.name != f"{app_config.name}.demo":
+                if error.name not in (f"{app_config.name}.demo", name):
                     raise
                 continue
             results.append(module.load(today=today, create_accounts=settings.DEBUG))
