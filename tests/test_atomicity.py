@@ -37,7 +37,6 @@ from projects.models import (
     ProjectChangeRequest,
 )
 from projects.selectors import current_period
-from proposals import services as proposal_services
 from proposals.choices import ProposalMove, ProposalStatus, Satisfaction
 from proposals.models import Category, Event, Proposal, Reply, ResultClass
 
@@ -53,9 +52,9 @@ from .factories import (
     ProjectFactory,
     ProposalFactory,
     SessionFactory,
-    issue_reply,
 )
 from .projects.test_views import project_form_data as new_project_form_data
+from .proposals.course import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -743,20 +742,16 @@ def test_confirmed_proposal_import_whose_second_event_fails_imports_nothing(web,
 @pytest.fixture
 def advance(committee_user, liaison, signer, unit, other_unit):
     """Take a new proposal to ``status`` through the services: ``unit`` leads, ``other_unit`` co-handles."""
-    result_class = ResultClass.objects.get_or_create(code="A", defaults={"name": "解决或采纳", "order": 1})[0]
+    course = Course(
+        committee=committee_user,
+        result_class=ResultClass.objects.get_or_create(code="A", defaults={"name": "解决或采纳", "order": 1})[0],
+        liaison=liaison,
+        signer=signer,
+        reply_fields={"text": "已采纳。"},
+    )
 
     def advance(status):
-        proposal = ProposalFactory(proposers=["储建华", "吴建娣"])
-        proposal_services.proposal_file(actor=committee_user, proposal=proposal)
-        if status in (ProposalStatus.ASSIGNED, ProposalStatus.REPLIED):
-            proposal_services.proposal_assign(
-                actor=committee_user, proposal=proposal, lead_unit=unit, co_units=[other_unit]
-            )
-        if status == ProposalStatus.REPLIED:
-            issue_reply(proposal, unit, liaison=liaison, signer=signer, text="已采纳。", result_class=result_class)
-        proposal.refresh_from_db()
-        assert proposal.status == status
-        return proposal
+        return course.bring(ProposalFactory(proposers=["储建华", "吴建娣"]), status, lead=unit, co=[other_unit])
 
     return advance
 

@@ -76,6 +76,7 @@ from tests.factories import (
     issue_reply,
 )
 from tests.formdata import form_data, formset_data, funding_data, new_project_data, project_post
+from tests.proposals.course import Course
 
 ROLES = ("anonymous", "office", "liaison", "other_liaison", "leader", "committee")
 # Asked on every row as well; its answers are the leader's unless the row names them (``signer=``).
@@ -1835,30 +1836,27 @@ def build_world() -> SimpleNamespace:
     w.session = SessionFactory()
     w.category = Category.objects.order_by("pk").first()
     w.result_class = ResultClass.objects.get_or_create(code="B", defaults={"name": "列入计划拟解决", "order": 2})[0]
+    course = Course(committee=committee, result_class=w.result_class)
 
-    def proposal(title, *, lead=None, co=()):
+    def proposal(title, status, *, lead=None, co=()):
         item = ProposalFactory(session=w.session, title=title, category=w.category)
-        if lead is not None:
-            handling.proposal_file(actor=committee, proposal=item)
-            handling.proposal_assign(actor=committee, proposal=item, lead_unit=lead, co_units=list(co))
-        return Proposal.objects.get(pk=item.pk)
+        return course.bring(item, status, lead=lead, co=co)
 
     w.submitted = ProposalFactory(session=w.session, title="关于推进城市大脑建设的建议", category=w.category)
-    w.filed = ProposalFactory(session=w.session, title="关于建设智慧停车系统的建议", category=w.category)
-    handling.proposal_file(actor=committee, proposal=w.filed)
-    w.assigned = proposal("关于推动政务数据共享的建议", lead=w.unit, co=[w.co_unit])
+    w.filed = proposal("关于建设智慧停车系统的建议", ProposalStatus.FILED)
+    w.assigned = proposal("关于推动政务数据共享的建议", ProposalStatus.ASSIGNED, lead=w.unit, co=[w.co_unit])
     w.assignment = Assignment.objects.get(proposal=w.assigned, unit=w.unit)
-    w.drafted = proposal("关于推进数据要素流通的建议", lead=w.unit)
+    w.drafted = proposal("关于推进数据要素流通的建议", ProposalStatus.ASSIGNED, lead=w.unit)
     w.draft = handling.reply_save_draft(
         actor=liaison, proposal=w.drafted, text="拟答复：已列入计划。", result_class=w.result_class
     )
-    w.replied = proposal("关于完善一网通办的建议", lead=w.unit)
+    w.replied = proposal("关于完善一网通办的建议", ProposalStatus.ASSIGNED, lead=w.unit)
     w.reply = issue_reply(
         w.replied, w.unit, liaison=liaison, signer=w.users[SIGNER], text="已列入明年计划。", result_class=w.result_class
     )
     handling.reply_publish(actor=committee, reply=w.reply)
     w.replied = Proposal.objects.get(pk=w.replied.pk)
-    closed = proposal("关于加强河道监测的建议", lead=w.other_unit)
+    closed = proposal("关于加强河道监测的建议", ProposalStatus.ASSIGNED, lead=w.other_unit)
     w.hidden_reply = issue_reply(
         closed, w.other_unit, liaison=w.users["other_liaison"], text="正在研究。", result_class=w.result_class
     )

@@ -1,9 +1,10 @@
 """The proposal workflow walked through the services, for the tests: ``Course`` takes a proposal to any status
-as the committee and each unit's own liaison and signer would; ``ctx`` is the standard cast; ``db_state`` is
-everything a move may write, so that a refused move can be shown to have written nothing."""
+as the committee and each unit's own liaison and signer would (every test that needs a proposal in some status gets
+it here); ``ctx`` is the standard cast; ``db_state`` is everything a move may write, so that a refused move can be
+shown to have written nothing."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -29,6 +30,11 @@ class Course:
 
     committee: User
     result_class: ResultClass
+    # The lead unit's own liaison and signer, when the test has them; other units act through ``unit_user`` accounts.
+    liaison: User | None = None
+    signer: User | None = None
+    # What every reply it issues says besides its result class (``text``, ``doc_number``…).
+    reply_fields: dict = field(default_factory=dict)
 
     def bring(
         self,
@@ -60,7 +66,7 @@ class Course:
                 )
             if status == S.REASSIGN_REQUESTED:
                 services.proposal_request_reassign(
-                    actor=unit_user(lead or separate[0], Role.LIAISON), proposal=proposal, reason="不属于本单位职责"
+                    actor=self.account(lead or separate[0], Role.LIAISON), proposal=proposal, reason="不属于本单位职责"
                 )
             elif status in (S.REPLIED, S.REHANDLING, S.CLOSED):
                 self.reply_all(proposal)
@@ -68,9 +74,14 @@ class Course:
                     services.proposal_feedback(actor=self.committee, proposal=proposal, satisfaction="unsatisfied")
                 elif status == S.CLOSED:
                     services.proposal_close(actor=self.committee, proposal=proposal)
-        proposal = Proposal.objects.get(pk=proposal.pk)
+        proposal.refresh_from_db()
         assert proposal.status == status
         return proposal
+
+    def account(self, unit: Organization, role: str) -> User:
+        """The unit's liaison or signer: the test's own for its unit when given, else the unit's ``unit_user``."""
+        own = {Role.LIAISON: self.liaison, Role.SIGNER: self.signer}.get(role)
+        return own if own is not None and own.organization_id == unit.pk else unit_user(unit, role)
 
     def reply_all(self, proposal: Proposal):
         """Every lead or separate unit that has not replied in the current round replies."""
@@ -78,7 +89,13 @@ class Course:
             self.reply(proposal, unit)
 
     def reply(self, proposal: Proposal, unit: Organization, **fields) -> Reply:
-        return issue_reply(proposal, unit, **{"result_class": self.result_class, **fields})
+        return issue_reply(
+            proposal,
+            unit,
+            liaison=self.account(unit, Role.LIAISON),
+            signer=self.account(unit, Role.SIGNER),
+            **{"result_class": self.result_class, **self.reply_fields, **fields},
+        )
 
     @staticmethod
     def owing(proposal: Proposal) -> list[Organization]:

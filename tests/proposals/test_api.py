@@ -2,6 +2,7 @@
 reply publication, query counts and two people moving the same proposal at once."""
 
 import datetime
+import functools
 import threading
 
 import pytest
@@ -24,6 +25,7 @@ from tests.factories import (
     UserFactory,
     issue_reply,
 )
+from tests.proposals.course import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -98,31 +100,14 @@ def today():
 @pytest.fixture
 def advance(committee_user, liaison, signer, unit, other_unit, class_a):
     """Take a submitted proposal to ``status`` through the services: ``unit`` leads, ``other_unit`` co-handles."""
-
-    def advance(proposal, status):
-        committee = committee_user
-        if status == S.NOT_FILED:
-            services.proposal_not_file(actor=committee, proposal=proposal, reason="属于建议范畴，不予立案")
-        elif status == S.MERGED:
-            target = services.proposal_file(actor=committee, proposal=ProposalFactory(session=proposal.session))
-            services.proposal_merge(actor=committee, proposal=proposal, into=target)
-        elif status != S.SUBMITTED:
-            services.proposal_file(actor=committee, proposal=proposal)
-        if status in (S.ASSIGNED, S.REASSIGN_REQUESTED, S.REPLIED, S.REHANDLING, S.CLOSED):
-            services.proposal_assign(actor=committee, proposal=proposal, lead_unit=unit, co_units=[other_unit])
-        if status == S.REASSIGN_REQUESTED:
-            services.proposal_request_reassign(actor=liaison, proposal=proposal, reason="不属于我局职责")
-        if status in (S.REPLIED, S.REHANDLING, S.CLOSED):
-            issue_reply(proposal, unit, liaison=liaison, signer=signer, text="已采纳。", result_class=class_a)
-        if status == S.REHANDLING:
-            services.proposal_feedback(actor=committee, proposal=proposal, satisfaction=Satisfaction.UNSATISFIED)
-        if status == S.CLOSED:
-            services.proposal_feedback(actor=committee, proposal=proposal, satisfaction=Satisfaction.SATISFIED)
-        proposal.refresh_from_db()
-        assert proposal.status == status
-        return proposal
-
-    return advance
+    course = Course(
+        committee=committee_user,
+        result_class=class_a,
+        liaison=liaison,
+        signer=signer,
+        reply_fields={"text": "已采纳。"},
+    )
+    return functools.partial(course.bring, lead=unit, co=[other_unit])
 
 
 @pytest.fixture

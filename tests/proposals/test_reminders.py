@@ -15,6 +15,7 @@ from projects.choices import Role
 from projects.management.commands.send_reminders import reminder_sources
 from projects.models import SentReminder
 from proposals import services
+from proposals.choices import ProposalStatus
 from proposals.reminders import collect
 from tests.factories import ProposalFactory, UserFactory, issue_reply
 
@@ -56,18 +57,16 @@ def committee_user(committee_user):
 
 
 @pytest.fixture
-def assign(committee_user):
+def assign(course):
     """A filed proposal assigned two months ago, due in ``due_in`` days (negative: overdue)."""
 
     def assign(due_in, *, lead=None, co=(), separate=(), **fields):
-        proposal = ProposalFactory(**fields)
-        services.proposal_file(actor=committee_user, proposal=proposal)
-        return services.proposal_assign(
-            actor=committee_user,
-            proposal=proposal,
-            lead_unit=lead,
-            co_units=co,
-            separate_units=separate,
+        return course.bring(
+            ProposalFactory(**fields),
+            ProposalStatus.ASSIGNED,
+            lead=lead,
+            co=co,
+            separate=separate,
             assigned_on=days(-60),
             due_date=days(due_in),
         )

@@ -22,13 +22,6 @@ def login(client, user):
     return client
 
 
-def assigned(proposal, committee_user, unit, **kwargs):
-    services.proposal_file(actor=committee_user, proposal=proposal)
-    services.proposal_assign(actor=committee_user, proposal=proposal, lead_unit=unit, **kwargs)
-    proposal.refresh_from_db()
-    return proposal
-
-
 def reply_data(**overrides):
     data = {
         "result_class": ResultClass.objects.get(code="B").pk,
@@ -210,9 +203,9 @@ def test_office_staff_no_longer_reply_for_units(client, office_user, committee_u
 
 
 def test_a_co_handling_unit_sends_its_opinion_and_the_lead_unit_sees_it(
-    client, committee_user, liaison, other_liaison, unit, other_unit, proposal
+    course, client, liaison, other_liaison, unit, other_unit, proposal
 ):
-    assigned(proposal, committee_user, unit, co_units=[other_unit])
+    course.bring(proposal, ProposalStatus.ASSIGNED, lead=unit, co=[other_unit])
     co = login(client, other_liaison)
     inbox = co.get("/proposals/inbox/").content.decode()
     assert f"/proposals/{proposal.pk}/opinion/" in inbox
@@ -224,9 +217,9 @@ def test_a_co_handling_unit_sends_its_opinion_and_the_lead_unit_sees_it(
 
 
 def test_a_unit_asks_for_reassignment_and_the_committee_decides(
-    client, committee_user, liaison, unit, other_unit, proposal
+    course, client, committee_user, liaison, unit, other_unit, proposal
 ):
-    assigned(proposal, committee_user, unit)
+    course.bring(proposal, ProposalStatus.ASSIGNED, lead=unit)
     response = login(client, liaison).post(f"/proposals/{proposal.pk}/request-reassign/", {"reason": "属水利局职责。"})
     assert response.status_code == 302
     proposal.refresh_from_db()
@@ -239,8 +232,8 @@ def test_a_unit_asks_for_reassignment_and_the_committee_decides(
     assert list(proposal.assignments.values_list("unit", flat=True)) == [other_unit.pk]
 
 
-def test_the_ledger_filters_and_marks_overdue_proposals(client, leader, committee_user, unit, proposal):
-    assigned(proposal, committee_user, unit)
+def test_the_ledger_filters_and_marks_overdue_proposals(course, client, leader, unit, proposal):
+    course.bring(proposal, ProposalStatus.ASSIGNED, lead=unit)
     Proposal.objects.filter(pk=proposal.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=5))
     ProposalFactory(title="关于发展智慧养老的建议")
     response = login(client, leader).get("/proposals/", {"overdue": "true"})
@@ -253,10 +246,10 @@ def test_the_ledger_filters_and_marks_overdue_proposals(client, leader, committe
 
 
 def test_the_ledger_and_the_proposal_page_take_the_same_number_of_queries(
-    client, leader, committee_user, unit, other_unit, django_assert_max_num_queries
+    course, client, leader, unit, other_unit, django_assert_max_num_queries
 ):
     for _index in range(3):
-        assigned(ProposalFactory(), committee_user, unit, co_units=[other_unit])
+        course.bring(ProposalFactory(), ProposalStatus.ASSIGNED, lead=unit, co=[other_unit])
     login(client, leader)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -264,14 +257,14 @@ def test_the_ledger_and_the_proposal_page_take_the_same_number_of_queries(
     with CaptureQueriesContext(connection) as few:
         client.get("/proposals/")
     for _index in range(12):
-        assigned(ProposalFactory(proposers=["甲", "乙", "丙"]), committee_user, unit, co_units=[other_unit])
+        course.bring(ProposalFactory(proposers=["甲", "乙", "丙"]), ProposalStatus.ASSIGNED, lead=unit, co=[other_unit])
     with CaptureQueriesContext(connection) as many:
         client.get("/proposals/")
     assert len(many) == len(few)
 
 
-def test_the_reply_letter_page_prints_the_class_and_contact_lines(client, committee_user, liaison, unit, proposal):
-    assigned(proposal, committee_user, unit)
+def test_the_reply_letter_page_prints_the_class_and_contact_lines(course, client, liaison, unit, proposal):
+    course.bring(proposal, ProposalStatus.ASSIGNED, lead=unit)
     reply = issue_reply(
         proposal,
         unit,
@@ -288,12 +281,14 @@ def test_the_reply_letter_page_prints_the_class_and_contact_lines(client, commit
     assert re.search(r"储建华\s*委员", html)
 
 
-def test_public_pages_show_only_published_replies_and_throttle_votes(client, settings, committee_user, liaison, unit):
+def test_public_pages_show_only_published_replies_and_throttle_votes(
+    course, client, settings, committee_user, liaison, unit
+):
     settings.PROPOSALS = {**settings.PROPOSALS, "VOTES_PER_HOUR": 2}
     cache.clear()
     replies = []
     for number, public in (("1", True), ("2", True), ("3", True), ("4", False)):
-        proposal = assigned(ProposalFactory(number=number), committee_user, unit)
+        proposal = course.bring(ProposalFactory(number=number), ProposalStatus.ASSIGNED, lead=unit)
         reply = issue_reply(proposal, unit, liaison=liaison, text=f"答复{number}")
         if public:
             services.reply_publish(actor=committee_user, reply=reply)
@@ -385,11 +380,11 @@ PAGES = {
 
 
 @pytest.fixture
-def world(committee_user, liaison, unit, other_unit):
-    proposal = assigned(ProposalFactory(), committee_user, unit, separate_units=[other_unit])
+def world(course, committee_user, liaison, unit, other_unit):
+    proposal = course.bring(ProposalFactory(), ProposalStatus.ASSIGNED, lead=unit, separate=[other_unit])
     reply = issue_reply(proposal, unit, liaison=liaison, text="答复")
     services.reply_publish(actor=committee_user, reply=reply)
-    drafted = assigned(ProposalFactory(), committee_user, unit)
+    drafted = course.bring(ProposalFactory(), ProposalStatus.ASSIGNED, lead=unit)
     draft = services.reply_save_draft(
         actor=liaison, proposal=drafted, text="稿", result_class=ResultClass.objects.first()
     )
@@ -426,8 +421,8 @@ def test_every_proposal_page_is_in_the_table():
     assert {pattern.name for pattern in urlpatterns} - covered == set()
 
 
-def test_a_liaison_of_another_unit_cannot_reply(client, committee_user, other_liaison, unit, proposal):
-    assigned(proposal, committee_user, unit)
+def test_a_liaison_of_another_unit_cannot_reply(course, client, other_liaison, unit, proposal):
+    course.bring(proposal, ProposalStatus.ASSIGNED, lead=unit)
     assert login(client, other_liaison).post(f"/proposals/{proposal.pk}/reply/", reply_data()).status_code == 403
     assert not Reply.objects.exists()
 
@@ -436,8 +431,8 @@ def test_an_unknown_move_is_404(client, committee_user, proposal):
     assert login(client, committee_user).get(f"/proposals/{proposal.pk}/withdraw/").status_code == 404
 
 
-def test_the_signer_returns_the_draft_and_the_liaison_sees_the_note(client, committee_user, liaison, signer, unit):
-    proposal = assigned(ProposalFactory(), committee_user, unit)
+def test_the_signer_returns_the_draft_and_the_liaison_sees_the_note(course, client, liaison, signer, unit):
+    proposal = course.bring(ProposalFactory(), ProposalStatus.ASSIGNED, lead=unit)
     login(client, liaison).post(f"/proposals/{proposal.pk}/reply/", reply_data())
     client.logout()
     signer_client = login(client, signer)
@@ -454,10 +449,8 @@ def test_the_signer_returns_the_draft_and_the_liaison_sees_the_note(client, comm
     assert form.context["form"].initial["text"] == reply_data()["text"]  # the draft, to be revised
 
 
-def test_the_sign_off_page_warns_of_missing_co_handling_opinions(
-    client, committee_user, liaison, signer, unit, other_unit
-):
-    proposal = assigned(ProposalFactory(), committee_user, unit, co_units=[other_unit])
+def test_the_sign_off_page_warns_of_missing_co_handling_opinions(course, client, liaison, signer, unit, other_unit):
+    proposal = course.bring(ProposalFactory(), ProposalStatus.ASSIGNED, lead=unit, co=[other_unit])
     login(client, liaison).post(f"/proposals/{proposal.pk}/reply/", reply_data())
     client.logout()
     signer_client = login(client, signer)
@@ -470,9 +463,12 @@ def test_the_sign_off_page_warns_of_missing_co_handling_opinions(
     assert Reply.objects.get().status == ReplyStatus.ISSUED
 
 
-def test_the_committee_records_a_paper_reply_through_its_page(client, committee_user, unit, class_b):
-    proposal = assigned(
-        ProposalFactory(), committee_user, unit, assigned_on=timezone.localdate() - datetime.timedelta(days=30)
+def test_the_committee_records_a_paper_reply_through_its_page(course, client, committee_user, unit, class_b):
+    proposal = course.bring(
+        ProposalFactory(),
+        ProposalStatus.ASSIGNED,
+        lead=unit,
+        assigned_on=timezone.localdate() - datetime.timedelta(days=30),
     )
     committee = login(client, committee_user)
     form = committee.get(f"/proposals/{proposal.pk}/record-reply/")
@@ -493,8 +489,8 @@ def test_the_committee_records_a_paper_reply_through_its_page(client, committee_
     assert proposal.events.latest("pk").move == ProposalMove.RECORD_REPLY
 
 
-def test_publication_through_the_letter_page(client, committee_user, liaison, unit):
-    proposal = assigned(ProposalFactory(), committee_user, unit)
+def test_publication_through_the_letter_page(course, client, committee_user, liaison, unit):
+    proposal = course.bring(ProposalFactory(), ProposalStatus.ASSIGNED, lead=unit)
     reply = issue_reply(proposal, unit, liaison=liaison)
     letter = login(client, committee_user).get(f"/proposals/replies/{reply.pk}/").content.decode()
     assert f"/proposals/replies/{reply.pk}/publish/" in letter

@@ -18,6 +18,7 @@ from projects.choices import OrganizationKind, ProjectStatus, ReportStatus, Role
 from projects.models import Organization, Plan, User, period_of
 from projects.reminders import report_due_date
 from proposals import services
+from proposals.choices import ProposalStatus
 from proposals.models import ResultClass
 from reports.selectors import SCORECARD_COLUMNS
 from tests.factories import (
@@ -34,6 +35,7 @@ from tests.factories import (
     issue_reply,
     unit_user,
 )
+from tests.proposals.course import Course
 
 DASHBOARD = "/reports/dashboard/"
 SUMMARY = "/reports/summary/"
@@ -422,24 +424,25 @@ def test_proposals_by_reply_alone_and_for_one_unit(reader, committee_user, resul
     day = datetime.timedelta(days=1)
     lead, other = OrganizationFactory(name="区经信局"), OrganizationFactory(name="区大数据局")
     long_ago, passed = today - 100 * day, today - 10 * day
+    course = Course(committee=committee_user, result_class=result_class, reply_fields={"text": "答复如下……"})
 
-    def assigned(title, **assignment):
-        proposal = ProposalFactory(title=title)
-        services.proposal_file(actor=committee_user, proposal=proposal)
-        return services.proposal_assign(actor=committee_user, proposal=proposal, **assignment)
-
-    def reply(proposal, unit):
-        issue_reply(proposal, unit, text="答复如下……", result_class=result_class)
-
-    on_time = assigned("按时答复", lead_unit=lead)
-    late = assigned("逾期答复", lead_unit=lead, assigned_on=long_ago, due_date=passed)
-    both = assigned("分别答复", separate_units=[lead, other], assigned_on=long_ago, due_date=passed)
+    on_time = course.bring(ProposalFactory(title="按时答复"), ProposalStatus.ASSIGNED, lead=lead)
+    late = course.bring(
+        ProposalFactory(title="逾期答复"), ProposalStatus.ASSIGNED, lead=lead, assigned_on=long_ago, due_date=passed
+    )
+    both = course.bring(
+        ProposalFactory(title="分别答复"),
+        ProposalStatus.ASSIGNED,
+        separate=[lead, other],
+        assigned_on=long_ago,
+        due_date=passed,
+    )
     services.assignment_extend(
         actor=committee_user, assignment=both.assignments.get(unit=lead), due_date=today + 30 * day, reason="需调研"
     )
-    assigned("尚未答复", lead_unit=lead)
+    course.bring(ProposalFactory(title="尚未答复"), ProposalStatus.ASSIGNED, lead=lead)
     for proposal, unit in ((on_time, lead), (late, lead), (both, lead), (both, other)):
-        reply(proposal, unit)
+        course.reply(proposal, unit)
 
     def titles(**params):
         return names(reader, "/api/v1/proposals/", key="title", **params)
