@@ -1,4 +1,4 @@
-"""Role rules through the pages, beyond the status table of tests/test_permission_matrix.py (which answers every
+"""Role rules through the pages, beyond the status table of tests/permissions/ (which answers every
 URL of the site gets from every role): what a write refused or allowed leaves in the database, the buttons and the
 navigation each role sees, missing objects, and where a page sends the browser next.
 

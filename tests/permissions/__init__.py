@@ -1,0 +1,1 @@
+"""The permission table: every URL × every role × every method → the answer it gets."""
