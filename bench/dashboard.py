@@ -151,7 +151,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
-    from projects.models import User
+    from accounts.models import User
     from reports.management.commands.seed_scale import BENCH_USERNAME
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

@@ -27,8 +27,9 @@ def build_file(rows: int, change_existing: bool = True) -> tuple[bytes, int, int
     returns the bytes and the counts of changed and new rows."""
     from decimal import Decimal
 
+    from accounts.models import Organization
     from common.xlsx import Sheet, new_workbook
-    from projects.models import Domain, Organization, Plan, Project
+    from projects.models import Domain, Plan, Project
     from projects.resources import ProjectResource
     from reports.management.commands.seed_scale import PROJECT_CODE_PREFIX
 
@@ -90,7 +91,8 @@ def main() -> int:
     from django.db import connection, reset_queries
     from django.utils import timezone
 
-    from projects.models import ProgressReport, Project, User
+    from accounts.models import User
+    from projects.models import ProgressReport, Project
     from reports.imports import run_import
     from reports.management.commands.seed_scale import PROJECT_CODE_PREFIX, REVIEWER_USERNAME
 

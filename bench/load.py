@@ -75,8 +75,9 @@ def prepare(projects: int, reuse: bool) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from accounts.models import User
     from projects.choices import ReportStatus
-    from projects.models import Project, User
+    from projects.models import Project
     from projects.selectors import current_period, reporting_projects
     from reports.management.commands.seed_scale import PROJECT_CODE_PREFIX
 

@@ -36,6 +36,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Organization
 from common import bounds
 from common.bounds import money_sum
 from common.xlsx import Column
@@ -48,7 +49,6 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.models import Organization
 from common.exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from common.views import (
     ObjectListView,
@@ -34,12 +35,7 @@ from .forms import (
     ProgressReportForm,
     ReturnReportForm,
 )
-from .models import (
-    Organization,
-    ProgressReport,
-    Project,
-    ProjectChangeRequest,
-)
+from .models import ProgressReport, Project, ProjectChangeRequest
 from .querysets import choice_rank
 
 # Progress reporting and review

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import Organization
 from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators
 from common.forms import BootstrapMixin
-from projects.models import Organization, Project
+from projects.models import Project
 
 from . import services
 from .choices import AssignmentRole, ProposalStatus, Satisfaction

@@ -40,8 +40,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.choices import OrganizationKind
 from common.db import DaysBetween
-from projects.choices import OrganizationKind
 
 from .choices import AssignmentRole, ProposalStatus, ReplyStatus
 
@@ -193,7 +193,7 @@ class ReplyQuerySet(models.QuerySet):
 def handling_unit_candidates():
     """The organisations the committee may put on its list: active ones that are not a CPPCC body, a democratic
     party or a proposer (by name or short name)."""
-    from projects.models import Organization
+    from accounts.models import Organization
 
     from .models import Proposer
 

@@ -43,8 +43,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.choices import Role
 from projects import demo as portfolio_demo
-from projects.choices import Role
 from proposals import demo as proposal_demo
 
 from .factories import IndicatorFactory, OrganizationFactory, ProposalFactory, UserFactory

@@ -42,20 +42,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts.choices import Role
+from accounts.forms import OrganizationForm
+from accounts.models import Organization
+from notifications.models import SentReminder
 from projects import services as portfolio
-from projects.choices import ReportStatus, Role
-from projects.forms import IndicatorForm, IndicatorValueFormSet, OrganizationForm, PlanForm
+from projects.choices import ReportStatus
+from projects.forms import IndicatorForm, IndicatorValueFormSet, PlanForm
 from projects.models import (
     Baseline,
     Funding,
     Indicator,
     IndicatorValue,
-    Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectChangeRequest,
-    SentReminder,
 )
 from proposals import services as handling
 from proposals.choices import ProposalStatus
@@ -1609,9 +1611,9 @@ ADMIN_OFFICE = {
     "axes.accessattempt": "",
     "axes.accesslog": "",
     "axes.accessfailurelog": "",
-    "projects.user": "",
-    "projects.sentreminder": "",
-    "projects.organization": "vac",
+    "accounts.user": "",
+    "notifications.sentreminder": "",
+    "accounts.organization": "vac",
     "projects.domain": "vacd",
     "projects.plan": "vacd",
     "projects.project": "vac",

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization, User
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.models import Organization, User
 
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ReplyStatus
 from ..models import Assignment, Proposal, Reply, ResultClass

@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization, User
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.models import Organization, User
 
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
 from ..models import Assignment, Event, Feedback, Proposal, Proposer, Signature

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.choices import Role
 from common.dates import add_months
-from projects.choices import Role
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
 from proposals.models import Category, Event, Proposal, Proposer, Reply, ResultClass

@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from accounts.models import Organization, User
 from projects import demo as portfolio
-from projects.models import Organization, Project, User
+from projects.models import Project
 from proposals import demo, services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
 from proposals.models import Assignment, Event, Feedback, Proposal, Reply, Session

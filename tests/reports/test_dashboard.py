@@ -13,8 +13,10 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from projects.choices import OrganizationKind, ProjectStatus, ReportStatus, Role
-from projects.models import Organization, Plan, User, period_of
+from accounts.choices import OrganizationKind, Role
+from accounts.models import Organization, User
+from projects.choices import ProjectStatus, ReportStatus
+from projects.models import Plan, period_of
 from projects.reminders import report_due_date
 from proposals import services
 from proposals.models import ResultClass

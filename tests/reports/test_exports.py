@@ -16,9 +16,10 @@ from django.db.models import Sum
 from django.test import Client
 from openpyxl import load_workbook
 
+from accounts.choices import Role
 from common.dates import add_months
 from projects import demo
-from projects.choices import ProjectStatus, ReportStatus, Role
+from projects.choices import ProjectStatus, ReportStatus
 from projects.models import Project, period_of
 from proposals import services
 from proposals.models import Proposal, ResultClass

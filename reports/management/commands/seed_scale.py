@@ -25,17 +25,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.choices import OrganizationKind, Role
+from accounts.models import Organization, User
 from common.dates import add_months
 from projects.choices import (
     DomainGroup,
     IndicatorDirection,
     InvestmentModel,
-    OrganizationKind,
     PlanKind,
     ProjectStatus,
     ProjectTier,
     ReportStatus,
-    Role,
 )
 from projects.models import (
     Domain,
@@ -44,12 +44,10 @@ from projects.models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectBaseline,
-    User,
     period_of,
 )
 from proposals.choices import AssignmentRole, ProposalStatus, ProposerKind, ReplyStatus, Satisfaction

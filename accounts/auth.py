@@ -14,7 +14,7 @@ class RevokeApiTokensOnPasswordChange:
 
     def password_changed(self, password, user=None):
         if user is not None and user.pk is not None:
-            from projects.services import api_tokens_revoke
+            from .services import api_tokens_revoke
 
             api_tokens_revoke(user=user)
 
