@@ -277,7 +277,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProposalStatusEnum": "proposals.choices.ProposalStatus",
         "ReplyStatusEnum": "proposals.choices.ReplyStatus",
-        "OrganizationKindEnum": "projects.choices.OrganizationKind",
+        "OrganizationKindEnum": "accounts.choices.OrganizationKind",
         "ProposerKindEnum": "proposals.choices.ProposerKind",
     },
 }

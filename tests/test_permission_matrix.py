@@ -1759,7 +1759,7 @@ ADMIN_PAGES = [
         "admin:auth_user_password_change",
         GET=admin_spec(403),
         POST=admin_spec(403),
-        path=lambda w: f"/admin/projects/user/{w.users['leader'].pk}/password/",
+        path=lambda w: f"/admin/accounts/user/{w.users['leader'].pk}/password/",
     ),
     admin_page(
         "admin/(?P<url>.*)$",
