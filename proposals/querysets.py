@@ -59,14 +59,21 @@ def reply_issued(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": ReplyStatus.ISSUED})
 
 
+def _judged(prefix: str, comparison: str) -> Q:
+    # The one rule of lateness: an issued reply's sign-off against the unit's due date as it stood then (never the
+    # letter's own date). Late is "gt", on time "lte"; a reply without a due date on record is neither.
+    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__{comparison}": F(f"{prefix}due_date")})
+
+
 def reply_late(prefix: str = "") -> Q:
-    """Issued replies signed off after the unit's due date."""
-    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__gt": F(f"{prefix}due_date")})
+    """Issued replies signed off after the unit's due date: ``ReplyQuerySet.late`` as a condition, for aggregates
+    and relations (``prefix`` as in ``reply_issued``)."""
+    return _judged(prefix, "gt")
 
 
 def reply_on_time(prefix: str = "") -> Q:
-    """Issued replies signed off on or before the unit's due date."""
-    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__lte": F(f"{prefix}due_date")})
+    """Issued replies signed off on or before the unit's due date: ``ReplyQuerySet.on_time`` as a condition."""
+    return _judged(prefix, "lte")
 
 
 def proposal_counts(path: str = "") -> dict[str, Count]:
@@ -124,8 +131,7 @@ class AssignmentQuerySet(models.QuerySet):
         this_round = Reply.objects.filter(
             proposal=OuterRef("proposal"), unit=OuterRef("unit"), round=OuterRef("proposal__round")
         )
-        # While a re-assignment is requested nobody can answer: the committee decides first.
-        open_proposal = Q(proposal__status__in=[ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING])
+        open_proposal = Q(proposal__status__in=ProposalStatus.answering())
         pending = open_proposal & (
             Q(role__in=AssignmentRole.replying(), has_replied=False)
             | Q(role=AssignmentRole.CO, opinion_on__isnull=True)
