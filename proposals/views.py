@@ -31,6 +31,7 @@ from .choices import ProposalMove, ProposalStatus
 from .filtersets import ProposalFilterSet
 from .models import Assignment, Category, Event, HandlingUnit, Proposal, Reply, ResultClass, Session
 from .querysets import handling_unit_candidates, handling_units
+from .selectors import ledger_proposals, published_replies, sessions_with_published_replies
 
 # The moves as they appear in addresses (the API's action names), with their button label and form.
 MOVE_FORMS = {
@@ -76,19 +77,6 @@ def add_service_errors(form, error: ValidationError):
         form.add_error(field if field in form.fields else None, field_errors)
 
 
-def ledger_queryset(proposals=None):
-    """The ledger's rows: ``proposals`` (by default the active ones) with what the ledger and its export show."""
-    proposals = Proposal.objects.all() if proposals is None else proposals
-    return (
-        proposals.with_figures()
-        .select_related("session", "category")
-        .prefetch_related(
-            "signatures__proposer",
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "unit__name")),
-        )
-    )
-
-
 class ProposalListView(ObjectListView):
     """提案台账: every proposal, filtered by the FilterSet the API uses."""
 
@@ -108,7 +96,7 @@ class ProposalListView(ObjectListView):
     default_ordering = ("-session__year", "session__name", "number")
 
     def get_base_queryset(self):
-        return ledger_queryset(self.rows())
+        return ledger_proposals(proposals=self.rows())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -440,10 +428,6 @@ class ResultClassEditView(ReferenceEditView):
     form_class = forms.ResultClassForm
 
 
-def published_replies():
-    return Reply.objects.published().select_related("unit", "result_class", "proposal__session")
-
-
 @method_decorator(login_not_required, name="dispatch")
 class PublicReplyListView(generic.ListView):
     """Published replies by session, for the public: no contact details."""
@@ -452,17 +436,13 @@ class PublicReplyListView(generic.ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        replies = published_replies().prefetch_related("proposal__signatures__proposer")
-        self.session = None
         session_pk = parse_pk(self.request.GET.get("session"))
-        if session_pk is not None:
-            self.session = Session.objects.filter(pk=session_pk).first()
-            replies = replies.filter(proposal__session_id=session_pk)
-        return replies.order_by("-proposal__session__year", "proposal__number", "round", "pk")
+        self.session = Session.objects.filter(pk=session_pk).first() if session_pk is not None else None
+        return published_replies(session_id=session_pk).prefetch_related("proposal__signatures__proposer")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = Session.objects.filter(pk__in=published_replies().values("proposal__session"))
+        context["sessions"] = sessions_with_published_replies()
         context["session"] = self.session
         return context
 

@@ -24,8 +24,9 @@ from projects.models import Indicator, Plan, ProgressReport, Project
 from projects.querysets import health_rule
 from projects.resources import ProjectResource
 from proposals.choices import AssignmentRole, Satisfaction
-from proposals.models import Assignment, Feedback, Proposal, Reply, Session, Signature
+from proposals.models import Assignment, Feedback, Proposal, Reply, Session
 from proposals.querysets import answer_rate, proposal_counts, reply_issued, reply_on_time
+from proposals.selectors import ledger_proposals
 
 from . import selectors
 
@@ -397,13 +398,10 @@ def proposal_ledger(session: Session):
     replied = Reply.objects.issued().filter(proposal=OuterRef("pk")).order_by("-signed_off_on")
     replied = replied.values("signed_off_on")[:1]
     proposals = (
-        Proposal.objects.filter(session=session)
+        ledger_proposals(proposals=Proposal.objects.filter(session=session))
         .annotate(assigned_on=Subquery(assigned), replied_on=Subquery(replied))
         .annotate(days_taken=DaysBetween(F("replied_on"), F("assigned_on")))
-        .select_related("category")
         .prefetch_related(
-            Prefetch("signatures", queryset=Signature.objects.select_related("proposer").order_by("position")),
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("unit__name")),
             Prefetch(
                 "replies",
                 queryset=Reply.objects.issued().select_related("result_class").order_by("round", "signed_off_on", "pk"),

@@ -19,6 +19,7 @@ from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 from .. import filtersets, services
 from ..models import Category, HandlingUnit, Proposal, Proposer, Reply, ResultClass, Session
 from ..querysets import handling_units
+from ..selectors import ledger_proposals
 from . import serializers
 
 
@@ -70,11 +71,7 @@ class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
     def proposals(self):
         """The proposals as the API shows them: derived figures, proposers and units in a constant number of
         queries. The list shows the active ones; a read by id finds archived ones too."""
-        return (
-            self.get_manager()
-            .with_figures()
-            .prefetch_related("signatures__proposer", "assignments__unit", "related_projects")
-        )
+        return ledger_proposals(proposals=self.get_manager().all()).prefetch_related("related_projects")
 
     def perform_create(self, serializer):
         self.check_write("add", serializer)
