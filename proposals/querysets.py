@@ -16,9 +16,9 @@ agree. Each rule is written here once; pages, API, exports, the dashboard and re
   (they stay in the record, marked as superseded).
 - The committee's list of handling units (承办单位名录): government departments and district governments unless the
   committee took one off, plus the units it added; never a CPPCC body, a democratic party or a proposer.
-- The committee's counts of a set of proposals (``proposal_counts``): received, filed (立案), not filed (不予立案),
-  merged (并案), assigned (交办) and answered (办复); the answer rate (办复率) is answered ÷ assigned. The dashboard,
-  the 提案办理情况统计表 and the public page take them from here.
+
+The statistics of a set of proposals (the committee's counts, replies on time and late, result classes,
+satisfaction, by unit) are built from these rules in ``proposals.selectors.proposal_statistics``.
 """
 
 import datetime
@@ -27,7 +27,6 @@ from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     DateField,
     Exists,
     F,
@@ -74,30 +73,6 @@ def reply_late(prefix: str = "") -> Q:
 def reply_on_time(prefix: str = "") -> Q:
     """Issued replies signed off on or before the unit's due date: ``ReplyQuerySet.on_time`` as a condition."""
     return _judged(prefix, "lte")
-
-
-def proposal_counts(path: str = "") -> dict[str, Count]:
-    """The committee's counts of proposals (reached through ``path``, such as "proposals__" from sessions), as
-    aggregates to ``aggregate()`` or ``annotate()``: ``received``, ``filed`` (立案), ``not_filed`` (不予立案),
-    ``merged`` (并案), ``assigned`` (交办) and ``answered`` (办复)."""
-
-    def count(statuses: list[str] | None = None) -> Count:
-        condition = Q(**{f"{path}status__in": statuses}) if statuses is not None else None
-        return Count(f"{path}pk", filter=condition, distinct=True)
-
-    return {
-        "received": count(),
-        "filed": count(ProposalStatus.filed()),
-        "not_filed": count([ProposalStatus.NOT_FILED]),
-        "merged": count([ProposalStatus.MERGED]),
-        "assigned": count(ProposalStatus.assigned()),
-        "answered": count(ProposalStatus.answered()),
-    }
-
-
-def answer_rate(counts: dict) -> float | None:
-    """办复率 in percent: the proposals answered of those assigned (None before any is assigned)."""
-    return round(100.0 * counts["answered"] / counts["assigned"], 1) if counts["assigned"] else None
 
 
 class ProposalQuerySet(models.QuerySet):
