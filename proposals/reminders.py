@@ -162,7 +162,7 @@ def _draft_items(liaisons: dict[int, list[User]], signers: dict[int, list[User]]
         return []
     drafts = (
         Reply.objects.drafts()
-        .filter(round=F("proposal__round"), proposal__status__in=[ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING])
+        .filter(round=F("proposal__round"), proposal__status__in=ProposalStatus.answering())
         .filter(proposal__archived_at__isnull=True)
         .annotate(
             unit_due=Subquery(

@@ -718,7 +718,7 @@ class ScalePortfolio:
             if status == ProposalStatus.REHANDLING:
                 course.satisfaction = Satisfaction.UNSATISFIED
             elif status == ProposalStatus.CLOSED and rng.random() < 0.85:
-                course.satisfaction = rng.choice([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
+                course.satisfaction = rng.choice(Satisfaction.content())
             if course.satisfaction:
                 course.given_on = min(course.issued_on + datetime.timedelta(days=rng.randint(3, 30)), today)
             if status == ProposalStatus.REHANDLING:
