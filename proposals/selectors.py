@@ -14,7 +14,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from projects.models import Organization
+from accounts.models import Organization
 
 from .choices import AssignmentRole, ProposalStatus, Satisfaction
 from .models import Assignment, Feedback, Proposal, Reply, Session
