@@ -19,6 +19,7 @@ from accounts.choices import Role
 from accounts.filtersets import OrganizationFilterSet
 from accounts.forms import OrganizationForm
 from accounts.models import Organization
+from common.db import choice_rank
 from common.exceptions import WorkflowError
 from common.views import (
     ObjectArchiveView,
@@ -55,7 +56,6 @@ from .models import (
     Project,
     ProjectBaseline,
 )
-from .querysets import choice_rank
 
 
 class HomeView(TemplateView):

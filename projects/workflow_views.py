@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Organization
+from common.db import choice_rank
 from common.exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from common.views import (
     ObjectListView,
@@ -36,7 +37,6 @@ from .forms import (
     ReturnReportForm,
 )
 from .models import ProgressReport, Project, ProjectChangeRequest
-from .querysets import choice_rank
 
 # Progress reporting and review
 

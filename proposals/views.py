@@ -13,6 +13,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from common.db import choice_rank
 from common.exceptions import ActionForbidden, WorkflowError
 from common.views import (
     ObjectArchiveView,
@@ -23,7 +24,6 @@ from common.views import (
     parse_pk,
 )
 from projects.models import Project
-from projects.querysets import choice_rank
 
 from . import forms, resources, services, votes
 from .choices import ProposalMove, ProposalStatus
