@@ -153,8 +153,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
+    from accounts.models import User
     from bench.synthetic import BENCH_USERNAME
-    from projects.models import User
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     print(f"machine: {machine()}")

@@ -27,9 +27,10 @@ def build_file(rows: int, change_existing: bool = True) -> tuple[bytes, int, int
     returns the bytes and the counts of changed and new rows."""
     from decimal import Decimal
 
+    from accounts.models import Organization
     from bench.synthetic import PROJECT_CODE_PREFIX
     from common.xlsx import Sheet, new_workbook
-    from projects.models import Domain, Organization, Plan, Project
+    from projects.models import Domain, Plan, Project
     from projects.resources import ProjectResource
 
     resource = ProjectResource()
@@ -90,9 +91,10 @@ def main() -> int:
     from django.db import connection, reset_queries
     from django.utils import timezone
 
+    from accounts.models import User
     from bench.seed import SeedCommand
     from bench.synthetic import PROJECT_CODE_PREFIX, REVIEWER_USERNAME
-    from projects.models import ProgressReport, Project, User
+    from projects.models import ProgressReport, Project
     from reports.imports import run_import
 
     print(f"machine: {machine()}")

@@ -75,10 +75,11 @@ def prepare(projects: int, reuse: bool) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from accounts.models import User
     from bench.seed import SeedCommand
     from bench.synthetic import PROJECT_CODE_PREFIX
     from projects.choices import ReportStatus
-    from projects.models import Project, User
+    from projects.models import Project
     from projects.selectors import current_period, reporting_projects
 
     started = time.perf_counter()

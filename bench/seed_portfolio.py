@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from accounts.choices import OrganizationKind, Role
+from accounts.models import Organization, User
 from bench.seed_proposals import ProposalSeeding
 from bench.synthetic import (
     BENCH_USERNAME,
@@ -34,12 +36,10 @@ from projects.choices import (
     DomainGroup,
     IndicatorDirection,
     InvestmentModel,
-    OrganizationKind,
     PlanKind,
     ProjectStatus,
     ProjectTier,
     ReportStatus,
-    Role,
 )
 from projects.models import (
     Domain,
@@ -48,11 +48,9 @@ from projects.models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,
-    User,
     period_of,
 )
 

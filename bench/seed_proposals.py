@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.choices import OrganizationKind
+from accounts.models import Organization
 from bench.synthetic import CITY_DEPARTMENTS, NAME_PREFIX, PLACES, PROJECT_SUBJECTS, weighted
 from common.dates import add_months
-from projects.choices import OrganizationKind
-from projects.models import Organization
 from proposals.choices import AssignmentRole, ProposalStatus, ProposerKind, ReplyStatus, Satisfaction
 from proposals.models import (
     Assignment,
@@ -136,7 +136,7 @@ class ProposalSeeding:
             if status == ProposalStatus.REHANDLING:
                 course.satisfaction = Satisfaction.UNSATISFIED
             elif status == ProposalStatus.CLOSED and rng.random() < 0.85:
-                course.satisfaction = rng.choice([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
+                course.satisfaction = rng.choice(Satisfaction.content())
             if course.satisfaction:
                 course.given_on = min(course.issued_on + datetime.timedelta(days=rng.randint(3, 30)), today)
             if status == ProposalStatus.REHANDLING:

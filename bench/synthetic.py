@@ -15,6 +15,7 @@ import random
 
 from django.db.models import Q
 
+from accounts.models import Organization
 from projects.models import (
     Domain,
     Funding,
@@ -22,7 +23,6 @@ from projects.models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,

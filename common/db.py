@@ -6,7 +6,7 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
-from django.db.models import FloatField, Func, UniqueConstraint
+from django.db.models import Case, FloatField, Func, UniqueConstraint, Value, When
 from django.utils.translation import gettext_lazy as _
 
 
@@ -191,3 +191,9 @@ def constraint_violation(error: BaseException) -> Violation | None:
 def _unique_message(model, fields) -> str:
     error = model().unique_error_message(model, tuple(fields))
     return str(error.message) % error.params
+
+
+def choice_rank(field: str, values: list[str]):
+    """Sort rows by the order of a field's choices (worst health last, statuses in their life order) rather than
+    by their stored codes."""
+    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)), default=Value(0))

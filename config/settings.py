@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "common",
+    "accounts",
+    "notifications",
     "projects",
     "proposals",
     "reports",
@@ -115,14 +117,14 @@ STATEMENT_TIMEOUT = env.float("STATEMENT_TIMEOUT_SECONDS", default=10.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "projects.User"
+AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Django's hook for a changed password (every path calls it): the user's API tokens are revoked.
-    {"NAME": "common.auth.RevokeApiTokensOnPasswordChange"},
+    {"NAME": "accounts.auth.RevokeApiTokensOnPasswordChange"},
 ]
 AUTHENTICATION_BACKENDS = [
     # Refuses a login while its username is locked out from that address, before the password is checked.
@@ -275,7 +277,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProposalStatusEnum": "proposals.choices.ProposalStatus",
         "ReplyStatusEnum": "proposals.choices.ReplyStatus",
-        "OrganizationKindEnum": "projects.choices.OrganizationKind",
+        "OrganizationKindEnum": "accounts.choices.OrganizationKind",
         "ProposerKindEnum": "proposals.choices.ProposerKind",
     },
 }

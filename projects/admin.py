@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from knox.models import AuthToken
 
 from common.admin import ArchivableAdminMixin, SimpleHistoryAdmin
 
@@ -15,40 +13,12 @@ from .models import (
     IndicatorValue,
     Milestone,
     MilestoneCompletion,
-    Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectBaseline,
     ProjectChangeRequest,
-    SentReminder,
-    User,
 )
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "last_name", "first_name", "organization", "is_staff", "is_active"]
-    list_filter = ["groups", "organization", "is_staff", "is_active"]
-    search_fields = ["username", "first_name", "last_name", "email", "organization__name"]
-    list_select_related = ["organization"]
-    autocomplete_fields = ["organization"]
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Unit"), {"fields": ("organization", "phone")}),
-    )
-    add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        (_("Unit"), {"fields": ("organization", "groups")}),
-    )
-
-
-@admin.register(Organization)
-class OrganizationAdmin(ArchivableAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind", "parent"]
-    list_filter = ["kind"]
-    search_fields = ["name", "short_name"]
-    autocomplete_fields = ["parent"]
 
 
 @admin.register(Domain)
@@ -252,37 +222,4 @@ class ProjectBaselineAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
-    list_display = ["sent_on", "recipient", "key"]
-    list_filter = ["sent_on"]
-    search_fields = ["recipient__username", "key"]
-    list_select_related = ["recipient"]
-    readonly_fields = ["recipient", "key", "sent_on"]
-
-    def has_add_permission(self, request):
-        return False
-
-
-# API tokens: issued only by /api/v1/auth/token/ (with an expiry); the admin shows them and revokes them. knox's own
-# admin would add tokens that never expire.
-admin.site.unregister(AuthToken)
-
-
-@admin.register(AuthToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "token_key", "created", "expiry"]
-    list_filter = ["expiry"]
-    search_fields = ["user__username", "token_key"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "token_key", "created", "expiry"]
-    fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +7,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self):
-        from .roles import sync_role_groups
+        from accounts.roles import register_role_permissions
+        from common.data_version import register_figure_source
+        from notifications.reminders import register_collector
 
-        # After every migrate, so that each database (tests included) has the role groups with their permissions.
-        post_migrate.connect(sync_role_groups, dispatch_uid="projects.sync_role_groups")
+        from . import reminders
+        from .roles import PORTFOLIO_PERMISSIONS
+
+        register_role_permissions(self.label, PORTFOLIO_PERMISSIONS)
+        register_collector(reminders.collect)
+        register_figure_source(self.label)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from accounts.choices import OrganizationKind
+from accounts.models import Organization
 from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 
 from .choices import (
@@ -14,7 +16,6 @@ from .choices import (
     Health,
     IndicatorDirection,
     InvestmentModel,
-    OrganizationKind,
     PlanKind,
     ProjectStatus,
     ProjectTier,
@@ -27,22 +28,12 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectChangeRequest,
 )
 from .querysets import active_in_year
-
-
-class OrganizationFilterSet(SearchFilterSet):
-    search_fields = ("name", "short_name")
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=OrganizationKind.choices)
-
-    class Meta:
-        model = Organization
-        fields = ["kind", "parent"]
 
 
 class DomainFilterSet(SearchFilterSet):

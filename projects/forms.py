@@ -17,7 +17,6 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,
@@ -175,17 +174,6 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
         model = Plan
         fields = ["title", "kind", "issuer", "document_number", "issue_date", "first_year", "last_year", "summary"]
         widgets = {"issue_date": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
-
-
-class OrganizationForm(BootstrapMixin, forms.ModelForm):
-    class Meta:
-        model = Organization
-        fields = ["name", "short_name", "kind", "parent"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["parent"].queryset = Organization.objects.exclude(pk=self.instance.pk)
 
 
 class IndicatorForm(BootstrapMixin, forms.ModelForm):

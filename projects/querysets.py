@@ -77,12 +77,6 @@ def active_in_year(year: int, path: str = "") -> Q:
     return Q(**{f"{path}planned_start__year__lte": year, f"{path}planned_end__year__gte": year})
 
 
-def choice_rank(field: str, values: list[str]):
-    """Sort rows by the order of a field's choices (worst health last, statuses in their life order) rather than
-    by their stored codes."""
-    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)), default=Value(0))
-
-
 def health_rule(status, progress_lag, days_late) -> Case:
     """A project's health from its status, its lag behind plan and its days late, given as expressions: the
     project's own annotations here, or the columns of a query over them (the dashboard's grouping)."""

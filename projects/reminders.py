@@ -1,6 +1,5 @@
-"""What the portfolio reminds people of; ``manage.py send_reminders`` gathers, deduplicates and mails it.
-
-Any installed app may add items the same way: a ``reminders`` module with ``collect(today) -> list[ReminderItem]``.
+"""What the portfolio reminds people of, registered with ``notifications`` (``manage.py send_reminders`` gathers,
+deduplicates and mails it).
 
 - liaisons (their unit's projects): this month's progress report missing after the due working day, reports the
   office returned, milestones late or due within ``MILESTONE_WINDOW_DAYS``;
@@ -11,7 +10,6 @@ Every query here is one query whatever the number of projects (no per-row querie
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,40 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .choices import Health, ProjectStatus, ReportStatus, Role
-from .models import Milestone, ProgressReport, Project, User
+from accounts.choices import Role
+from accounts.models import User
+from notifications.reminders import ReminderItem, link
+
+from .choices import Health, ProjectStatus, ReportStatus
+from .models import Milestone, ProgressReport, Project
 from .selectors import current_period
 
 MILESTONE_WINDOW_DAYS = 7
-ONCE_PREFIX = "once:"
-
-
-@dataclass(frozen=True)
-class ReminderItem:
-    """One line of one person's digest.
-
-    ``key`` names the matter (``milestone:12``). A daily item is sent at most once a day for as long as a source
-    yields it; a ``once`` item is sent once, and again only after a day on which no source yielded it.
-    ``section`` is the translated heading the line is listed under.
-    """
-
-    recipient: User
-    key: str
-    section: str
-    text: str
-    url: str
-    once: bool = False
-
-    @property
-    def record_key(self) -> str:
-        """The key as stored in ``SentReminder``: once-items are marked so that the command can tell them apart
-        from the daily log when it forgets those whose condition has cleared."""
-        return f"{ONCE_PREFIX}{self.key}" if self.once else self.key
-
-
-def link(path: str) -> str:
-    """An absolute link for an e-mail: a cron job has no request to take the host from."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def project_link(project_id: int) -> str:

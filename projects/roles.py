@@ -1,15 +1,13 @@
-"""The roles as Django groups, and the model permissions each one holds.
+"""What each role may do with the portfolio's models, registered with ``accounts.roles`` when the app loads.
 
 Writes are further limited per object for everyone who is not office staff (``User.can``): a liaison changes
-only what belongs to their own unit. Apps add their own models to ``ROLE_PERMISSIONS`` as they grow.
+only what belongs to their own unit.
 """
 
-from django.contrib.auth.models import Group, Permission
-
-from .choices import Role
+from accounts.choices import Role
+from accounts.roles import ALL_ACTIONS
 
 PORTFOLIO_MODELS = [
-    "projects.organization",
     "projects.domain",
     "projects.plan",
     "projects.project",
@@ -25,9 +23,7 @@ PORTFOLIO_MODELS = [
     "projects.milestonecompletion",
 ]
 
-ALL_ACTIONS = ("view", "add", "change", "delete")
-
-ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+PORTFOLIO_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OFFICE: {
         **dict.fromkeys(PORTFOLIO_MODELS, ALL_ACTIONS),
         # The office confirms what units ask (completion, acceptance, plan changes); requests and reported milestones
@@ -51,19 +47,3 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.COMMITTEE: dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
     Role.SIGNER: dict.fromkeys(PORTFOLIO_MODELS, ("view",)),
 }
-
-
-def sync_role_groups(**kwargs):
-    """Create the role groups and give each the permissions above (adds what is missing, removes nothing)."""
-    for role, grants in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = []
-        for model_label, actions in grants.items():
-            app_label, model_name = model_label.split(".")
-            codenames = [f"{action}_{model_name}" for action in actions]
-            wanted.extend(
-                Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames).values_list(
-                    "pk", flat=True
-                )
-            )
-        group.permissions.add(*wanted)

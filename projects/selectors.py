@@ -9,10 +9,11 @@ from django.db.models import Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization
 from common.bounds import money_sum
 
 from .choices import ChangeRequestKind, ChangeRequestStatus, Health, ProjectStatus, ReportStatus
-from .models import Milestone, Organization, ProgressReport, Project, ProjectChangeRequest, period_of
+from .models import Milestone, ProgressReport, Project, ProjectChangeRequest, period_of
 from .querysets import grouped_by_health, must_report, planned_progress
 
 CENT = Decimal("0.01")

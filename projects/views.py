@@ -15,6 +15,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.choices import Role
+from accounts.filtersets import OrganizationFilterSet
+from accounts.forms import OrganizationForm
+from accounts.models import Organization
+from common.db import choice_rank
 from common.exceptions import WorkflowError
 from common.views import (
     ObjectArchiveView,
@@ -28,15 +33,8 @@ from common.views import (
 )
 
 from . import charts, history, resources, selectors, services
-from .choices import ChangeRequestKind, Health, ProjectStatus, Role
-from .filtersets import (
-    IndicatorFilterSet,
-    MilestoneFilterSet,
-    OrganizationFilterSet,
-    PlanFilterSet,
-    ProgressReportFilterSet,
-    ProjectFilterSet,
-)
+from .choices import ChangeRequestKind, Health, ProjectStatus
+from .filtersets import IndicatorFilterSet, MilestoneFilterSet, PlanFilterSet, ProgressReportFilterSet, ProjectFilterSet
 from .forms import (
     BaselineForm,
     FundingFormSet,
@@ -44,7 +42,6 @@ from .forms import (
     IndicatorValueForm,
     IndicatorValueFormSet,
     MilestoneFormSet,
-    OrganizationForm,
     PlanForm,
     ProjectForm,
 )
@@ -54,13 +51,11 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectBaseline,
 )
-from .querysets import choice_rank
 
 
 class HomeView(TemplateView):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.models import Organization
+from common.db import choice_rank
 from common.exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from common.views import (
     ObjectListView,
@@ -34,13 +36,7 @@ from .forms import (
     ProgressReportForm,
     ReturnReportForm,
 )
-from .models import (
-    Organization,
-    ProgressReport,
-    Project,
-    ProjectChangeRequest,
-)
-from .querysets import choice_rank
+from .models import ProgressReport, Project, ProjectChangeRequest
 
 # Progress reporting and review
 

@@ -9,6 +9,14 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self):
-        from .roles import register
+        from accounts.roles import register_role_permissions
+        from common.data_version import register_figure_source
+        from notifications.reminders import register_collector
 
-        register()
+        from . import reminders
+        from .roles import PROPOSAL_PERMISSIONS
+
+        register_role_permissions(self.label, PROPOSAL_PERMISSIONS)
+        register_collector(reminders.collect)
+        # The event log and the public's hourly vote tallies change no figure.
+        register_figure_source(self.label, except_models=["proposals.Event", "proposals.PublicVoteTally"])

@@ -27,6 +27,12 @@ class ProposalStatus(models.TextChoices):
         return [cls.ASSIGNED, cls.REASSIGN_REQUESTED, cls.REHANDLING]
 
     @classmethod
+    def answering(cls) -> list[str]:
+        """The units can answer now: draft, sign off or record a reply, send an opinion. While a re-assignment is
+        requested nobody answers: the committee decides first."""
+        return [cls.ASSIGNED, cls.REHANDLING]
+
+    @classmethod
     def terminal(cls) -> list[str]:
         return [cls.NOT_FILED, cls.MERGED, cls.CLOSED]
 
@@ -81,6 +87,10 @@ class Satisfaction(models.TextChoices):
     def content(cls) -> list[str]:
         """The proposer is content: satisfied or basically satisfied."""
         return [cls.SATISFIED, cls.BASICALLY_SATISFIED]
+
+    @classmethod
+    def badge(cls, value: str) -> str:
+        return "success" if value in cls.content() else "danger"
 
 
 class ReplyStatus(models.TextChoices):

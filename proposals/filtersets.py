@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from accounts.models import Organization
 from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
-from projects.models import Organization
 
 from .choices import AssignmentRole, ProposalStatus, ProposerKind, Satisfaction
 from .models import Assignment, Category, Feedback, Proposal, Proposer, Reply, ResultClass, Session

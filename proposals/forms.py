@@ -1,5 +1,6 @@
-"""Forms of the proposal pages. Each move's form knows which service function it feeds (``perform``); the services
-check role, status and data again, so a form is a convenience, never the rule."""
+"""Forms of the proposal pages. A step's form (``proposals.steps``) gathers what its service takes: the page calls the
+service with the form's cleaned data. The services check role, status and data again, so a form is a convenience,
+never the rule."""
 
 import re
 
@@ -8,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import Organization
 from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators
 from common.forms import BootstrapMixin
-from projects.models import Organization, Project
+from projects.models import Project
 
 from . import services
 from .choices import AssignmentRole, ProposalStatus, Satisfaction
@@ -122,38 +124,24 @@ class ResultClassForm(BootstrapMixin, forms.ModelForm):
 
 
 class MoveForm(BootstrapMixin, forms.Form):
-    """A move's form, bound to the proposal and the acting user."""
+    """A step's form, bound to the proposal and the acting user. Its fields are the step's service's arguments."""
 
     def __init__(self, *args, proposal: Proposal, user, **kwargs):
         self.proposal = proposal
         self.user = user
         super().__init__(*args, **kwargs)
 
-    def perform(self):
-        raise NotImplementedError
-
 
 class NoteForm(MoveForm):
+    """Filing and closing: an optional note on the timeline."""
+
     note = forms.CharField(
         label=_("note"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class FileForm(NoteForm):
-    def perform(self):
-        return services.proposal_file(actor=self.user, proposal=self.proposal, note=self.cleaned_data["note"])
-
-
-class CloseForm(NoteForm):
-    def perform(self):
-        return services.proposal_close(actor=self.user, proposal=self.proposal, note=self.cleaned_data["note"])
-
-
 class NotFileForm(MoveForm):
     reason = forms.CharField(label=_("reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def perform(self):
-        return services.proposal_not_file(actor=self.user, proposal=self.proposal, reason=self.cleaned_data["reason"])
 
 
 class MergeForm(MoveForm):
@@ -169,10 +157,6 @@ class MergeForm(MoveForm):
             .order_by("number")
         )
         self.fields["into"].label_from_instance = lambda proposal: f"{proposal.number} {proposal.title}"
-
-    def perform(self):
-        data = self.cleaned_data
-        return services.proposal_merge(actor=self.user, proposal=self.proposal, into=data["into"], note=data["note"])
 
 
 class AssignForm(MoveForm):
@@ -217,18 +201,6 @@ class AssignForm(MoveForm):
         for name in ("lead_unit", "co_units", "separate_units"):
             self.fields[name].queryset = units
 
-    def perform(self):
-        data = self.cleaned_data
-        return services.proposal_assign(
-            actor=self.user,
-            proposal=self.proposal,
-            lead_unit=data["lead_unit"],
-            co_units=list(data["co_units"]),
-            separate_units=list(data["separate_units"]),
-            due_date=data["due_date"],
-            note=data["note"],
-        )
-
 
 class RequestReassignForm(MoveForm):
     reason = forms.CharField(
@@ -238,17 +210,9 @@ class RequestReassignForm(MoveForm):
         help_text=_("Why this proposal is not your unit's business, and which unit it belongs to."),
     )
 
-    def perform(self):
-        return services.proposal_request_reassign(
-            actor=self.user, proposal=self.proposal, reason=self.cleaned_data["reason"]
-        )
-
 
 class OpinionForm(MoveForm):
     opinion = forms.CharField(label=_("opinion"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
-
-    def perform(self):
-        return services.proposal_opinion(actor=self.user, proposal=self.proposal, opinion=self.cleaned_data["opinion"])
 
 
 class LetterForm(MoveForm):
@@ -275,10 +239,6 @@ class LetterForm(MoveForm):
         super().__init__(*args, **kwargs)
         self.fields["result_class"].label_from_instance = lambda result: f"{result.code} {result.name}"
 
-    def letter(self) -> dict:
-        names = ("result_class", "doc_number", "text", "issued_on", "signer", "cc", "contact_person", "contact_phone")
-        return {name: self.cleaned_data[name] for name in names}
-
 
 class ReplyForm(LetterForm):
     """The unit's draft (起草): saved for the unit's signer, who signs it off or returns it."""
@@ -294,9 +254,6 @@ class ReplyForm(LetterForm):
             self.initial.setdefault("contact_person", self.user.display_name)
             self.initial.setdefault("contact_phone", self.user.phone)
 
-    def perform(self):
-        return services.reply_save_draft(actor=self.user, proposal=self.proposal, **self.letter())
-
 
 def own_reply(proposal: Proposal, user) -> Reply | None:
     """The user's unit's reply of the proposal's current round, issued or not."""
@@ -309,30 +266,24 @@ def own_reply(proposal: Proposal, user) -> Reply | None:
     )
 
 
-class SignOffForm(MoveForm):
-    """签发: the signer issues the draft shown above the button."""
+class SignerForm(MoveForm):
+    """The signer's steps: the unit's draft is shown above the button."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.draft = own_reply(self.proposal, self.user)
 
-    def perform(self):
-        return services.reply_sign_off(actor=self.user, proposal=self.proposal)
+
+class SignOffForm(SignerForm):
+    """签发: the signer issues the draft shown above the button."""
 
 
-class ReturnReplyForm(MoveForm):
+class ReturnReplyForm(SignerForm):
     note = forms.CharField(
         label=_("note to the drafter"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What to change before the reply can be signed off."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.draft = own_reply(self.proposal, self.user)
-
-    def perform(self):
-        return services.reply_return(actor=self.user, proposal=self.proposal, note=self.cleaned_data["note"])
 
 
 class RecordReplyForm(LetterForm):
@@ -361,16 +312,6 @@ class RecordReplyForm(LetterForm):
         self.fields["signer"].help_text = _("签发人, as printed on the paper reply.")
         self.initial.setdefault("cc", _("CPPCC proposal committee"))
 
-    def perform(self):
-        data = self.cleaned_data
-        return services.reply_record(
-            actor=self.user,
-            proposal=self.proposal,
-            unit=data["unit"],
-            signed_off_on=data["signed_off_on"],
-            **self.letter(),
-        )
-
 
 class ExtendForm(MoveForm):
     assignment = forms.ModelChoiceField(label=_("unit"), queryset=Assignment.objects.none())
@@ -391,12 +332,6 @@ class ExtendForm(MoveForm):
                 "role": assignment.get_role_display(),
                 "date": assignment.deadline.isoformat(),
             }
-        )
-
-    def perform(self):
-        data = self.cleaned_data
-        return services.assignment_extend(
-            actor=self.user, assignment=data["assignment"], due_date=data["due_date"], reason=data["reason"]
         )
 
 
@@ -425,18 +360,6 @@ class FeedbackForm(MoveForm):
             self.initial.setdefault("proposer", waiting[0])
         self.initial.setdefault("given_on", timezone.localdate())
         self.fields["satisfaction"].widget.attrs["class"] = "form-check-input"
-
-    def perform(self):
-        data = self.cleaned_data
-        return services.proposal_feedback(
-            actor=self.user,
-            proposal=self.proposal,
-            proposer=data["proposer"],
-            satisfaction=data["satisfaction"],
-            comment=data["comment"],
-            given_on=data["given_on"],
-            due_date=data["due_date"],
-        )
 
 
 class HandlingUnitsForm(BootstrapMixin, forms.Form):

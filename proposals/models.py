@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Organization
 from common import bounds
 from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators, text_field
 from common.models import ActiveManager, ArchivableModel, TimestampedModel
-from projects.models import Organization, Project
+from projects.models import Project
 
 from .choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, ReplyStatus, Satisfaction
 from .querysets import AssignmentQuerySet, ProposalQuerySet, ReplyQuerySet

@@ -16,9 +16,9 @@ agree. Each rule is written here once; pages, API, exports, the dashboard and re
   (they stay in the record, marked as superseded).
 - The committee's list of handling units (承办单位名录): government departments and district governments unless the
   committee took one off, plus the units it added; never a CPPCC body, a democratic party or a proposer.
-- The committee's counts of a set of proposals (``proposal_counts``): received, filed (立案), not filed (不予立案),
-  merged (并案), assigned (交办) and answered (办复); the answer rate (办复率) is answered ÷ assigned. The dashboard,
-  the 提案办理情况统计表 and the public page take them from here.
+
+The statistics of a set of proposals (the committee's counts, replies on time and late, result classes,
+satisfaction, by unit) are built from these rules in ``proposals.selectors.proposal_statistics``.
 """
 
 import datetime
@@ -27,7 +27,6 @@ from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     DateField,
     Exists,
     F,
@@ -40,8 +39,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.choices import OrganizationKind
 from common.db import DaysBetween
-from projects.choices import OrganizationKind
 
 from .choices import AssignmentRole, ProposalStatus, ReplyStatus
 
@@ -59,38 +58,21 @@ def reply_issued(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": ReplyStatus.ISSUED})
 
 
+def _judged(prefix: str, comparison: str) -> Q:
+    # The one rule of lateness: an issued reply's sign-off against the unit's due date as it stood then (never the
+    # letter's own date). Late is "gt", on time "lte"; a reply without a due date on record is neither.
+    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__{comparison}": F(f"{prefix}due_date")})
+
+
 def reply_late(prefix: str = "") -> Q:
-    """Issued replies signed off after the unit's due date."""
-    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__gt": F(f"{prefix}due_date")})
+    """Issued replies signed off after the unit's due date: ``ReplyQuerySet.late`` as a condition, for aggregates
+    and relations (``prefix`` as in ``reply_issued``)."""
+    return _judged(prefix, "gt")
 
 
 def reply_on_time(prefix: str = "") -> Q:
-    """Issued replies signed off on or before the unit's due date."""
-    return reply_issued(prefix) & Q(**{f"{prefix}signed_off_on__lte": F(f"{prefix}due_date")})
-
-
-def proposal_counts(path: str = "") -> dict[str, Count]:
-    """The committee's counts of proposals (reached through ``path``, such as "proposals__" from sessions), as
-    aggregates to ``aggregate()`` or ``annotate()``: ``received``, ``filed`` (立案), ``not_filed`` (不予立案),
-    ``merged`` (并案), ``assigned`` (交办) and ``answered`` (办复)."""
-
-    def count(statuses: list[str] | None = None) -> Count:
-        condition = Q(**{f"{path}status__in": statuses}) if statuses is not None else None
-        return Count(f"{path}pk", filter=condition, distinct=True)
-
-    return {
-        "received": count(),
-        "filed": count(ProposalStatus.filed()),
-        "not_filed": count([ProposalStatus.NOT_FILED]),
-        "merged": count([ProposalStatus.MERGED]),
-        "assigned": count(ProposalStatus.assigned()),
-        "answered": count(ProposalStatus.answered()),
-    }
-
-
-def answer_rate(counts: dict) -> float | None:
-    """办复率 in percent: the proposals answered of those assigned (None before any is assigned)."""
-    return round(100.0 * counts["answered"] / counts["assigned"], 1) if counts["assigned"] else None
+    """Issued replies signed off on or before the unit's due date: ``ReplyQuerySet.on_time`` as a condition."""
+    return _judged(prefix, "lte")
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -124,8 +106,7 @@ class AssignmentQuerySet(models.QuerySet):
         this_round = Reply.objects.filter(
             proposal=OuterRef("proposal"), unit=OuterRef("unit"), round=OuterRef("proposal__round")
         )
-        # While a re-assignment is requested nobody can answer: the committee decides first.
-        open_proposal = Q(proposal__status__in=[ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING])
+        open_proposal = Q(proposal__status__in=ProposalStatus.answering())
         pending = open_proposal & (
             Q(role__in=AssignmentRole.replying(), has_replied=False)
             | Q(role=AssignmentRole.CO, opinion_on__isnull=True)
@@ -193,7 +174,7 @@ class ReplyQuerySet(models.QuerySet):
 def handling_unit_candidates():
     """The organisations the committee may put on its list: active ones that are not a CPPCC body, a democratic
     party or a proposer (by name or short name)."""
-    from projects.models import Organization
+    from accounts.models import Organization
 
     from .models import Proposer
 

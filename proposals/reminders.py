@@ -1,4 +1,4 @@
-"""What the proposals remind people of, in the digests of ``manage.py send_reminders`` (see ``projects.reminders``).
+"""What the proposals remind people of, in the digests of ``manage.py send_reminders`` (``notifications``).
 
 - each unit (its active liaisons), daily: the proposals it still owes a reply to, or as a co-handling unit its
   opinion to the lead unit (due ``OPINION_MONTHS`` after assignment, before the lead unit's reply), that are due
@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from projects.choices import Role
-from projects.models import User
-from projects.reminders import ReminderItem, link
+from accounts.choices import Role
+from accounts.models import User
+from notifications.reminders import ReminderItem, link
 
 from .choices import AssignmentRole, ProposalStatus, ReplyStatus
 from .models import Assignment, Proposal, Reply
@@ -158,7 +158,7 @@ def _draft_items(liaisons: dict[int, list[User]], signers: dict[int, list[User]]
         return []
     drafts = (
         Reply.objects.drafts()
-        .filter(round=F("proposal__round"), proposal__status__in=[ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING])
+        .filter(round=F("proposal__round"), proposal__status__in=ProposalStatus.answering())
         .filter(proposal__archived_at__isnull=True)
         .annotate(
             unit_due=Subquery(

@@ -1,4 +1,4 @@
-"""Spreadsheet import and export of proposals (提案办理台账), with the shared machinery of ``projects.resources``.
+"""Spreadsheet import and export of proposals (提案办理台账), on the spreadsheet engine of ``common.spreadsheets``.
 
 Importing files proposals as submitted (paper proposals registered by the committee) through
 ``services.proposal_submit``, or corrects a submitted one through ``services.proposal_update``; it never moves the
@@ -14,24 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.resources import (
+from common.spreadsheets.cells import NAME_SEPARATOR, NAME_SPLIT, is_blank, normalize
+from common.spreadsheets.resources import (
     EXPORT_ONLY,
-    NAME_SEPARATOR,
-    NAME_SPLIT,
     REQUIRED,
     REQUIRED_NEW,
-    ChoiceWidget,
-    DateWidget,
     Field,
     ImportResource,
-    LookupWidget,
-    TextWidget,
-    _prefetched,
     add_prefetches,
-    is_blank,
-    normalize,
+    prefetched,
     serial_field,
 )
+from common.spreadsheets.widgets import ChoiceWidget, DateWidget, LookupWidget, TextWidget
 
 from . import services
 from .choices import AssignmentRole, ProposalStatus
@@ -213,7 +207,7 @@ class ProposalResource(ImportResource):
     def _related(self, obj, name: str, queryset):
         rows = getattr(obj, f"export_{name}", None)
         if rows is None:
-            rows = _prefetched(obj, name)
+            rows = prefetched(obj, name)
         if rows is None:
             rows = list(queryset)
         return rows

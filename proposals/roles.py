@@ -1,4 +1,4 @@
-"""What each role may do with proposals; merged into ``projects.roles.ROLE_PERMISSIONS`` when the app loads.
+"""What each role may do with proposals, registered with ``accounts.roles`` when the app loads.
 
 The moves themselves are checked in ``proposals.services``: ``handle_proposal`` for the committee's moves,
 ``reply_proposal`` (drafting, opinions, re-assignment requests) and ``sign_reply`` (sign-off) for the units' moves,
@@ -6,7 +6,7 @@ always for the user's own unit. Office staff of the smart-city office no longer 
 by the unit's liaison and issued by the unit's signer (单位签发人), or recorded by the committee (代录).
 """
 
-from projects.choices import Role
+from accounts.choices import Role
 
 PROPOSAL_MODELS = [
     "proposals.session",
@@ -48,10 +48,3 @@ PROPOSAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.LEADER: dict.fromkeys(PROPOSAL_MODELS, VIEW),
 }
-
-
-def register():
-    from projects.roles import ROLE_PERMISSIONS
-
-    for role, grants in PROPOSAL_PERMISSIONS.items():
-        ROLE_PERMISSIONS.setdefault(role, {}).update(grants)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 from django.views import generic
 
+from common.db import choice_rank
 from common.exceptions import ActionForbidden, WorkflowError
 from common.views import (
     ObjectArchiveView,
@@ -24,47 +24,14 @@ from common.views import (
     parse_pk,
 )
 from projects.models import Project
-from projects.querysets import choice_rank
 
 from . import forms, resources, services, votes
 from .choices import ProposalMove, ProposalStatus
 from .filtersets import ProposalFilterSet
 from .models import Assignment, Category, Event, HandlingUnit, Proposal, Reply, ResultClass, Session
 from .querysets import handling_unit_candidates, handling_units
-
-# The moves as they appear in addresses (the API's action names), with their button label and form.
-MOVE_FORMS = {
-    "file": (ProposalMove.FILE, pgettext_lazy("proposal step", "File"), forms.FileForm),
-    "not-file": (ProposalMove.NOT_FILE, pgettext_lazy("proposal step", "Do not file"), forms.NotFileForm),
-    "merge": (ProposalMove.MERGE, pgettext_lazy("proposal step", "Merge into another"), forms.MergeForm),
-    "assign": (ProposalMove.ASSIGN, pgettext_lazy("proposal step", "Assign"), forms.AssignForm),
-    "request-reassign": (
-        ProposalMove.REQUEST_REASSIGN,
-        pgettext_lazy("proposal step", "Ask for re-assignment"),
-        forms.RequestReassignForm,
-    ),
-    "opinion": (
-        ProposalMove.OPINION,
-        pgettext_lazy("proposal step", "Send the co-handling opinion"),
-        forms.OpinionForm,
-    ),
-    "reply": (ProposalMove.DRAFT_REPLY, pgettext_lazy("proposal step", "Draft the reply"), forms.ReplyForm),
-    "sign-off": (ProposalMove.REPLY, pgettext_lazy("proposal step", "Sign off the reply"), forms.SignOffForm),
-    "return-reply": (
-        ProposalMove.RETURN_REPLY,
-        pgettext_lazy("proposal step", "Return the draft"),
-        forms.ReturnReplyForm,
-    ),
-    "record-reply": (
-        ProposalMove.RECORD_REPLY,
-        pgettext_lazy("proposal step", "Record a paper reply"),
-        forms.RecordReplyForm,
-    ),
-    "extend": (ProposalMove.EXTEND, pgettext_lazy("proposal step", "Extend a due date"), forms.ExtendForm),
-    "feedback": (ProposalMove.FEEDBACK, pgettext_lazy("proposal step", "Record feedback"), forms.FeedbackForm),
-    "close": (ProposalMove.CLOSE, pgettext_lazy("proposal step", "Close"), forms.CloseForm),
-}
-SLUG_FOR_MOVE = {move: (slug, label) for slug, (move, label, _form) in MOVE_FORMS.items()}
+from .selectors import ledger_proposals, published_replies, sessions_with_published_replies
+from .steps import BY_SLUG, STEPS
 
 
 def add_service_errors(form, error: ValidationError):
@@ -74,19 +41,6 @@ def add_service_errors(form, error: ValidationError):
         return
     for field, field_errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_errors)
-
-
-def ledger_queryset(proposals=None):
-    """The ledger's rows: ``proposals`` (by default the active ones) with what the ledger and its export show."""
-    proposals = Proposal.objects.all() if proposals is None else proposals
-    return (
-        proposals.with_figures()
-        .select_related("session", "category")
-        .prefetch_related(
-            "signatures__proposer",
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "unit__name")),
-        )
-    )
 
 
 class ProposalListView(ObjectListView):
@@ -108,7 +62,7 @@ class ProposalListView(ObjectListView):
     default_ordering = ("-session__year", "session__name", "number")
 
     def get_base_queryset(self):
-        return ledger_queryset(self.rows())
+        return ledger_proposals(proposals=self.rows())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -162,7 +116,7 @@ class ProposalDetailView(ObjectDetailView):
             .filter(proposals=proposal)
             .select_related("lead_org", "domain")
             .order_by("code"),
-            moves=[SLUG_FOR_MOVE[move] for move in services.available_moves(self.request.user, proposal)],
+            steps=[STEPS[move] for move in services.available_moves(self.request.user, proposal)],
             can_publish=user.has_perm("proposals.handle_proposal") and not proposal.is_archived,
             addressees=[signature.proposer for signature in proposal.ordered_signatures],
             # Only a proposal registered by mistake (still just submitted) is archived (services.proposal_archive).
@@ -205,18 +159,18 @@ class ProposalEditView(ObjectEditView):
 
 
 class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
-    """One move of the workflow: GET shows its form, POST makes it through the service, which checks everything."""
+    """One step of the workflow (``proposals.steps``): GET shows its form, POST makes it through its service, which
+    checks everything."""
 
     model = Proposal
     template_name = "proposals/proposal_move.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["move"] not in MOVE_FORMS:
+        if kwargs["move"] not in BY_SLUG:
             raise Http404
-        self.move, self.move_label, self.form_class = MOVE_FORMS[kwargs["move"]]
-        # A role that can never make this move gets 403 at once; the rest is for the service to judge.
-        permission = services.MOVE_RULES[self.move][1]
-        if request.user.is_authenticated and not request.user.has_perm(f"proposals.{permission}"):
+        self.step = BY_SLUG[kwargs["move"]]
+        # A role that can never make this step gets 403 at once; the rest is for the service to judge.
+        if request.user.is_authenticated and not request.user.has_perm(f"proposals.{self.step.permission}"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -227,16 +181,16 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
 
     def get_form(self):
         data = self.request.POST if self.request.method == "POST" else None
-        return self.form_class(data, proposal=self.object, user=self.request.user)
+        return self.step.form(data, proposal=self.object, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context.setdefault("form", self.get_form())
-        context["move_label"] = self.move_label
-        context["allowed"] = self.move in services.available_moves(self.request.user, self.object)
+        context["step"] = self.step
+        context["allowed"] = self.step.move in services.available_moves(self.request.user, self.object)
         draft = getattr(form, "draft", None)
         context["draft"] = draft
-        if draft is not None and self.move in (ProposalMove.REPLY, ProposalMove.RETURN_REPLY):
+        if draft is not None and isinstance(form, forms.SignerForm):
             context["addressees"] = [signature.proposer for signature in self.object.ordered_signatures]
             context["warnings"] = services.sign_off_warnings(draft) if not draft.is_issued else []
         return context
@@ -250,7 +204,7 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
         form = self.get_form()
         if form.is_valid():
             try:
-                result = form.perform()
+                result = self.step.service(actor=request.user, proposal=self.object, **form.cleaned_data)
             except ActionForbidden as error:
                 raise PermissionDenied(str(error.message)) from error
             except WorkflowError as error:
@@ -261,10 +215,10 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                label = ProposalMove(self.move).label
+                label = ProposalMove(self.step.move).label
                 messages.success(request, _("%(move)s: %(proposal)s") % {"move": label, "proposal": self.object.number})
-                if self.move == ProposalMove.REPLY:
-                    for warning in services.sign_off_warnings(result):
+                if self.step.warnings is not None:
+                    for warning in self.step.warnings(result):
                         messages.warning(request, warning)
                 return HttpResponseRedirect(self.object.get_absolute_url())
         messages.error(request, _("Nothing was saved. Correct the errors below."))
@@ -440,10 +394,6 @@ class ResultClassEditView(ReferenceEditView):
     form_class = forms.ResultClassForm
 
 
-def published_replies():
-    return Reply.objects.published().select_related("unit", "result_class", "proposal__session")
-
-
 @method_decorator(login_not_required, name="dispatch")
 class PublicReplyListView(generic.ListView):
     """Published replies by session, for the public: no contact details."""
@@ -452,17 +402,13 @@ class PublicReplyListView(generic.ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        replies = published_replies().prefetch_related("proposal__signatures__proposer")
-        self.session = None
         session_pk = parse_pk(self.request.GET.get("session"))
-        if session_pk is not None:
-            self.session = Session.objects.filter(pk=session_pk).first()
-            replies = replies.filter(proposal__session_id=session_pk)
-        return replies.order_by("-proposal__session__year", "proposal__number", "round", "pk")
+        self.session = Session.objects.filter(pk=session_pk).first() if session_pk is not None else None
+        return published_replies(session_id=session_pk).prefetch_related("proposal__signatures__proposer")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = Session.objects.filter(pk__in=published_replies().values("proposal__session"))
+        context["sessions"] = sessions_with_published_replies()
         context["session"] = self.session
         return context
 

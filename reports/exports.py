@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import DecimalField, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 
@@ -24,8 +24,8 @@ from projects.models import Indicator, Plan, ProgressReport, Project
 from projects.querysets import health_rule
 from projects.resources import ProjectResource
 from proposals.choices import AssignmentRole, Satisfaction
-from proposals.models import Assignment, Feedback, Proposal, Reply, Session, Signature
-from proposals.querysets import answer_rate, proposal_counts, reply_issued, reply_on_time
+from proposals.models import Assignment, Feedback, Proposal, Reply, Session
+from proposals.selectors import ledger_proposals, proposal_statistics, share
 
 from . import selectors
 
@@ -314,7 +314,7 @@ def progress_report(period: str):
             rows.append((_total_row("小计", subtotal, summed), "total"))
         rows.append((_total_row("合计", _sums(totals, summed), summed), "total"))
     groups = selectors.portfolio_groups(selectors.Scope(today=as_of))
-    headline = selectors.headline(selectors.Scope(today=as_of), groups)
+    headline = selectors.headline_figures(selectors.Scope(today=as_of), groups)
     bands = headline["bands"]
     reported = counts["approved"] + counts["submitted"]
     reporting = (
@@ -397,13 +397,10 @@ def proposal_ledger(session: Session):
     replied = Reply.objects.issued().filter(proposal=OuterRef("pk")).order_by("-signed_off_on")
     replied = replied.values("signed_off_on")[:1]
     proposals = (
-        Proposal.objects.filter(session=session)
+        ledger_proposals(proposals=Proposal.objects.filter(session=session))
         .annotate(assigned_on=Subquery(assigned), replied_on=Subquery(replied))
         .annotate(days_taken=DaysBetween(F("replied_on"), F("assigned_on")))
-        .select_related("category")
         .prefetch_related(
-            Prefetch("signatures", queryset=Signature.objects.select_related("proposer").order_by("position")),
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("unit__name")),
             Prefetch(
                 "replies",
                 queryset=Reply.objects.issued().select_related("result_class").order_by("round", "signed_off_on", "pk"),
@@ -464,7 +461,8 @@ STATS_COLUMNS = [
     Column("基本满意", "integer"),
     Column("不满意", "integer"),
 ]
-STATS_COUNTS = ("assigned", "replying", "replied", "on_time", "A", "B", "C", *Satisfaction.values)
+STATS_CLASSES = ("A", "B", "C")
+STATS_COUNTS = ("assigned", "replying", "replied", "on_time", *STATS_CLASSES, *Satisfaction.values)
 
 
 def proposal_stats(session: Session):
@@ -472,57 +470,35 @@ def proposal_stats(session: Session):
     (不予立案), assigned and answered, with the answer rate (办复率), on the line under the title; then per handling
     unit — proposals assigned (and of them to reply to, as lead or separate unit), replied and the unit's answer rate,
     replied by the unit's due date, the replies' result classes A/B/C, and the proposers' feedback on the proposals
-    the unit replied to — with the total of the rows. Each measure is one grouped count; the rules are
-    ``proposals.querysets``'."""
-    unit_columns = ("unit_id", "unit__name", "unit__short_name")
-    assignments = (
-        Assignment.objects.filter(proposal__session=session)
-        .order_by()
-        .values(*unit_columns)
-        .annotate(
-            assigned=Count("proposal", distinct=True),
-            replying=Count("proposal", distinct=True, filter=Q(role__in=AssignmentRole.replying())),
-        )
-    )
-    replies = (
-        Reply.objects.issued()
-        .filter(proposal__session=session)
-        .order_by()
-        .values(*unit_columns)
-        .annotate(
-            replied=Count("proposal", distinct=True),
-            on_time=Count("proposal", distinct=True, filter=reply_on_time()),
-            **{code: Count("proposal", distinct=True, filter=Q(result_class__code=code)) for code in ("A", "B", "C")},
-        )
-    )
-    satisfaction = (
-        Feedback.objects.filter(
-            reply_issued("proposal__replies__"), proposal__session=session, proposal__replies__unit__isnull=False
-        )
-        .order_by()
-        .values(unit_id=F("proposal__replies__unit_id"))
-        .annotate(**{value: Count("pk", distinct=True, filter=Q(satisfaction=value)) for value in Satisfaction.values})
-    )
-    units = {}
-    for row in [*assignments, *replies]:
-        unit = units.setdefault(row["unit_id"], {"name": row["unit__short_name"] or row["unit__name"]})
-        unit.update({key: value for key, value in row.items() if key in STATS_COUNTS})
-    for row in satisfaction:
-        units.get(row["unit_id"], {}).update({value: row[value] for value in Satisfaction.values})
+    the unit replied to — with the total of the rows. The figures are ``proposals.selectors.proposal_statistics``'."""
+    statistics = proposal_statistics(sessions=[session])
+    assignments, replies = statistics.unit_assignments(session), statistics.unit_replies(session)
+    classes, feedback = statistics.unit_classes(session), statistics.unit_satisfaction(session)
+    units = []
+    for unit_id in {*assignments, *replies}:
+        assigned, replied = assignments.get(unit_id, {}), replies.get(unit_id, {})
+        counts = {
+            "assigned": assigned.get("assigned", 0),
+            "replying": assigned.get("replying", 0),
+            "replied": replied.get("replied", 0),
+            "on_time": replied.get("with_reply_on_time", 0),  # 按期答复: a reply by the due date, in any round
+            **{code: classes.get(unit_id, {}).get(code, 0) for code in STATS_CLASSES},
+            **{value: feedback.get(unit_id, {}).get(value, 0) for value in Satisfaction.values},
+        }
+        units.append(((assigned or replied)["name"], counts))
     rows = []
     totals = dict.fromkeys(STATS_COUNTS, 0)
-    for number, unit in enumerate(sorted(units.values(), key=lambda unit: unit["name"]), start=1):
-        counts = {key: unit.get(key, 0) for key in STATS_COUNTS}
+    for number, (name, counts) in enumerate(sorted(units, key=lambda unit: unit[0]), start=1):
         for key in STATS_COUNTS:
             totals[key] += counts[key]
-        rows.append(([number, unit["name"], *_stats_values(counts)], "data"))
+        rows.append(([number, name, *_stats_values(counts)], "data"))
     rows.append((["", "合计", *_stats_values(totals)], "total"))
-    counts = Proposal.objects.filter(session=session).aggregate(**proposal_counts())
+    counts = statistics.counts(session)
     awaiting = counts["received"] - counts["filed"] - counts["merged"] - counts["not_filed"]
     summary = (
         f"共收到提案{counts['received']}件，立案{counts['filed']}件，并案{counts['merged']}件，"
         f"不予立案{counts['not_filed']}件" + (f"，待审查{awaiting}件" if awaiting else "") + "；"
-        f"交办{counts['assigned']}件，已办复{counts['answered']}件，办复率{_percent(answer_rate(counts))}。"
+        f"交办{counts['assigned']}件，已办复{counts['answered']}件，办复率{_percent(counts['answer_rate'])}。"
     )
     title = f"{session.name}提案办理情况统计表"
     return _table(title, "办理情况统计", STATS_COLUMNS, rows, _committee_note(summary))
@@ -533,15 +509,11 @@ def _stats_values(counts: dict) -> list:
         counts["assigned"],
         counts["replying"],
         counts["replied"],
-        _share(counts["replied"], counts["replying"]),
+        share(counts["replied"], counts["replying"]),
         counts["on_time"],
-        _share(counts["on_time"], counts["replied"]),
+        share(counts["on_time"], counts["replied"]),
         counts["A"],
         counts["B"],
         counts["C"],
         *(counts[value] for value in Satisfaction.values),
     ]
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None

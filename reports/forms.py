@@ -5,11 +5,13 @@ from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import OrganizationKind
+from accounts.models import Organization
 from common.bounds import years_between
 from common.dates import add_months
 from common.forms import style_widgets
-from projects.choices import DomainGroup, OrganizationKind, ProjectTier
-from projects.models import Organization, Plan, Project, period_of, period_validators
+from projects.choices import DomainGroup, ProjectTier
+from projects.models import Plan, Project, period_of, period_validators
 from proposals.models import Session
 
 from .selectors import SCOPE_FIELDS

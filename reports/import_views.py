@@ -18,9 +18,10 @@ from django.views.generic import TemplateView, View
 
 from common.db import lift_statement_timeout
 from common.forms import BootstrapMixin
+from common.spreadsheets import files, uploads
 from common.xlsx import xlsx_response
 
-from . import imports, uploads
+from . import imports
 
 PREVIEW_ROWS = 300
 PREVIEW_ERRORS = 500
@@ -96,7 +97,7 @@ class ImportView(ResourceMixin, TemplateView):
             resource_key=self.key,
             resource_label=self.resource_class.label,
             columns=self.resource_class.column_fields(),
-            max_megabytes=imports.max_bytes() / 1024 / 1024,
+            max_megabytes=files.max_bytes() / 1024 / 1024,
             **kwargs,
         )
 
@@ -110,9 +111,9 @@ class ImportView(ResourceMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         uploaded = form.cleaned_data["file"]
         try:
-            data = imports.read_upload(uploaded)
+            data = files.read_upload(uploaded)
             outcome = imports.run_import(key=self.key, user=request.user, data=data, dry_run=True)
-        except imports.ImportFileError as error:
+        except files.ImportFileError as error:
             form.add_error("file", error.message)
             return self.render_to_response(self.get_context_data(form=form))
         token = None
@@ -134,7 +135,7 @@ class ImportView(ResourceMixin, TemplateView):
         data, filename = pending
         try:
             outcome = imports.run_import(key=self.key, user=request.user, data=data, dry_run=False)
-        except imports.ImportFileError as error:
+        except files.ImportFileError as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(here)
         finally:

@@ -26,8 +26,8 @@ from projects.models import Funding, Indicator, Milestone, ProgressReport, Proje
 from projects.querysets import grouped_by_health
 from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
-from proposals.models import Assignment, Feedback, Proposal, Reply, Session
-from proposals.querysets import reply_issued, reply_late
+from proposals.models import Session
+from proposals.selectors import ProposalStatistics, proposal_statistics
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
 SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "district", "lead_org")
@@ -79,6 +79,12 @@ class Scope:
     @property
     def proposal_params(self) -> dict:
         return {"session": self.session.pk if self.session else None, "unit": self.params.get("lead_org")}
+
+    @cached_property
+    def proposal_statistics(self) -> ProposalStatistics:
+        """The statistics of the session's proposals, for the lead units chosen (their proposals and replies)."""
+        units = self.params.get("lead_org") or ()
+        return proposal_statistics(sessions=[self.session], units=units, today=self.today)
 
     def of_projects(self, queryset):
         """Rows of ``queryset`` (milestones, reports, fundings) that belong to the projects in scope; with no filter
@@ -178,7 +184,7 @@ STATUS_BANDS = {
 }
 
 
-def headline(scope: Scope, groups: list[dict]) -> dict:
+def headline_figures(scope: Scope, groups: list[dict]) -> dict:
     """The headline cards' project figures. Average progress is the plain mean over the top-level projects (cancelled
     ones aside); the mean weighted by investment is given beside it and labelled as such."""
     investment = _total(groups, "investment", status=COUNTED)
@@ -211,7 +217,7 @@ def _progress_figures(rows: list[dict]) -> dict:
     }
 
 
-def by_domain(scope: Scope, groups: list[dict]) -> list[dict]:
+def figures_by_domain(scope: Scope, groups: list[dict]) -> list[dict]:
     """Per domain: projects by status, average progress and planned progress (cancelled projects left out)."""
     domains = {}
     for group in groups:
@@ -232,7 +238,7 @@ def by_domain(scope: Scope, groups: list[dict]) -> list[dict]:
     return result
 
 
-def by_domain_group(scope: Scope, groups: list[dict]) -> list[dict]:
+def figures_by_domain_group(scope: Scope, groups: list[dict]) -> list[dict]:
     """Per domain group (the plans' five areas): projects, average progress and planned progress."""
     result = []
     for value, label in DomainGroup.choices:
@@ -243,7 +249,7 @@ def by_domain_group(scope: Scope, groups: list[dict]) -> list[dict]:
     return result
 
 
-def by_unit(scope: Scope, groups: list[dict]) -> dict[int, dict]:
+def figures_by_unit(scope: Scope, groups: list[dict]) -> dict[int, dict]:
     """Per lead unit: projects, health counts, average lag of open projects, late milestones."""
     units = {}
     for group in groups:
@@ -273,7 +279,7 @@ def by_unit(scope: Scope, groups: list[dict]) -> dict[int, dict]:
     return units
 
 
-def milestones(scope: Scope, groups: list[dict]) -> dict:
+def milestone_figures(scope: Scope, groups: list[dict]) -> dict:
     """Late milestones (counted with the projects' figures) and those due in the next 30 days: counts, the first few
     of each, their lists' addresses."""
     in_scope = scope.of_projects(Milestone.objects.all()).select_related("project", "project__lead_org")
@@ -294,7 +300,7 @@ def milestones(scope: Scope, groups: list[dict]) -> dict:
     }
 
 
-def red_projects(scope: Scope) -> dict:
+def red_project_rows(scope: Scope) -> dict:
     """The projects in scope that are seriously behind, furthest behind first, each with the problems (存在问题) of its
     latest report that names any: what the leaders' meeting discusses."""
     latest_problems = (
@@ -383,7 +389,7 @@ def report_figures(scope: Scope) -> dict:
     return {"by_period": by_period, "on_time_by_unit": by_unit}
 
 
-def progress_trend(scope: Scope, by_period: dict[str, dict]) -> dict:
+def progress_trend_figures(scope: Scope, by_period: dict[str, dict]) -> dict:
     """Per period of the last twelve: the average approved progress, projects reported, investment completed."""
     periods = reporting_periods(scope.today)
     rows = [by_period.get(period) for period in periods]
@@ -399,7 +405,7 @@ def progress_trend(scope: Scope, by_period: dict[str, dict]) -> dict:
 # Money
 
 
-def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
+def funding_figures(scope: Scope, by_period: dict[str, dict]) -> dict:
     """Funding planned, allocated and disbursed by year and by source; investment by model; completed vs plan."""
     in_scope = scope.of_projects(Funding.objects.all()).order_by()
     rows = list(
@@ -473,7 +479,7 @@ def funding(scope: Scope, by_period: dict[str, dict]) -> dict:
 # Targets
 
 
-def targets(scope: Scope) -> dict:
+def target_figures(scope: Scope) -> dict:
     """The plans' targets with their attainment; the scope's plan and lead unit choose them (targets belong to plans
     and responsible units, not to projects)."""
     params = {
@@ -510,78 +516,36 @@ def targets(scope: Scope) -> dict:
 # Proposals
 
 
-def proposals(scope: Scope) -> dict:
+def proposal_figures(scope: Scope) -> dict:
     """The session's proposals by status, replies on time and late per unit, result classes, satisfaction, and the
     overdue and key proposals."""
-    session_proposals = Proposal.objects.filter(session=scope.session)
-    replies = Reply.objects.issued().filter(proposal__session=scope.session)
-    units = scope.params.get("lead_org")
-    if units:
-        assigned = Assignment.objects.filter(unit__in=units).values("proposal_id")
-        session_proposals = session_proposals.filter(pk__in=assigned)
-        replies = replies.filter(unit__in=units)
-    figures = session_proposals.with_figures(scope.today)
-    late = reply_late()  # signed off after the unit's due date: the letter's own date is not judged
-    replied_ids, late_ids = replies.values("proposal_id"), replies.filter(late).values("proposal_id")
-    statuses = list(
-        figures.order_by()
-        .values("status")
-        .annotate(
-            count=Count("pk"),
-            replied=Count("pk", filter=Q(pk__in=replied_ids)),
-            late=Count("pk", filter=Q(pk__in=late_ids)),
-            overdue=Count("pk", filter=Q(overdue=True)),
-            key=Count("pk", filter=Q(is_key=True, status__in=ProposalStatus.awaiting_reply())),
-        )
-    )
-    by_status = {row["status"]: row["count"] for row in statuses}
-    counts = {key: sum(row[key] for row in statuses) for key in ("replied", "late", "overdue", "key")}
-    per_unit = list(
-        replies.order_by()
-        .values("unit_id", "unit__name", "unit__short_name")
-        .annotate(
-            replied=Count("proposal", distinct=True),
-            late=Count("proposal", distinct=True, filter=late),
-        )
-        .order_by("unit__name")
-    )
+    session, statistics = scope.session, scope.proposal_statistics
+    counts = statistics.counts(session)
+    per_unit = sorted(statistics.unit_replies(session).values(), key=lambda row: row["unit__name"])
     for row in per_unit:
-        row["name"] = row["unit__short_name"] or row["unit__name"]
-        row["on_time"] = row["replied"] - row["late"]
         row["on_time_url"] = scope.proposals_url(unit=row["unit_id"], reply="on_time")
         row["late_url"] = scope.proposals_url(unit=row["unit_id"], reply="late")
-    classes = list(
-        replies.order_by()
-        .values("result_class__code", "result_class__name")
-        .annotate(count=Count("proposal", distinct=True))
-        .order_by("result_class__code")
-    )
+    classes = statistics.result_classes(session)
     for row in classes:
         row["url"] = scope.proposals_url(result_class=row["result_class__code"])
-    satisfaction = {
-        row["satisfaction"]: row["count"]
-        for row in Feedback.objects.filter(proposal__in=session_proposals)
-        .order_by()
-        .values("satisfaction")
-        .annotate(count=Count("proposal", distinct=True))
-    }
-    overdue = figures.filter(overdue=True)
-    key = figures.filter(is_key=True, status__in=ProposalStatus.awaiting_reply())
+    satisfaction = statistics.satisfaction(session)["proposals"]
+    overdue = statistics.proposals.filter(overdue=True)
+    key = statistics.proposals.filter(is_key=True, status__in=ProposalStatus.awaiting_reply())
     listed = ("pk", "number", "title", "status", "due_date", "is_key", "session_id")
     return {
-        "session": scope.session,
-        "total": sum(by_status.values()),
+        "session": session,
+        "total": counts["received"],
         "total_url": scope.proposals_url(),
         "by_status": [
-            (status, by_status.get(status.value, 0), scope.proposals_url(status=status.value))
+            (status, counts["by_status"].get(status.value, 0), scope.proposals_url(status=status.value))
             for status in ProposalStatus
-            if by_status.get(status.value)
+            if counts["by_status"].get(status.value)
         ],
         "replied": counts["replied"],
         "replied_url": scope.proposals_url(reply="replied"),
-        "on_time": counts["replied"] - counts["late"],
+        "on_time": counts["on_time"],
         "on_time_url": scope.proposals_url(reply="on_time"),
-        "on_time_share": _ratio(counts["replied"] - counts["late"], counts["replied"]),
+        "on_time_share": _ratio(counts["on_time"], counts["replied"]),
         "per_unit": per_unit,
         "classes": classes,
         "satisfaction": [
@@ -597,38 +561,19 @@ def proposals(scope: Scope) -> dict:
     }
 
 
-def proposal_satisfaction_by_unit(scope: Scope) -> dict[int, dict]:
-    """Per handling unit (lead or separate): feedback on the session's proposals it answered, and how much of it was
-    satisfied or basically satisfied."""
-    rows = (
-        Feedback.objects.filter(proposal__session=scope.session)
-        .filter(reply_issued("proposal__replies__"), proposal__replies__unit__isnull=False)
-        .order_by()
-        .values(unit_id=F("proposal__replies__unit_id"))
-        .annotate(
-            feedback=Count("pk", distinct=True),
-            content=Count(
-                "pk",
-                distinct=True,
-                filter=Q(satisfaction__in=Satisfaction.content()),
-            ),
-        )
-    )
-    return {row["unit_id"]: row for row in rows}
-
-
 # Department scorecard
 
 SCORECARD_COLUMNS = ("projects", "average_lag", "late_milestones", "reports_on_time", "replies_on_time", "satisfaction")
 
 
-def scorecard(
-    scope: Scope, units: dict[int, dict], reports: dict[int, dict], proposal_figures: dict | None
+def scorecard_rows(
+    scope: Scope, units: dict[int, dict], reports: dict[int, dict], proposals: dict | None
 ) -> list[dict]:
     """部门考核: per unit, what the yearly assessment looks at. ``reports`` is ``report_figures``' on-time count per
-    unit."""
-    replies = {row["unit_id"]: row for row in (proposal_figures or {}).get("per_unit", [])}
-    satisfaction = proposal_satisfaction_by_unit(scope) if proposal_figures else {}
+    unit, ``proposals`` the ``proposal_figures`` (None without a session): replies on time per unit, and the
+    satisfaction of the feedback on the proposals each unit replied to."""
+    replies = {row["unit_id"]: row for row in (proposals or {}).get("per_unit", [])}
+    satisfaction = scope.proposal_statistics.unit_satisfaction(scope.session) if proposals else {}
     rows = []
     for unit_id in {*units, *replies}:
         unit = units.get(unit_id, {})
@@ -672,23 +617,23 @@ def sorted_scorecard(rows: list[dict], sort: str) -> tuple[list[dict], str]:
 # The whole page
 
 
-def dashboard(scope: Scope, with_proposals: bool) -> dict:
+def dashboard_figures(scope: Scope, with_proposals: bool) -> dict:
     """Every figure of the dashboard for ``scope``; the proposals' panels only ``with_proposals`` (a session is
     chosen and the reader may see proposals)."""
     groups = portfolio_groups(scope)
     reports = report_figures(scope)
-    units = by_unit(scope, groups)
-    proposal_figures = proposals(scope) if with_proposals else None
+    units = figures_by_unit(scope, groups)
+    proposals = proposal_figures(scope) if with_proposals else None
     return {
-        "headline": headline(scope, groups),
-        "domains": by_domain(scope, groups),
-        "domain_groups": by_domain_group(scope, groups),
+        "headline": headline_figures(scope, groups),
+        "domains": figures_by_domain(scope, groups),
+        "domain_groups": figures_by_domain_group(scope, groups),
         "units": units,
-        "milestones": milestones(scope, groups),
-        "red_projects": red_projects(scope),
-        "trend": progress_trend(scope, reports["by_period"]),
-        "money": funding(scope, reports["by_period"]),
-        "targets": targets(scope),
-        "proposals": proposal_figures,
-        "scorecard": scorecard(scope, units, reports["on_time_by_unit"], proposal_figures),
+        "milestones": milestone_figures(scope, groups),
+        "red_projects": red_project_rows(scope),
+        "trend": progress_trend_figures(scope, reports["by_period"]),
+        "money": funding_figures(scope, reports["by_period"]),
+        "targets": target_figures(scope),
+        "proposals": proposals,
+        "scorecard": scorecard_rows(scope, units, reports["on_time_by_unit"], proposals),
     }

@@ -2,10 +2,11 @@
 
 The dashboard's figures at 10,000 projects take the database some hundreds of milliseconds (a pass over every
 project's milestones and over 120,000 progress reports); they change only when someone writes. Every write to a
-table of the ``projects`` and ``proposals`` apps moves ``DataVersion.version``, by trigger, so form saves, the API,
-imports, bulk updates and raw SQL all count, and the writer's transaction moves it together with its data: a reader
-that sees the new version sees the new data. Figures are cached under the version they were read after, so a cached
-figure is never older than the version in its key; the cache may be per process (the default) or shared.
+table of the apps registered as figure sources (``common.data_version``: units, the portfolio, proposals) moves
+``DataVersion.version``, by trigger, so form saves, the API, imports, bulk updates and raw SQL all count, and the
+writer's transaction moves it together with its data: a reader that sees the new version sees the new data.
+Figures are cached under the version they were read after, so a cached figure is never older than the version in
+its key; the cache may be per process (the default) or shared.
 """
 
 import hashlib
@@ -16,12 +17,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from common.data_version import figure_sources
+
 from .models import DataVersion
 
-WATCHED_APPS = ("projects", "proposals")
-# Tables whose writes change no figure: users' logins, the reminders' log, the proposals' event log, the public's
-# hourly vote tallies.
-IGNORED_MODELS = {"projects.User", "projects.SentReminder", "proposals.Event", "proposals.PublicVoteTally"}
 VERSION_ROW = 1
 TRIGGER_PREFIX = "data_version_"
 # A setting local to the transaction: the statement that last moved the version (PostgreSQL).
@@ -29,13 +28,13 @@ BUMPED_SETTING = "data_version.bumped_at"
 
 
 def watched_tables() -> list[str]:
-    """The tables whose writes move the version: the watched apps' models and their many-to-many tables, without
-    the history tables (they are written together with the rows they record)."""
+    """The tables whose writes move the version: the registered apps' models and their many-to-many tables, without
+    the models an app excepted and the history tables (they are written together with the rows they record)."""
     tables = []
-    for label in WATCHED_APPS:
+    for label, excepted in figure_sources().items():
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             related = [model] if not model._meta.auto_created else [model, model._meta.auto_created]
-            if any(m._meta.label in IGNORED_MODELS for m in related) or model.__name__.startswith("Historical"):
+            if any(m._meta.label in excepted for m in related) or model.__name__.startswith("Historical"):
                 continue
             tables.append(model._meta.db_table)
     return sorted(tables)

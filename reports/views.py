@@ -15,9 +15,8 @@ from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
 from projects.selectors import attach_phases
-from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Proposal, Session
-from proposals.querysets import proposal_counts
+from proposals.selectors import ProposalStatistics, proposal_statistics
 
 from . import charts, exports, forms, selectors, versioning
 
@@ -37,7 +36,7 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
         with_proposals = session is not None and self.request.user.has_perm("proposals.view_proposal")
         # Labels are translated while the figures are built, so each language has its own entry.
         key = (sorted(params.items()), session and session.pk, scope.today, with_proposals, get_language())
-        figures = versioning.cached("dashboard", key, lambda: selectors.dashboard(scope, with_proposals))
+        figures = versioning.cached("dashboard", key, lambda: selectors.dashboard_figures(scope, with_proposals))
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
         return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort}
 
@@ -92,6 +91,22 @@ class SummaryView(DashboardView):
         return {}
 
 
+PUBLIC_SESSIONS = 5
+
+
+def public_session_row(session: Session, statistics: ProposalStatistics) -> dict:
+    """A session's line on the public page: proposals received, filed, being handled, answered and closed, and how
+    much of the feedback is satisfied or basically satisfied."""
+    counts, satisfaction = statistics.counts(session), statistics.satisfaction(session)
+    return {
+        "name": session.name,
+        **{key: counts[key] for key in ("received", "filed", "answered", "closed")},
+        "handling": counts["awaiting_reply"],
+        "feedback": satisfaction["feedback"],
+        "content": satisfaction["content"],
+    }
+
+
 @method_decorator(login_not_required, name="dispatch")
 class PublicProgressView(TemplateView):
     """公开: the published projects by domain with status and progress, and the proposals' statistics by session;
@@ -114,23 +129,20 @@ class PublicProgressView(TemplateView):
             completed=Count("pk", filter=Q(status__in=ProjectStatus.finished())),
             in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
         )
-        sessions = Session.objects.annotate(
-            **proposal_counts("proposals__"),
-            handling=Count("proposals", distinct=True, filter=Q(proposals__status__in=ProposalStatus.awaiting_reply())),
-            closed=Count("proposals", distinct=True, filter=Q(proposals__status=ProposalStatus.CLOSED)),
-            feedback=Count("proposals__feedbacks", distinct=True),
-            content=Count(
-                "proposals__feedbacks",
-                distinct=True,
-                filter=Q(proposals__feedbacks__satisfaction__in=Satisfaction.content()),
-            ),
-        ).filter(received__gt=0)
+        # The latest sessions with proposals, counted as the 统计表 counts them.
+        sessions = list(
+            Session.objects.filter(pk__in=Proposal.objects.values("session")).order_by("-year", "-opening_date", "-pk")[
+                :PUBLIC_SESSIONS
+            ]
+        )
+        statistics = proposal_statistics(sessions=sessions)
+        session_rows = [public_session_row(session, statistics) for session in sessions]
         projects = list(projects)
         attach_phases(projects, published.top_level(), phases=published)
         context.update(
             projects=projects,
             counts=counts,
-            sessions=sessions.order_by("-year", "-opening_date", "-pk")[:5],
+            sessions=session_rows,
         )
         return context
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from projects.choices import Role
+from accounts.choices import Role
 from reports.versioning import TRIGGER_PREFIX, watched_tables
 
 from .factories import OrganizationFactory, UserFactory

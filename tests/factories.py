@@ -4,7 +4,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group
 
-from projects.choices import OrganizationKind, PlanKind, ProjectStatus, ProjectTier, ReportStatus
+from accounts.choices import OrganizationKind
+from accounts.models import Organization, User
+from projects.choices import PlanKind, ProjectStatus, ProjectTier, ReportStatus
 from projects.models import (
     Domain,
     Funding,
@@ -12,11 +14,9 @@ from projects.models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,
-    User,
 )
 
 
@@ -197,7 +197,7 @@ def unit_user(unit: Organization, role: str) -> User:
 def issue_reply(proposal, unit: Organization, *, liaison: User | None = None, signer: User | None = None, **fields):
     """The unit's reply, as a unit issues one: its liaison drafts, its signer signs off (accounts made if not given).
     ``fields`` are the letter's (``text``, ``result_class``, ``issued_on``, ``doc_number``…)."""
-    from projects.choices import Role
+    from accounts.choices import Role
     from proposals import services
     from proposals.models import ResultClass
 

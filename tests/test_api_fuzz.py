@@ -43,7 +43,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from projects.choices import Role
+from accounts.choices import Role
 from projects.demo import loader as portfolio_demo
 from proposals.demo import loader as proposal_demo
 

@@ -3,20 +3,17 @@ password, listed and revoked by their user on a page of their own; the tokens RE
 working until the lifetime runs out."""
 
 import datetime
-import importlib
 import io
-import types
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from projects.choices import Role
+from accounts.choices import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,25 +119,6 @@ def test_a_user_sees_and_revokes_only_their_own_tokens(client, liaison, other_li
     client.post(reverse("api-tokens"), {"revoke_all": "1"})
     assert not AuthToken.objects.filter(user=liaison).exists()
     assert me(theirs) == 200
-
-
-def test_the_tokens_issued_before_work_until_they_expire(liaison, settings):
-    """REST framework's tokens (a table of keys, never expiring) become knox tokens with the configured lifetime."""
-    key = "0123456789abcdef0123456789abcdef01234567"
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE authtoken_token ({quote('key')} varchar(40) PRIMARY KEY, user_id bigint)")
-        cursor.execute(f"INSERT INTO authtoken_token ({quote('key')}, user_id) VALUES (%s, %s)", [key, liaison.pk])
-    migration = importlib.import_module("projects.migrations.0011_api_tokens_expire")
-    from django.apps import apps
-
-    migration.forwards(apps, types.SimpleNamespace(connection=connection))  # the schema editor's connection
-    assert me(key) == 200
-    token = AuthToken.objects.get(user=liaison)
-    assert abs(token.expiry - (timezone.now() + settings.REST_KNOX["TOKEN_TTL"])) < datetime.timedelta(minutes=1)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM authtoken_token")
-        assert cursor.fetchone()[0] == 0
 
 
 def test_the_schema_documents_the_token(api, liaison):

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from accounts.models import Organization
 from projects.choices import ReportStatus
-from projects.models import Milestone, Organization, Project
+from projects.models import Milestone, Project
 from projects.selectors import portfolio_summary
 from proposals.choices import ProposalStatus
 from proposals.models import Proposal

@@ -11,7 +11,7 @@ from django.template import loader
 from django.urls import path
 
 import config.urls
-from projects.choices import Role
+from accounts.choices import Role
 from proposals import services
 from tests.factories import OrganizationFactory, ProposalFactory, UserFactory
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from projects.choices import Role
+from accounts.choices import Role
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

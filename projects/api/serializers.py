@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.models import Organization
 from common.api.serializers import RoundedFloatField, ValidatedModelSerializer, VersionField
 from common.bounds import MONEY_MAX, TEXT_MAX, date_validators
 
-from ..choices import Health, ProjectStatus, ProjectTier, Role
+from ..choices import Health, ProjectStatus, ProjectTier
 from ..models import (
     Domain,
     Funding,
@@ -13,12 +14,10 @@ from ..models import (
     IndicatorValue,
     Milestone,
     MilestoneCompletion,
-    Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectChangeRequest,
-    User,
 )
 from ..selectors import change_request_lines, plausibility_messages
 
@@ -217,18 +216,6 @@ class IndicatorValueSerializer(ValidatedModelSerializer):
         fields = ["id", "indicator", "period", "value", "note", *TIMESTAMPS]
 
 
-class MeSerializer(serializers.ModelSerializer):
-    roles = serializers.SerializerMethodField()
-    organization_name = serializers.CharField(source="organization.name", read_only=True, default=None)
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "first_name", "last_name", "roles", "organization", "organization_name"]
-
-    def get_roles(self, user) -> list[str]:
-        return [role for role in Role.values if role in user.roles]
-
-
 class ChangeRequestSerializer(serializers.ModelSerializer):
     lines = serializers.SerializerMethodField(help_text=_("The changes asked for, as (what, before, after)."))
 
@@ -312,8 +299,3 @@ class PlanChangeSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_('Send it as "Authorization: Token <token>"; it is shown this once.'))
-    expiry = serializers.DateTimeField(help_text=_("When the token stops working; ask for a new one before."))

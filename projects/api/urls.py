@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -17,9 +16,5 @@ router.register("indicators", views.IndicatorViewSet)
 router.register("indicator-values", views.IndicatorValueViewSet)
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="token"),
-    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
-    path("auth/logout-all/", views.LogoutAllView.as_view(), name="logout-all"),
-    path("me/", views.MeView.as_view(), name="me"),
     *router.urls,
 ]

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Organization, User
 from common.dates import add_months
 
 from .. import services
@@ -29,12 +30,10 @@ from ..models import (
     Indicator,
     IndicatorValue,
     Milestone,
-    Organization,
     Plan,
     ProgressReport,
     Project,
     ProjectBaseline,
-    User,
     period_of,
 )
 

@@ -7,9 +7,10 @@ in ``proposals.services``, which the view calls with the validated data as keywo
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.models import Organization
 from common.api.serializers import SlugRelatedField, ValidatedModelSerializer
 from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators
-from projects.models import Organization, Project
+from projects.models import Project
 
 from ..choices import AssignmentRole, Satisfaction
 from ..models import Assignment, Category, Event, Proposal, Proposer, Reply, ResultClass, Session

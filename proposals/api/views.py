@@ -1,8 +1,8 @@
-"""The proposal API: reference data, proposals with their workflow moves and timeline, and the replies.
+"""The proposal API: reference data, proposals with their workflow steps and timeline, and the replies.
 
-Every move is a ``POST`` on the proposal (``/proposals/{id}/file/``…) that validates its input, calls the one
-service function of ``proposals.services`` and answers with the proposal as ``GET`` shows it. The services check
-who may make the move (403), whether the proposal's status allows it (409) and the data (400).
+Every step of ``proposals.steps`` is a ``POST`` on the proposal (``/proposals/{id}/file/``…) that validates the
+step's input, calls its service and answers with the proposal as ``GET`` shows it. The services check who may make
+the step (403), whether the proposal's status allows it (409) and the data (400).
 """
 
 from django.db import transaction
@@ -19,6 +19,8 @@ from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 from .. import filtersets, services
 from ..models import Category, HandlingUnit, Proposal, Proposer, Reply, ResultClass, Session
 from ..querysets import handling_units
+from ..selectors import ledger_proposals
+from ..steps import STEPS, Step
 from . import serializers
 
 
@@ -48,10 +50,6 @@ class ProposerViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "kind", "sector"]
 
 
-def move_schema(request, summary):
-    return extend_schema(request=request, responses=serializers.ProposalSerializer, summary=summary)
-
-
 class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
     """CPPCC proposals. The committee registers and edits them; the status only changes through the moves."""
 
@@ -70,11 +68,7 @@ class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
     def proposals(self):
         """The proposals as the API shows them: derived figures, proposers and units in a constant number of
         queries. The list shows the active ones; a read by id finds archived ones too."""
-        return (
-            self.get_manager()
-            .with_figures()
-            .prefetch_related("signatures__proposer", "assignments__unit", "related_projects")
-        )
+        return ledger_proposals(proposals=self.get_manager().all()).prefetch_related("related_projects")
 
     def perform_create(self, serializer):
         self.check_write("add", serializer)
@@ -105,17 +99,18 @@ class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
     def restore_object(self, obj):
         return services.proposal_restore(actor=self.request.user, proposal=obj)
 
-    def answer(self, proposal):
-        """The proposal after a move, as ``GET`` shows it."""
-        return Response(self.get_serializer(self.proposals().get(pk=proposal.pk)).data)
-
-    def move(self, request, input_class, service):
-        """Validate the move's input, then call its service with it."""
+    def make(self, request, step: Step):
+        """Validate the step's input, call its service with it, and answer with the proposal as ``GET`` shows it
+        (with the step's ``warnings``, for a step that has some)."""
         proposal = self.get_object()
-        form = input_class(data=request.data, context={**self.get_serializer_context(), "proposal": proposal})
+        form = step.serializer(data=request.data, context={**self.get_serializer_context(), "proposal": proposal})
         form.is_valid(raise_exception=True)
-        service(actor=request.user, proposal=proposal, **form.validated_data)
-        return self.answer(proposal)
+        result = step.service(actor=request.user, proposal=proposal, **form.validated_data)
+        shown = self.proposals().get(pk=proposal.pk)
+        if step.warnings is None:
+            return Response(self.get_serializer(shown).data)
+        shown.warnings = step.warnings(result)
+        return Response(serializers.SignedOffProposalSerializer(shown, context=self.get_serializer_context()).data)
 
     @extend_schema(responses=serializers.EventSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -125,101 +120,23 @@ class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
         events = proposal.events.select_related("actor").order_by("at", "pk")
         return Response(serializers.EventSerializer(events, many=True).data)
 
-    @move_schema(serializers.NoteSerializer, gettext_lazy("File (the committee)"))
-    @action(detail=True, methods=["post"])
-    def file(self, request, pk=None):
-        """立案: the committee accepts a submitted proposal for handling."""
-        return self.move(request, serializers.NoteSerializer, services.proposal_file)
 
-    @move_schema(serializers.NotFileSerializer, gettext_lazy("Do not file (the committee)"))
-    @action(detail=True, methods=["post"], url_path="not-file")
-    def not_file(self, request, pk=None):
-        """不予立案: the committee does not file a submitted proposal, giving the reason."""
-        return self.move(request, serializers.NotFileSerializer, services.proposal_not_file)
+def step_action(step: Step):
+    """The API action of a step: ``POST /proposals/{id}/<slug>/`` with the step's input."""
 
-    @move_schema(serializers.MergeSerializer, gettext_lazy("Merge (the committee)"))
-    @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
-        """并案: a submitted proposal is handled with a filed one of the same session."""
-        return self.move(request, serializers.MergeSerializer, services.proposal_merge)
+    def make_step(self, request, pk=None):
+        return self.make(request, step)
 
-    @move_schema(serializers.AssignSerializer, gettext_lazy("Assign (the committee)"))
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        """交办: to a lead unit with co-handling units, or to units that answer separately; also the answer to a
-        request for re-assignment."""
-        return self.move(request, serializers.AssignSerializer, services.proposal_assign)
+    make_step.__name__ = step.action
+    make_step.__doc__ = step.description
+    response = serializers.SignedOffProposalSerializer if step.warnings else serializers.ProposalSerializer
+    made = action(detail=True, methods=["post"], url_path=step.slug)(make_step)
+    return extend_schema(request=step.serializer, responses=response, summary=step.summary)(made)
 
-    @move_schema(serializers.ReassignRequestSerializer, gettext_lazy("Ask for re-assignment (the assigned unit)"))
-    @action(detail=True, methods=["post"], url_path="request-reassign")
-    def request_reassign(self, request, pk=None):
-        """申请调整: an assigned unit says the proposal is not its business; the committee assigns again."""
-        return self.move(request, serializers.ReassignRequestSerializer, services.proposal_request_reassign)
 
-    @move_schema(serializers.ReplyDraftSerializer, gettext_lazy("Draft the reply (the lead or separate unit)"))
-    @action(detail=True, methods=["post"])
-    def reply(self, request, pk=None):
-        """起草: the unit's liaison saves its unit's reply for the current round (again: it replaces the draft). It is
-        not issued: the unit's signer signs it off (``sign-off/``)."""
-        return self.move(request, serializers.ReplyDraftSerializer, services.reply_save_draft)
-
-    @extend_schema(
-        request=serializers.SignOffSerializer,
-        responses=serializers.SignedOffProposalSerializer,
-        summary=gettext_lazy("Sign off the reply (the unit's signer)"),
-    )
-    @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request, pk=None):
-        """签发: the unit's signer issues its unit's draft; the proposal moves as a reply does. ``warnings`` tells the
-        lead unit which co-handling opinions had not come in."""
-        proposal = self.get_object()
-        form = serializers.SignOffSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        reply = services.reply_sign_off(actor=request.user, proposal=proposal, **form.validated_data)
-        shown = self.proposals().get(pk=proposal.pk)
-        shown.warnings = services.sign_off_warnings(reply)
-        return Response(serializers.SignedOffProposalSerializer(shown, context=self.get_serializer_context()).data)
-
-    @move_schema(serializers.ReturnReplySerializer, gettext_lazy("Return the draft (the unit's signer)"))
-    @action(detail=True, methods=["post"], url_path="return-reply")
-    def return_reply(self, request, pk=None):
-        """The unit's signer returns the draft to the drafter with a note."""
-        return self.move(request, serializers.ReturnReplySerializer, services.reply_return)
-
-    @move_schema(serializers.RecordReplySerializer, gettext_lazy("Record a paper reply (the committee)"))
-    @action(detail=True, methods=["post"], url_path="record-reply")
-    def record_reply(self, request, pk=None):
-        """代录: the committee records a reply the unit answered on paper, issued on the sign-off date it enters."""
-        return self.move(request, serializers.RecordReplySerializer, services.reply_record)
-
-    @move_schema(serializers.OpinionSerializer, gettext_lazy("Send the co-handling opinion (the co-handling unit)"))
-    @action(detail=True, methods=["post"])
-    def opinion(self, request, pk=None):
-        """A co-handling unit sends its opinion to the lead unit."""
-        return self.move(request, serializers.OpinionSerializer, services.proposal_opinion)
-
-    @move_schema(serializers.ExtensionSerializer, gettext_lazy("Extend a unit's due date (the committee)"))
-    @action(detail=True, methods=["post"])
-    def extend(self, request, pk=None):
-        """The committee approves a later due date for one assigned unit, with the reason."""
-
-        def extend(*, actor, proposal, assignment, due_date, reason):
-            services.assignment_extend(actor=actor, assignment=assignment, due_date=due_date, reason=reason)
-
-        return self.move(request, serializers.ExtensionSerializer, extend)
-
-    @move_schema(serializers.FeedbackSerializer, gettext_lazy("Record a proposer's feedback (the committee)"))
-    @action(detail=True, methods=["post"])
-    def feedback(self, request, pk=None):
-        """A proposer's verdict on the round's replies: satisfied ones close the proposal, an unsatisfied one sends
-        it back to its units."""
-        return self.move(request, serializers.FeedbackSerializer, services.proposal_feedback)
-
-    @move_schema(serializers.NoteSerializer, gettext_lazy("Close (the committee)"))
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """办结 without (all) feedback, for instance when the feedback form has not come back in time."""
-        return self.move(request, serializers.NoteSerializer, services.proposal_close)
+# One action per step, named after it (``file``, ``not_file``, ``sign_off``…, as URL names ``api:proposal-file``…).
+for declared in STEPS.values():
+    setattr(ProposalViewSet, declared.action, step_action(declared))
 
 
 class ReplyViewSet(ScopedModelViewSet):

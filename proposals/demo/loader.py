@@ -31,10 +31,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.choices import Role
+from accounts.models import Organization, User
 from common.dates import add_months
-from projects.choices import Role
 from projects.demo.loader import LoadResult
-from projects.models import Organization, Project, User
+from projects.models import Project
 
 from .. import services
 from ..choices import ProposalMove, ProposalStatus, ProposerKind, Satisfaction

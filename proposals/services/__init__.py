@@ -9,15 +9,13 @@ reply on a unit's behalf (代录), publishes replies and closes; it also keeps t
 unit's liaison (``reply_proposal``) drafts its reply, sends a co-handling opinion and asks for re-assignment; the
 unit's signer (``sign_reply``) signs off or returns its unit's draft. Everyone acts for their own unit only.
 
-- ``base``: the table of allowed moves and the shared checks;
+- ``base``: the shared checks, against each step's declaration in ``proposals.steps``;
 - ``workflow``: the proposal's own moves;
 - ``replies``: drafting, sign-off, return, 代录, publication;
 - ``handling_units``: the committee's list of handling units (承办单位名录).
 """
 
 from .base import (
-    MOVE_RULES,
-    UNIT_MOVE_ROLES,
     available_moves,
     default_due_date,
     latest_due_date,
@@ -41,6 +39,7 @@ from .workflow import (
     proposal_archive,
     proposal_assign,
     proposal_close,
+    proposal_extend,
     proposal_feedback,
     proposal_file,
     proposal_merge,
@@ -56,8 +55,6 @@ from .workflow import (
 )
 
 __all__ = [
-    "MOVE_RULES",
-    "UNIT_MOVE_ROLES",
     "assignment_extend",
     "available_moves",
     "default_due_date",
@@ -69,6 +66,7 @@ __all__ = [
     "proposal_archive",
     "proposal_assign",
     "proposal_close",
+    "proposal_extend",
     "proposal_feedback",
     "proposal_file",
     "proposal_merge",

@@ -1,7 +1,8 @@
-"""What every move of the proposal workflow shares: the table of allowed moves, the checks of role, status and unit,
-the row lock and the timeline's events."""
+"""What every move of the proposal workflow shares: the checks of role, status and unit against the step's
+declaration (``proposals.steps``), the row lock and the timeline's events."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,40 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Organization, User
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.models import Organization, User
 
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ReplyStatus
 from ..models import Assignment, Event, Proposal
 
-ANSWERING = (ProposalStatus.ASSIGNED, ProposalStatus.REHANDLING)
+if TYPE_CHECKING:
+    from ..steps import Step
 
-# Which move may be made from which statuses, and the permission it takes (the unit's moves further need the
-# actor's own unit to be assigned the proposal in a suitable role; see ``acting_assignment``).
-MOVE_RULES: dict[str, tuple[tuple[str, ...], str]] = {
-    ProposalMove.FILE: ((ProposalStatus.SUBMITTED,), "handle_proposal"),
-    ProposalMove.NOT_FILE: ((ProposalStatus.SUBMITTED,), "handle_proposal"),
-    ProposalMove.MERGE: ((ProposalStatus.SUBMITTED,), "handle_proposal"),
-    ProposalMove.ASSIGN: ((ProposalStatus.FILED, ProposalStatus.REASSIGN_REQUESTED), "handle_proposal"),
-    ProposalMove.REQUEST_REASSIGN: ((ProposalStatus.ASSIGNED,), "reply_proposal"),
-    ProposalMove.OPINION: (ANSWERING, "reply_proposal"),
-    ProposalMove.EXTEND: (tuple(ProposalStatus.awaiting_reply()), "handle_proposal"),
-    ProposalMove.DRAFT_REPLY: (ANSWERING, "reply_proposal"),
-    ProposalMove.REPLY: (ANSWERING, "sign_reply"),
-    ProposalMove.RETURN_REPLY: (ANSWERING, "sign_reply"),
-    ProposalMove.RECORD_REPLY: (ANSWERING, "handle_proposal"),
-    ProposalMove.FEEDBACK: ((ProposalStatus.REPLIED,), "handle_proposal"),
-    ProposalMove.CLOSE: ((ProposalStatus.REPLIED,), "handle_proposal"),
-}
-# The unit's moves, and the roles on the proposal in which a unit makes them.
-UNIT_MOVE_ROLES = {
-    ProposalMove.REQUEST_REASSIGN: tuple(AssignmentRole.values),
-    ProposalMove.OPINION: (AssignmentRole.CO,),
-    ProposalMove.DRAFT_REPLY: tuple(AssignmentRole.replying()),
-    ProposalMove.REPLY: tuple(AssignmentRole.replying()),
-    ProposalMove.RETURN_REPLY: tuple(AssignmentRole.replying()),
-}
+
+def declared_steps() -> dict[str, "Step"]:
+    """The steps as ``proposals.steps`` declares them: which statuses each is made from, the permission it takes and,
+    for the unit's steps, the roles in which a unit makes it."""
+    # Read when a move is checked: the registry names the services of this package, so it loads after them.
+    from ..steps import STEPS
+
+    return STEPS
 
 
 def available_moves(user: User, proposal: Proposal) -> list[str]:
@@ -54,14 +39,14 @@ def available_moves(user: User, proposal: Proposal) -> list[str]:
     if proposal.is_archived:
         return moves
     replies = {reply.unit_id: reply for reply in proposal.replies.all() if reply.round == proposal.round}
-    for move, (statuses, permission) in MOVE_RULES.items():
-        if proposal.status not in statuses or not user.has_perm(f"proposals.{permission}"):
+    for move, step in declared_steps().items():
+        if proposal.status not in step.statuses or not user.has_perm(f"proposals.{step.permission}"):
             continue
-        if move in UNIT_MOVE_ROLES:
+        if step.unit_roles:
             units = [
                 a.unit_id
                 for a in proposal.assignments.all()
-                if a.role in UNIT_MOVE_ROLES[move] and a.unit_id == user.organization_id
+                if a.role in step.unit_roles and a.unit_id == user.organization_id
             ]
             if move == ProposalMove.DRAFT_REPLY:
                 units = [unit for unit in units if unit not in replies or not replies[unit].is_issued]
@@ -110,13 +95,19 @@ def check_due_date(due_date: datetime.date, start: datetime.date, field: str = "
         )
 
 
-def require(actor: User, permission: str, message: str):
+# Why a role that never makes a step is refused it, by the permission the step takes.
+PERMISSION_MESSAGES = {
+    "handle_proposal": gettext_lazy("Only the proposal committee may do this."),
+    "reply_proposal": gettext_lazy("Only the assigned unit's liaison or signer may do this."),
+    "sign_reply": gettext_lazy("Only the assigned unit's signer (单位签发人) signs off or returns its replies."),
+}
+
+
+def require_permission(actor: User, move: str):
+    """The actor's role may make this step (``ActionForbidden`` otherwise)."""
+    permission = declared_steps()[move].permission
     if not actor.has_perm(f"proposals.{permission}"):
-        raise ActionForbidden(message)
-
-
-def require_committee(actor: User):
-    require(actor, "handle_proposal", _("Only the proposal committee may do this."))
+        raise ActionForbidden(PERMISSION_MESSAGES[permission])
 
 
 def lock(proposal: Proposal) -> Proposal:
@@ -126,7 +117,7 @@ def lock(proposal: Proposal) -> Proposal:
 def require_status(proposal: Proposal, move: str):
     if proposal.is_archived:
         raise WorkflowError(_("The proposal is archived: restore it first."))
-    if proposal.status not in MOVE_RULES[move][0]:
+    if proposal.status not in declared_steps()[move].statuses:
         raise WorkflowError(
             _("The proposal is %(status)s: this step is not possible now.") % {"status": proposal.get_status_display()}
         )
@@ -154,18 +145,11 @@ def unit_label(unit: Organization) -> str:
     return unit.label
 
 
-MOVE_PERMISSION_MESSAGES = {
-    "reply_proposal": gettext_lazy("Only the assigned unit's liaison or signer may do this."),
-    "sign_reply": gettext_lazy("Only the assigned unit's signer (单位签发人) signs off or returns its replies."),
-}
-
-
 def acting_assignment(actor: User, proposal: Proposal, unit: Organization | None, step: str) -> Assignment:
     """The actor's own unit's assignment, for one of the unit's moves: role (403), then status (409), then the
     unit's role on the proposal (400). Everyone acts only for their own unit: nobody, office staff included,
     answers for another unit (the committee records a paper reply with ``reply_record``)."""
-    permission = MOVE_RULES[step][1]
-    require(actor, permission, MOVE_PERMISSION_MESSAGES[permission])
+    require_permission(actor, step)
     if unit is not None and unit.pk != actor.organization_id:
         raise ActionForbidden(_("You may only act for your own unit."))
     own = (
@@ -179,7 +163,7 @@ def acting_assignment(actor: User, proposal: Proposal, unit: Organization | None
     if step in replying and proposal.status == ProposalStatus.REASSIGN_REQUESTED:
         raise WorkflowError(_("Re-assignment has been requested: wait for the committee's decision."))
     require_status(proposal, step)
-    if own.role not in UNIT_MOVE_ROLES[step]:
+    if own.role not in declared_steps()[step].unit_roles:
         if own.role == AssignmentRole.CO:
             raise ValidationError(
                 {"unit": _("A co-handling unit sends its opinion to the lead unit; the lead unit replies.")}

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization, User
 from common.exceptions import ActionForbidden
-from projects.models import Organization, User
 
 from ..models import HandlingUnit
 from ..querysets import DEFAULT_HANDLING_KINDS, handling_unit_candidates, handling_units

@@ -22,12 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization, User
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.models import Organization, User
 
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ReplyStatus
 from ..models import Assignment, Proposal, Reply, ResultClass
-from .base import acting_assignment, lock, move, record, require_committee, require_status, round_start, unit_label
+from .base import acting_assignment, lock, move, record, require_permission, require_status, round_start, unit_label
 
 LETTER_FIELDS = ("doc_number", "signer", "contact_person", "contact_phone", "cc")
 
@@ -222,7 +222,7 @@ def reply_record(
     """代录: the committee's staff record the reply a unit answered on paper. It counts as issued on the sign-off date
     the committee enters (not later than today, not before the round), is marked as recorded on the unit's behalf,
     by whom and when, and takes the place of any draft the unit had started."""
-    require_committee(actor)
+    require_permission(actor, ProposalMove.RECORD_REPLY)
     with transaction.atomic():
         proposal = lock(proposal)
         require_status(proposal, ProposalMove.RECORD_REPLY)

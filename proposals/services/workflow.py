@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization, User
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.models import Organization, User
 
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
 from ..models import Assignment, Event, Feedback, Proposal, Proposer, Signature
@@ -26,7 +26,7 @@ from .base import (
     move,
     opinion_due_date,
     record,
-    require_committee,
+    require_permission,
     require_status,
     round_start,
     unit_label,
@@ -145,7 +145,7 @@ def proposal_restore(*, actor: User, proposal: Proposal) -> Proposal:
 
 def proposal_file(*, actor: User, proposal: Proposal, note: str = "") -> Proposal:
     """立案: the committee accepts the proposal for handling."""
-    require_committee(actor)
+    require_permission(actor, ProposalMove.FILE)
     with transaction.atomic():
         proposal = lock(proposal)
         require_status(proposal, ProposalMove.FILE)
@@ -155,7 +155,7 @@ def proposal_file(*, actor: User, proposal: Proposal, note: str = "") -> Proposa
 
 def proposal_not_file(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     """不予立案: the proposal is not filed (kept as an opinion); the proposer is told why."""
-    require_committee(actor)
+    require_permission(actor, ProposalMove.NOT_FILE)
     with transaction.atomic():
         proposal = lock(proposal)
         require_status(proposal, ProposalMove.NOT_FILE)
@@ -168,7 +168,7 @@ def proposal_not_file(*, actor: User, proposal: Proposal, reason: str) -> Propos
 
 def proposal_merge(*, actor: User, proposal: Proposal, into: Proposal, note: str = "") -> Proposal:
     """并案: handled together with ``into``; this proposal's proposers still receive the reply and give feedback."""
-    require_committee(actor)
+    require_permission(actor, ProposalMove.MERGE)
     with transaction.atomic():
         # Both rows, always in the same order, so that two opposite merges wait for each other instead of deadlocking.
         locked = {
@@ -214,7 +214,7 @@ def proposal_assign(
     """交办: to a lead unit with co-handling units, or to several units that answer separately (or both). Also how
     the committee answers a request for re-assignment: the units given replace the previous ones (a unit kept keeps
     its assignment date, opinion and any reply)."""
-    require_committee(actor)
+    require_permission(actor, ProposalMove.ASSIGN)
     assigned_on = assigned_on or timezone.localdate()
     co_units, separate_units = list(dict.fromkeys(co_units)), list(dict.fromkeys(separate_units))
     with transaction.atomic():
@@ -344,7 +344,7 @@ def proposal_opinion(
 def assignment_extend(*, actor: User, assignment: Assignment, due_date: datetime.date, reason: str) -> Assignment:
     """The committee approves a later due date for one unit; the reason is recorded. For a co-handling unit it is
     its opinion's due date that moves, and never past the lead unit's reply."""
-    require_committee(actor)
+    require_permission(actor, ProposalMove.EXTEND)
     with transaction.atomic():
         proposal = lock(assignment.proposal)
         assignment = proposal.assignments.select_related("unit").get(pk=assignment.pk)
@@ -388,6 +388,15 @@ def assignment_extend(*, actor: User, assignment: Assignment, due_date: datetime
     return assignment
 
 
+def proposal_extend(
+    *, actor: User, proposal: Proposal, assignment: Assignment, due_date: datetime.date, reason: str
+) -> Assignment:
+    """The extension as a step on the proposal (the page's form and the API name one of its assignments)."""
+    if assignment.proposal_id != proposal.pk:
+        raise ValidationError({"assignment": _("This assignment belongs to another proposal.")})
+    return assignment_extend(actor=actor, assignment=assignment, due_date=due_date, reason=reason)
+
+
 def _with_merged(proposal: Proposal) -> Q:
     return Q(proposal=proposal) | Q(proposal__merged_into=proposal)
 
@@ -421,7 +430,7 @@ def proposal_feedback(
     time the units have); once every lead proposer (of this proposal and of those merged into it) is satisfied or
     basically satisfied, the proposal is closed.
     """
-    require_committee(actor)
+    require_permission(actor, ProposalMove.FEEDBACK)
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("Choose satisfied, basically satisfied or unsatisfied.")})
     today = timezone.localdate()
@@ -501,7 +510,7 @@ def proposal_feedback(
 
 def proposal_close(*, actor: User, proposal: Proposal, note: str = "") -> Proposal:
     """办结 without (all) feedback, for instance when the proposer has not returned the feedback form in time."""
-    require_committee(actor)
+    require_permission(actor, ProposalMove.CLOSE)
     with transaction.atomic():
         proposal = lock(proposal)
         require_status(proposal, ProposalMove.CLOSE)

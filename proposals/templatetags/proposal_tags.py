@@ -1,8 +1,12 @@
+"""Template tags of the proposal pages: the time a unit has left, the status and satisfaction badges, the printed
+letter."""
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
 from proposals import letters
+from proposals.choices import Satisfaction
 
 register = template.Library()
 
@@ -27,6 +31,12 @@ def time_left(days_left, overdue):
 @register.inclusion_tag("proposals/includes/status_badge.html")
 def proposal_status(proposal):
     return {"proposal": proposal}
+
+
+@register.filter
+def satisfaction_badge(satisfaction: str) -> str:
+    """The badge colour of a feedback's satisfaction (``Satisfaction.badge``)."""
+    return Satisfaction.badge(satisfaction)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.db import lift_statement_timeout
+from common.spreadsheets import files
 
 from .. import imports
 
@@ -84,10 +85,10 @@ class ImportView(APIView):
                 ]
             )
         try:
-            data = imports.read_upload(form.validated_data["file"])
+            data = files.read_upload(form.validated_data["file"])
             outcome = imports.run_import(
                 key=resource, user=request.user, data=data, dry_run=form.validated_data["dry_run"]
             )
-        except imports.ImportFileError as error:
+        except files.ImportFileError as error:
             return _failure([{"row": None, "field": "", "message": error.message}])
         return Response(outcome.as_dict(), status=status.HTTP_400_BAD_REQUEST if outcome.errors else status.HTTP_200_OK)

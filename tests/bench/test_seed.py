@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from accounts.choices import Role
+from accounts.models import Organization, User
 from bench.seed import SeedCommand
-from projects.choices import Role
-from projects.models import Domain, Funding, Milestone, Organization, ProgressReport, Project, User
+from projects.models import Domain, Funding, Milestone, ProgressReport, Project
 from proposals.models import Proposal, Reply
 from tests.factories import ProjectFactory
 

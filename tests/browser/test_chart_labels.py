@@ -4,7 +4,7 @@ as the text they are: plotly draws no link of them (it drew one in the legend be
 import pytest
 from django.contrib.auth.models import Group
 
-from projects.choices import Role
+from accounts.choices import Role
 from tests.factories import UserFactory
 from tests.reports.test_chart_labels import LINK, hostile_world
 

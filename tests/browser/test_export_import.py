@@ -12,7 +12,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from projects.models import Project, User
+from accounts.models import User
+from projects.models import Project
 
 from .support import assert_no_problems, log_in, requires_browser, screenshot
 

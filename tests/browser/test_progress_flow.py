@@ -9,7 +9,8 @@ Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so
 import pytest
 from django.core.management import call_command
 
-from projects.models import ProgressReport, Project, User
+from accounts.models import User
+from projects.models import ProgressReport, Project
 
 from .support import assert_no_problems, log_in, log_out, requires_browser, screenshot
 

@@ -14,7 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from projects.models import Project, User
+from accounts.models import User
+from projects.models import Project
 from proposals.models import Proposal, Reply, Session
 
 from .support import assert_no_problems, log_in, log_out, requires_browser, screenshot

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from projects.choices import Role
+from accounts.choices import Role
 from proposals.choices import ReplyStatus
 from proposals.models import Reply, ResultClass
 from tests.factories import OrganizationFactory, ProposalFactory, SessionFactory, UserFactory

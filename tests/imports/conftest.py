@@ -136,7 +136,7 @@ def extra_units(db):
 
 
 def waiting_file(user, token):
-    """Where an upload of ``user`` waits for its confirm (reports.uploads)."""
+    """Where an upload of ``user`` waits for its confirm (common.spreadsheets.uploads)."""
     from pathlib import Path
 
     from django.conf import settings

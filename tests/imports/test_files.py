@@ -9,10 +9,12 @@ import openpyxl
 import pytest
 from django.utils import timezone, translation
 
+from common.spreadsheets.files import ImportFileError
+from common.spreadsheets.reading import read_table
 from projects.choices import ProjectStatus, ProjectTier, ReportStatus
 from projects.models import Milestone, ProgressReport, Project, period_of
 from projects.resources import ProjectResource
-from reports.imports import ImportFileError, read_table, run_import
+from reports.imports import run_import
 from tests.factories import MilestoneFactory, ProjectFactory
 
 from .conftest import csv_bytes, export_xlsx, table_xlsx, workbook_bytes

@@ -32,7 +32,7 @@ from projects.resources import (
 )
 from proposals.models import Proposal
 from proposals.resources import ProposalResource
-from proposals.views import ledger_queryset
+from proposals.selectors import ledger_proposals
 from reports.imports import run_import, template_workbook
 from tests.factories import (
     FundingFactory,
@@ -412,7 +412,7 @@ def test_proposals_round_trip(committee_user):
     first = ProposalFactory(session=session, number="027", proposers=["储建华", "王明"])
     ProposalFactory(session=session, number="028", proposers=["民革市委会"])
     resource = ProposalResource()
-    data = export_xlsx(resource, ledger_queryset().order_by("number"))
+    data = export_xlsx(resource, ledger_proposals().order_by("number"))
     fields = ("session__name", "number", "title", "content", "suggestions", "submitted_on", "status")
     before = {row[:2]: row[2:] for row in Proposal.objects.values_list(*fields)}
 
@@ -477,7 +477,7 @@ def test_proposal_export_reads_the_ledger_prefetches(committee_user):
     headers = resource.get_export_headers()
 
     def export(count):
-        queryset = resource.prepare_export_queryset(ledger_queryset().order_by("number")[:count])
+        queryset = resource.prepare_export_queryset(ledger_proposals().order_by("number")[:count])
         with CaptureQueriesContext(connection) as captured:
             rows = [dict(zip(headers, values, strict=True)) for values in resource.export_rows(queryset)]
         return rows, len(captured)

@@ -1,6 +1,6 @@
-"""Uploads waiting between the preview and the confirm (reports.uploads): django-import-export's MediaStorage on a
-private directory, a folder per user, files 0600, at most IMPORT_PENDING_PER_USER a user, removed on confirm and
-cancel, after their lifetime, and by ``manage.py clean_imports``."""
+"""Uploads waiting between the preview and the confirm (common.spreadsheets.uploads): django-import-export's
+MediaStorage on a private directory, a folder per user, files 0600, at most IMPORT_PENDING_PER_USER a user, removed on
+confirm and cancel, after their lifetime, and by ``manage.py clean_imports``."""
 
 import io
 import os
@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from common.spreadsheets import uploads
 from projects.models import Project
 from projects.resources import ProjectResource
-from reports import uploads
 from tests.factories import UserFactory
 
 from .conftest import edit_xlsx, export_xlsx, waiting_file

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from common.spreadsheets import uploads
 from projects.models import Milestone, ProgressReport, Project
 from projects.resources import ProjectResource
-from reports import uploads
 from tests.factories import ProposalFactory, SessionFactory
 
 from .conftest import csv_bytes, edit_xlsx, export_xlsx, waiting_file

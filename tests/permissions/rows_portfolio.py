@@ -2,14 +2,15 @@
 
 from decimal import Decimal
 
+from accounts.forms import OrganizationForm
+from accounts.models import Organization
 from projects.choices import ReportStatus
-from projects.forms import OrganizationForm, PlanForm
+from projects.forms import PlanForm
 from projects.models import (
     Baseline,
     Funding,
     Indicator,
     IndicatorValue,
-    Organization,
     Plan,
     ProgressReport,
     Project,

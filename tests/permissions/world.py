@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 
+from accounts.choices import Role
+from notifications.models import SentReminder
 from projects import services as portfolio
-from projects.choices import ReportStatus, Role
-from projects.models import SentReminder
+from projects.choices import ReportStatus
 from proposals import services as handling
 from proposals.choices import ProposalStatus
 from proposals.models import Assignment, Category, Proposal, ResultClass

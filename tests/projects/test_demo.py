@@ -10,19 +10,11 @@ from django.core.management import call_command
 from django.db.models import Avg, Q, Sum
 from django.test import RequestFactory
 
-from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus, Role
+from accounts.choices import Role
+from accounts.models import Organization, User
+from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus
 from projects.demo import loader as demo
-from projects.models import (
-    Baseline,
-    Funding,
-    Indicator,
-    Milestone,
-    Organization,
-    Plan,
-    ProgressReport,
-    Project,
-    User,
-)
+from projects.models import Baseline, Funding, Indicator, Milestone, Plan, ProgressReport, Project
 
 pytestmark = pytest.mark.django_db
 

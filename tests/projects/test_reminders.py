@@ -2,8 +2,6 @@
 
 import datetime
 import io
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -11,10 +9,12 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 
-from projects.choices import ProjectStatus, ReportStatus, Role
-from projects.management.commands.send_reminders import reminder_sources
-from projects.models import SentReminder
-from projects.reminders import ReminderItem, collect, report_due_date
+from accounts.choices import Role
+from notifications import reminders as notification_registry
+from notifications.models import SentReminder
+from notifications.reminders import ReminderItem, reminder_sources
+from projects.choices import ProjectStatus, ReportStatus
+from projects.reminders import collect, report_due_date
 from tests.factories import MilestoneFactory, ProgressReportFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,16 +265,15 @@ def test_failure_for_one_person_does_not_stop_the_others(liaison, other_liaison,
     assert set(SentReminder.objects.values_list("recipient", flat=True)) == {other_liaison.pk}
 
 
-def test_every_apps_reminders_module_is_a_source(office_user, monkeypatch, mailoutbox):
+def test_every_apps_registered_collector_is_a_source(office_user, monkeypatch, mailoutbox):
     assert collect in reminder_sources()
 
-    # What a future proposals app would add: its own ``reminders.collect``.
-    def proposals_collect(today):
+    # What a future app would add: its own collector, registered in its ``AppConfig.ready()``.
+    def future_collect(today):
         return [ReminderItem(office_user, "proposal-overdue:7", "提案", "第7号提案答复逾期", "/proposals/7/")]
 
-    module = types.ModuleType("proposals.reminders")
-    module.collect = proposals_collect
-    monkeypatch.setitem(sys.modules, "proposals.reminders", module)
+    monkeypatch.setattr(notification_registry, "_collectors", reminder_sources())  # forgotten after the test
+    notification_registry.register_collector(future_collect)
 
     run()
 

@@ -16,9 +16,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.choices import OrganizationKind
+from accounts.models import Organization
 from projects import services
-from projects.choices import OrganizationKind, ProjectStatus, ReportStatus
-from projects.models import Baseline, Organization, Plan, Project
+from projects.choices import ProjectStatus, ReportStatus
+from projects.models import Baseline, Plan, Project
 from tests.factories import (
     DomainFactory,
     FundingFactory,

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from projects.choices import Role
+from accounts.choices import Role
 from proposals.models import ResultClass
 
 from ..factories import OrganizationFactory, ProposalFactory, UserFactory, unit_user

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from projects.choices import Role
-from projects.models import Organization, User
+from accounts.choices import Role
+from accounts.models import Organization, User
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalStatus
 from proposals.models import Assignment, Event, Feedback, Proposal, Reply, ResultClass

@@ -12,8 +12,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from accounts.choices import Role
 from common.exceptions import WorkflowError
-from projects.choices import Role
 from proposals import services
 from proposals.choices import ProposalMove, ProposalStatus
 from proposals.models import Event, Feedback, Reply, ResultClass

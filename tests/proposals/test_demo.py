@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from accounts.models import Organization, User
 from projects.demo import loader as portfolio
-from projects.models import Organization, Project, User
+from projects.models import Project
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
 from proposals.demo import loader as demo

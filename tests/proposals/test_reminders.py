@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from accounts.choices import Role
 from common.dates import add_months
-from projects.choices import Role
-from projects.management.commands.send_reminders import reminder_sources
-from projects.models import SentReminder
+from notifications.models import SentReminder
+from notifications.reminders import reminder_sources
 from proposals import services
 from proposals.choices import ProposalStatus
 from proposals.reminders import collect

@@ -14,9 +14,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.choices import Role
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.choices import Role
 from proposals import services
 from proposals.choices import ProposalMove, ProposalStatus, ReplyStatus
 from proposals.models import Assignment, Proposal, Reply

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.choices import Role
 from common.dates import add_months
-from projects.choices import Role
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalStatus
 from proposals.models import Assignment, Proposal

@@ -507,7 +507,7 @@ def test_publication_through_the_letter_page(course, client, committee_user, lia
 
 
 def test_the_committee_keeps_the_list_of_handling_units(client, committee_user, liaison, unit, proposal):
-    from projects.choices import OrganizationKind
+    from accounts.choices import OrganizationKind
     from tests.factories import OrganizationFactory
 
     power = OrganizationFactory(name="国网宁波供电公司", short_name="供电公司", kind=OrganizationKind.COMPANY)

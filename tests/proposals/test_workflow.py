@@ -18,6 +18,7 @@ from common.exceptions import ActionForbidden, WorkflowError
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus
 from proposals.models import Proposal
+from proposals.steps import STEPS
 
 from ..factories import ProposalFactory
 from .course import db_state, standard, today
@@ -167,7 +168,7 @@ def test_the_tables_cover_every_move_and_status():
     # Publishing and withdrawing a reply are steps on a reply, not on the proposal (``test_replies``).
     not_moves = {ProposalMove.SUBMIT, ProposalMove.PUBLISH_REPLY, ProposalMove.WITHDRAW_REPLY}
     assert set(MOVES) == set(ProposalMove.values) - not_moves
-    assert set(MOVES) == set(services.MOVE_RULES)
+    assert set(MOVES) == set(STEPS)
     for status in S.terminal():
         assert not [name for name, move in MOVES.items() if status in move.allowed]
         applicable = {name for name, move in MOVES.items() if status in WITH_UNITS or not move.needs_units}

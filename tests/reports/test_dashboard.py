@@ -13,9 +13,11 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from accounts.choices import OrganizationKind, Role
+from accounts.models import Organization, User
 from bench.seed import SeedCommand
-from projects.choices import OrganizationKind, ProjectStatus, ReportStatus, Role
-from projects.models import Organization, Plan, User, period_of
+from projects.choices import ProjectStatus, ReportStatus
+from projects.models import Plan, period_of
 from projects.reminders import report_due_date
 from proposals import services
 from proposals.choices import ProposalStatus

@@ -16,8 +16,9 @@ from django.db.models import Sum
 from django.test import Client
 from openpyxl import load_workbook
 
+from accounts.choices import Role
 from common.dates import add_months
-from projects.choices import ProjectStatus, ReportStatus, Role
+from projects.choices import ProjectStatus, ReportStatus
 from projects.demo import loader as demo
 from projects.models import Project, period_of
 from proposals import services

@@ -43,11 +43,11 @@ def test_every_watched_table_has_its_triggers_and_users_table_none():
     for expected in ("projects_project", "projects_milestone", "projects_progressreport", "projects_project_plans"):
         assert expected in tables
     assert "proposals_reply" in tables and "proposals_feedback" in tables
-    assert not {"projects_user", "projects_historicalproject", "proposals_event"} & set(tables)
+    assert not {"accounts_user", "projects_historicalproject", "proposals_event"} & set(tables)
     # One trigger for all three events on PostgreSQL, one per event on SQLite.
     per_table = 1 if connection.vendor == "postgresql" else 3
     assert {table: triggers_on(table) for table in tables} == dict.fromkeys(tables, per_table)
-    assert triggers_on("projects_user") == 0
+    assert triggers_on("accounts_user") == 0
 
 
 def bulk_create_milestone(project):

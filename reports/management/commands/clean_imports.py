@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reports import uploads
+from common.spreadsheets import uploads
 
 
 class Command(BaseCommand):

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from projects.models import Organization, Project
+from accounts.models import Organization
+from projects.models import Project
 from proposals.models import Proposal
 from reports.models import DataVersion
 from reports.versioning import VERSION_ROW

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from projects.choices import Role
+from accounts.choices import Role
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, Satisfaction
 from proposals.models import Event, Proposal
