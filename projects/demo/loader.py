@@ -9,7 +9,6 @@ period…), so running it twice gives the same data and never overwrites what us
 
 import datetime
 import tomllib
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from common.dates import add_months
+from common.demo import LoadResult
 
 from .. import services
 from ..choices import Health, ProjectStatus, ProjectTier, ReportStatus
@@ -56,17 +56,6 @@ CENT = Decimal("0.01")
 
 def money(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass
-class LoadResult:
-    created: dict[str, int] = field(default_factory=dict)
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)
-    health_mismatches: list[str] = field(default_factory=list)
-
-    def count(self, label: str, created: bool):
-        if created:
-            self.created[label] = self.created.get(label, 0) + 1
 
 
 class PortfolioLoader:

@@ -34,7 +34,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import Organization, User
 from common.dates import add_months
-from projects.demo.loader import LoadResult
+from common.demo import LoadResult
 from projects.models import Project
 
 from .. import services
