@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from common import bounds
+from common.text import shortened_list
 
 from .cells import (
     NAME_SEPARATOR,
@@ -290,8 +291,7 @@ class LookupWidget(widgets.Widget):
         names = list(
             self.model.objects.order_by(self.render_field).values_list(self.render_field, flat=True)[: LIST_LIMIT + 1]
         )
-        listed = NAME_SEPARATOR.join(str(name) for name in names[:LIST_LIMIT])
-        return listed + ("…" if len(names) > LIST_LIMIT else "")
+        return shortened_list(names, limit=LIST_LIMIT)
 
 
 class NamesWidget(widgets.ManyToManyWidget):
