@@ -1579,6 +1579,14 @@ class ProjectResource(ImportResource):
             return []
         return [("当前进度（%）", _shown(round(instance._old_progress, 1)), _shown(instance._new_progress))]
 
+    def do_instance_save(self, instance, is_create):
+        # Saved as the form and the API save a project; the plans follow with the other rows' (``save_m2m``).
+        from .services import project_save
+
+        changed = () if is_create else getattr(instance, "_import_changed", None) or ()
+        data = {name: getattr(instance, name) for name in changed}
+        project_save(actor=self.user, project=instance, data=data, only_data=bool(data))
+
     def after_save_instance(self, instance, row, **kwargs):
         if getattr(instance, "_new_progress", None) is not None:
             self.record_progress(instance, instance._new_progress)

@@ -206,12 +206,30 @@ class ProjectEditView(ObjectEditView):
         # stands (the form has already put the proposed values on ``self.object``), and the office confirms the rest.
         return form.instance if self.for_office else Project.all_objects.get(pk=self.object.pk)
 
+    def save_as_office(self, form, formsets):
+        """The project as the form put it together, with its milestones, in one transaction."""
+        fields = [name for name in form.fields if name in form.Meta.fields]
+        m2m = {name: form.cleaned_data[name] for name in ("plans", "participating_orgs")}
+        # The values as the form set them on its instance (a field the page left out keeps its default).
+        data = {name: getattr(form.instance, name) for name in fields if name not in m2m}
+        with transaction.atomic():
+            self.object = services.project_save(
+                actor=self.request.user,
+                project=form.instance,
+                data=data,
+                m2m=m2m,
+                expected_version=form.cleaned_data.get("version"),
+            )
+            formsets["milestones"].instance = self.object
+            formsets["milestones"].save()
+        messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        for warning in selectors.plausibility_warnings(self.object):
+            messages.warning(self.request, warning)
+        return HttpResponseRedirect(self.get_success_url())
+
     def save(self, form, formsets):
         if self.for_office:
-            response = super().save(form, formsets)
-            for warning in selectors.plausibility_warnings(self.object):
-                messages.warning(self.request, warning)
-            return response
+            return self.save_as_office(form, formsets)
         data = {name: form.cleaned_data[name] for name in form.fields if name in form.Meta.fields}
         m2m = {name: data.pop(name) for name in ("plans", "participating_orgs")}
         try:

@@ -86,12 +86,20 @@ class ProjectViewSet(ProjectArchiveMixin, ScopedModelViewSet):
     def get_queryset(self):
         return self.get_manager().with_figures().with_plausibility().prefetch_related("plans", "participating_orgs")
 
+    def perform_create(self, serializer):
+        self.save(serializer, Project())
+
     def perform_update(self, serializer):
-        # What the office confirms (the plan, completion, publication) is not written by the unit being scored.
-        services.check_project_write(
-            actor=self.request.user, project=serializer.instance, data=serializer.validated_data
-        )
-        super().perform_update(serializer)
+        # The version was checked (and the row locked) by get_object.
+        self.save(serializer, serializer.instance)
+
+    def save(self, serializer, project):
+        """Through the service the form and the import save with: what the office confirms (the plan, completion,
+        publication) is not written by the unit being scored."""
+        data = dict(serializer.validated_data)
+        m2m = {name: data.pop(name) for name in ("plans", "participating_orgs") if name in data}
+        serializer.instance = services.project_save(actor=self.request.user, project=project, data=data, m2m=m2m)
+        self.reload(serializer)
 
     def request_response(self, made, status_code=status.HTTP_201_CREATED):
         return Response(serializers.ChangeRequestSerializer(made).data, status=status_code)

@@ -1,11 +1,11 @@
 """Writes that follow a workflow or touch several rows. Views, the API, imports and commands all call these, as
-``from projects import services; services.archive(...)``.
+``from projects import services; services.project_save(...)``.
 
 Each checks the actor's role or unit (``ActionForbidden``, 403), then the state of what it moves (``WorkflowError``,
 409), then the data (``ValidationError``, 400), locks the rows it moves and runs in one transaction.
 
 - ``confirmation``: what a unit writes itself and what the office confirms (the confirmed plan), and its guards;
-- ``projects``: a unit's edit of its own project, archiving, the year's baseline;
+- ``projects``: saving a project (form, API, import), a unit's edit of its own, archiving, the year's baseline;
 - ``requests``: completion, acceptance and plan changes asked of the office, and its decisions;
 - ``reporting``: monthly reports filed, approved and returned;
 - ``tokens``: API tokens.
@@ -21,7 +21,7 @@ from .confirmation import (
     milestone_operations,
     split_project_changes,
 )
-from .projects import archive, baseline_approve, project_edit_by_unit, restore
+from .projects import archive, baseline_approve, project_edit_by_unit, project_save, restore
 from .reporting import (
     check_report_rules,
     progress_report_approve,
@@ -60,6 +60,7 @@ __all__ = [
     "progress_report_return",
     "progress_report_submit",
     "project_edit_by_unit",
+    "project_save",
     "requestable_kinds",
     "restore",
     "split_project_changes",

@@ -1,5 +1,6 @@
-"""Writes of projects as a whole: a unit's edit of its own (what is its own is saved, what the office confirms is
-proposed), archiving and restoring projects and units, and the year's baseline."""
+"""Writes of projects as a whole: saving one (the office's form, the API, the import), a unit's edit of its own
+(what is its own is saved, what the office confirms is proposed), archiving and restoring projects and units, and the
+year's baseline."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,11 +14,52 @@ from ..choices import ProjectStatus
 from ..models import Baseline, Organization, Project, ProjectBaseline, ProjectChangeRequest, User
 from .confirmation import (
     MILESTONE_PLAN_FIELDS,
+    check_project_write,
+    may_confirm,
     milestone_plan_message,
     refusal_message,
     split_project_changes,
 )
 from .requests import plan_change_request
+
+
+def project_save(
+    *,
+    actor: User,
+    project: Project,
+    data: dict,
+    m2m: dict | None = None,
+    expected_version: int | None = None,
+    only_data: bool = False,
+) -> Project:
+    """Create ``project`` (not saved yet) or write ``data`` ({field: value}) to it, and set its many-to-many fields
+    ``m2m`` ({field: objects}): how the office's form, the API and the import save a project, once they have
+    validated it (the model's own rules). ``only_data`` saves only the fields in ``data`` (an import's changed
+    cells), not the whole row.
+
+    A unit writes directly only what is its own: what the office confirms (the plan, completion, publication) is
+    refused (403, ``check_project_write``); a unit's form proposes it instead (``project_edit_by_unit``). A change made
+    on an older ``expected_version`` than the project's is refused (``StaleVersionError``).
+    """
+    new = project.pk is None
+    with transaction.atomic():
+        check_version(project, expected_version)
+        if not new and not may_confirm(actor):
+            # Compared with the row as stored: a form or an import has already put the new values on ``project``.
+            stored = Project.all_objects.select_for_update().get(pk=project.pk)
+            check_project_write(actor=actor, project=stored, data=data)
+        for name, value in data.items():
+            setattr(project, name, value)
+        if not actor.can("add" if new else "change", project):
+            raise ActionForbidden(_("You may only keep data of your own unit."))
+        project._history_user = actor
+        if only_data and not new:
+            project.save(update_fields=[*data, "last_updated"])
+        else:
+            project.save()
+        for name, values in (m2m or {}).items():
+            getattr(project, name).set(values)
+    return project
 
 
 def project_edit_by_unit(
