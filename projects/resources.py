@@ -1593,12 +1593,15 @@ class ProjectResource(ImportResource):
 
     def record_progress(self, project, progress: Decimal):
         """The office's figure becomes this month's approved report (a new one, or this month's, revised)."""
+        from .services import record_report_event
+
         period = period_of(timezone.localdate())
         now = timezone.now()
         if self._month_reports is None:
             self._month_reports = {report.project_id: report for report in ProgressReport.objects.filter(period=period)}
         report = self._month_reports.get(project.pk)
         kind = "~" if report else "+"
+        from_status = report.status if report else ""
         if report is None:
             report = ProgressReport(project=project, period=period, investment_completed=0)
         report.progress = progress
@@ -1614,6 +1617,7 @@ class ProjectResource(ImportResource):
         report.save()
         del report.skip_history_when_saving
         self.history_pending.append((report, kind))
+        record_report_event(report=report, actor=self.user, from_status=from_status, note=IMPORTED_PROGRESS_SUMMARY)
 
     # ----- export ------------------------------------------------------------------------------------------------
 

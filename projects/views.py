@@ -57,6 +57,7 @@ from .models import (
     Organization,
     Plan,
     ProgressReport,
+    ProgressReportEvent,
     Project,
     ProjectBaseline,
 )
@@ -151,7 +152,9 @@ class ProjectDetailView(ObjectDetailView):
         context.update(
             children=project.children.with_figures().select_related("lead_org"),
             milestones=project.milestones.with_lateness(),
-            reports=project.progress_reports.select_related("submitted_by", "reviewer").order_by("-period")[:24],
+            reports=project.progress_reports.select_related("submitted_by", "reviewer")
+            .prefetch_related(Prefetch("events", ProgressReportEvent.objects.select_related("actor__organization")))
+            .order_by("-period")[:24],
             funding=selectors.funding_table(project),
             indicators=project.indicators.with_attainment().select_related("plan", "responsible_org"),
             baselines=project.baselines.select_related("baseline").order_by("-baseline__year"),

@@ -7,7 +7,7 @@ Each checks the actor's role or unit (``ActionForbidden``, 403), then the state 
 - ``confirmation``: what a unit writes itself and what the office confirms (the confirmed plan), and its guards;
 - ``projects``: saving a project (form, API, import), a unit's edit of its own, archiving, the year's baseline;
 - ``requests``: completion, acceptance and plan changes asked of the office, and its decisions;
-- ``reporting``: monthly reports filed, approved and returned;
+- ``reporting``: monthly reports filed, approved and returned, with the event of each move;
 - ``tokens``: API tokens.
 """
 
@@ -23,10 +23,15 @@ from .confirmation import (
 )
 from .projects import archive, baseline_approve, project_edit_by_unit, project_save, restore
 from .reporting import (
+    FilingRefused,
+    ReportFiling,
     check_report_rules,
     progress_report_approve,
     progress_report_return,
     progress_report_submit,
+    progress_reports_approve,
+    progress_reports_submit,
+    record_report_event,
 )
 from .requests import (
     change_request_confirm,
@@ -42,6 +47,8 @@ __all__ = [
     "MILESTONE_PLAN_FIELDS",
     "OFFICE_FIELDS",
     "PLAN_FIELDS",
+    "FilingRefused",
+    "ReportFiling",
     "api_token_issue",
     "api_tokens_revoke",
     "archive",
@@ -59,8 +66,11 @@ __all__ = [
     "progress_report_approve",
     "progress_report_return",
     "progress_report_submit",
+    "progress_reports_approve",
+    "progress_reports_submit",
     "project_edit_by_unit",
     "project_save",
+    "record_report_event",
     "requestable_kinds",
     "restore",
     "split_project_changes",
