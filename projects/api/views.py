@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import status, viewsets
@@ -250,6 +251,30 @@ class ProgressReportViewSet(ScopedModelViewSet):
             actor=request.user, report=self.get_object(), comment=review.validated_data["comment"]
         )
         return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=serializers.BulkApprovalSerializer, responses=serializers.BulkApprovalResultSerializer)
+    @action(detail=False, methods=["post"], url_path="approve")
+    def approve_many(self, request):
+        """Approve several submitted reports at once (office staff), as the review queue approves the ticked ones:
+        ``{"ids": [...]}``, at most 500. A report not awaiting review (or not found) is refused with the reason and
+        the others are approved; if anything else fails, none is."""
+        body = serializers.BulkApprovalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(body.validated_data["ids"]))
+        reports = list(ProgressReport.objects.filter(pk__in=ids))
+        approved, refused = services.progress_reports_approve(
+            actor=request.user, reports=reports, comment=body.validated_data["comment"]
+        )
+        reasons = {report.pk: reason for report, reason in refused}
+        found = {report.pk for report in reports}
+        missing = _("No such report.")
+        answer = {
+            "approved": [report.pk for report in approved],
+            "refused": [
+                {"id": pk, "detail": reasons.get(pk, missing)} for pk in ids if pk in reasons or pk not in found
+            ],
+        }
+        return Response(serializers.BulkApprovalResultSerializer(answer).data)
 
     @extend_schema(request=serializers.ReturnSerializer, responses=serializers.ProgressReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")

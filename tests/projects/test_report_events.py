@@ -112,6 +112,14 @@ def test_the_api_records_filing_revising_approving_and_returning(api, liaison, o
     ]
 
 
+def test_the_api_records_a_bulk_approval(api, office_user, unit):
+    reports = [ProgressReportFactory(project=running(unit)) for _ in range(2)]
+    api.as_user(office_user).post(
+        "/api/v1/progress-reports/approve/", {"ids": [r.pk for r in reports], "comment": "同意"}, format="json"
+    )
+    assert [steps(report) for report in reports] == [[(SUBMITTED, APPROVED, office_user.username, "同意")]] * 2
+
+
 def test_a_refused_move_records_nothing(office_user):
     report = ProgressReportFactory(status=APPROVED)
     with pytest.raises(WorkflowError):
