@@ -252,7 +252,11 @@ class ProgressReportViewSet(ScopedModelViewSet):
         )
         return Response(self.get_serializer(report).data)
 
-    @extend_schema(request=serializers.BulkApprovalSerializer, responses=serializers.BulkApprovalResultSerializer)
+    @extend_schema(
+        operation_id="progress_reports_approve_many",
+        request=serializers.BulkApprovalSerializer,
+        responses=serializers.BulkApprovalResultSerializer,
+    )
     @action(detail=False, methods=["post"], url_path="approve")
     def approve_many(self, request):
         """Approve several submitted reports at once (office staff), as the review queue approves the ticked ones:
