@@ -15,6 +15,7 @@ from .models import (
     MilestoneCompletion,
     Plan,
     ProgressReport,
+    ProgressReportEvent,
     Project,
     ProjectBaseline,
     ProjectChangeRequest,
@@ -116,6 +117,15 @@ class MilestoneCompletionInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = readonly_fields = ["milestone", "actual_date"]
 
 
+class ProgressReportEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The report's review steps (审核记录), as the services recorded them."""
+
+    model = ProgressReportEvent
+    extra = 0
+    can_delete = False  # the trail stays whole; purging the report takes it along
+    fields = readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
+
+
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Reports are filed on the reporting page (or the API, or an import) and reviewed in the review queue; an approved
@@ -125,7 +135,7 @@ class ProgressReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "period", "project__lead_org"]
     search_fields = ["project__code", "project__name", "summary", "problems"]
     list_select_related = ["project", "reviewer"]
-    inlines = [MilestoneCompletionInline]
+    inlines = [MilestoneCompletionInline, ProgressReportEventInline]
 
 
 @admin.register(ProjectChangeRequest)

@@ -428,6 +428,31 @@ class ProgressReport(VersionedModel, TimestampedModel):
         return self.project.lead_org_id if self.project_id else None
 
 
+class ProgressReportEvent(models.Model):
+    """One step of a report's review — filed, revised, approved or returned — with who took it, when, the status
+    before and after, and the comment or reason given. Written only by the services (``projects.services``)."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status = models.CharField(_("from status"), max_length=20, choices=ReportStatus, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=ReportStatus)
+    note = text_field(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["report", "at", "pk"]
+        verbose_name = _("report review step")
+        verbose_name_plural = _("report review steps")
+        constraints = [bounds.texts_in_range({"note": bounds.TEXT_MAX}, name="report_event_texts_in_range")]
+
+    def __str__(self):
+        return f"{self.report} {self.get_to_status_display()}"
+
+
 class MilestoneCompletion(models.Model):
     """A milestone a monthly report says was reached, and when; the milestone's actual date is set when the office
     approves the report, never by the unit directly."""

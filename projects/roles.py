@@ -21,6 +21,7 @@ PORTFOLIO_MODELS = [
     "projects.projectbaseline",
     "projects.projectchangerequest",
     "projects.milestonecompletion",
+    "projects.progressreportevent",
 ]
 
 PORTFOLIO_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -31,6 +32,7 @@ PORTFOLIO_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "projects.project": (*ALL_ACTIONS, "confirm"),
         "projects.projectchangerequest": ("view",),
         "projects.milestonecompletion": ("view",),
+        "projects.progressreportevent": ("view",),
         "projects.progressreport": (*ALL_ACTIONS, "review"),
         # A baseline is approved, never edited: frozen rows are the point.
         "projects.baseline": ("view", "add"),

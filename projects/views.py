@@ -53,6 +53,7 @@ from .models import (
     Milestone,
     Plan,
     ProgressReport,
+    ProgressReportEvent,
     Project,
     ProjectBaseline,
 )
@@ -146,7 +147,9 @@ class ProjectDetailView(ObjectDetailView):
         context.update(
             children=project.children.with_figures().select_related("lead_org"),
             milestones=project.milestones.with_lateness(),
-            reports=project.progress_reports.select_related("submitted_by", "reviewer").order_by("-period")[:24],
+            reports=project.progress_reports.select_related("submitted_by", "reviewer")
+            .prefetch_related(Prefetch("events", ProgressReportEvent.objects.select_related("actor__organization")))
+            .order_by("-period")[:24],
             funding=selectors.funding_table(project),
             indicators=project.indicators.with_attainment().select_related("plan", "responsible_org"),
             baselines=project.baselines.select_related("baseline").order_by("-baseline__year"),
@@ -201,12 +204,30 @@ class ProjectEditView(ObjectEditView):
         # stands (the form has already put the proposed values on ``self.object``), and the office confirms the rest.
         return form.instance if self.for_office else Project.all_objects.get(pk=self.object.pk)
 
+    def save_as_office(self, form, formsets):
+        """The project as the form put it together, with its milestones, in one transaction."""
+        fields = [name for name in form.fields if name in form.Meta.fields]
+        m2m = {name: form.cleaned_data[name] for name in ("plans", "participating_orgs")}
+        # The values as the form set them on its instance (a field the page left out keeps its default).
+        data = {name: getattr(form.instance, name) for name in fields if name not in m2m}
+        with transaction.atomic():
+            self.object = services.project_save(
+                actor=self.request.user,
+                project=form.instance,
+                data=data,
+                m2m=m2m,
+                expected_version=form.cleaned_data.get("version"),
+            )
+            formsets["milestones"].instance = self.object
+            formsets["milestones"].save()
+        messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        for warning in selectors.plausibility_warnings(self.object):
+            messages.warning(self.request, warning)
+        return HttpResponseRedirect(self.get_success_url())
+
     def save(self, form, formsets):
         if self.for_office:
-            response = super().save(form, formsets)
-            for warning in selectors.plausibility_warnings(self.object):
-                messages.warning(self.request, warning)
-            return response
+            return self.save_as_office(form, formsets)
         data = {name: form.cleaned_data[name] for name in form.fields if name in form.Meta.fields}
         m2m = {name: data.pop(name) for name in ("plans", "participating_orgs")}
         try:

@@ -3,7 +3,7 @@ units make for the office to confirm (completion, acceptance, plan changes). Rul
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -130,46 +130,50 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         if not all(row["form"].is_valid() for row in filled):
             messages.error(request, _("Nothing was saved. Correct the errors below."))
             return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        filings = [
+            services.ReportFiling(
+                project=row["project"],
+                report=row["report"],
+                data={name: row["form"].cleaned_data[name] for name in ProgressReportForm.Meta.fields},
+                expected_version=row["form"].cleaned_data.get("version"),
+                completions=row["form"].completions(),
+            )
+            for row in filled
+        ]
         try:
-            with transaction.atomic():
-                for row in filled:
-                    data = {name: row["form"].cleaned_data[name] for name in ProgressReportForm.Meta.fields}
-                    if row["report"] is None:
-                        data.update(project=row["project"], period=self.period)
-                    services.progress_report_submit(
-                        actor=request.user,
-                        data=data,
-                        report=row["report"],
-                        expected_version=row["form"].cleaned_data.get("version"),
-                        completions=row["form"].completions(),
-                    )
+            services.progress_reports_submit(actor=request.user, period=self.period, filings=filings)
         except ActionForbidden as error:
             raise PermissionDenied(str(error)) from error
-        except StaleVersionError as error:
-            # Keep what the user typed; the row's version is now the current one, so saving again replaces it.
-            row["form"].add_error(None, error.message)
-            row["form"].refresh_version(error.current_version)
-            messages.error(request, _("Nothing was saved. Correct the errors below."))
-            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)), status=409)
         except IntegrityError:
             messages.error(request, _("Someone else filed a report for the same project and month meanwhile."))
             return HttpResponseRedirect(request.get_full_path())
-        except ValidationError as error:
-            # A rule beyond the form (a lower progress needs its reason; the milestones reached): shown on the row,
-            # with what the user typed kept.
-            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                row["form"].add_error(field if field in row["form"].fields else None, errors)
-            messages.error(request, _("Nothing was saved. Correct the errors below."))
-            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
-        except WorkflowError as error:
-            # Someone else filed or approved the same report meanwhile: say so and show the page as it is now.
-            messages.error(request, str(error))
-            return HttpResponseRedirect(request.get_full_path())
+        except services.FilingRefused as refused:
+            return self.refused(filled[refused.index]["form"], refused.error, unit_rows=(unit, rows))
         messages.success(
             request,
             _("Submitted %(count)s report(s) for %(period)s; the office will review them.")
             % {"count": len(filled), "period": self.period},
         )
+        return HttpResponseRedirect(request.get_full_path())
+
+    def refused(self, form, error, unit_rows):
+        """The page again, nothing saved, with why one report was refused shown on its row."""
+        request = self.request
+        if isinstance(error, StaleVersionError):
+            # Keep what the user typed; the row's version is now the current one, so saving again replaces it.
+            form.add_error(None, error.message)
+            form.refresh_version(error.current_version)
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=unit_rows), status=409)
+        if isinstance(error, ValidationError):
+            # A rule beyond the form (a lower progress needs its reason; the milestones reached): shown on the row,
+            # with what the user typed kept.
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(unit_rows=unit_rows))
+        # Someone else filed or approved the same report meanwhile: say so and show the page as it is now.
+        messages.error(request, str(error))
         return HttpResponseRedirect(request.get_full_path())
 
 
@@ -206,20 +210,13 @@ class ReviewQueueView(ObjectListView):
         """Approve the reports ticked (or the one whose button was pressed)."""
         ids = [request.POST["approve"]] if request.POST.get("approve") else request.POST.getlist("selected")
         pks = [pk for pk in map(parse_pk, ids) if pk is not None]
-        reports = list(ProgressReport.objects.filter(pk__in=pks).select_related("project"))
-        approved, refused = 0, []
-        # One transaction: a report refused (already reviewed) is left out, but a failure midway approves none.
-        with transaction.atomic():
-            for report in reports:
-                try:
-                    services.progress_report_approve(actor=request.user, report=report)
-                    approved += 1
-                except WorkflowError as error:
-                    refused.append(f"{report}: {error}")
+        reports = list(ProgressReport.objects.filter(pk__in=pks))
+        # A report refused (already reviewed) is left out, but a failure midway approves none.
+        approved, refused = services.progress_reports_approve(actor=request.user, reports=reports)
         if approved:
-            messages.success(request, _("Approved %(count)s report(s).") % {"count": approved})
-        for reason in refused:
-            messages.error(request, reason)
+            messages.success(request, _("Approved %(count)s report(s).") % {"count": len(approved)})
+        for report, reason in refused:
+            messages.error(request, f"{report}: {reason}")
         if not reports:
             messages.warning(request, _("Tick the reports to approve first."))
         return HttpResponseRedirect(request.get_full_path())

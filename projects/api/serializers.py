@@ -170,6 +170,35 @@ class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the report goes back to the unit."))
 
 
+# At most this many reports are approved by one request: a review queue's page is far shorter.
+BULK_APPROVAL_MAX = 500
+
+
+class BulkApprovalSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        allow_empty=False,
+        max_length=BULK_APPROVAL_MAX,
+        error_messages={
+            "not_a_list": _("Give the reports' ids as a list."),
+            "empty": _("Name at least one report to approve."),
+            "max_length": _("At most {max_length} reports are approved at once."),
+        },
+        help_text=_("The reports to approve, by id; at most 500."),
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+
+
+class RefusedReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    detail = serializers.CharField(help_text=_("Why the report was not approved."))
+
+
+class BulkApprovalResultSerializer(serializers.Serializer):
+    approved = serializers.ListField(child=serializers.IntegerField(), help_text=_("The reports approved, by id."))
+    refused = RefusedReportSerializer(many=True, help_text=_("The reports not approved, each with the reason."))
+
+
 class FundingSourceSerializer(ValidatedModelSerializer):
     class Meta:
         model = FundingSource

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -82,12 +83,20 @@ class ProjectViewSet(ProjectArchiveMixin, ScopedModelViewSet):
     def get_queryset(self):
         return self.get_manager().with_figures().with_plausibility().prefetch_related("plans", "participating_orgs")
 
+    def perform_create(self, serializer):
+        self.save(serializer, Project())
+
     def perform_update(self, serializer):
-        # What the office confirms (the plan, completion, publication) is not written by the unit being scored.
-        services.check_project_write(
-            actor=self.request.user, project=serializer.instance, data=serializer.validated_data
-        )
-        super().perform_update(serializer)
+        # The version was checked (and the row locked) by get_object.
+        self.save(serializer, serializer.instance)
+
+    def save(self, serializer, project):
+        """Through the service the form and the import save with: what the office confirms (the plan, completion,
+        publication) is not written by the unit being scored."""
+        data = dict(serializer.validated_data)
+        m2m = {name: data.pop(name) for name in ("plans", "participating_orgs") if name in data}
+        serializer.instance = services.project_save(actor=self.request.user, project=project, data=data, m2m=m2m)
+        self.reload(serializer)
 
     def request_response(self, made, status_code=status.HTTP_201_CREATED):
         return Response(serializers.ChangeRequestSerializer(made).data, status=status_code)
@@ -238,6 +247,34 @@ class ProgressReportViewSet(ScopedModelViewSet):
             actor=request.user, report=self.get_object(), comment=review.validated_data["comment"]
         )
         return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        operation_id="progress_reports_approve_many",
+        request=serializers.BulkApprovalSerializer,
+        responses=serializers.BulkApprovalResultSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="approve")
+    def approve_many(self, request):
+        """Approve several submitted reports at once (office staff), as the review queue approves the ticked ones:
+        ``{"ids": [...]}``, at most 500. A report not awaiting review (or not found) is refused with the reason and
+        the others are approved; if anything else fails, none is."""
+        body = serializers.BulkApprovalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(body.validated_data["ids"]))
+        reports = list(ProgressReport.objects.filter(pk__in=ids))
+        approved, refused = services.progress_reports_approve(
+            actor=request.user, reports=reports, comment=body.validated_data["comment"]
+        )
+        reasons = {report.pk: reason for report, reason in refused}
+        found = {report.pk for report in reports}
+        missing = _("No such report.")
+        answer = {
+            "approved": [report.pk for report in approved],
+            "refused": [
+                {"id": pk, "detail": reasons.get(pk, missing)} for pk in ids if pk in reasons or pk not in found
+            ],
+        }
+        return Response(serializers.BulkApprovalResultSerializer(answer).data)
 
     @extend_schema(request=serializers.ReturnSerializer, responses=serializers.ProgressReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")

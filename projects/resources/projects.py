@@ -353,18 +353,29 @@ class ProjectResource(ImportResource):
             return []
         return [("当前进度（%）", shown(round(instance._old_progress, 1)), shown(instance._new_progress))]
 
+    def do_instance_save(self, instance, is_create):
+        # Saved as the form and the API save a project; the plans follow with the other rows' (``save_m2m``).
+        from ..services import project_save
+
+        changed = () if is_create else getattr(instance, "_import_changed", None) or ()
+        data = {name: getattr(instance, name) for name in changed}
+        project_save(actor=self.user, project=instance, data=data, only_data=bool(data))
+
     def after_save_instance(self, instance, row, **kwargs):
         if getattr(instance, "_new_progress", None) is not None:
             self.record_progress(instance, instance._new_progress)
 
     def record_progress(self, project, progress: Decimal):
         """The office's figure becomes this month's approved report (a new one, or this month's, revised)."""
+        from ..services import record_report_event
+
         period = period_of(timezone.localdate())
         now = timezone.now()
         if self._month_reports is None:
             self._month_reports = {report.project_id: report for report in ProgressReport.objects.filter(period=period)}
         report = self._month_reports.get(project.pk)
         kind = "~" if report else "+"
+        from_status = report.status if report else ""
         if report is None:
             report = ProgressReport(project=project, period=period, investment_completed=0)
         report.progress = progress
@@ -380,6 +391,7 @@ class ProjectResource(ImportResource):
         report.save()
         del report.skip_history_when_saving
         self.history_pending.append((report, kind))
+        record_report_event(report=report, actor=self.user, from_status=from_status, note=IMPORTED_PROGRESS_SUMMARY)
 
     # ----- export ------------------------------------------------------------------------------------------------
 

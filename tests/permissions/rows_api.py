@@ -317,6 +317,13 @@ API = [
         "progressreport-approve", obj="report", POST="401 200 403 403 403 403", change=UNITS_405, delete=OFFICE_405
     ),
     api_action(
+        "progressreport-approve-many",
+        data=lambda w: {"ids": [w.report.pk]},
+        POST="401 200 403 403 403 403",
+        change=UNITS_405,
+        delete=OFFICE_405,
+    ),
+    api_action(
         "progressreport-return-report",
         obj="report",
         data=body(comment="请补充附件。"),
