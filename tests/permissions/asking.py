@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from tests.permissions.table import ADMIN, LOGIN, Row
+from tests.permissions.table import ADMIN, LOGIN, ROLES, SIGNER, Row
 
 LOGIN_URL = "/accounts/login/"
 ADMIN_LOGIN_URL = "/admin/login/"
@@ -61,3 +61,13 @@ def mismatch(w, row: Row, role: str, method: str, expected) -> str | None:
     if ok:
         return None
     return f"{method} {role}: expected {expected}, got {status} {location}".rstrip()
+
+
+def wrong_answers(w, row: Row) -> list[str]:
+    """Every role and method whose answer differs from the row's expectation, one line each."""
+    return [
+        problem
+        for method, expected in row.expect.items()
+        for role, status in [*zip(ROLES, expected, strict=True), (SIGNER, row.signer_expects(method))]
+        if (problem := mismatch(w, row, role, method, status))
+    ]
