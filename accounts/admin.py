@@ -5,7 +5,7 @@ from knox.models import AuthToken
 
 from common.admin import ArchivableAdminMixin, SimpleHistoryAdmin
 
-from .models import Organization, User
+from .models import Organization, Region, User
 
 
 @admin.register(User)
@@ -25,12 +25,20 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "level", "code", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ArchivableAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind", "parent"]
-    list_filter = ["kind"]
+    list_display = ["name", "short_name", "kind", "region", "parent"]
+    list_filter = ["kind", "region"]
     search_fields = ["name", "short_name"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "region"]
 
 
 # API tokens: issued only by /api/v1/auth/token/ (with an expiry); the admin shows them and revokes them. knox's own

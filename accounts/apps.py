@@ -15,10 +15,17 @@ class AccountsConfig(AppConfig):
         from .choices import Role
         from .roles import ALL_ACTIONS, register_role_permissions, sync_role_groups
 
-        # Office staff keep the list of units; everyone else reads it.
+        # Office staff keep the list of units; everyone else reads it and the regions.
         register_role_permissions(
             self.label,
-            {role: {"accounts.organization": ALL_ACTIONS if role == Role.OFFICE else ("view",)} for role in Role},
+            {
+                role: {
+                    "accounts.organization": ALL_ACTIONS if role == Role.OFFICE else ("view",),
+                    # The divisions are the deployment's frame, kept by its superuser.
+                    "accounts.region": ("view",),
+                }
+                for role in Role
+            },
         )
         # Units name the figures' rows (a renamed unit renames a dashboard's bar); a user's login changes no figure.
         register_figure_source(self.label, except_models=["accounts.User"])

@@ -21,3 +21,18 @@ class OrganizationKind(models.TextChoices):
     CPPCC = "cppcc", _("CPPCC body")
     PARTY = "party", _("Democratic party")
     OTHER = "other", _("Other")
+
+
+class RegionLevel(models.TextChoices):
+    """Levels of the administrative divisions (行政区划, GB/T 2260), and the functional zones that have an office of
+    their own but no code (开发区, 新区), placed under their city."""
+
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("District or county")
+    ZONE = "zone", _("Development zone or new area")
+
+    @classmethod
+    def parent_levels(cls) -> dict[str, tuple[str, ...]]:
+        """Which level a region of each level sits under (a province under none)."""
+        return {cls.PROVINCE: (), cls.CITY: (cls.PROVINCE,), cls.COUNTY: (cls.CITY,), cls.ZONE: (cls.CITY, cls.COUNTY)}

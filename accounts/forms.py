@@ -8,7 +8,7 @@ from .models import Organization
 class OrganizationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "short_name", "kind", "parent"]
+        fields = ["name", "short_name", "kind", "region", "parent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 """Units and people: the organisations that own data, the users who log in, and what their roles let them do."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,7 +12,108 @@ from simple_history.models import HistoricalRecords
 
 from common.models import ActiveManager, ArchivableModel, TimestampedModel
 
-from .choices import OrganizationKind, Role
+from .choices import OrganizationKind, RegionLevel, Role
+
+REGION_CODE_REGEX = r"^[1-9][0-9]{5}$"
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: "Region"):
+        """``region`` and every region under it (the tree is at most province → city → county → zone deep)."""
+        return self.filter(
+            Q(pk=region.pk) | Q(parent=region) | Q(parent__parent=region) | Q(parent__parent__parent=region)
+        )
+
+
+class Region(TimestampedModel):
+    """An administrative division (行政区划): a province, a city, a district or county, or a functional zone under its
+    city. The official code (GB/T 2260) is an attribute, not the key: codes change when divisions are redrawn (区划
+    调整), and zones have none."""
+
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel)
+    code = models.CharField(
+        _("division code"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(REGION_CODE_REGEX, _("A division code is six digits, e.g. 330211."))],
+        help_text=_("The six-digit code of GB/T 2260 (e.g. 330211); development zones and new areas have none."),
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    objects = RegionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="region_code_unique",
+                violation_error_message=_("Another region has this division code."),
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="region_name_unique_under_parent",
+                violation_error_message=_("A region of this name is already under this parent."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="region_top_level_name_unique",
+                violation_error_message=_("A top-level region of this name exists already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(code="") | Q(code__regex=REGION_CODE_REGEX),
+                name="region_code_six_digits",
+                violation_error_message=_("A division code is six digits, e.g. 330211."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(level=RegionLevel.ZONE) | Q(code=""),
+                name="region_zone_has_no_code",
+                violation_error_message=_("Development zones and new areas have no division code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level=RegionLevel.PROVINCE, parent__isnull=True)
+                | (~Q(level=RegionLevel.PROVINCE) & Q(parent__isnull=False)),
+                name="region_only_provinces_at_the_top",
+                violation_error_message=_("A province is at the top; every other region is under another."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.parent_id is not None:
+            parent = self.parent
+            if parent.level not in RegionLevel.parent_levels().get(self.level, ()):
+                errors["parent"] = _("A %(level)s cannot be under a %(parent)s.") % {
+                    "level": self.get_level_display(),
+                    "parent": parent.get_level_display(),
+                }
+            elif self.pk is not None and parent.pk in Region.objects.within(self).values_list("pk", flat=True):
+                errors["parent"] = _("A region cannot be under itself or a region below it.")
+            elif self.code and parent.code and not self.code.startswith(division_prefix(parent)):
+                errors["code"] = _("The code %(code)s does not lie within %(parent)s (%(parent_code)s).") % {
+                    "code": self.code,
+                    "parent": parent,
+                    "parent_code": parent.code,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+def division_prefix(region: Region) -> str:
+    """The leading digits that every code within ``region`` shares: 33 for 330000 浙江省, 3302 for 330200 宁波市."""
+    return region.code[: {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4}.get(region.level, 6)]
 
 
 class Organization(ArchivableModel, TimestampedModel):
@@ -21,6 +124,9 @@ class Organization(ArchivableModel, TimestampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind, default=OrganizationKind.DEPARTMENT)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
     )
 
     objects = ActiveManager()

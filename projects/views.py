@@ -423,7 +423,7 @@ class OrganizationListView(ObjectListView):
     def get_base_queryset(self):
         return (
             self.rows()
-            .select_related("parent")
+            .select_related("parent", "region")
             .annotate(
                 project_count=Count("led_projects", filter=Q(led_projects__archived_at__isnull=True), distinct=True),
                 user_count=Count("users", distinct=True),

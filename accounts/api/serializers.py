@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..choices import Role
-from ..models import User
+from ..models import Region, User
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -20,3 +20,9 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_('Send it as "Authorization: Token <token>"; it is shown this once.'))
     expiry = serializers.DateTimeField(help_text=_("When the token stops working; ask for a new one before."))
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "name", "level", "code", "parent", "created", "last_updated"]

@@ -1,4 +1,4 @@
-"""The API's own account endpoints: who am I, and the tokens of a user's devices."""
+"""The API of units and people: who am I, the tokens of a user's devices, and the regions."""
 
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
@@ -7,8 +7,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from .. import services
+from ..filtersets import RegionFilterSet
+from ..models import Region
 from . import serializers
 
 
@@ -61,3 +64,13 @@ class LogoutAllView(APIView):
     def post(self, request):
         services.api_tokens_revoke(user=request.user)
         return Response(status=204)
+
+
+class RegionViewSet(ReadOnlyModelViewSet):
+    """Regions (行政区划): provinces, cities, districts and counties with their GB/T 2260 codes, and the development
+    zones and new areas under their cities. ``within=<id>`` lists a region and everything under it."""
+
+    queryset = Region.objects.all()
+    serializer_class = serializers.RegionSerializer
+    filterset_class = RegionFilterSet
+    ordering_fields = ["code", "name", "level"]

@@ -27,7 +27,7 @@ TIMESTAMPS = ["created", "last_updated"]
 class OrganizationSerializer(ValidatedModelSerializer):
     class Meta:
         model = Organization
-        fields = ["id", "name", "short_name", "kind", "parent", "archived_at", *TIMESTAMPS]
+        fields = ["id", "name", "short_name", "kind", "region", "parent", "archived_at", *TIMESTAMPS]
 
 
 class DomainSerializer(ValidatedModelSerializer):

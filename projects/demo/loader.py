@@ -16,7 +16,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.demo import loader as regions
+from accounts.models import Organization, Region, User
 from common.dates import add_months
 from common.demo import LoadResult
 
@@ -81,7 +82,12 @@ class PortfolioLoader:
             # Archived rows count as existing (all_objects): an archived demo unit is not made again.
             org, created = Organization.all_objects.get_or_create(
                 name=row["name"],
-                defaults={"short_name": row.get("short_name", ""), "kind": row["kind"], "parent": parent},
+                defaults={
+                    "short_name": row.get("short_name", ""),
+                    "kind": row["kind"],
+                    "parent": parent,
+                    "region": Region.objects.get(name=row["region"]),
+                },
             )
             self.result.count("organizations", created)
             self.orgs[org.name] = org
@@ -426,6 +432,7 @@ class PortfolioLoader:
 
 
 def load(*, today: datetime.date | None = None, create_accounts: bool = False) -> LoadResult:
+    regions.load()  # the units are placed in the demo's regions (loaded already by ``load_demo``)
     with DATA_FILE.open("rb") as data_file:
         data = tomllib.load(data_file)
     return PortfolioLoader(today=today or timezone.localdate(), create_accounts=create_accounts, data=data).load()

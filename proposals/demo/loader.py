@@ -32,7 +32,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.models import Organization, User
+from accounts.demo import loader as regions
+from accounts.models import Organization, Region, User
 from common.dates import add_months
 from common.demo import LoadResult
 from projects.models import Project
@@ -138,7 +139,12 @@ class ProposalLoader:
         for row in self.data["organizations"]:
             # Archived rows count as existing (all_objects): an archived demo unit is not made again.
             _, created = Organization.all_objects.get_or_create(
-                name=row["name"], defaults={"short_name": row.get("short_name", ""), "kind": row["kind"]}
+                name=row["name"],
+                defaults={
+                    "short_name": row.get("short_name", ""),
+                    "kind": row["kind"],
+                    "region": Region.objects.get(name=row["region"]),
+                },
             )
             self.result.count("organizations", created)
         for org in Organization.all_objects.all():
@@ -649,6 +655,7 @@ class ProposalLoader:
 def load(*, today: datetime.date | None = None, create_accounts: bool = False) -> LoadResult:
     """Add the demo proposals. ``create_accounts`` is accepted for the loader's common signature: the accounts are
     the portfolio demo's, used when they exist."""
+    regions.load()  # the units are placed in the demo's regions (loaded already by ``load_demo``)
     with DATA_FILE.open("rb") as data_file:
         data = tomllib.load(data_file)
     return ProposalLoader(today=today or timezone.localdate(), create_accounts=create_accounts, data=data).load()

@@ -61,6 +61,17 @@ API = [
         PATCH=API_NO_METHOD,
         DELETE=API_NO_METHOD,
     ),
+    # Regions: everyone reads them; the superuser keeps them in the admin.
+    api_list("region-list", POST=NOBODY_405, PUT=NOBODY_405, DELETE=NOBODY_405),
+    api(
+        "region-detail",
+        obj="region",
+        GET=API_READ,
+        POST=NOBODY_405,
+        PUT=NOBODY_405,
+        PATCH=NOBODY_405,
+        DELETE=NOBODY_405,
+    ),
     # Units: the office keeps them; DELETE archives one that leads no listed project.
     api_list("organization-list", POST="401 400 403 403 403 403", PUT=OFFICE_405, DELETE=OFFICE_405),
     api(

@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.choices import Role
+from accounts.choices import RegionLevel, Role
+from accounts.models import Region
 from notifications.models import SentReminder
 from projects import services as portfolio
 from projects.choices import ReportStatus
@@ -37,10 +38,16 @@ from tests.permissions.table import SIGNER, period_of
 from tests.proposals.course import Course
 
 
+def city_region() -> Region:
+    province = Region.objects.create(name="浙江省", level=RegionLevel.PROVINCE, code="330000")
+    return Region.objects.create(name="宁波市", level=RegionLevel.CITY, code="330200", parent=province)
+
+
 def build_world() -> SimpleNamespace:
     today = timezone.localdate()
     w = SimpleNamespace(today=today, period=period_of(today))
-    w.unit = OrganizationFactory(name="镇海区经济和信息化局", short_name="区经信局")
+    w.region = Region.objects.create(name="镇海区", level=RegionLevel.COUNTY, code="330211", parent=city_region())
+    w.unit = OrganizationFactory(name="镇海区经济和信息化局", short_name="区经信局", region=w.region)
     w.other_unit = OrganizationFactory(name="镇海区水利局", short_name="区水利局")
     w.co_unit = OrganizationFactory(name="镇海区大数据发展中心", short_name="区大数据中心")
     w.spare_org = OrganizationFactory(name="镇海区临时工作专班", short_name="专班")

@@ -1,0 +1,1 @@
+"""The demo\x27s regions (accounts/demo/regions.toml)."""
