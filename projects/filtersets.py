@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.choices import OrganizationKind
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 
 from .choices import (
@@ -59,8 +59,8 @@ class PlanFilterSet(SearchFilterSet):
 
 
 class ProjectScopeFilterSet(SearchFilterSet):
-    """The portfolio's scope — plan, year, domain group, tier, lead unit, district — for projects and for the rows that
-    belong to a project, so that a dashboard figure and the list behind it select the same projects.
+    """The portfolio's scope — plan, year, domain group, tier, lead unit, region, district — for projects and for the
+    rows that belong to a project, so that a dashboard figure and the list behind it select the same projects.
 
     ``project_path`` leads from the filtered model to its project: "" for projects, "project__" for milestones.
     """
@@ -92,6 +92,9 @@ class ProjectScopeFilterSet(SearchFilterSet):
             method="filter_district",
         )
     )
+    region = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(label=_("region"), queryset=Region.objects.all(), method="filter_region")
+    )
     # The rows that count in the portfolio's totals (phases left out): what the dashboard's figures count.
     top_level = django_filters.BooleanFilter(label=_("top-level projects only"), method="filter_top_level")
 
@@ -116,6 +119,10 @@ class ProjectScopeFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.filter(**{f"{self.project_path}parent__isnull": value})
+
+    def filter_region(self, queryset, name, value):
+        """A project is in its lead unit's region; a region takes in the regions under it (a city its districts)."""
+        return queryset.filter(**{f"{self.project_path}lead_org__region__in": Region.objects.within(value)})
 
     def filter_district(self, queryset, name, value):
         return queryset.filter(**{f"{self.project_path}lead_org__in": value.with_subordinates()})

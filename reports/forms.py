@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganizationKind
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from common.bounds import years_between
 from common.dates import add_months
 from common.forms import style_widgets
@@ -24,12 +24,27 @@ def _blank(label):
     return [("", label)]
 
 
+def region_choices() -> list[tuple[int, str]]:
+    """Every region, each under its parent and indented by its depth (浙江省, 　宁波市, 　　镇海区)."""
+    regions = list(Region.objects.order_by("code", "name").values_list("pk", "name", "parent_id"))
+    children: dict[int | None, list] = {}
+    for pk, name, parent_id in regions:
+        children.setdefault(parent_id, []).append((pk, name))
+    choices, stack = [], [(pk, name, 0) for pk, name in reversed(children.get(None, []))]
+    while stack:
+        pk, name, depth = stack.pop()
+        choices.append((pk, "\u3000" * depth + name))
+        stack.extend((child, child_name, depth + 1) for child, child_name in reversed(children.get(pk, [])))
+    return choices
+
+
 class DashboardFilterForm(forms.Form):
     plan = forms.TypedChoiceField(label=_("plan"), required=False, coerce=int, empty_value=None)
     year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int, empty_value=None)
     domain_group = forms.ChoiceField(
         label=_("domain group"), required=False, choices=_blank(_("All groups")) + DomainGroup.choices
     )
+    region = forms.TypedChoiceField(label=_("region"), required=False, coerce=int, empty_value=None)
     district = forms.TypedChoiceField(label=_("district"), required=False, coerce=int, empty_value=None)
     lead_org = forms.TypedChoiceField(label=_("lead unit"), required=False, coerce=int, empty_value=None)
     tier = forms.ChoiceField(label=_("tier"), required=False, choices=_blank(_("All tiers")) + ProjectTier.choices)
@@ -68,6 +83,7 @@ class DashboardFilterForm(forms.Form):
         self.fields["district"].choices = _blank(_("All districts")) + [
             (pk, name) for pk, name, kind in units if kind == OrganizationKind.DISTRICT
         ]
+        self.fields["region"].choices = _blank(_("All regions")) + region_choices()
         self.fields["lead_org"].choices = _blank(_("All units")) + [(pk, name) for pk, name, _kind in units]
         self.sessions = list(
             Session.objects.annotate(proposal_count=Count("proposals")).order_by("-year", "-opening_date", "-pk")

@@ -30,7 +30,7 @@ from proposals.models import Session
 from proposals.selectors import ProposalStatistics, proposal_statistics
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
-SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "district", "lead_org")
+SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "region", "district", "lead_org")
 TREND_MONTHS = 12
 UPCOMING_DAYS = 30
 LIST_LIMIT = 10

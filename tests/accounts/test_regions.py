@@ -37,9 +37,9 @@ def test_a_region_takes_in_every_region_under_it(tree):
     "fields, message",
     [
         ({"name": "海曙区", "level": RegionLevel.COUNTY, "code": "33020", "parent": "ningbo"}, "6位数字"),
-        ({"name": "海曙区", "level": RegionLevel.COUNTY, "code": "330211", "parent": "ningbo"}, "已有行政区划使用此区划代码"),
+        ({"name": "海曙区", "level": RegionLevel.COUNTY, "code": "330211", "parent": "ningbo"}, "使用此区划代码"),
         ({"name": "新区", "level": RegionLevel.ZONE, "code": "330299", "parent": "ningbo"}, "开发区、新区没有区划代码"),
-        ({"name": "宁波市", "level": RegionLevel.CITY, "code": "330201", "parent": "zhejiang"}, "该上级区划下已有同名区划"),
+        ({"name": "宁波市", "level": RegionLevel.CITY, "code": "330201", "parent": "zhejiang"}, "已有同名区划"),
         ({"name": "无上级市", "level": RegionLevel.CITY, "code": "339900"}, "其他区划都须有上级区划"),
         ({"name": "江苏省", "level": RegionLevel.PROVINCE, "code": "320000", "parent": "zhejiang"}, "不能隶属于"),
     ],

@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.choices import OrganizationKind, Role
-from accounts.models import Organization, User
+from accounts.models import Organization, Region, User
 from bench.seed import SeedCommand
 from projects.choices import ProjectStatus, ReportStatus
 from projects.models import Plan, period_of
@@ -131,7 +131,7 @@ class TestOnTheDemoData:
 
     @pytest.mark.parametrize(
         "scope",
-        [None, "domain_group", "lead_org", "tier", "plan", "year", "district"],
+        [None, "domain_group", "lead_org", "tier", "plan", "year", "district", "region"],
     )
     def test_each_headline_number_is_the_count_of_its_list(self, leader_client, scope):
         params = {
@@ -142,6 +142,7 @@ class TestOnTheDemoData:
             "plan": {"plan": Plan.objects.get(title="“智慧镇海”建设规划纲要").pk},
             "year": {"year": 2014},
             "district": {"district": Organization.objects.get(name=DISTRICT).pk},
+            "region": {"region": Region.objects.get(name="镇海区").pk},
         }[scope]
         everything = leader_client.get(DASHBOARD).context
         response = leader_client.get(DASHBOARD, params)
@@ -252,10 +253,10 @@ class TestOnTheDemoData:
                 assert count == count_at(leader_client, url), url
 
     def test_queries_do_not_grow_with_the_portfolio(self, leader_client, django_assert_max_num_queries):
-        with django_assert_max_num_queries(25) as demo_size:
+        with django_assert_max_num_queries(26) as demo_size:
             assert leader_client.get(DASHBOARD).status_code == 200
         call_command(SeedCommand(), projects=300, stdout=io.StringIO())
-        with django_assert_max_num_queries(25) as larger:
+        with django_assert_max_num_queries(26) as larger:
             response = leader_client.get(DASHBOARD)
         assert response.status_code == 200
         assert response.context["headline"]["projects"][0] >= 300
