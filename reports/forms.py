@@ -26,9 +26,10 @@ def _blank(label):
 
 def region_choices() -> list[tuple[int, str]]:
     """Every region, each under its parent and indented by its depth (浙江省, 　宁波市, 　　镇海区)."""
-    regions = list(Region.objects.order_by("code", "name").values_list("pk", "name", "parent_id"))
+    regions = Region.objects.values_list("pk", "name", "parent_id", "code")
     children: dict[int | None, list] = {}
-    for pk, name, parent_id in regions:
+    # Divisions by their codes, then the zones (which have none) by name.
+    for pk, name, parent_id, _code in sorted(regions, key=lambda row: (not row[3], row[3], row[1])):
         children.setdefault(parent_id, []).append((pk, name))
     choices, stack = [], [(pk, name, 0) for pk, name in reversed(children.get(None, []))]
     while stack:

@@ -180,6 +180,19 @@ class TestOnTheDemoData:
         phases = {phase.code for project in rows for phase in project.phase_rows}
         assert phases == {"ZH-PILOT-07-1", "ZH-PILOT-07-2", "ZH-PILOT-07-3", "ZH-PILOT-09-1"}
 
+    def test_zhenhai_region_is_its_fifteen_tasks_and_ningbo_takes_it_in(self, leader_client):
+        """Chosen as a region, 镇海区 shows the documents' own figures (its units lead exactly the task book's 15
+        tasks); 宁波市 takes its districts in, and 东莞市 none of them."""
+        zhenhai = leader_client.get(DASHBOARD, {"region": Region.objects.get(name="镇海区").pk}).context["headline"]
+        assert zhenhai["projects"][0] == 15 == count_at(leader_client, zhenhai["projects"][1])
+        assert zhenhai["bands"]["completed"][0] == 8
+        assert zhenhai["progress_plain"] == 80.0
+        ningbo = leader_client.get(DASHBOARD, {"region": Region.objects.get(name="宁波市").pk}).context["headline"]
+        dongguan = leader_client.get(DASHBOARD, {"region": Region.objects.get(name="东莞市").pk}).context["headline"]
+        everything = leader_client.get(DASHBOARD).context["headline"]
+        assert ningbo["projects"][0] == count_at(leader_client, ningbo["projects"][1]) > 15
+        assert ningbo["projects"][0] + dongguan["projects"][0] == everything["projects"][0]
+
     def test_headline_investment_is_the_sum_over_top_level_projects(self, leader_client):
         from projects.models import Project
 
