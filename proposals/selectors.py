@@ -18,7 +18,7 @@ from accounts.models import Organization
 
 from .choices import AssignmentRole, ProposalStatus, Satisfaction
 from .models import Assignment, Feedback, Proposal, Reply, Session
-from .querysets import reply_issued, reply_late, reply_on_time
+from .querysets import reply_issued, reply_late
 
 # Ledger
 
@@ -132,7 +132,7 @@ class ProposalStatistics:
 
     def unit_replies(self, session: Session) -> dict[int, dict]:
         """Per unit that replied: its ``name``, proposals ``replied`` to, ``late`` (with a late reply), ``on_time``
-        (replied, none late) and ``with_reply_on_time``."""
+        (replied, none late)."""
         return self._unit_replies.get(session.pk, {})
 
     def unit_classes(self, session: Session) -> dict[int, dict[str, int]]:
@@ -207,7 +207,6 @@ class ProposalStatistics:
             self.replies,
             replied=Count("proposal", distinct=True),
             late=Count("proposal", distinct=True, filter=reply_late()),
-            with_reply_on_time=Count("proposal", distinct=True, filter=reply_on_time()),
         )
         for units in grouped.values():
             for row in units.values():

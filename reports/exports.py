@@ -481,7 +481,9 @@ def proposal_stats(session: Session):
             "assigned": assigned.get("assigned", 0),
             "replying": assigned.get("replying", 0),
             "replied": replied.get("replied", 0),
-            "on_time": replied.get("with_reply_on_time", 0),  # 按期答复: a reply by the due date, in any round
+            # 按期答复: replied and no reply late, in any round — as the dashboard, the scorecard and the ledger count
+            # it; a late first reply is not made good by a second one on time.
+            "on_time": replied.get("on_time", 0),
             **{code: classes.get(unit_id, {}).get(code, 0) for code in STATS_CLASSES},
             **{value: feedback.get(unit_id, {}).get(value, 0) for value in Satisfaction.values},
         }

@@ -87,12 +87,12 @@ def test_the_statistics_of_a_session(handled, django_assert_num_queries):
         lead.pk: ("发改局", 3, 3),
         other.pk: ("科技局", 2, 1),
     }
-    # On time as the dashboard and the ledger's filter count it (replied, none late), and as the 统计表 counts it
-    # (a reply on time in some round): No. 2, late in its first round and on time in its second, differs.
-    figures = ("replied", "late", "on_time", "with_reply_on_time")
+    # On time as everything counts it (replied, none late): No. 2, late in its first round and on time in its
+    # second, is late.
+    figures = ("replied", "late", "on_time")
     assert {unit: tuple(row[key] for key in figures) for unit, row in replies.items()} == {
-        lead.pk: (3, 2, 1, 2),
-        other.pk: (1, 1, 0, 0),
+        lead.pk: (3, 2, 1),
+        other.pk: (1, 1, 0),
     }
     assert statistics.unit_classes(session) == {lead.pk: {"A": 1, "B": 2}, other.pk: {"B": 1}}
     assert [(row["result_class__code"], row["count"]) for row in statistics.result_classes(session)] == [
@@ -145,8 +145,9 @@ def test_the_dashboard_the_statistics_table_and_the_public_page_agree(handled, c
     )
     rows = {row[1]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     # Assigned, to reply to, replied, 办复率, on time, 按期答复率, A, B, C, satisfied, basically, unsatisfied.
-    assert list(rows["发改局"][2:]) == [3, 3, 3, 100, 2, 66.7, 1, 2, 0, 1, 1, 1]
-    assert rows["发改局"][6] == replies[lead.pk]["with_reply_on_time"]
+    assert list(rows["发改局"][2:]) == [3, 3, 3, 100, 1, 33.3, 1, 2, 0, 1, 1, 1]
+    on_time_on_the_dashboard = {row["unit_id"]: row["on_time"] for row in panel["per_unit"]}[lead.pk]
+    assert rows["发改局"][6] == replies[lead.pk]["on_time"] == on_time_on_the_dashboard
 
     page = Client().get("/public/").content.decode()
     row = re.search(r"<tr><td>十五届四次</td>(.*?)</tr>", page, re.S).group(1)
