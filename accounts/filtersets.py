@@ -2,6 +2,8 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from common.filtersets import SearchFilterSet
 
@@ -9,6 +11,7 @@ from .choices import OrganizationKind, RegionLevel
 from .models import Organization, Region
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class WithinRegionFilter(django_filters.ModelChoiceFilter):
     """Rows of a region and of every region under it (a city's filter includes its districts)."""
 
