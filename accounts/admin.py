@@ -27,10 +27,10 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Region)
 class RegionAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "level", "code", "parent"]
+    list_display = ["name", "level", "code", "parent", "office", "cppcc"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "office", "cppcc"]
 
 
 @admin.register(Organization)

@@ -15,6 +15,8 @@ from common.models import ActiveManager, ArchivableModel, TimestampedModel
 from .choices import OrganizationKind, RegionLevel, Role
 
 REGION_CODE_REGEX = r"^[1-9][0-9]{5}$"
+# The kinds of unit that can be a region's smart-city office: a government body, or the leading group's office.
+OFFICE_KINDS = (OrganizationKind.DEPARTMENT, OrganizationKind.OTHER)
 
 
 class RegionQuerySet(models.QuerySet):
@@ -41,6 +43,23 @@ class Region(TimestampedModel):
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # A region has at most one smart-city office (智慧办) and one CPPCC (政协), each a unit of the region itself.
+    office = models.OneToOneField(
+        "Organization",
+        verbose_name=_("smart-city office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="office_of_region",
+    )
+    cppcc = models.OneToOneField(
+        "Organization",
+        verbose_name=_("CPPCC"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cppcc_of_region",
     )
 
     objects = RegionQuerySet.as_manager()
@@ -106,6 +125,20 @@ class Region(TimestampedModel):
                     "code": self.code,
                     "parent": parent,
                     "parent_code": parent.code,
+                }
+        for name, unit, kinds in (
+            ("office", self.office, OFFICE_KINDS),
+            ("cppcc", self.cppcc, (OrganizationKind.CPPCC,)),
+        ):
+            if unit is None:
+                continue
+            if self.pk is None or unit.region_id != self.pk:
+                errors[name] = _("%(unit)s is not a unit of this region.") % {"unit": unit}
+            elif unit.kind not in kinds:
+                errors[name] = _("%(unit)s is a %(kind)s: it cannot be the region's %(role)s.") % {
+                    "unit": unit,
+                    "kind": unit.get_kind_display(),
+                    "role": self._meta.get_field(name).verbose_name,
                 }
         if errors:
             raise ValidationError(errors)

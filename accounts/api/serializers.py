@@ -25,4 +25,4 @@ class TokenSerializer(serializers.Serializer):
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
-        fields = ["id", "name", "level", "code", "parent", "created", "last_updated"]
+        fields = ["id", "name", "level", "code", "parent", "office", "cppcc", "created", "last_updated"]

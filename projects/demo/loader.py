@@ -94,6 +94,13 @@ class PortfolioLoader:
             if row.get("short_name"):
                 self.orgs[row["short_name"]] = org
 
+    def place_offices(self):
+        """Each region's smart-city office, where the region has none yet."""
+        for region_name, office in self.data["region_offices"].items():
+            for region in Region.objects.filter(name=region_name, office__isnull=True):
+                region.office = self.org(office)
+                region.save(update_fields=["office", "last_updated"])
+
     def load_reference(self):
         for row in self.data["domains"]:
             _, created = Domain.objects.get_or_create(
@@ -421,6 +428,7 @@ class PortfolioLoader:
     def load(self) -> LoadResult:
         with transaction.atomic():
             self.load_organizations()
+            self.place_offices()
             self.load_reference()
             self.load_accounts()
             self.load_projects()

@@ -152,6 +152,13 @@ class ProposalLoader:
             if org.short_name:
                 self.orgs.setdefault(org.short_name, org)
 
+    def place_cppccs(self):
+        """Each region's CPPCC, where the region has none yet."""
+        for region_name, cppcc in self.data["region_cppccs"].items():
+            for region in Region.objects.filter(name=region_name, cppcc__isnull=True):
+                region.cppcc = self.org(cppcc)
+                region.save(update_fields=["cppcc", "last_updated"])
+
     def org(self, name: str) -> Organization:
         try:
             return self.orgs[name]
@@ -635,6 +642,7 @@ class ProposalLoader:
         before = {model: model.objects.count() for model in counted}
         with transaction.atomic():
             self.load_organizations()
+            self.place_cppccs()
             self.load_sessions()
             self.load_reference()
             self.plan()

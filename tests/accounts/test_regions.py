@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.choices import RegionLevel, Role
+from accounts.choices import OrganizationKind, RegionLevel, Role
 from accounts.demo import loader as region_demo
 from accounts.models import Organization, Region
 from projects.demo import loader as portfolio_demo
+from proposals.demo import loader as proposals_demo
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,48 @@ def test_the_demo_places_every_unit_in_the_region_of_its_documents():
     in_ningbo = Organization.objects.filter(region__in=Region.objects.within(ningbo))
     assert in_ningbo.filter(name__startswith="镇海区").exists()
     assert not in_ningbo.filter(name__startswith="东莞").exists()
+
+
+def test_a_regions_office_and_cppcc_are_units_of_the_region_of_the_right_kind(tree):
+    zhenhai, ningbo = tree["zhenhai"], tree["ningbo"]
+    office = OrganizationFactory(name="镇海区智慧办", region=zhenhai, kind=OrganizationKind.DEPARTMENT)
+    cppcc = OrganizationFactory(name="镇海区政协", region=zhenhai, kind=OrganizationKind.CPPCC)
+    zhenhai.office, zhenhai.cppcc = office, cppcc
+    zhenhai.full_clean()
+    zhenhai.save()
+
+    ningbo.office = office  # another region's unit
+    with pytest.raises(ValidationError) as refused:
+        ningbo.full_clean()
+    assert "office" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Region.objects.filter(pk=ningbo.pk).update(office=office)  # one office, one region
+
+    company = OrganizationFactory(name="宁波电信", region=ningbo, kind=OrganizationKind.COMPANY)
+    department = OrganizationFactory(name="宁波市经信局", region=ningbo, kind=OrganizationKind.DEPARTMENT)
+    ningbo.office, ningbo.cppcc = company, department
+    with pytest.raises(ValidationError) as refused:
+        ningbo.full_clean()
+    assert set(refused.value.message_dict) == {"office", "cppcc"}
+
+
+def test_the_demo_names_each_regions_office_and_cppcc(api):
+    portfolio_demo.load()
+    proposals_demo.load()
+    proposals_demo.load()  # again: nothing changes
+    offices = dict(Region.objects.filter(office__isnull=False).values_list("name", "office__name"))
+    assert offices == {
+        "宁波市": "宁波市智慧城市建设工作领导小组办公室",
+        "镇海区": "镇海区智慧城区建设工作领导小组办公室",
+    }
+    assert dict(Region.objects.filter(cppcc__isnull=False).values_list("name", "cppcc__name")) == {
+        "镇海区": "政协宁波市镇海区委员会"
+    }
+    for region in Region.objects.all():
+        region.full_clean()
+    liaison = UserFactory(role=Role.LIAISON, organization=Organization.objects.get(name="镇海区经济和信息化局"))
+    row = api.as_user(liaison).get("/api/v1/regions/", {"code": "330211"}).json()["results"][0]
+    assert (row["office"], row["cppcc"]) == (
+        Organization.objects.get(name="镇海区智慧城区建设工作领导小组办公室").pk,
+        Organization.objects.get(name="政协宁波市镇海区委员会").pk,
+    )
