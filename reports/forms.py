@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganizationKind
-from accounts.models import Organization, Region
+from accounts.models import Organization
+from accounts.selectors import region_choices
 from common.bounds import years_between
 from common.dates import add_months
 from common.forms import style_widgets
@@ -22,21 +23,6 @@ MULTIPLE = ("plan", "domain_group", "tier", "lead_org")
 
 def _blank(label):
     return [("", label)]
-
-
-def region_choices() -> list[tuple[int, str]]:
-    """Every region, each under its parent and indented by its depth (浙江省, 　宁波市, 　　镇海区)."""
-    regions = Region.objects.values_list("pk", "name", "parent_id", "code")
-    children: dict[int | None, list] = {}
-    # Divisions by their codes, then the zones (which have none) by name.
-    for pk, name, parent_id, _code in sorted(regions, key=lambda row: (not row[3], row[3], row[1])):
-        children.setdefault(parent_id, []).append((pk, name))
-    choices, stack = [], [(pk, name, 0) for pk, name in reversed(children.get(None, []))]
-    while stack:
-        pk, name, depth = stack.pop()
-        choices.append((pk, "\u3000" * depth + name))
-        stack.extend((child, child_name, depth + 1) for child, child_name in reversed(children.get(pk, [])))
-    return choices
 
 
 class DashboardFilterForm(forms.Form):
