@@ -1,7 +1,7 @@
 """Units and people: the organisations that own data, the users who log in, and what their roles let them do."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -108,6 +108,14 @@ class Region(TimestampedModel):
     def __str__(self):
         return self.name
 
+    def ancestors(self) -> list["Region"]:
+        """The regions above this one, nearest first (宁波市, 浙江省 for 镇海区)."""
+        chain, region = [], self.parent
+        while region is not None and len(chain) < 4:
+            chain.append(region)
+            region = region.parent
+        return chain
+
     def clean(self):
         super().clean()
         errors = {}
@@ -144,6 +152,41 @@ class Region(TimestampedModel):
             raise ValidationError(errors)
 
 
+PER_REGION_UNIQUE = "unique_in_region"
+
+
+def per_region_unique(*fields: str, name: str, message) -> list[models.UniqueConstraint]:
+    """``fields`` unique within a region, and among the rows of no region (a deployment without regions). A model
+    with these constraints takes ``PerRegionUniqueMixin`` so that a clash is reported under the field, not the form."""
+    common = {"violation_error_message": message, "violation_error_code": PER_REGION_UNIQUE}
+    return [
+        models.UniqueConstraint(fields=["region", *fields], condition=Q(region__isnull=False), name=name, **common),
+        models.UniqueConstraint(
+            fields=list(fields), condition=Q(region__isnull=True), name=f"{name}_no_region", **common
+        ),
+    ]
+
+
+class PerRegionUniqueMixin:
+    """Reports a ``per_region_unique`` clash under its field (``code``), as Django does for a unique field."""
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            for constraint in self._meta.constraints:
+                if getattr(constraint, "violation_error_code", None) != PER_REGION_UNIQUE:
+                    continue
+                field = constraint.fields[-1]
+                clashes = [e for e in errors.get(NON_FIELD_ERRORS, []) if e.code == PER_REGION_UNIQUE]
+                for clash in clashes:
+                    if str(clash.message) == str(constraint.get_violation_error_message()):
+                        errors[NON_FIELD_ERRORS].remove(clash)
+                        errors.setdefault(field, []).append(clash)
+            raise ValidationError({key: value for key, value in errors.items() if value}) from error
+
+
 def division_prefix(region: Region) -> str:
     """The leading digits that every code within ``region`` shares: 33 for 330000 浙江省, 3302 for 330200 宁波市."""
     return region.code[: {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4}.get(region.level, 6)]
@@ -165,6 +208,8 @@ class Organization(ArchivableModel, TimestampedModel):
     objects = ActiveManager()
     all_objects = models.Manager()
     history = HistoricalRecords()
+
+    region_path = "region"
 
     class Meta:
         default_manager_name = "all_objects"
@@ -201,6 +246,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
+    region_path = "organization__region"
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
@@ -224,23 +271,127 @@ class User(AbstractUser):
 
     @property
     def sees_all_units(self) -> bool:
-        """Superusers and office staff may write any unit's data; everyone else only their own unit's."""
+        """Superusers and office staff write any unit's data (of their region); everyone else their own unit's."""
         return self.is_superuser or self.has_role(Role.OFFICE)
+
+    @cached_property
+    def region(self) -> "Region | None":
+        """The region of the user's unit: what the user reads (with the regions below) and writes."""
+        return self.organization.region if self.organization_id else None
+
+    @cached_property
+    def region_scope(self) -> "RegionScope":
+        return RegionScope.of(self)
+
+    def scope(self, queryset, action: str = "view"):
+        """The rows of ``queryset`` this user may ``action``, by region (``RegionScope``); the model permission and
+        the own-unit rule are ``can``'s."""
+        return self.region_scope.filter(queryset, action)
 
     def can(self, action: str, target) -> bool:
         """May this user ``view``/``add``/``change``/``delete`` this model (a class) or this object?
 
-        The model permission comes from the user's groups; writes to an object that has an owning unit
-        (``owner_organization_id``) are further limited to the user's own unit unless the user sees all units.
+        The model permission comes from the user's groups. An object must lie in the user's region scope
+        (``RegionScope``: read the own region and those below, write the own region). Writes to an object that has an
+        owning unit (``owner_organization_id``) are further limited to the user's own unit unless the user sees all
+        units.
         """
         model = target if isinstance(target, type) else type(target)
         opts = model._meta
         if not self.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
             return False
-        if action == "view" or isinstance(target, type) or self.sees_all_units:
+        if isinstance(target, type):
+            return True
+        if not self.region_scope.allows(target, action):
+            return False
+        if action == "view" or self.sees_all_units:
             return True
         # Objects that belong to no unit (reference data, proposals) are governed by the model permission alone.
         if not hasattr(target, "owner_organization_id"):
             return True
         owner_id = target.owner_organization_id
         return owner_id is not None and owner_id == self.organization_id
+
+
+class RegionScope:
+    """Which regions' data a user reads and writes — 一级管一级 — the one rule of pages, API, exports, imports,
+    reminders and the dashboard.
+
+    A model says where its rows belong with ``region_path`` (``"project__region"``); models without one (reference
+    data such as domains and funding sources) are shared by every region. A user reads the own region and every region
+    below it, writes only the own region, and reads the rows of the regions above only where the model is
+    ``readable_from_below`` (plans guide the districts). A project built in a region (``location_path``) shows there
+    read-only. A user whose unit has no region works with the rows of no region: a deployment without regions is one
+    office, as before. The superuser has no bounds.
+    """
+
+    def __init__(self, own: "Region | None", readable: frozenset[int], above: frozenset[int], unbounded: bool = False):
+        self.own = own
+        self.readable = readable
+        self.above = above
+        self.unbounded = unbounded
+
+    @classmethod
+    def of(cls, user) -> "RegionScope":
+        if user.is_superuser:
+            return cls(None, frozenset(), frozenset(), unbounded=True)
+        own = user.region
+        if own is None:
+            return cls(None, frozenset(), frozenset())
+        readable = frozenset(Region.objects.within(own).values_list("pk", flat=True))
+        above = frozenset(ancestor.pk for ancestor in own.ancestors())
+        return cls(own, readable, above)
+
+    def region_ids(self, model, action: str) -> frozenset[int]:
+        if action != "view":
+            return frozenset({self.own.pk}) if self.own else frozenset()
+        if getattr(model, "readable_from_below", False):
+            return self.readable | self.above
+        return self.readable
+
+    def condition(self, model, action: str = "view") -> Q | None:
+        """The rows of ``model`` in scope as a filter; None for every row."""
+        path = getattr(model, "region_path", None)
+        if path is None or self.unbounded:
+            return None
+        if self.own is None:
+            return Q(**{f"{path}__isnull": True})
+        condition = Q(**{f"{path}__in": self.region_ids(model, action)})
+        location = getattr(model, "location_path", None)
+        if location and action == "view":
+            condition |= Q(**{f"{location}__in": self.readable})
+        return condition
+
+    def filter(self, queryset, action: str = "view"):
+        condition = self.condition(queryset.model, action)
+        return queryset if condition is None else queryset.filter(condition)
+
+    def allows(self, obj, action: str = "view") -> bool:
+        model = type(obj)
+        if getattr(model, "region_path", None) is None or self.unbounded:
+            return True
+        region_id = owning_region_id(obj)
+        if self.own is None:
+            return region_id is None
+        if region_id in self.region_ids(model, action):
+            return True
+        location = getattr(model, "location_path", None)
+        return bool(location) and action == "view" and follow(obj, location) in self.readable
+
+
+def follow(obj, path: str):
+    """The id at the end of ``path`` (``"project__region"``) from ``obj``; None where a link is empty."""
+    *links, last = path.split("__")
+    for link in links:
+        obj = getattr(obj, link, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id")
+
+
+def owning_region_id(obj) -> int | None:
+    """The region an object belongs to: its own ``owning_region_id`` where it works that out (an unsaved project takes
+    its lead unit's), else where its ``region_path`` leads."""
+    if hasattr(obj, "owning_region_id"):
+        return obj.owning_region_id
+    return follow(obj, type(obj).region_path)

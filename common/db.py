@@ -180,7 +180,9 @@ def constraint_violation(error: BaseException) -> Violation | None:
                     message = _unique_message(model, fields)  # as Django's own validation words it
                 else:
                     message = str(constraint.get_violation_error_message())
-                return Violation(fields[0] if len(fields) == 1 else None, message)
+                # A code unique within its region (``accounts.models.per_region_unique``) is the code's clash.
+                named_fields = [field for field in fields if field != "region"]
+                return Violation(named_fields[0] if len(named_fields) == 1 else None, message)
         if kind == "unique" and opts.db_table == table:
             for field in opts.concrete_fields:
                 if field.unique and {field.column} == columns:

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -58,7 +58,11 @@ class ObjectPermissionMixin:
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if not self.request.user.can(self.get_action(), obj):
+        user = self.request.user
+        # Outside the user's regions an object answers as if it did not exist, not with a 403 that says it does.
+        if not user.region_scope.allows(obj, "view"):
+            raise Http404
+        if not user.can(self.get_action(), obj):
             raise PermissionDenied
         return obj
 
@@ -141,7 +145,7 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         return self.default_ordering
 
     def get_queryset(self):
-        queryset = self.get_base_queryset()
+        queryset = self.request.user.scope(self.get_base_queryset())
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
             style_widgets(self.filterset.form)

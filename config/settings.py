@@ -241,6 +241,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.ScopedModelPermission"],
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
+        "common.api.filters.RegionScopeFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,11 @@ class ProjectsConfig(AppConfig):
         register_role_permissions(self.label, PORTFOLIO_PERMISSIONS)
         register_collector(reminders.collect)
         register_figure_source(self.label)
+        post_save.connect(place_led_projects, sender="accounts.Organization", dispatch_uid="place_led_projects")
+
+
+def place_led_projects(sender, instance, **kwargs):
+    """A unit moved to another region takes the projects it leads along: a project's region is its lead unit's."""
+    from .models import Project
+
+    Project.all_objects.filter(lead_org=instance).exclude(region=instance.region).update(region=instance.region)

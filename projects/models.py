@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Organization
+from accounts.models import Organization, PerRegionUniqueMixin, Region, per_region_unique
 from common import bounds
 from common.bounds import date_validators, figure_field, money_field, text_field
 from common.models import ActiveManager, ArchivableModel, TimestampedModel, VersionedModel
@@ -62,10 +62,19 @@ class Domain(TimestampedModel):
         return self.name
 
 
-class Plan(TimestampedModel):
+class Plan(PerRegionUniqueMixin, TimestampedModel):
     """A document that sets goals and lists projects for a span of years."""
 
-    title = models.CharField(_("title"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text=_("The region whose office keeps the plan; the regions below read it."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
@@ -76,11 +85,16 @@ class Plan(TimestampedModel):
 
     history = HistoricalRecords()
 
+    # Where the plan belongs (``accounts.scope``); a district reads the plans of the regions above it, which guide it.
+    region_path = "region"
+    readable_from_below = True
+
     class Meta:
         ordering = ["-first_year", "title"]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         constraints = [
+            *per_region_unique("title", name="plan_title_unique", message=_("A plan of this title exists already.")),
             models.CheckConstraint(
                 condition=Q(last_year__gte=F("first_year")),
                 name="plan_years_in_order",
@@ -98,11 +112,31 @@ class Plan(TimestampedModel):
         return reverse("plan-detail", args=[self.pk])
 
 
-class Project(ArchivableModel, VersionedModel, TimestampedModel):
+class Project(PerRegionUniqueMixin, ArchivableModel, VersionedModel, TimestampedModel):
     """One undertaking of the portfolio. Progress and health are derived (see ``ProjectQuerySet.with_figures``)."""
 
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=200)
+    # The owning region is always the lead unit's (``save``): it decides who writes the project and where it counts.
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    # 建设地点: a city project built in a district shows, read-only, in that district, outside its totals.
+    location = models.ForeignKey(
+        Region,
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="located_projects",
+        help_text=_("Where the project is built, when that is a region below the lead unit's."),
+    )
     plans = models.ManyToManyField(Plan, verbose_name=_("plans"), blank=True, related_name="projects")
     domain = models.ForeignKey(Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="projects")
     tier = models.CharField(_("tier"), max_length=20, choices=ProjectTier, default=ProjectTier.GENERAL)
@@ -151,6 +185,9 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
+            *per_region_unique(
+                "code", name="project_code_unique", message=_("A project with this code exists already.")
+            ),
             models.CheckConstraint(
                 condition=Q(total_investment__gte=0),
                 name="project_investment_not_negative",
@@ -186,13 +223,29 @@ class Project(ArchivableModel, VersionedModel, TimestampedModel):
     def get_absolute_url(self):
         return reverse("project-detail", args=[self.pk])
 
+    region_path = "region"
+    location_path = "location"
+
     @property
     def owner_organization_id(self):
         return self.lead_org_id
 
+    @property
+    def owning_region_id(self):
+        """The lead unit's region, also before a save has copied it (``accounts.models.RegionScope``)."""
+        return self.lead_org.region_id if self.lead_org_id else self.region_id
+
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A project cannot be its own parent.")})
+        self.region_id = self.owning_region_id  # the code is unique within the region the save will record
+
+    def save(self, *args, **kwargs):
+        if self.lead_org_id is not None:
+            self.region_id = Organization.all_objects.filter(pk=self.lead_org_id).values_list("region", flat=True).get()
+            if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "region"}
+        super().save(*args, **kwargs)
 
 
 class ProjectChangeRequest(TimestampedModel):
@@ -236,6 +289,8 @@ class ProjectChangeRequest(TimestampedModel):
     decision_note = text_field(_("decision note"), blank=True)
 
     history = HistoricalRecords()
+
+    region_path = "project__region"
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -290,6 +345,8 @@ class Milestone(TimestampedModel):
 
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
+
+    region_path = "project__region"
 
     class Meta:
         ordering = ["project", "planned_date", "pk"]
@@ -365,6 +422,8 @@ class ProgressReport(VersionedModel, TimestampedModel):
     review_comment = text_field(_("review comment"), blank=True)
 
     history = HistoricalRecords()
+
+    region_path = "project__region"
 
     class Meta:
         ordering = ["-period", "project"]
@@ -443,6 +502,8 @@ class ProgressReportEvent(models.Model):
     to_status = models.CharField(_("to status"), max_length=20, choices=ReportStatus)
     note = text_field(_("note"), blank=True)
 
+    region_path = "report__project__region"
+
     class Meta:
         ordering = ["report", "at", "pk"]
         verbose_name = _("report review step")
@@ -464,6 +525,8 @@ class MilestoneCompletion(models.Model):
         "Milestone", verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="reported_completions"
     )
     actual_date = models.DateField(_("actual date"), validators=date_validators)
+
+    region_path = "report__project__region"
 
     class Meta:
         ordering = ["report", "milestone__planned_date"]
@@ -511,6 +574,8 @@ class Funding(TimestampedModel):
     disbursed = money_field(_("disbursed (10k yuan)"))
 
     history = HistoricalRecords()
+
+    region_path = "project__region"
 
     class Meta:
         ordering = ["project", "year", "source"]
@@ -570,6 +635,8 @@ class Indicator(TimestampedModel):
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[cooperating_orgs, projects])
 
+    region_path = "plan__region"
+
     class Meta:
         ordering = ["plan", "pk"]
         verbose_name = _("indicator")
@@ -607,6 +674,8 @@ class IndicatorValue(TimestampedModel):
 
     history = HistoricalRecords()
 
+    region_path = "indicator__plan__region"
+
     class Meta:
         ordering = ["indicator", "-period"]
         verbose_name = _("indicator value")
@@ -640,10 +709,13 @@ class IndicatorValue(TimestampedModel):
         return self.indicator.responsible_org_id if self.indicator_id else None
 
 
-class Baseline(TimestampedModel):
+class Baseline(PerRegionUniqueMixin, TimestampedModel):
     """A year's project list as the office approved it: each project's planned dates and investment frozen."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=bounds.year_validators(2000))
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.year_validators(2000))
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="baselines"
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -659,7 +731,12 @@ class Baseline(TimestampedModel):
         ordering = ["-year"]
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
-        constraints = [bounds.year_range("year", name="baseline_year_in_range", first=2000)]
+        constraints = [
+            *per_region_unique("year", name="baseline_year_unique", message=_("This year has a baseline already.")),
+            bounds.year_range("year", name="baseline_year_in_range", first=2000),
+        ]
+
+    region_path = "region"
 
     def __str__(self):
         return _("%(year)s baseline") % {"year": self.year}
@@ -678,6 +755,8 @@ class ProjectBaseline(models.Model):
     total_investment = money_field(_("total investment (10k yuan)"))
 
     objects = ProjectBaselineQuerySet.as_manager()
+
+    region_path = "baseline__region"
 
     class Meta:
         ordering = ["baseline", "project"]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Organization
+from accounts.models import Organization, PerRegionUniqueMixin, Region, per_region_unique
 from common import bounds
 from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators, text_field
 from common.models import ActiveManager, ArchivableModel, TimestampedModel
@@ -23,18 +23,30 @@ from .choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind,
 from .querysets import AssignmentQuerySet, ProposalQuerySet, ReplyQuerySet
 
 
-class Session(TimestampedModel):
+class Session(PerRegionUniqueMixin, TimestampedModel):
     """A plenary session of the CPPCC (届次会次, e.g. 十五届四次); proposals are numbered within it."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("For example 十五届四次."))
+    name = models.CharField(_("name"), max_length=50, help_text=_("For example 十五届四次."))
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cppcc_sessions",
+        help_text=_("The region whose CPPCC this belongs to."),
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=bounds.year_validators(1980))
     opening_date = models.DateField(_("opening date"), null=True, blank=True, validators=date_validators)
+
+    region_path = "region"
 
     class Meta:
         ordering = ["-year", "-opening_date", "name"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         constraints = [
+            *per_region_unique("name", name="session_name_unique", message=_("A session of this name exists already.")),
             bounds.year_range("year", name="session_year_in_range", first=1980),
             bounds.dates_in_range("opening_date", name="session_dates_in_range"),
         ]
@@ -46,16 +58,30 @@ class Session(TimestampedModel):
         return f"{reverse('proposal-list')}?session={self.pk}"
 
 
-class Category(TimestampedModel):
+class Category(PerRegionUniqueMixin, TimestampedModel):
     """A subject heading of the proposals (经济建设, 城市建设与管理…): reference data the committee keeps."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The region whose CPPCC this belongs to."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    region_path = "region"
 
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        constraints = per_region_unique(
+            "name", name="category_name_unique", message=_("A category of this name exists already.")
+        )
 
     def __str__(self):
         return self.name
@@ -64,18 +90,32 @@ class Category(TimestampedModel):
         return reverse("proposal-reference")
 
 
-class ResultClass(TimestampedModel):
+class ResultClass(PerRegionUniqueMixin, TimestampedModel):
     """The class printed on a reply letter (A 解决或采纳, B 列入计划拟解决, C 留作参考…); places differ: data."""
 
-    code = models.CharField(_("code"), max_length=5, unique=True)
+    code = models.CharField(_("code"), max_length=5)
     name = models.CharField(_("name"), max_length=50)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The region whose CPPCC this belongs to."),
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    region_path = "region"
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("result class")
         verbose_name_plural = _("result classes")
+        constraints = per_region_unique(
+            "code", name="result_class_code_unique", message=_("A result class with this code exists already.")
+        )
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -84,19 +124,33 @@ class ResultClass(TimestampedModel):
         return reverse("proposal-reference")
 
 
-class Proposer(TimestampedModel):
+class Proposer(PerRegionUniqueMixin, TimestampedModel):
     """A CPPCC member (委员, with a sector 界别 and party) or a member organisation such as 民革市委会."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The region whose CPPCC this belongs to."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ProposerKind, default=ProposerKind.MEMBER)
     sector = models.CharField(_("sector"), max_length=50, blank=True, help_text=_("界别, for example 经济界."))
     party = models.CharField(_("party"), max_length=50, blank=True)
     organization = models.CharField(_("work unit"), max_length=100, blank=True)
 
+    region_path = "region"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("proposer")
         verbose_name_plural = _("proposers")
+        constraints = per_region_unique(
+            "name", name="proposer_name_unique", message=_("A proposer of this name exists already.")
+        )
 
     def __str__(self):
         return self.name
@@ -155,6 +209,8 @@ class Proposal(ArchivableModel, TimestampedModel):
     objects = ActiveManager.from_queryset(ProposalQuerySet)()
     all_objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created", "last_updated"])
+
+    region_path = "session__region"
 
     class Meta:
         default_manager_name = "all_objects"
@@ -215,6 +271,8 @@ class Signature(models.Model):
     proposer = models.ForeignKey(Proposer, verbose_name=_("proposer"), on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"), default=1)
 
+    region_path = "proposal__session__region"
+
     class Meta:
         ordering = ["proposal", "position"]
         verbose_name = _("signature")
@@ -252,6 +310,8 @@ class Assignment(TimestampedModel):
     opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True, validators=date_validators)
 
     objects = AssignmentQuerySet.as_manager()
+
+    region_path = "proposal__session__region"
 
     class Meta:
         ordering = ["proposal", "role", "unit__name"]
@@ -379,6 +439,8 @@ class Reply(TimestampedModel):
     objects = ReplyQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created", "last_updated", "support_count", "oppose_count"])
 
+    region_path = "proposal__session__region"
+
     class Meta:
         ordering = ["proposal", "round", "issued_on", "pk"]
         verbose_name = _("reply")
@@ -459,6 +521,8 @@ class Feedback(TimestampedModel):
         related_name="+",
     )
 
+    region_path = "proposal__session__region"
+
     class Meta:
         ordering = ["proposal", "round", "given_on", "pk"]
         verbose_name = _("feedback")
@@ -495,6 +559,8 @@ class Event(models.Model):
     to_status = models.CharField(_("to status"), max_length=20, choices=ProposalStatus)
     note = text_field(_("note"), DOCUMENT_MAX, blank=True)
 
+    region_path = "proposal__session__region"
+
     class Meta:
         ordering = ["proposal", "at", "pk"]
         verbose_name = _("event")
@@ -518,6 +584,8 @@ class HandlingUnit(TimestampedModel):
     )
     listed = models.BooleanField(_("on the list"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    region_path = "organization__region"
 
     class Meta:
         ordering = ["organization__name"]

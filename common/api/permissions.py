@@ -1,3 +1,4 @@
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 # What a standard viewset action needs; custom actions (approve, return…) need "view" here and check their own
@@ -36,4 +37,7 @@ class ScopedModelPermission(BasePermission):
         return user.can(required_action(request, view), queryset.model)
 
     def has_object_permission(self, request, view, obj):
+        # Outside the caller's regions an object answers 404, never a 403 that says it exists.
+        if not request.user.region_scope.allows(obj, "view"):
+            raise NotFound()
         return request.user.can(required_action(request, view), obj)

@@ -202,7 +202,7 @@ class HandlingUnitViewSet(
     filter_backends = []
 
     def get_queryset(self):
-        return handling_units().select_related("handling_unit").order_by("kind", "name")
+        return self.request.user.scope(handling_units()).select_related("handling_unit").order_by("kind", "name")
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -147,9 +147,11 @@ def test_the_demo_names_each_regions_office_and_cppcc(api):
     assert offices == {
         "宁波市": "宁波市智慧城市建设工作领导小组办公室",
         "镇海区": "镇海区智慧城区建设工作领导小组办公室",
+        "东莞市": "东莞市智慧城市建设工作领导小组办公室",
     }
     assert dict(Region.objects.filter(cppcc__isnull=False).values_list("name", "cppcc__name")) == {
-        "镇海区": "政协宁波市镇海区委员会"
+        "镇海区": "政协宁波市镇海区委员会",
+        "东莞市": "中国人民政治协商会议广东省东莞市委员会",
     }
     for region in Region.objects.all():
         region.full_clean()

@@ -47,7 +47,7 @@ def build_world() -> SimpleNamespace:
     today = timezone.localdate()
     w = SimpleNamespace(today=today, period=period_of(today))
     w.region = Region.objects.create(name="镇海区", level=RegionLevel.COUNTY, code="330211", parent=city_region())
-    w.unit = OrganizationFactory(name="镇海区经济和信息化局", short_name="区经信局", region=w.region)
+    w.unit = OrganizationFactory(name="镇海区经济和信息化局", short_name="区经信局")
     w.other_unit = OrganizationFactory(name="镇海区水利局", short_name="区水利局")
     w.co_unit = OrganizationFactory(name="镇海区大数据发展中心", short_name="区大数据中心")
     w.spare_org = OrganizationFactory(name="镇海区临时工作专班", short_name="专班")

@@ -11,7 +11,7 @@ from django.db.models import Avg, Q, Sum
 from django.test import RequestFactory
 
 from accounts.choices import Role
-from accounts.models import Organization, User
+from accounts.models import Organization, Region, User
 from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus
 from projects.demo import loader as demo
 from projects.models import Baseline, Funding, Indicator, Milestone, Plan, ProgressReport, Project
@@ -150,15 +150,21 @@ class TestAccounts:
         assert "no demo accounts" in out.getvalue()
         settings.DEBUG = True
         call_command("load_demo", stdout=out)
-        assert User.objects.count() == 6
+        assert User.objects.count() == 9
         assert "signer" in out.getvalue() and "liaison" in out.getvalue() and "demo-2026" in out.getvalue()
 
 
 def test_api_serves_the_demo_portfolio(loaded, api, today):
+    """A Ningbo leader reads Ningbo's projects with its districts', and none of Dongguan's."""
     api.force_authenticate(User.objects.get(username="leader"))
     page = api.get("/api/v1/projects/", {"page_size": 500}).json()
-    assert page["count"] == Project.objects.count()
-    expected = {p.code: (round(p.progress, 1), p.health) for p in Project.objects.with_figures(today)}
+    ningbo = Project.objects.filter(region__in=Region.objects.within(Region.objects.get(name="宁波市")))
+    assert (
+        page["count"]
+        == ningbo.count()
+        == Project.objects.count() - Project.objects.filter(region__name="东莞市").count()
+    )
+    expected = {p.code: (round(p.progress, 1), p.health) for p in ningbo.with_figures(today)}
     assert {row["code"]: (row["progress"], row["health"]) for row in page["results"]} == expected
 
 

@@ -45,6 +45,6 @@ class Command(BaseCommand):
         if accounts:
             self.stdout.write("Demo accounts (password demo-2026):")
             for username, role, organization in accounts:
-                self.stdout.write(f"  {username:<10} {role:<10} {organization}")
+                self.stdout.write(f"  {username:<12} {role:<10} {organization}")
         elif not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo accounts were created.")
