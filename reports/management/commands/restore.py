@@ -2,8 +2,9 @@
 
 ``loaddata`` alone would add to the change history: setting a restored project's plans or units counts as a change
 and gets a history record of its own, dated today. The backup already holds the history, so it is loaded with history
-recording off. The data version then jumps past any number a server could have cached figures under (a microsecond
-clock: writes move it by one), so no worker serves figures computed from the data as it was before the restore.
+recording off. The data versions of all the data and of the rows of no region (which every region's key includes) then
+jump past any number a server could have cached figures under (a microsecond clock: writes move them by one), so no
+worker serves figures computed from the data as it was before the restore.
 """
 
 import time
@@ -33,9 +34,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", backup, verbosity=options["verbosity"])
-            version = DataVersion.objects.filter(pk=VERSION_ROW).values_list("version", flat=True).first() or 0
+            versions = DataVersion.objects.filter(pk=VERSION_ROW).values("version", "shared_version").first() or {}
+            now = time.time_ns() // 1000
+            # The shared version is in every region's key: past the old numbers, it retires every cached figure.
             DataVersion.objects.update_or_create(
-                pk=VERSION_ROW, defaults={"version": max(version + 1, time.time_ns() // 1000)}
+                pk=VERSION_ROW,
+                defaults={name: max(versions.get(name, 0) + 1, now) for name in ("version", "shared_version")},
             )
         self.stdout.write(
             f"Restored {backup}: {Project.objects.count()} projects, {Proposal.objects.count()} proposals, "
