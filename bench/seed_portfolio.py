@@ -7,6 +7,7 @@ timeline events), so that 10,000 projects take seconds; ``bench/synthetic.py`` s
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -15,7 +16,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from accounts.choices import OrganizationKind, Role
-from accounts.models import Organization, User
+from accounts.models import Organization, Region, User
 from bench.seed_proposals import ProposalSeeding
 from bench.synthetic import (
     BENCH_USERNAME,
@@ -56,6 +57,7 @@ from projects.models import (
 
 # PostgreSQL takes this many rows per INSERT; Django lowers it on SQLite to stay under 999 parameters.
 BATCH_SIZE = 1000
+PROJECTS_PER_CHUNK = 5000
 REPORT_MONTHS = 12
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -152,9 +154,13 @@ class ProjectLayout:
 class ScalePortfolio(ProposalSeeding):
     """Builds the synthetic portfolio; ``counts`` says how many rows of each kind it wrote."""
 
-    def __init__(self, *, rng: random.Random, today: datetime.date):
+    # The region the synthetic plans belong to (none: a deployment without regions).
+    plan_region: Region | None = None
+
+    def __init__(self, *, rng: random.Random, today: datetime.date, progress: Callable[[str], None] = print):
         self.rng = rng
         self.today = today
+        self.progress = progress
         self.now = timezone.now()
         self.tz = timezone.get_current_timezone()
         self.this_month = today.replace(day=1)
@@ -177,13 +183,18 @@ class ScalePortfolio(ProposalSeeding):
         self.domains = self.ensure_domains()
         self.government_sources, self.social_sources = self.ensure_funding_sources()
         self.plans = self.build_plans()
-        layouts = self.build_projects(project_count)
-        self.build_milestones(layouts)
-        self.build_reports(layouts)
-        self.build_fundings(layouts)
-        self.projects = [layout.project for layout in layouts]
+        self.projects = []
+        # A chunk at a time, so that 100,000 projects' 1.2 million reports are never all in memory at once.
+        for first in range(0, project_count, PROJECTS_PER_CHUNK):
+            layouts = self.build_projects(first, min(PROJECTS_PER_CHUNK, project_count - first))
+            self.build_milestones(layouts)
+            self.build_reports(layouts)
+            self.build_fundings(layouts)
+            self.projects += [layout.project for layout in layouts]
+            self.progress(f"{len(self.projects)} of {project_count} projects with milestones, reports and funding")
         self.build_indicators(max(1, project_count // 20))
         self.build_proposals(project_count // 2)
+        self.progress(f"{project_count // 2} proposals")
         return self.counts
 
     # Reference data ---------------------------------------------------------------------------------------------
@@ -253,6 +264,7 @@ class ScalePortfolio(ProposalSeeding):
                     title=f"{PLAN_TITLE_PREFIX} {year}",
                     kind=PlanKind.ACTION_PLAN,
                     issuer=f"市智慧城市建设领导小组{UNIT_SUFFIX}",
+                    region=self.plan_region,
                     first_year=year,
                     last_year=year + 1,
                 )
@@ -313,25 +325,29 @@ class ScalePortfolio(ProposalSeeding):
             for (name, weight, date), flag in zip(planned, done, strict=True)
         ]
 
-    def build_projects(self, count: int) -> list[ProjectLayout]:
+    def build_projects(self, first: int, count: int) -> list[ProjectLayout]:
+        """``count`` projects, numbered from ``first`` + 1."""
         rng, today = self.rng, self.today
         statuses = weighted(rng, STATUS_WEIGHTS, count)
         scenarios = weighted(rng, SCENARIO_WEIGHTS, count)
         tiers = weighted(rng, TIER_WEIGHTS, count)
         models = weighted(rng, MODEL_WEIGHTS, count)
         layouts = []
-        for index in range(count):
-            status, scenario = statuses[index], scenarios[index]
+        for offset in range(count):
+            status, scenario, number = statuses[offset], scenarios[offset], first + offset + 1
             domain = rng.choice(self.domains)
             start, end, actual_start, actual_end = self.schedule(status)
+            lead_org = rng.choice(self.units)
             project = Project(
-                code=f"{PROJECT_CODE_PREFIX}{index + 1:06d}",
+                code=f"{PROJECT_CODE_PREFIX}{number:06d}",
                 name=f"{rng.choice(PLACES)}{domain.name}{rng.choice(PROJECT_SUBJECTS)}"
-                f"{rng.choice(PROJECT_ENDINGS)}{index + 1:05d}",
+                f"{rng.choice(PROJECT_ENDINGS)}{number:05d}",
                 domain=domain,
-                tier=tiers[index],
-                lead_org=rng.choice(self.units),
-                investment_model=models[index],
+                tier=tiers[offset],
+                lead_org=lead_org,
+                # What Project.save would set, and bulk_create does not call it.
+                region_id=lead_org.region_id,
+                investment_model=models[offset],
                 total_investment=money(10 ** rng.uniform(2, 4.5)),
                 planned_start=start,
                 planned_end=end,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.choices import OrganizationKind
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from bench.synthetic import CITY_DEPARTMENTS, NAME_PREFIX, PLACES, PROJECT_SUBJECTS, weighted
 from common.dates import add_months
 from proposals.choices import AssignmentRole, ProposalStatus, ProposerKind, ReplyStatus, Satisfaction
@@ -63,23 +63,27 @@ class ProposalSeeding:
     """The proposals half of ``ScalePortfolio`` (``bench/seed_portfolio.py``): it uses the portfolio's ``rng``,
     ``today``, ``units``, ``domains``, ``projects`` and ``create``."""
 
-    def ensure_result_classes(self) -> dict[str, ResultClass]:
+    def ensure_result_classes(self, region: Region | None = None) -> dict[str, ResultClass]:
         for order, (code, name, description) in enumerate(RESULT_CLASSES, start=1):
             ResultClass.objects.get_or_create(
-                code=code, defaults={"name": name, "description": description, "order": order}
+                code=code, region=region, defaults={"name": name, "description": description, "order": order}
             )
         return {
             result_class.code: result_class
-            for result_class in ResultClass.objects.filter(code__in=RESULT_CLASS_WEIGHTS)
+            for result_class in ResultClass.objects.filter(code__in=RESULT_CLASS_WEIGHTS, region=region)
         }
 
-    def build_proposers(self) -> list[Proposer]:
+    def build_proposers(self, region: Region | None = None) -> list[Proposer]:
         rng = self.rng
         proposers = []
         for index in range(1, 201):
             if index % 10 == 0:
                 proposers.append(
-                    Proposer(name=f"{NAME_PREFIX}{rng.choice(PARTIES)}支部{index:03d}", kind=ProposerKind.ORGANIZATION)
+                    Proposer(
+                        name=f"{NAME_PREFIX}{rng.choice(PARTIES)}支部{index:03d}",
+                        kind=ProposerKind.ORGANIZATION,
+                        region=region,
+                    )
                 )
             else:
                 proposers.append(
@@ -89,27 +93,34 @@ class ProposalSeeding:
                         sector=rng.choice(SECTORS),
                         party=rng.choice(PARTIES),
                         organization=rng.choice(CITY_DEPARTMENTS),
+                        region=region,
                     )
                 )
         return self.create("proposers", Proposer, proposers)
 
     def build_proposals(self, count: int):
-        """Proposals of two sessions, each with its units, and replies and feedback as its status requires. The
-        dates follow the workflow's rules (reply due three months after assignment, six at most; a second round
-        after an unsatisfied feedback), so that some proposals are overdue."""
+        """The proposals of a deployment without regions, handled by any unit but the companies."""
+        handling_units = [unit for unit in self.units if unit.kind != OrganizationKind.COMPANY]
+        categories = list(Category.objects.filter(region=None).order_by("pk")) or [None]
+        self.build_cppcc_proposals(count, region=None, handling_units=handling_units, categories=categories)
+
+    def build_cppcc_proposals(
+        self, count: int, *, region: Region | None, handling_units: list[Organization], categories: list
+    ):
+        """Proposals of two sessions of the CPPCC of ``region``, each with its units, and replies and feedback as
+        its status requires. The dates follow the workflow's rules (reply due three months after assignment, six at
+        most; a second round after an unsatisfied feedback), so that some proposals are overdue."""
         rng, today = self.rng, self.today
-        result_classes = self.ensure_result_classes()
-        categories = list(Category.objects.order_by("pk")) or [None]
+        result_classes = self.ensure_result_classes(region)
         sessions = self.create(
             "sessions",
             Session,
             [
-                Session(name=f"{NAME_PREFIX}十三届{number}", year=opening.year, opening_date=opening)
+                Session(name=f"{NAME_PREFIX}十三届{number}", year=opening.year, opening_date=opening, region=region)
                 for number, opening in (("五次", add_months(today, -22)), ("六次", add_months(today, -10)))
             ],
         )
-        proposers = self.build_proposers()
-        handling_units = [unit for unit in self.units if unit.kind != OrganizationKind.COMPANY]
+        proposers = self.build_proposers(region)
         numbers = dict.fromkeys(sessions, 0)
         courses = []
         for status in weighted(rng, PROPOSAL_STATUS_WEIGHTS, count):

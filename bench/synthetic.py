@@ -5,7 +5,10 @@ earlier run made and how the benchmarks find their projects and accounts:
 
 - project codes start with ``SC-``, plan titles with ``SC 合成行动计划``;
 - unit names end with ``(合成)``; session and proposer names start with ``合成``;
-- domains and funding sources, made only when the database lacks them, have codes starting with ``sc-``.
+- domains and funding sources, made only when the database lacks them, have codes starting with ``sc-``;
+- with ``--regions``, the regions have division codes starting with ``99`` (no real code does: the province is
+  示意省, 990000), and their accounts (``bench-office-<code>``, ``bench-leader-<code>``, ``bench-admin``) are made
+  again with them.
 
 Two accounts that cannot log in with a password are kept between runs: ``bench-leader`` (a leader, for benchmarks
 that ``force_login``) and ``sc-reviewer`` (office staff, the reviewer of the synthetic reports).
@@ -15,7 +18,7 @@ import random
 
 from django.db.models import Q
 
-from accounts.models import Organization
+from accounts.models import Organization, Region, User
 from projects.models import (
     Domain,
     Funding,
@@ -28,7 +31,18 @@ from projects.models import (
     Project,
     ProjectBaseline,
 )
-from proposals.models import Assignment, Event, Feedback, Proposal, Proposer, Reply, Session, Signature
+from proposals.models import (
+    Assignment,
+    Event,
+    Feedback,
+    Proposal,
+    Proposer,
+    Reply,
+    ResultClass,
+    Session,
+    Signature,
+)
+from reports.models import RegionVersion
 
 PROJECT_CODE_PREFIX = "SC-"
 PLAN_TITLE_PREFIX = "SC 合成行动计划"
@@ -37,6 +51,10 @@ UNIT_SUFFIX = "(合成)"
 REFERENCE_CODE_PREFIX = "sc-"
 BENCH_USERNAME = "bench-leader"
 REVIEWER_USERNAME = "sc-reviewer"
+REGION_CODE_PREFIX = "99"
+OFFICE_USERNAME_PREFIX = "bench-office-"
+LEADER_USERNAME_PREFIX = "bench-leader-"
+SUPERUSER_USERNAME = "bench-admin"
 
 CITY_DEPARTMENTS = [
     "市公安局",
@@ -74,6 +92,7 @@ def synthetic_data_exists() -> bool:
             Organization.objects.filter(name__endswith=UNIT_SUFFIX),
             Session.objects.filter(name__startswith=NAME_PREFIX),
             Proposer.objects.filter(name__startswith=NAME_PREFIX),
+            Region.objects.filter(code__startswith=REGION_CODE_PREFIX),
         )
     )
 
@@ -91,6 +110,15 @@ def clear_synthetic_data() -> int:
     session = Q(session__name__startswith=NAME_PREFIX)
     proposal = Q(proposal__session__name__startswith=NAME_PREFIX)
     indicator = Q(indicator__plan__title__startswith=PLAN_TITLE_PREFIX)
+    region = Q(region__code__startswith=REGION_CODE_PREFIX)
+    # Few, and referred to from many tables (tokens, logs): deleted the ORM's way, with what refers to them.
+    User.objects.filter(
+        Q(username__startswith=OFFICE_USERNAME_PREFIX)
+        | Q(username__startswith=LEADER_USERNAME_PREFIX)
+        | Q(username=SUPERUSER_USERNAME)
+    ).delete()
+    regions = Region.objects.filter(code__startswith=REGION_CODE_PREFIX)
+    regions.update(office=None, cppcc=None)
     querysets = [
         Event.objects.filter(proposal),
         Feedback.objects.filter(proposal),
@@ -101,6 +129,7 @@ def clear_synthetic_data() -> int:
         Proposal.objects.filter(session),
         Session.objects.filter(name__startswith=NAME_PREFIX),
         Proposer.objects.filter(name__startswith=NAME_PREFIX),
+        ResultClass.objects.filter(region),
         IndicatorValue.objects.filter(indicator),
         Indicator.projects.through.objects.filter(indicator | project),
         Indicator.cooperating_orgs.through.objects.filter(indicator | unit),
@@ -114,6 +143,8 @@ def clear_synthetic_data() -> int:
         Project.objects.filter(code__startswith=PROJECT_CODE_PREFIX),
         Plan.objects.filter(title__startswith=PLAN_TITLE_PREFIX),
         Organization.objects.filter(name__endswith=UNIT_SUFFIX),
+        RegionVersion.objects.filter(region),
+        regions,
         Domain.objects.filter(code__startswith=REFERENCE_CODE_PREFIX),
         FundingSource.objects.filter(code__startswith=REFERENCE_CODE_PREFIX),
     ]
