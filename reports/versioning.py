@@ -244,6 +244,19 @@ def data_version(regions: Iterable[Region] | None = None) -> str | None:
     return ",".join(parts)
 
 
+def figure_regions(user, chosen: Region | None = None) -> list[Region] | None:
+    """The regions whose versions key the figures ``user`` reads (``RegionScope``), or, when a filter chose a region,
+    those of ``chosen`` (whose version covers what the user reads within it): None for all the data (the superuser),
+    ``[]`` for the rows of no region (a user whose unit has no region). The figures themselves differ from user to
+    user, so the cache key's ``parts`` name the user's scope as well."""
+    if chosen is not None:
+        return [chosen]
+    scope = user.region_scope
+    if scope.unbounded:
+        return None
+    return [scope.own] if scope.own else []
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], dict], *, regions: Iterable[Region] | None = None) -> dict:
     """``compute()``, or what it gave for the same ``parts`` at the current version of ``regions`` (see
     ``data_version``: None for all the data)."""

@@ -13,7 +13,7 @@ from accounts.choices import RegionLevel
 from accounts.models import Organization, Region
 from projects.models import Milestone, Project
 from reports.models import RegionVersion
-from reports.versioning import cached, data_version
+from reports.versioning import cached, data_version, figure_regions
 from tests.factories import (
     DomainFactory,
     FundingFactory,
@@ -26,6 +26,7 @@ from tests.factories import (
     ProposalFactory,
     ProposerFactory,
     SessionFactory,
+    UserFactory,
 )
 
 
@@ -188,3 +189,12 @@ def test_a_transaction_moves_each_region_once_at_its_commit():
     assert data_version([ningbo]) != before
     # One project, then its milestones, six statements and one commit: the city's versions moved once.
     assert RegionVersion.objects.filter(region=ningbo).values_list("version", "own_version").get() == (1, 1)
+
+
+def test_the_figures_of_a_user_are_keyed_by_the_region_the_user_reads_or_the_one_chosen(tree):
+    regions, units = tree
+    district_office = UserFactory(organization=units["镇海区"])
+    assert figure_regions(district_office) == [regions["镇海区"]]
+    assert figure_regions(district_office, chosen=regions["宁波市"]) == [regions["宁波市"]]
+    assert figure_regions(UserFactory(is_superuser=True)) is None
+    assert figure_regions(UserFactory()) == []  # a unit of no region
