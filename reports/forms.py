@@ -1,11 +1,11 @@
 """The dashboard's filter bar: single choices that become the list pages' own filter parameters."""
 
 from django import forms
-from django.db.models import Count, Max, Min, Q, Subquery
+from django.http import QueryDict
+from django.db.models import Count, Max, Min, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import OrganizationKind
 from accounts.models import Organization
 from accounts.selectors import region_choices
 from common.bounds import years_between
@@ -26,29 +26,38 @@ def _blank(label):
 
 
 class DashboardFilterForm(forms.Form):
+    """The filter bar, offering what the user reads (``User.scope``); the region defaults to the user's own, so that a
+    district office opens on its district and a city office on its city with the districts rolled up."""
+
     plan = forms.TypedChoiceField(label=_("plan"), required=False, coerce=int, empty_value=None)
     year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int, empty_value=None)
     domain_group = forms.ChoiceField(
         label=_("domain group"), required=False, choices=_blank(_("All groups")) + DomainGroup.choices
     )
     region = forms.TypedChoiceField(label=_("region"), required=False, coerce=int, empty_value=None)
-    district = forms.TypedChoiceField(label=_("district"), required=False, coerce=int, empty_value=None)
     lead_org = forms.TypedChoiceField(label=_("lead unit"), required=False, coerce=int, empty_value=None)
     tier = forms.ChoiceField(label=_("tier"), required=False, choices=_blank(_("All tiers")) + ProjectTier.choices)
     session = forms.TypedChoiceField(label=_("session"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, user, **kwargs):
+        own_region = user.region_scope.own
+        if own_region is not None and not (data or {}).get("region"):
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["region"] = str(own_region.pk)
+        super().__init__(data, **kwargs)
+        projects = user.scope(Project.objects.all())
         # Each plan row also carries the projects' earliest start and latest end (the same two values on every row,
         # computed once), so the year list costs no query of its own.
         plans = list(
-            Plan.objects.order_by("-first_year", "title").values_list(
+            user.scope(Plan.objects.all())
+            .order_by("-first_year", "title")
+            .values_list(
                 "pk",
                 "title",
                 "first_year",
                 "last_year",
-                Subquery(Project.objects.order_by("planned_start").values("planned_start")[:1]),
-                Subquery(Project.objects.order_by("-planned_end").values("planned_end")[:1]),
+                Subquery(projects.order_by("planned_start").values("planned_start")[:1]),
+                Subquery(projects.order_by("-planned_end").values("planned_end")[:1]),
             )
         )
         self.fields["plan"].choices = _blank(_("All plans")) + [(row[0], row[1]) for row in plans]
@@ -59,21 +68,14 @@ class DashboardFilterForm(forms.Form):
         last = max([this_year, *(row[3] for row in plans), *(row[5].year for row in plans if row[5])])
         years = years_between(first, last)
         self.fields["year"].choices = _blank(_("All years")) + [(year, year) for year in years]
-        # One query for both unit lists: districts, and every unit that leads a project.
-        units = list(
-            Organization.objects.filter(
-                Q(kind=OrganizationKind.DISTRICT) | Q(pk__in=Project.objects.values("lead_org_id"))
-            )
-            .order_by("name")
-            .values_list("pk", "name", "kind")
-        )
-        self.fields["district"].choices = _blank(_("All districts")) + [
-            (pk, name) for pk, name, kind in units if kind == OrganizationKind.DISTRICT
-        ]
-        self.fields["region"].choices = _blank(_("All regions")) + region_choices()
-        self.fields["lead_org"].choices = _blank(_("All units")) + [(pk, name) for pk, name, _kind in units]
+        units = user.scope(Organization.objects.filter(pk__in=projects.values("lead_org_id")))
+        self.fields["lead_org"].choices = _blank(_("All units")) + list(units.order_by("name").values_list("pk", "name"))
+        regions = region_choices(within=own_region) if own_region is not None else region_choices()
+        self.fields["region"].choices = ([] if own_region is not None else _blank(_("All regions"))) + regions
         self.sessions = list(
-            Session.objects.annotate(proposal_count=Count("proposals")).order_by("-year", "-opening_date", "-pk")
+            user.scope(Session.objects.all())
+            .annotate(proposal_count=Count("proposals"))
+            .order_by("-year", "-opening_date", "-pk")
         )
         self.fields["session"].choices = [(session.pk, session.name) for session in self.sessions]
         style_widgets(self)

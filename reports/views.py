@@ -29,13 +29,21 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_figures(self) -> dict:
-        form = forms.DashboardFilterForm(self.request.GET or None)
+        user = self.request.user
+        form = forms.DashboardFilterForm(self.request.GET or None, user=user)
         params = form.scope_params() if form.is_bound else {}
         session = form.chosen_session()
-        scope = selectors.Scope(params=params, session=session)
-        with_proposals = session is not None and self.request.user.has_perm("proposals.view_proposal")
+        scope = selectors.Scope(params=params, session=session, regions=user.region_scope)
+        with_proposals = session is not None and user.has_perm("proposals.view_proposal")
         # Labels are translated while the figures are built, so each language has its own entry.
-        key = (sorted(params.items()), session and session.pk, scope.today, with_proposals, get_language())
+        key = (
+            sorted(params.items()),
+            session and session.pk,
+            scope.today,
+            with_proposals,
+            scope.bounds_key,
+            get_language(),
+        )
         figures = versioning.cached("dashboard", key, lambda: selectors.dashboard_figures(scope, with_proposals))
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
         return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort}
