@@ -5,7 +5,7 @@ from .models import Region
 
 def region_choices(within: Region | None = None) -> list[tuple[int, str]]:
     """Every region (or ``within`` one and those under it), each under its parent and indented by its depth (浙江省,
-    　宁波市, 　　镇海区)."""
+    宁波市, 　　镇海区)."""
     regions = (Region.objects.within(within) if within is not None else Region.objects).values_list(
         "pk", "name", "parent_id", "code"
     )

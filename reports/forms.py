@@ -1,8 +1,8 @@
 """The dashboard's filter bar: single choices that become the list pages' own filter parameters."""
 
 from django import forms
-from django.http import QueryDict
 from django.db.models import Count, Max, Min, Subquery
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +69,8 @@ class DashboardFilterForm(forms.Form):
         years = years_between(first, last)
         self.fields["year"].choices = _blank(_("All years")) + [(year, year) for year in years]
         units = user.scope(Organization.objects.filter(pk__in=projects.values("lead_org_id")))
-        self.fields["lead_org"].choices = _blank(_("All units")) + list(units.order_by("name").values_list("pk", "name"))
+        units = list(units.order_by("name").values_list("pk", "name"))
+        self.fields["lead_org"].choices = _blank(_("All units")) + units
         regions = region_choices(within=own_region) if own_region is not None else region_choices()
         self.fields["region"].choices = ([] if own_region is not None else _blank(_("All regions"))) + regions
         self.sessions = list(
