@@ -338,6 +338,13 @@ class RegionScope:
         above = frozenset(ancestor.pk for ancestor in own.ancestors())
         return cls(own, readable, above)
 
+    @property
+    def key(self):
+        """What the scope adds to a cache key of figures computed within it."""
+        if self.unbounded:
+            return "all"
+        return self.own.pk if self.own else "none"
+
     def region_ids(self, model, action: str) -> frozenset[int]:
         if action != "view":
             return frozenset({self.own.pk}) if self.own else frozenset()

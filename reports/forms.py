@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from accounts.selectors import region_choices
 from common.bounds import years_between
 from common.dates import add_months
@@ -15,6 +15,7 @@ from projects.choices import DomainGroup, ProjectTier
 from projects.models import Plan, Project, period_of, period_validators
 from proposals.models import Session
 
+from .exports import TableScope
 from .selectors import SCOPE_FIELDS
 
 # The filters ProjectFilterSet takes as lists (the list pages allow several); the bar chooses one.
@@ -101,45 +102,80 @@ class DashboardFilterForm(forms.Form):
         }
 
 
-# The official tables' choices (the exports page and the tables' own addresses).
+# The official tables' choices (the exports page and the tables' own addresses), within what the reader reads.
 
 
-def _plan_choices(blank_label=None):
-    plans = Plan.objects.order_by("-first_year", "title").values_list("pk", "title")
+def _plan_choices(user, blank_label=None):
+    plans = user.scope(Plan.objects.all()).order_by("-first_year", "title").values_list("pk", "title")
     return ([("", blank_label)] if blank_label else []) + list(plans)
 
 
-class ProjectPlanTableForm(forms.Form):
+class TableForm(forms.Form):
+    """A table's choices for ``user``; tables of projects also choose whose table: a region (the reader's own by
+    default, or one below it) and whether the regions below it are taken in."""
+
+    with_region = False
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.with_region:
+            own = user.region_scope.own
+            self.fields["region"] = forms.TypedChoiceField(
+                label=_("region"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=region_choices(within=own) if own is not None else _blank(_("All regions")) + region_choices(),
+                initial=own.pk if own is not None else None,
+            )
+            self.fields["with_below"] = forms.BooleanField(
+                label=_("with the regions below"), required=False, initial=True
+            )
+
+    def table_scope(self) -> TableScope:
+        own = self.user.region_scope.own
+        region_id = self.cleaned_data.get("region") or (own.pk if own is not None else None)
+        region = Region.objects.select_related("office").get(pk=region_id) if region_id else None
+        return TableScope(region, self.cleaned_data.get("with_below", False), self.user.region_scope)
+
+    def finish(self):
+        style_widgets(self)
+
+
+class ProjectPlanTableForm(TableForm):
     """重大项目计划表: a year, and optionally one plan's projects only."""
 
     year = forms.TypedChoiceField(label=_("year"), coerce=int)
     plan = forms.TypedChoiceField(label=_("plan"), required=False, coerce=int, empty_value=None)
+    with_region = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        span = Plan.objects.aggregate(first=Min("first_year"), last=Max("last_year"))
+        span = self.user.scope(Plan.objects.all()).aggregate(first=Min("first_year"), last=Max("last_year"))
         today = timezone.localdate()
         first, last = span["first"] or today.year, max(span["last"] or today.year, today.year)
         self.fields["year"].choices = [(year, year) for year in years_between(first, last)]
-        self.fields["plan"].choices = _plan_choices(_("All plans"))
-        style_widgets(self)
+        self.fields["plan"].choices = _plan_choices(self.user, _("All plans"))
+        self.finish()
 
 
-class TargetsTableForm(forms.Form):
+class TargetsTableForm(TableForm):
     """目标责任分解表: one plan's targets."""
 
     plan = forms.TypedChoiceField(label=_("plan"), coerce=int)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = _plan_choices()
-        style_widgets(self)
+        self.fields["plan"].choices = _plan_choices(self.user)
+        self.finish()
 
 
-class ProgressTableForm(forms.Form):
+class ProgressTableForm(TableForm):
     """项目进度月报: a month that has begun (the page offers the last two years'; the address takes any)."""
 
     period = forms.CharField(label=_("period"), validators=period_validators)
+    with_region = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,14 +193,13 @@ class ProgressTableForm(forms.Form):
         return period
 
 
-class SessionTableForm(forms.Form):
-    """提案办理台账 and 提案办理情况统计表: one session."""
+class SessionTableForm(TableForm):
+    """提案办理台账 and 提案办理情况统计表: one session (of a CPPCC the reader reads)."""
 
     session = forms.TypedChoiceField(label=_("session"), coerce=int)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = list(
-            Session.objects.order_by("-year", "-opening_date", "-pk").values_list("pk", "name")
-        )
-        style_widgets(self)
+        sessions = self.user.scope(Session.objects.all()).order_by("-year", "-opening_date", "-pk")
+        self.fields["session"].choices = list(sessions.values_list("pk", "name"))
+        self.finish()

@@ -61,19 +61,18 @@ class Scope:
     params: dict = field(default_factory=dict)
     session: Session | None = None
     today: datetime.date = field(default_factory=timezone.localdate)
-    # The reader's regions (``User.region_scope``); None for every row (the official tables choose their own).
+    # The regions the figures are bounded by: the reader's (``User.region_scope``), or an official table's
+    # (``reports.exports.TableScope``); None for every row.
     regions: RegionScope | None = None
 
     def bounded(self, queryset):
-        """``queryset`` within the reader's regions."""
+        """``queryset`` within the scope's regions."""
         return self.regions.filter(queryset) if self.regions is not None else queryset
 
     @property
     def bounds_key(self):
-        """What the reader's regions add to a cache key: the figures differ by them."""
-        if self.regions is None or self.regions.unbounded:
-            return "all"
-        return self.regions.own.pk if self.regions.own else "none"
+        """What the regions add to a cache key: the figures differ by them."""
+        return "all" if self.regions is None else self.regions.key
 
     @cached_property
     def projects(self):
