@@ -219,3 +219,23 @@ def test_imports_reach_only_the_writable_rows(tree):
     assert outcome.created == 1
     assert len(outcome.errors) == 3
     assert all("项目" in str(error) for error in outcome.errors)
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_the_admin_keeps_the_rule(tree, relation):
+    """Office staff in the admin: another region's project is not there; a region below is read, not changed."""
+    office = tree.users["office"]
+    office.is_staff = True
+    office.save()
+    project = tree.project[relation]
+    change = page(office, f"/admin/projects/project/{project.pk}/change/")
+    listed = page(office, "/admin/projects/project/")
+    assert listed == 200
+    if relation == "own":
+        assert change == 200
+    elif relation == "below":
+        assert change == 200  # the view-only form: read, not changed
+        answer = page(office, f"/admin/projects/project/{project.pk}/change/", "post", {"name": "改名"})
+        assert answer == 403
+    else:
+        assert change == 302  # the admin's "does not exist" answer: back to the list, no object shown
