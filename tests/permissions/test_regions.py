@@ -10,6 +10,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -239,3 +240,24 @@ def test_the_admin_keeps_the_rule(tree, relation):
         assert answer == 403
     else:
         assert change == 302  # the admin's "does not exist" answer: back to the list, no object shown
+
+
+def test_a_city_project_built_in_a_district_shows_there_read_only_outside_its_totals(tree, api):
+    city_project = tree.project["own"]
+    city_project.location = tree.region["below"]
+    city_project.full_clean()
+    city_project.save()
+    district_office = UserFactory(username="district-office", organization=tree.office["below"], role=Role.OFFICE)
+    assert page(district_office, f"/projects/{city_project.pk}/") == 200
+    assert page(district_office, f"/projects/{city_project.pk}/edit/") == 403
+    answer = api.as_user(district_office).patch(f"/api/v1/projects/{city_project.pk}/", {"name": "改"}, format="json")
+    assert answer.status_code == 403
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(district_office)
+    headline = client.get("/reports/dashboard/").context["headline"]
+    assert headline["projects"][0] == 1  # the district's own project, not the city's built there
+    sibling = tree.project["sibling"]
+    sibling.location = tree.region["below"]
+    with pytest.raises(ValidationError) as refused:
+        sibling.full_clean()
+    assert "location" in refused.value.message_dict
