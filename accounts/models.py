@@ -279,10 +279,11 @@ class User(AbstractUser):
     def region_scope(self) -> "RegionScope":
         return RegionScope.of(self)
 
-    def scope(self, queryset, action: str = "view"):
+    def scope(self, queryset, action: str = "view", located: bool = True):
         """The rows of ``queryset`` this user may ``action``, by region (``RegionScope``); the model permission and
-        the own-unit rule are ``can``'s."""
-        return self.region_scope.filter(queryset, action)
+        the own-unit rule are ``can``'s. ``located=False`` leaves out the projects merely built in the user's regions:
+        what the user's totals count."""
+        return self.region_scope.filter(queryset, action, located)
 
     def can(self, action: str, target) -> bool:
         """May this user ``view``/``add``/``change``/``delete`` this model (a class) or this object?
@@ -352,7 +353,7 @@ class RegionScope:
             return self.readable | self.above
         return self.readable
 
-    def condition(self, model, action: str = "view") -> Q | None:
+    def condition(self, model, action: str = "view", located: bool = True) -> Q | None:
         """The rows of ``model`` in scope as a filter; None for every row."""
         path = getattr(model, "region_path", None)
         if path is None or self.unbounded:
@@ -361,12 +362,12 @@ class RegionScope:
             return Q(**{f"{path}__isnull": True})
         condition = Q(**{f"{path}__in": self.region_ids(model, action)})
         location = getattr(model, "location_path", None)
-        if location and action == "view":
+        if location and action == "view" and located:
             condition |= Q(**{f"{location}__in": self.readable})
         return condition
 
-    def filter(self, queryset, action: str = "view"):
-        condition = self.condition(queryset.model, action)
+    def filter(self, queryset, action: str = "view", located: bool = True):
+        condition = self.condition(queryset.model, action, located)
         return queryset if condition is None else queryset.filter(condition)
 
     def allows(self, obj, action: str = "view") -> bool:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as AdminConfigBase
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin as PackageSimpleHistoryAdmin
 
@@ -66,6 +67,17 @@ class RegionScopedAdminMixin:
         if queryset is not None and getattr(queryset.model, "region_path", None):
             field.queryset = request.user.scope(queryset)
         return field
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history shows the history of rows gone from the list too: outside the user's regions, none.
+        if not request.user.is_superuser and self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not request.user.is_superuser and self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         # The row as it will be saved: nobody hands a row to a region they may not write.

@@ -89,10 +89,10 @@ def parent_projects(*, chosen: int | None = None):
     return Project.objects.filter(offered)
 
 
-def projects_needing_attention(*, limit: int = 20):
-    """Red before yellow ("red" sorts first), the furthest behind first."""
+def projects_needing_attention(user, *, limit: int = 20):
+    """Red before yellow ("red" sorts first), the furthest behind first, of the user's regions."""
     return (
-        Project.objects.top_level()
+        user.scope(Project.objects.top_level(), located=False)
         .with_figures()
         .filter(health__in=[Health.RED, Health.YELLOW])
         .select_related("lead_org", "domain")
@@ -136,13 +136,17 @@ def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:
     }
 
 
-def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> dict:
-    """What the office must do now: reports to review (oldest first), red projects, the latest milestones."""
+def office_worklist(user, *, today: datetime.date | None = None, limit: int = 20) -> dict:
+    """What the office must do now: its own region's reports to review (oldest first) and requests to decide; red
+    projects and the latest late milestones of its regions."""
     today = today or timezone.localdate()
-    waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
+    waiting = user.scope(
+        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True), "change"
+    )
     return {
-        "pending_requests": ProjectChangeRequest.objects.filter(
-            status=ChangeRequestStatus.PENDING, project__archived_at__isnull=True
+        "pending_requests": user.scope(
+            ProjectChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, project__archived_at__isnull=True),
+            "change",
         ).count(),
         "waiting_count": waiting.count(),
         "waiting_reports": list(
@@ -151,14 +155,14 @@ def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> d
             ]
         ),
         "red_projects": list(
-            Project.objects.top_level()
+            user.scope(Project.objects.top_level(), located=False)
             .with_figures(today)
             .filter(health=Health.RED)
             .select_related("lead_org")
             .order_by("-days_late", "code")[:limit]
         ),
         "late_milestones": list(
-            Milestone.objects.late(today)
+            user.scope(Milestone.objects.late(today))
             .filter(project__archived_at__isnull=True)
             .select_related("project", "project__lead_org")
             .order_by("planned_date")[:limit]

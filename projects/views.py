@@ -70,9 +70,9 @@ class HomeView(TemplateView):
         if user.has_role(Role.LIAISON) and user.organization_id:
             context["liaison"] = selectors.liaison_worklist(user)
         if user.has_perm("projects.review_progressreport"):
-            context["office"] = selectors.office_worklist()
-        context["summary"] = selectors.portfolio_summary()
-        context["attention"] = selectors.projects_needing_attention(limit=10)
+            context["office"] = selectors.office_worklist(user)
+        context["summary"] = selectors.portfolio_summary(projects=user.scope(Project.objects.all(), located=False))
+        context["attention"] = selectors.projects_needing_attention(user, limit=10)
         return context
 
 
@@ -389,7 +389,7 @@ class PlanDetailView(ObjectDetailView):
     template_name = "projects/plan_detail.html"
 
     def get_context_data(self, **kwargs):
-        in_plan = Project.objects.filter(plans=self.object)
+        in_plan = self.request.user.scope(Project.objects.filter(plans=self.object))
         projects = list(in_plan.top_level().with_figures().select_related("lead_org", "domain").order_by("code"))
         summary = selectors.portfolio_summary(projects=in_plan)
         selectors.attach_phases(projects, in_plan.top_level())
@@ -436,11 +436,12 @@ class OrganizationDetailView(ObjectDetailView):
     template_name = "projects/organization_detail.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         return super().get_context_data(
-            projects=Project.objects.with_figures().filter(lead_org=self.object).select_related("domain"),
-            participating=Project.objects.filter(participating_orgs=self.object).select_related("lead_org"),
-            indicators=self.object.indicators.with_attainment().select_related("plan"),
-            children=self.object.children.all(),
+            projects=user.scope(Project.objects.with_figures().filter(lead_org=self.object)).select_related("domain"),
+            participating=user.scope(Project.objects.filter(participating_orgs=self.object)).select_related("lead_org"),
+            indicators=user.scope(self.object.indicators.with_attainment()).select_related("plan"),
+            children=user.scope(self.object.children.all()),
             **kwargs,
         )
 
@@ -487,7 +488,10 @@ class IndicatorDetailView(ObjectDetailView):
         return (
             Indicator.objects.with_attainment()
             .select_related("plan", "responsible_org")
-            .prefetch_related("cooperating_orgs", Prefetch("projects", Project.objects.only("pk", "code", "name")))
+            .prefetch_related(
+                "cooperating_orgs",
+                Prefetch("projects", self.request.user.scope(Project.objects.only("pk", "code", "name"))),
+            )
         )
 
     def get_context_data(self, **kwargs):

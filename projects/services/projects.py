@@ -46,7 +46,7 @@ def project_save(
     new = project.pk is None
     with transaction.atomic():
         check_version(project, expected_version)
-        if not new and not may_confirm(actor):
+        if not new and not may_confirm(actor, project):
             # Compared with the row as stored: a form or an import has already put the new values on ``project``.
             stored = Project.all_objects.select_for_update().get(pk=project.pk)
             check_project_write(actor=actor, project=stored, data=data)

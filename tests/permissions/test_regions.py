@@ -261,3 +261,12 @@ def test_a_city_project_built_in_a_district_shows_there_read_only_outside_its_to
     with pytest.raises(ValidationError) as refused:
         sibling.full_clean()
     assert "location" in refused.value.message_dict
+
+
+def test_the_admin_history_of_another_regions_row_is_not_there(tree):
+    office = tree.users["office"]
+    office.is_staff = True
+    office.save()
+    for relation, expected in (("own", 200), ("sibling", 404)):
+        project = tree.project[relation]
+        assert page(office, f"/admin/projects/project/{project.pk}/history/") == expected, relation
