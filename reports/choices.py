@@ -18,6 +18,5 @@ class AssessmentIndicator(models.TextChoices):
 
     @property
     def unit(self) -> str:
-        return {"lag": _("points"), "late": pgettext_lazy("count of", "milestones"), "reports": "%", "notices": "%"}[
-            self.value
-        ]
+        units = {"lag": _("points"), "late": pgettext_lazy("count of", "milestones")}
+        return units.get(self.value, "%")
