@@ -44,6 +44,7 @@ ADMIN_OFFICE = {
     "proposals.proposal": "v",
     "proposals.reply": "v",
     "proposals.feedback": "v",
+    "reports.assessmentrule": "vacd",
 }
 
 # What each page of a model's admin needs, by method: one of the letters above ("vc": either).
