@@ -14,12 +14,13 @@ for the current year), so a district's row and its dashboard (``?region=<distric
 - supervision notices answered on time: not measured (the platform keeps no 督办通知 yet), so never any points.
 
 An indicator earns its weight scaled in a straight line between the rule's "full marks at" and "zero at" values
-(``Scale.points``); an indicator without a value earns nothing. The total adds the office's additions and
-deductions (``AssessmentAdjustment``). CPPCC proposals are the CPPCC's own statistics and take no part here.
+(``Scale.points``); an indicator without a value earns nothing, and a district with no project under way in the
+year is not scored at all (there is nothing to assess). The total adds the office's additions and deductions
+(``AssessmentAdjustment``). CPPCC proposals are the CPPCC's own statistics and take no part here.
 
-The figures cost a fixed number of queries whatever the number of districts: one for the region tree, one grouped
-over the portfolio (``portfolio_groups``), one for the lead units' regions, one for the reports, one for the rule and
-one for its adjustments.
+The figures cost a fixed number of queries whatever the number of districts: the rule, the region tree, the project
+filter's check of the region, one grouped over the portfolio (``portfolio_groups``), the lead units' regions, the
+reports and the adjustments.
 """
 
 import datetime
@@ -111,7 +112,8 @@ def year_periods(year: int, day: datetime.date) -> list[str]:
 
 
 def district_assessment(*, region: Region, year: int, today: datetime.date | None = None) -> Assessment:
-    """The year's assessment of the regions directly below ``region``, ranked by score (by name while unscored)."""
+    """The year's assessment of the regions directly below ``region``: the scored ones by rank, then the others in
+    the order of their division codes (zones last)."""
     day = as_of(year, today or timezone.localdate())
     rule = AssessmentRule.objects.filter(region=region, year=year).select_related("region", "region__office").first()
     branches = branches_below(region)

@@ -566,11 +566,12 @@ def _stats_values(counts: dict) -> list:
 
 # 区县智慧城市建设考核
 
+# Each indicator's name, the unit of its value and the kind of its column.
 ASSESSMENT_NAMES = {
-    AssessmentIndicator.LAG: ("平均滞后（百分点）", "number"),
-    AssessmentIndicator.LATE: ("逾期节点（个）", "integer"),
-    AssessmentIndicator.REPORTS: ("月报按时率（%）", "percent"),
-    AssessmentIndicator.NOTICES: ("督办通知按时办结率（%）", "percent"),
+    AssessmentIndicator.LAG: ("平均滞后", "百分点", "number"),
+    AssessmentIndicator.LATE: ("逾期节点", "个", "integer"),
+    AssessmentIndicator.REPORTS: ("月报按时率", "%", "percent"),
+    AssessmentIndicator.NOTICES: ("督办通知按时办结率", "%", "percent"),
 }
 ASSESSMENT_COLUMNS = [
     Column("名次", "integer", 6, align="center"),
@@ -578,8 +579,8 @@ ASSESSMENT_COLUMNS = [
     Column("项目数（个）", "integer"),
     *(
         column
-        for name, kind in ASSESSMENT_NAMES.values()
-        for column in (Column(name, kind), Column(f"{name.split('（')[0]}得分", "number"))
+        for name, unit, kind in ASSESSMENT_NAMES.values()
+        for column in (Column(f"{name}（{unit}）", kind), Column(f"{name}得分", "number"))
     ),
     Column("加减分", "number"),
     Column("加减分事由", "long", 36),
@@ -609,13 +610,11 @@ def district_assessment(result: Assessment):
     rule = result.rule
     if rule is not None:
         weights = "、".join(
-            f"{name.split('（')[0]}{rule.scale(indicator).weight}分"
-            for indicator, (name, _kind) in ASSESSMENT_NAMES.items()
+            f"{name}{rule.scale(key).weight}分" for key, (name, _unit, _kind) in ASSESSMENT_NAMES.items()
         )
         rules = f"权重：{weights}"
     else:
         rules = "本年度尚未制定考核细则，不计分"
     day = result.as_of
-    office = result.region.office
-    note = _note(f"数据截至：{day.year}年{day.month}月{day.day}日", rules, compiler=office.name if office else None)
+    note = _note(f"数据截至：{day.year}年{day.month}月{day.day}日", rules, compiler=TableScope(result.region).compiler)
     return _table(assessment_title(result), f"{result.year}年区县考核", ASSESSMENT_COLUMNS, rows, note)
