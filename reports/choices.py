@@ -18,5 +18,5 @@ class AssessmentIndicator(models.TextChoices):
 
     @property
     def unit(self) -> str:
-        units = {"lag": _("points"), "late": pgettext_lazy("count of", "milestones")}
+        units = {"lag": pgettext_lazy("percentage", "points"), "late": pgettext_lazy("count of", "milestones")}
         return units.get(self.value, "%")
