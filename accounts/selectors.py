@@ -20,3 +20,16 @@ def region_choices(within: Region | None = None) -> list[tuple[int, str]]:
         choices.append((pk, "\u3000" * depth + name))
         stack.extend((child, child_name, depth + 1) for child, child_name in reversed(children.get(pk, [])))
     return choices
+
+
+def branches_below(region: Region) -> dict[int, Region]:
+    """Every region under ``region`` (by id) mapped to the region directly below ``region`` that it lies in: for
+    宁波市, 镇海区 and the regions under it map to 镇海区. One query, whatever the depth (at most four levels)."""
+    below = {row.pk: row for row in Region.objects.within(region).exclude(pk=region.pk)}
+    branches = {}
+    for pk, row in below.items():
+        top = row
+        while top.parent_id != region.pk:
+            top = below[top.parent_id]
+        branches[pk] = top
+    return branches

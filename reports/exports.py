@@ -30,6 +30,8 @@ from proposals.models import Assignment, Feedback, Proposal, Reply, Session
 from proposals.selectors import ledger_proposals, proposal_statistics, share
 
 from . import selectors
+from .assessment import Assessment
+from .choices import AssessmentIndicator
 
 
 @dataclass(frozen=True)
@@ -560,3 +562,59 @@ def _stats_values(counts: dict) -> list:
         counts["C"],
         *(counts[value] for value in Satisfaction.values),
     ]
+
+
+# 区县智慧城市建设考核
+
+# Each indicator's name, the unit of its value and the kind of its column.
+ASSESSMENT_NAMES = {
+    AssessmentIndicator.LAG: ("平均滞后", "百分点", "number"),
+    AssessmentIndicator.LATE: ("逾期节点", "个", "integer"),
+    AssessmentIndicator.REPORTS: ("月报按时率", "%", "percent"),
+    AssessmentIndicator.NOTICES: ("督办通知按时办结率", "%", "percent"),
+}
+ASSESSMENT_COLUMNS = [
+    Column("名次", "integer", 6, align="center"),
+    Column("区县", width=16),
+    Column("项目数（个）", "integer"),
+    *(
+        column
+        for name, unit, kind in ASSESSMENT_NAMES.values()
+        for column in (Column(f"{name}（{unit}）", kind), Column(f"{name}得分", "number"))
+    ),
+    Column("加减分", "number"),
+    Column("加减分事由", "long", 36),
+    Column("总分", "number"),
+]
+
+
+def assessment_title(result: Assessment) -> str:
+    return f"{result.region.name}区县智慧城市建设考核（{result.year}年）"
+
+
+def district_assessment(result: Assessment):
+    """区县智慧城市建设考核 for a region and year (``assessment.district_assessment``): per region directly below, the
+    rank, the projects assessed, each indicator's value and points, the additions and deductions with their reasons
+    and the total. Compiled by the assessing region's office; the rules' weights and the day of the figures are on
+    the note line. An indicator not yet measured shows 未计量; a region without a score (no rules for the year, or no
+    project under way in it) has no rank."""
+    rows = []
+    for row in result.rows:
+        values = [row.rank or "", row.region.name, row.projects]
+        for figure in row.indicators:
+            values.append(figure.value if figure.indicator.measured else "未计量")
+            values.append(figure.points)
+        reasons = "\n".join(f"{adjustment.points:+}：{adjustment.reason}" for adjustment in row.adjustments)
+        values.extend([row.adjustment_total if row.adjustments else None, reasons, row.score])
+        rows.append((values, "data"))
+    rule = result.rule
+    if rule is not None:
+        weights = "、".join(
+            f"{name}{rule.scale(key).weight}分" for key, (name, _unit, _kind) in ASSESSMENT_NAMES.items()
+        )
+        rules = f"权重：{weights}"
+    else:
+        rules = "本年度尚未制定考核细则，不计分"
+    day = result.as_of
+    note = _note(f"数据截至：{day.year}年{day.month}月{day.day}日", rules, compiler=TableScope(result.region).compiler)
+    return _table(assessment_title(result), f"{result.year}年区县考核", ASSESSMENT_COLUMNS, rows, note)

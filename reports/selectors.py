@@ -350,11 +350,8 @@ def reporting_periods(today: datetime.date, months: int = TREND_MONTHS) -> list[
     return [period_of(add_months(today.replace(day=1), -offset)) for offset in range(months - 1, -1, -1)]
 
 
-def report_figures(scope: Scope) -> dict:
-    """The progress reports of the projects in scope: the approved ones summed by period (the trend and the
-    investment completed by year) and, over the last twelve periods, how many each lead unit filed and how many by
-    the period's due date (the scorecard). Both sums come back from one statement, each read off its own index."""
-    periods = reporting_periods(scope.today)
+def filed_on_time(periods: list[str]) -> Q:
+    """A report of one of ``periods`` filed by the end of its period's due working day (``report_due_date``)."""
     zone = timezone.get_current_timezone()
     # Compared as instants (before the local midnight that ends the due day), so no date is computed per row.
     deadline = Case(
@@ -373,6 +370,14 @@ def report_figures(scope: Scope) -> dict:
         ),
         output_field=DateTimeField(),
     )
+    return Q(submitted_at__lt=deadline)
+
+
+def report_figures(scope: Scope) -> dict:
+    """The progress reports of the projects in scope: the approved ones summed by period (the trend and the
+    investment completed by year) and, over the last twelve periods, how many each lead unit filed and how many by
+    the period's due date (the scorecard). Both sums come back from one statement, each read off its own index."""
+    periods = reporting_periods(scope.today)
     reports = scope.of_projects(ProgressReport.objects.all()).order_by()
     approved = (
         reports.filter(status=ReportStatus.APPROVED)
@@ -382,7 +387,7 @@ def report_figures(scope: Scope) -> dict:
     filed = (
         reports.filter(period__in=periods, submitted_at__isnull=False)
         .values("project__lead_org_id")
-        .annotate(submitted=Count("pk"), on_time=Count("pk", filter=Q(submitted_at__lt=deadline)))
+        .annotate(submitted=Count("pk"), on_time=Count("pk", filter=filed_on_time(periods)))
     )
     approved_sql, approved_params = approved.query.sql_with_params()
     filed_sql, filed_params = filed.query.sql_with_params()

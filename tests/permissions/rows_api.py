@@ -621,6 +621,16 @@ API = [
         PATCH=API_NO_METHOD,
         DELETE=API_NO_METHOD,
     ),
+    # The district assessment: read by the office and leaders; nobody here has a region below, hence 400.
+    api(
+        "assessment",
+        GET="401 400 403 403 400 403",
+        POST=OFFICE_405,
+        PUT=OFFICE_405,
+        PATCH=OFFICE_405,
+        DELETE=OFFICE_405,
+        signer={"GET": "403"},
+    ),
     api(
         "import",
         "unknown",
