@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.choices import OrganizationKind
+from accounts.filtersets import WithinRegionFilter
 from accounts.models import Organization, Region
 from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 
@@ -16,12 +17,14 @@ from .choices import (
     Health,
     IndicatorDirection,
     InvestmentModel,
+    KeyListStatus,
     PlanKind,
     ProjectStatus,
     ProjectTier,
     ReportStatus,
 )
 from .models import (
+    Baseline,
     Domain,
     Funding,
     FundingSource,
@@ -262,3 +265,16 @@ class IndicatorValueFilterSet(SearchFilterSet):
     class Meta:
         model = IndicatorValue
         fields = ["indicator", "period"]
+
+
+class BaselineFilterSet(SearchFilterSet):
+    """The annual key-project lists: by year, region (with the regions under it) and status."""
+
+    search_fields = ("note", "region__name")
+    year = YearFilter(label=_("year"))
+    region = WithinRegionFilter()
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=KeyListStatus.choices)
+
+    class Meta:
+        model = Baseline
+        fields = ["year", "region", "status"]
