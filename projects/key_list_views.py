@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from common.exceptions import ActionForbidden, WorkflowError
-from common.views import ObjectDetailView, ObjectListView
+from common.views import ObjectDetailView, ObjectListView, ObjectPermissionMixin
 
 from . import selectors, services
 from .choices import KeyListStatus
@@ -123,15 +123,14 @@ class BaselineDetailView(ObjectDetailView):
         )
 
 
-class KeyListDecisionView(View):
+class KeyListDecisionView(ObjectPermissionMixin, View):
     """The office of the region above approves a submitted list (with an optional note) or returns it (with its
     reason)."""
 
-    http_method_names = ["post"]
+    model = Baseline
+    action = "add"
 
     def post(self, request, pk, decision):
-        if not request.user.has_perm("projects.add_baseline"):
-            raise PermissionDenied
         baseline = get_object_or_404(request.user.scope(Baseline.objects.all()), pk=pk)
         approving = decision == "approve"
         form = (DecisionForm if approving else KeyListReturnForm)(request.POST)
