@@ -1,8 +1,8 @@
 """The year's key-project list between a district office and its city office, in a real browser (Debian's chromium
 driven by Playwright), on the demo data.
 
-镇海区's office submits its list; 宁波市's office sees it awaiting approval and returns it with a reason; 镇海区 reads the
-reason and submits again; the city approves it, and its panel of the districts' lists says so. No page fetches
+镇海区's office submits its list; 宁波市's office sees it awaiting approval and returns it with a reason; 镇海区 reads
+the reason and submits again; the city approves it, and its panel of the districts' lists says so. No page fetches
 anything from outside the server, logs a console error or gets a 4xx/5xx answer.
 Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so a missing browser fails there).
 """

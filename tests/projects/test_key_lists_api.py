@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from projects import services
 from projects.choices import KeyListStatus
 from projects.models import Baseline, BaselineEvent
+from tests.atomicity.support import ForcedFailures, assert_nothing_left, database_state
 from tests.projects import regional
 from tests.projects.regional import YEAR
 from tests.test_races import race
@@ -88,6 +89,27 @@ def test_lists_are_not_written_as_rows(api, w):
     client = api.as_user(w.city_office)
     assert client.patch(f"{URL}{baseline.pk}/", {"status": "approved"}, format="json").status_code in (403, 405)
     assert client.delete(f"{URL}{baseline.pk}/").status_code in (403, 405)
+    assert Baseline.objects.get(pk=baseline.pk).status == KeyListStatus.SUBMITTED
+
+
+def test_a_move_that_cannot_be_recorded_leaves_nothing_behind(w):
+    """The course's step is written with the move, in one transaction: a failed step undoes the freezing and the
+    status too."""
+    client = APIClient(raise_request_exception=False)
+    failures = ForcedFailures()
+    try:
+        client.force_authenticate(w.zhenhai_office)
+        failures.on(BaselineEvent)
+        before = database_state()
+        assert client.post(f"{URL}submit/", {"year": YEAR}, format="json").status_code == 500
+        assert_nothing_left(before)
+        failures.remove()
+        baseline = services.key_list_submit(actor=w.zhenhai_office, year=YEAR)
+        client.force_authenticate(w.city_office)
+        failures.on(BaselineEvent, when={"to_status": "approved"})
+        assert client.post(f"{URL}{baseline.pk}/approve/", {}, format="json").status_code == 500
+    finally:
+        failures.remove()
     assert Baseline.objects.get(pk=baseline.pk).status == KeyListStatus.SUBMITTED
 
 
