@@ -60,9 +60,7 @@ class BaselineListView(ObjectListView):
         """The lists of the regions directly below the user's awaiting its office's decision."""
         if not user.has_perm("projects.add_baseline") or user.region is None:
             return []
-        lists = Baseline.objects.with_counts().filter(
-            region__parent=user.region, region__parent__office__isnull=False, status=KeyListStatus.SUBMITTED
-        )
+        lists = Baseline.objects.awaiting_decision_of(user.region).with_counts()
         return list(lists.select_related("region", "submitted_by").order_by("year", "region__code"))
 
     def post(self, request, *args, **kwargs):

@@ -246,6 +246,11 @@ class ProjectQuerySet(models.QuerySet):
 
 
 class BaselineQuerySet(models.QuerySet):
+    def awaiting_decision_of(self, region):
+        """The lists submitted to ``region``'s office: those of the regions directly below it, while it has an office
+        (``models.key_lists.deciding_region``, row by row)."""
+        return self.filter(region__parent=region, region__parent__office__isnull=False, status=KeyListStatus.SUBMITTED)
+
     def with_counts(self):
         """Annotate ``project_count`` (entries frozen) and ``slipped_count`` (entries whose project's planned end has
         moved later since)."""
