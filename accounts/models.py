@@ -20,11 +20,11 @@ OFFICE_KINDS = (OrganizationKind.DEPARTMENT, OrganizationKind.OTHER)
 
 
 class RegionQuerySet(models.QuerySet):
-    def within(self, region: "Region"):
-        """``region`` and every region under it (the tree is at most province → city → county → zone deep)."""
-        return self.filter(
-            Q(pk=region.pk) | Q(parent=region) | Q(parent__parent=region) | Q(parent__parent__parent=region)
-        )
+    def within(self, region: "Region | int"):
+        """``region`` (or its id) and every region under it (the tree is at most province → city → county → zone
+        deep)."""
+        pk = getattr(region, "pk", region)
+        return self.filter(Q(pk=pk) | Q(parent=pk) | Q(parent__parent=pk) | Q(parent__parent__parent=pk))
 
 
 class Region(TimestampedModel):
@@ -228,10 +228,6 @@ class Organization(ArchivableModel, TimestampedModel):
     def get_absolute_url(self):
         return reverse("organization-detail", args=[self.pk])
 
-    def with_subordinates(self):
-        """This unit and the units under it, two levels down (a district, its bureaus, their offices)."""
-        return Organization.objects.filter(Q(pk=self.pk) | Q(parent=self) | Q(parent__parent=self))
-
 
 class User(AbstractUser):
     """A person who logs in; belongs to one organisation; roles are the Django groups named in ``Role``."""
@@ -341,6 +337,13 @@ class RegionScope:
         readable = frozenset(Region.objects.within(own).values_list("pk", flat=True))
         above = frozenset(ancestor.pk for ancestor in own.ancestors())
         return cls(own, readable, above)
+
+    @property
+    def key(self):
+        """What the scope adds to a cache key of figures computed within it."""
+        if self.unbounded:
+            return "all"
+        return self.own.pk if self.own else "none"
 
     def region_ids(self, model, action: str) -> frozenset[int]:
         if action != "view":

@@ -116,6 +116,7 @@ class PortfolioLoader:
         for row in self.data["plans"]:
             plan, created = Plan.objects.get_or_create(
                 title=row["title"],
+                region=Region.objects.get(name=row["region"]),
                 defaults={
                     "kind": row["kind"],
                     "issuer": row.get("issuer", ""),

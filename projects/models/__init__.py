@@ -89,7 +89,7 @@ class Plan(PerRegionUniqueMixin, TimestampedModel):
 
     history = HistoricalRecords()
 
-    # Where the plan belongs (``accounts.scope``); a district reads the plans of the regions above it, which guide it.
+    # Where the plan belongs (``accounts.models.RegionScope``); the regions below read it too: it guides them.
     region_path = "region"
     readable_from_below = True
 
