@@ -61,6 +61,7 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             "tier",
             "status",
             "lead_org",
+            "location",
             "participating_orgs",
             "investment_model",
             "total_investment",

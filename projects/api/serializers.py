@@ -78,6 +78,8 @@ class ProjectSerializer(ValidatedModelSerializer):
             "domain",
             "tier",
             "lead_org",
+            "region",
+            "location",
             "participating_orgs",
             "investment_model",
             "total_investment",

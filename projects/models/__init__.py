@@ -243,6 +243,12 @@ class Project(PerRegionUniqueMixin, ArchivableModel, VersionedModel, Timestamped
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A project cannot be its own parent.")})
         self.region_id = self.owning_region_id  # the code is unique within the region the save will record
+        if self.location_id is not None and (
+            self.region_id is None
+            or self.location_id == self.region_id
+            or not Region.objects.within(self.region_id).filter(pk=self.location_id).exists()
+        ):
+            raise ValidationError({"location": _("The location is a region below the lead unit's region.")})
 
     def save(self, *args, **kwargs):
         if self.lead_org_id is not None:

@@ -10,6 +10,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -219,3 +220,44 @@ def test_imports_reach_only_the_writable_rows(tree):
     assert outcome.created == 1
     assert len(outcome.errors) == 3
     assert all("项目" in str(error) for error in outcome.errors)
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_the_admin_keeps_the_rule(tree, relation):
+    """Office staff in the admin: another region's project is not there; a region below is read, not changed."""
+    office = tree.users["office"]
+    office.is_staff = True
+    office.save()
+    project = tree.project[relation]
+    change = page(office, f"/admin/projects/project/{project.pk}/change/")
+    listed = page(office, "/admin/projects/project/")
+    assert listed == 200
+    if relation == "own":
+        assert change == 200
+    elif relation == "below":
+        assert change == 200  # the view-only form: read, not changed
+        answer = page(office, f"/admin/projects/project/{project.pk}/change/", "post", {"name": "改名"})
+        assert answer == 403
+    else:
+        assert change == 302  # the admin's "does not exist" answer: back to the list, no object shown
+
+
+def test_a_city_project_built_in_a_district_shows_there_read_only_outside_its_totals(tree, api):
+    city_project = tree.project["own"]
+    city_project.location = tree.region["below"]
+    city_project.full_clean()
+    city_project.save()
+    district_office = UserFactory(username="district-office", organization=tree.office["below"], role=Role.OFFICE)
+    assert page(district_office, f"/projects/{city_project.pk}/") == 200
+    assert page(district_office, f"/projects/{city_project.pk}/edit/") == 403
+    answer = api.as_user(district_office).patch(f"/api/v1/projects/{city_project.pk}/", {"name": "改"}, format="json")
+    assert answer.status_code == 403
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(district_office)
+    headline = client.get("/reports/dashboard/").context["headline"]
+    assert headline["projects"][0] == 1  # the district's own project, not the city's built there
+    sibling = tree.project["sibling"]
+    sibling.location = tree.region["below"]
+    with pytest.raises(ValidationError) as refused:
+        sibling.full_clean()
+    assert "location" in refused.value.message_dict
