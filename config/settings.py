@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "ReplyStatusEnum": "proposals.choices.ReplyStatus",
         "OrganizationKindEnum": "accounts.choices.OrganizationKind",
         "ProposerKindEnum": "proposals.choices.ProposerKind",
+        "KeyListStatusEnum": "projects.choices.KeyListStatus",
     },
 }
 

@@ -16,12 +16,14 @@ from .choices import (
     Health,
     IndicatorDirection,
     InvestmentModel,
+    KeyListStatus,
     PlanKind,
     ProjectStatus,
     ProjectTier,
     ReportStatus,
 )
 from .models import (
+    Baseline,
     Domain,
     Funding,
     FundingSource,
@@ -261,3 +263,16 @@ class IndicatorValueFilterSet(SearchFilterSet):
     class Meta:
         model = IndicatorValue
         fields = ["indicator", "period"]
+
+
+class BaselineFilterSet(SearchFilterSet):
+    """The annual key-project lists: by year, region (with the regions under it) and status."""
+
+    search_fields = ("note", "region__name")
+    year = YearFilter(label=_("year"))
+    region = WithinRegionFilter()
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=KeyListStatus.choices)
+
+    class Meta:
+        model = Baseline
+        fields = ["year", "region", "status"]

@@ -3,17 +3,18 @@
 import calendar
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from common.bounds import money_sum
 
-from .choices import ChangeRequestKind, ChangeRequestStatus, Health, ProjectStatus, ReportStatus
-from .models import Milestone, ProgressReport, Project, ProjectChangeRequest, period_of
+from .choices import ChangeRequestKind, ChangeRequestStatus, Health, KeyListStatus, ProjectStatus, ReportStatus
+from .models import Baseline, Milestone, ProgressReport, Project, ProjectChangeRequest, period_of
 from .querysets import grouped_by_health, must_report, planned_progress
 
 CENT = Decimal("0.01")
@@ -339,3 +340,49 @@ def phase_investment_flags(rows: dict) -> list[str]:
                 % {"project": names.get(parent, parent), "amount": summed, "total": own}
             )
     return flags
+
+
+@dataclass(frozen=True)
+class KeyListState:
+    """A region below and its key-project list for the year (None: not submitted)."""
+
+    region: Region
+    baseline: Baseline | None
+
+    @property
+    def status(self) -> KeyListStatus | None:
+        return KeyListStatus(self.baseline.status) if self.baseline else None
+
+    @property
+    def outstanding(self) -> bool:
+        """Not submitted, or returned: the office above chases these."""
+        return self.baseline is None or self.baseline.status == KeyListStatus.RETURNED
+
+
+@dataclass(frozen=True)
+class KeyListsBelow:
+    region: Region
+    year: int
+    rows: list[KeyListState]
+
+    @property
+    def outstanding(self) -> int:
+        return sum(row.outstanding for row in self.rows)
+
+
+# The order the panel lists them in: what the office above must chase first.
+KEY_LIST_ATTENTION = [None, KeyListStatus.RETURNED, KeyListStatus.SUBMITTED, KeyListStatus.APPROVED]
+
+
+def key_list_status_below(region: Region | None, year: int) -> KeyListsBelow | None:
+    """For each region directly below ``region`` that has a smart-city office (those that submit their list to
+    ``region``'s): its list for ``year`` — not submitted, awaiting approval, returned (with the reason) or approved.
+    Not submitted and returned first. None for no region (a deployment without regions). Two queries."""
+    if region is None:
+        return None
+    below = list(Region.objects.filter(parent=region, office__isnull=False).select_related("office"))
+    lists = Baseline.objects.filter(region__in=below, year=year).select_related("submitted_by", "decided_by")
+    by_region = {baseline.region_id: baseline for baseline in lists}
+    rows = [KeyListState(region=child, baseline=by_region.get(child.pk)) for child in below]
+    rows.sort(key=lambda row: (KEY_LIST_ATTENTION.index(row.status), row.region.code, row.region.name))
+    return KeyListsBelow(region=region, year=year, rows=rows)
