@@ -206,21 +206,21 @@ def current_version() -> int | None:
     return DataVersion.objects.filter(pk=VERSION_ROW).values_list("version", flat=True).first()
 
 
-def data_version(regions: Iterable[Region] | None = None) -> str | None:
+def data_version(regions: Iterable[Region | int] | None = None) -> str | None:
     """The version that figures over ``regions`` are cached under, in one query; None on a database without the
     triggers (then nothing is cached).
 
-    ``None``: all the data (the superuser's figures), which every write moves. Regions: each with the regions below
-    it, the own rows of the regions above it (their plans, the projects they build in it) and the rows of no region;
-    a write in a sibling region or another city leaves it as it was. No region (``[]``): the rows of no region only,
-    as a user whose unit has no region reads them.
+    ``None``: all the data (the superuser's figures), which every write moves. Regions (or their ids): each with the
+    regions below it, the own rows of the regions above it (their plans, the projects they build in it) and the rows
+    of no region; a write in a sibling region or another city leaves it as it was. No region (``[]``): the rows of no
+    region only, as a user whose unit has no region reads them.
     """
     if regions is None:
         version = current_version()
         return None if version is None else f"all:{version}"
     if connections[DEFAULT_DB_ALIAS].vendor not in ("sqlite", "postgresql"):
         return None
-    ids = sorted({region.pk for region in regions})
+    ids = sorted({getattr(region, "pk", region) for region in regions})
     if not ids:
         shared = DataVersion.objects.filter(pk=VERSION_ROW).values_list("shared_version", flat=True).first()
         return f"shared:{shared}"
@@ -244,7 +244,7 @@ def data_version(regions: Iterable[Region] | None = None) -> str | None:
     return ",".join(parts)
 
 
-def figure_regions(user, chosen: Region | None = None) -> list[Region] | None:
+def figure_regions(user, chosen: Region | int | None = None) -> list[Region | int] | None:
     """The regions whose versions key the figures ``user`` reads (``RegionScope``), or, when a filter chose a region,
     those of ``chosen`` (whose version covers what the user reads within it): None for all the data (the superuser),
     ``[]`` for the rows of no region (a user whose unit has no region). The figures themselves differ from user to
@@ -257,7 +257,9 @@ def figure_regions(user, chosen: Region | None = None) -> list[Region] | None:
     return [scope.own] if scope.own else []
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], dict], *, regions: Iterable[Region] | None = None) -> dict:
+def cached(
+    name: str, parts: tuple, compute: Callable[[], dict], *, regions: Iterable[Region | int] | None = None
+) -> dict:
     """``compute()``, or what it gave for the same ``parts`` at the current version of ``regions`` (see
     ``data_version``: None for all the data)."""
     version = data_version(regions)

@@ -29,13 +29,21 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_figures(self) -> dict:
-        form = forms.DashboardFilterForm(self.request.GET or None)
+        user = self.request.user
+        form = forms.DashboardFilterForm(self.request.GET or None, user=user)
         params = form.scope_params() if form.is_bound else {}
         session = form.chosen_session()
-        scope = selectors.Scope(params=params, session=session)
-        with_proposals = session is not None and self.request.user.has_perm("proposals.view_proposal")
+        scope = selectors.Scope(params=params, session=session, regions=user.region_scope)
+        with_proposals = session is not None and user.has_perm("proposals.view_proposal")
         # Labels are translated while the figures are built, so each language has its own entry.
-        key = (sorted(params.items()), session and session.pk, scope.today, with_proposals, get_language())
+        key = (
+            sorted(params.items()),
+            session and session.pk,
+            scope.today,
+            with_proposals,
+            scope.bounds_key,
+            get_language(),
+        )
         figures = versioning.cached("dashboard", key, lambda: selectors.dashboard_figures(scope, with_proposals))
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
         return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort}
@@ -160,12 +168,12 @@ class TableExportView(View):
     def get(self, request):
         if not request.user.can("view", self.model):
             raise PermissionDenied
-        form = self.form_class(request.GET)
+        form = self.form_class(request.GET, user=request.user)
         lift_statement_timeout()  # a year's table is built in one request, until exports are background jobs
         if not form.is_valid():
             messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
             return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
-        workbook, filename = self.build(**form.cleaned_data)
+        workbook, filename = self.build(form)
         return xlsx_response(workbook, filename)
 
 
@@ -173,17 +181,18 @@ class ProjectPlanExportView(TableExportView):
     model = Project
     form_class = forms.ProjectPlanTableForm
 
-    def build(self, year, plan):
-        chosen = get_object_or_404(Plan, pk=plan) if plan else None
-        return exports.project_plan(year, chosen), f"{year}年度重大项目计划表.xlsx"
+    def build(self, form):
+        year, plan, scope = form.cleaned_data["year"], form.cleaned_data["plan"], form.table_scope()
+        chosen = get_object_or_404(self.request.user.scope(Plan.objects.all()), pk=plan) if plan else None
+        return exports.project_plan(year, chosen, scope), f"{year}年度{scope.place}重大项目计划表.xlsx"
 
 
 class TargetsExportView(TableExportView):
     model = Indicator
     form_class = forms.TargetsTableForm
 
-    def build(self, plan):
-        chosen = get_object_or_404(Plan, pk=plan)
+    def build(self, form):
+        chosen = get_object_or_404(self.request.user.scope(Plan.objects.all()), pk=form.cleaned_data["plan"])
         return exports.targets(chosen), f"目标责任分解表-{chosen.title}.xlsx"
 
 
@@ -191,16 +200,17 @@ class ProgressTableExportView(TableExportView):
     model = Project
     form_class = forms.ProgressTableForm
 
-    def build(self, period):
-        return exports.progress_report(period), f"项目进度月报-{period}.xlsx"
+    def build(self, form):
+        period, scope = form.cleaned_data["period"], form.table_scope()
+        return exports.progress_report(period, scope), f"{scope.place}项目进度月报-{period}.xlsx"
 
 
 class ProposalLedgerExportView(TableExportView):
     model = Proposal
     form_class = forms.SessionTableForm
 
-    def build(self, session):
-        chosen = get_object_or_404(Session, pk=session)
+    def build(self, form):
+        chosen = get_object_or_404(self.request.user.scope(Session.objects.all()), pk=form.cleaned_data["session"])
         return exports.proposal_ledger(chosen), f"提案办理台账-{chosen.name}.xlsx"
 
 
@@ -208,8 +218,8 @@ class ProposalStatsExportView(TableExportView):
     model = Proposal
     form_class = forms.SessionTableForm
 
-    def build(self, session):
-        chosen = get_object_or_404(Session, pk=session)
+    def build(self, form):
+        chosen = get_object_or_404(self.request.user.scope(Session.objects.all()), pk=form.cleaned_data["session"])
         return exports.proposal_stats(chosen), f"提案办理情况统计表-{chosen.name}.xlsx"
 
 
@@ -222,11 +232,11 @@ class ExportIndexView(ObjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             # Two forms share field names: their ids must differ on one page.
-            plan_form=forms.ProjectPlanTableForm(auto_id="plan-table-%s"),
-            targets_form=forms.TargetsTableForm(auto_id="targets-table-%s"),
-            progress_form=forms.ProgressTableForm(auto_id="progress-table-%s"),
-            ledger_form=forms.SessionTableForm(auto_id="ledger-table-%s"),
-            stats_form=forms.SessionTableForm(auto_id="stats-table-%s"),
+            plan_form=forms.ProjectPlanTableForm(auto_id="plan-table-%s", user=self.request.user),
+            targets_form=forms.TargetsTableForm(auto_id="targets-table-%s", user=self.request.user),
+            progress_form=forms.ProgressTableForm(auto_id="progress-table-%s", user=self.request.user),
+            ledger_form=forms.SessionTableForm(auto_id="ledger-table-%s", user=self.request.user),
+            stats_form=forms.SessionTableForm(auto_id="stats-table-%s", user=self.request.user),
             can_view_proposals=self.request.user.can("view", Proposal),
             **kwargs,
         )

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_region_office_and_cppcc'),
-        ('reports', '0001_data_version'),
+        ('reports', '0002_assessment'),
     ]
 
     operations = [

@@ -195,6 +195,7 @@ def test_the_figures_of_a_user_are_keyed_by_the_region_the_user_reads_or_the_one
     regions, units = tree
     district_office = UserFactory(organization=units["镇海区"])
     assert figure_regions(district_office) == [regions["镇海区"]]
-    assert figure_regions(district_office, chosen=regions["宁波市"]) == [regions["宁波市"]]
+    assert figure_regions(district_office, chosen=regions["宁波市"].pk) == [regions["宁波市"].pk]
     assert figure_regions(UserFactory(is_superuser=True)) is None
     assert figure_regions(UserFactory()) == []  # a unit of no region
+
