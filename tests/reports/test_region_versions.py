@@ -198,4 +198,3 @@ def test_the_figures_of_a_user_are_keyed_by_the_region_the_user_reads_or_the_one
     assert figure_regions(district_office, chosen=regions["宁波市"].pk) == [regions["宁波市"].pk]
     assert figure_regions(UserFactory(is_superuser=True)) is None
     assert figure_regions(UserFactory()) == []  # a unit of no region
-
