@@ -2,7 +2,8 @@
 991100) and their 90 districts and counties (990101 …), each city and district with its smart-city office (the
 region's ``office``) and its departments, each city with its CPPCC (the region's ``cppcc``) and its sessions. Projects
 are led by any unit but the CPPCCs, so they spread over every region as their units do (about four in five in a
-district); each city's proposals are handled by the units of the city and of its districts.
+district); each city's proposals, in the city's own categories, are handled by the units of the city and of its
+districts.
 
 Accounts, none of which can log in with a password (the benchmarks ``force_login``): ``bench-office-<code>`` for
 the office of the province, of every city and of every district, ``bench-leader-<code>`` for the province and every
@@ -23,6 +24,7 @@ from bench.synthetic import (
     SUPERUSER_USERNAME,
     UNIT_SUFFIX,
 )
+from proposals.models import Category
 
 PROVINCE = "示意省"
 CITIES = ["江城市", "海州市", "山阳市", "云川市", "临湖市", "青石市", "白沙市", "丰泽市", "长宁市", "金水市", "石门市"]
@@ -32,6 +34,7 @@ COUNTIES_OF_BIG_CITIES, BIG_CITIES, COUNTIES_OF_CITIES = 9, 2, 8
 PROVINCE_DEPARTMENTS = ["大数据发展管理局", "发展和改革委员会", "交通运输厅"]
 # The departments every city has (of the 16 the portfolio without regions has).
 CITY_DEPARTMENT_COUNT = 8
+CATEGORIES = ["经济建设", "城市建设与管理", "社会事业", "数字政府"]
 
 
 class RegionalPortfolio(ScalePortfolio):
@@ -135,6 +138,20 @@ class RegionalPortfolio(ScalePortfolio):
                 continue
             city = unit.region if unit.region.level == RegionLevel.CITY else unit.region.parent
             units_by_city[city.pk].append(unit)
+        categories = self.create(
+            "categories",
+            Category,
+            [
+                Category(name=name, order=order, region=city)
+                for city in self.cities
+                for order, name in enumerate(CATEGORIES, start=1)
+            ],
+        )
         for index, city in enumerate(self.cities):
             share = count // len(self.cities) + (index < count % len(self.cities))
-            self.build_cppcc_proposals(share, region=city, handling_units=units_by_city[city.pk], categories=[None])
+            self.build_cppcc_proposals(
+                share,
+                region=city,
+                handling_units=units_by_city[city.pk],
+                categories=[category for category in categories if category.region == city],
+            )

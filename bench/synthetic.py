@@ -33,6 +33,7 @@ from projects.models import (
 )
 from proposals.models import (
     Assignment,
+    Category,
     Event,
     Feedback,
     Proposal,
@@ -130,6 +131,7 @@ def clear_synthetic_data() -> int:
         Session.objects.filter(name__startswith=NAME_PREFIX),
         Proposer.objects.filter(name__startswith=NAME_PREFIX),
         ResultClass.objects.filter(region),
+        Category.objects.filter(region),
         IndicatorValue.objects.filter(indicator),
         Indicator.projects.through.objects.filter(indicator | project),
         Indicator.cooperating_orgs.through.objects.filter(indicator | unit),

@@ -13,7 +13,7 @@ from accounts.choices import Role
 from accounts.models import Organization, Region, User
 from bench.seed import SeedCommand
 from projects.models import Domain, Funding, Milestone, ProgressReport, Project
-from proposals.models import Proposal, Proposer, Reply, ResultClass, Session
+from proposals.models import Category, Proposal, Proposer, Reply, ResultClass, Session
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,10 +106,11 @@ def test_regions_place_the_portfolio_in_a_province_of_11_cities_and_90_districts
     projects = synthetic_projects()
     assert not projects.exclude(region=F("lead_org__region")).exists()
     assert projects.filter(region__in=counties).exists() and projects.filter(region__in=cities).exists()
-    for model in (Session, Proposer, ResultClass):
+    for model in (Session, Proposer, ResultClass, Category):
         assert set(model.objects.filter(region__isnull=False).values_list("region__level", flat=True)) == {"city"}
     assert not Proposal.objects.exclude(signatures__proposer__region=F("session__region")).exists()
     assert not Reply.objects.exclude(result_class__region=F("proposal__session__region")).exists()
+    assert not Proposal.objects.exclude(category__region=F("session__region")).exists()
 
 
 def test_the_regions_accounts_read_their_own_region_and_those_below():
