@@ -9,12 +9,13 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
+from accounts.models import Region
 from common.db import lift_statement_timeout
 from common.views import ObjectPermissionMixin
 from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
-from projects.selectors import attach_phases
+from projects.selectors import attach_phases, key_list_status_below
 from proposals.models import Proposal, Session
 from proposals.selectors import ProposalStatistics, proposal_statistics
 
@@ -46,7 +47,10 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
         )
         figures = versioning.cached("dashboard", key, lambda: selectors.dashboard_figures(scope, with_proposals))
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
-        return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort}
+        # Where the lists of the regions below stand: read live, not cached with the figures.
+        region = Region.objects.filter(pk=params.get("region")).first() if params.get("region") else None
+        key_lists = key_list_status_below(region, params.get("year") or scope.today.year)
+        return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort, "key_lists": key_lists}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

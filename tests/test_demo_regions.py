@@ -87,3 +87,12 @@ def test_dg_committee_cannot_act_on_zhenhais_proposals(demo):
         ).status_code
         assert answer == 404
         assert committee.post(f"/api/v1/proposals/{proposal.pk}/file/", {}).status_code == 404
+
+
+def test_the_city_dashboard_shows_which_districts_have_not_submitted_or_were_returned(demo):
+    page = signed_in("office").get(DASHBOARD)
+    key_lists = page.context["key_lists"]
+    states = {row.region.name: row.status for row in key_lists.rows}
+    assert states["镇海区"] == "submitted" and states["象山县"] == "returned"
+    assert key_lists.outstanding >= 1
+    assert "key-lists-below" in page.content.decode()
