@@ -11,7 +11,7 @@ from django.views.generic import TemplateView, View
 
 from accounts.models import Region
 from common.db import lift_statement_timeout
-from common.views import ObjectPermissionMixin
+from common.views import ObjectPermissionMixin, parse_pk
 from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
@@ -129,6 +129,15 @@ class PublicProgressView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Project.objects.filter(is_published=True)
+        # Per region (``?region=<id>``: its projects with those of the regions below, its CPPCC's sessions); the
+        # regions with published projects are offered.
+        region_pk = parse_pk(self.request.GET.get("region"))
+        region = get_object_or_404(Region, pk=region_pk) if region_pk is not None else None
+        offered = Region.objects.filter(pk__in=published.values("region")).order_by("code", "name")
+        sessions = Session.objects.all()
+        if region is not None:
+            published = published.filter(region__in=Region.objects.within(region))
+            sessions = sessions.filter(region=region)
         # Top-level projects are counted and listed; their published phases are shown beneath them.
         projects = (
             published.top_level()
@@ -143,7 +152,7 @@ class PublicProgressView(TemplateView):
         )
         # The latest sessions with proposals, counted as the 统计表 counts them.
         sessions = list(
-            Session.objects.filter(pk__in=Proposal.objects.values("session")).order_by("-year", "-opening_date", "-pk")[
+            sessions.filter(pk__in=Proposal.objects.values("session")).order_by("-year", "-opening_date", "-pk")[
                 :PUBLIC_SESSIONS
             ]
         )
@@ -151,11 +160,7 @@ class PublicProgressView(TemplateView):
         session_rows = [public_session_row(session, statistics) for session in sessions]
         projects = list(projects)
         attach_phases(projects, published.top_level(), phases=published)
-        context.update(
-            projects=projects,
-            counts=counts,
-            sessions=session_rows,
-        )
+        context.update(projects=projects, counts=counts, sessions=session_rows, region=region, regions=list(offered))
         return context
 
 

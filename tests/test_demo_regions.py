@@ -96,3 +96,20 @@ def test_the_city_dashboard_shows_which_districts_have_not_submitted_or_were_ret
     assert states["镇海区"] == "submitted" and states["象山县"] == "returned"
     assert key_lists.outstanding >= 1
     assert "key-lists-below" in page.content.decode()
+
+
+def test_the_public_page_per_region(demo):
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    everything = anonymous.get("/public/").context
+    names = [region.name for region in everything["regions"]]
+    assert "镇海区" in names and "东莞市" in names
+    zhenhai = Region.objects.get(name="镇海区")
+    page = anonymous.get("/public/", {"region": zhenhai.pk})
+    assert page.status_code == 200 and "镇海区 ·" in page.content.decode()
+    listed = {project.code for project in page.context["projects"]}
+    published = Project.objects.top_level().filter(is_published=True)
+    assert listed == set(published.filter(region=zhenhai).values_list("code", flat=True))
+    assert page.context["counts"]["total"] == len(listed) < everything["counts"]["total"]
+    assert all(row["session"].region_id == zhenhai.pk for row in page.context["sessions"])
+    assert anonymous.get("/public/", {"region": 999999}).status_code == 404
+    assert anonymous.get("/public/", {"region": "²"}).status_code == 200
