@@ -5,6 +5,7 @@ never the rule."""
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -79,7 +80,11 @@ class ProposalForm(BootstrapMixin, forms.ModelForm):
             sessions, categories = sessions.filter(region=region), categories.filter(region=region)
         self.fields["session"].queryset = sessions
         self.fields["category"].queryset = categories
-        self.fields["related_projects"].queryset = user.scope(Project.objects.order_by("code"))
+        # The projects the committee reads, and those linked already (a district's proposal may concern the city's).
+        linked = Q(pk__in=self.instance.related_projects.values("pk")) if self.instance.pk else Q(pk__in=[])
+        self.fields["related_projects"].queryset = Project.objects.filter(
+            Q(pk__in=user.scope(Project.objects.all()).values("pk")) | linked
+        ).order_by("code")
         self.fields["related_projects"].label_from_instance = lambda project: f"{project.code} {project.name}"
         if self.instance.pk:
             self.initial["proposer_names"] = "\n".join(

@@ -197,6 +197,8 @@ class ProposalSerializer(ScopedChoicesMixin, ValidatedModelSerializer):
             # Registered and kept with the caller's own CPPCC's session and category.
             for name in ("session", "category"):
                 fields[name].queryset = scope(fields[name].queryset.model.objects.all(), "change")
+            # Any project, as the proposal lists them (a district's proposal may concern the city's projects).
+            fields["related_projects"].child_relation.queryset = Project.objects.all()
         return fields
 
     def _unit_names(self, proposal, role) -> list[str]:

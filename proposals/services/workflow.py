@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, Region, User
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
-from projects.models import Project
 
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
 from ..models import Assignment, Event, Feedback, Proposal, Proposer, Signature
@@ -78,20 +77,6 @@ def _resolve_proposers(proposal: Proposal, proposers: Sequence[Proposer | str]) 
     return list(dict.fromkeys(resolved))
 
 
-def _check_related_projects(actor: User, projects) -> list[Project]:
-    """A proposal names only projects its committee can read (``RegionScope``): never another region's."""
-    projects = list(projects)
-    readable = set(
-        actor.scope(Project.all_objects.filter(pk__in=[p.pk for p in projects])).values_list("pk", flat=True)
-    )
-    unknown = [project.code for project in projects if project.pk not in readable]
-    if unknown:
-        raise ValidationError(
-            {"related_projects": _("Projects outside your regions: %(codes)s.") % {"codes": "、".join(unknown)}}
-        )
-    return projects
-
-
 def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer | str], related_projects=()) -> Proposal:
     """Register a proposal as submitted (提交). ``data`` holds its own fields: session, number, title, category,
     content, suggestions, submitted_on, is_key, supervising_leader. ``proposers`` (objects or names, lead first), of
@@ -105,7 +90,7 @@ def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer | s
         proposal._history_user = actor
         proposal.save()
         set_proposers(proposal, _resolve_proposers(proposal, proposers))
-        proposal.related_projects.set(_check_related_projects(actor, related_projects))
+        proposal.related_projects.set(related_projects)
         Event.objects.create(
             proposal=proposal, actor=actor, move=ProposalMove.SUBMIT, from_status="", to_status=proposal.status
         )
@@ -138,7 +123,7 @@ def proposal_update(
         if proposers is not None:
             set_proposers(proposal, _resolve_proposers(proposal, proposers))
         if related_projects is not None:
-            proposal.related_projects.set(_check_related_projects(actor, related_projects))
+            proposal.related_projects.set(related_projects)
     return proposal
 
 
