@@ -14,6 +14,7 @@ from common.forms import style_widgets
 from projects.choices import DomainGroup, ProjectTier
 from projects.models import Plan, Project, period_of, period_validators
 from proposals.models import Session
+from proposals.selectors import session_choices
 
 from .selectors import SCOPE_FIELDS
 
@@ -155,13 +156,11 @@ class ProgressTableForm(forms.Form):
 
 
 class SessionTableForm(forms.Form):
-    """提案办理台账 and 提案办理情况统计表: one session."""
+    """提案办理台账 and 提案办理情况统计表: one session of a CPPCC the user reads (each table is its CPPCC's own)."""
 
     session = forms.TypedChoiceField(label=_("session"), coerce=int)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = list(
-            Session.objects.order_by("-year", "-opening_date", "-pk").values_list("pk", "name")
-        )
+        self.fields["session"].choices = session_choices(user)
         style_widgets(self)

@@ -16,7 +16,7 @@ from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
 from projects.selectors import attach_phases
 from proposals.models import Proposal, Session
-from proposals.selectors import ProposalStatistics, proposal_statistics
+from proposals.selectors import ProposalStatistics, cppcc_name, latest_sessions_by_cppcc, proposal_statistics
 
 from . import charts, exports, forms, selectors, versioning
 
@@ -109,8 +109,8 @@ def public_session_row(session: Session, statistics: ProposalStatistics) -> dict
 
 @method_decorator(login_not_required, name="dispatch")
 class PublicProgressView(TemplateView):
-    """公开: the published projects by domain with status and progress, and the proposals' statistics by session;
-    no login, no money, no health, no names of people."""
+    """公开: the published projects by domain with status and progress, and the proposals' statistics of each CPPCC
+    by session; no login, no money, no health, no names of people."""
 
     template_name = "reports/public_progress.html"
 
@@ -129,20 +129,22 @@ class PublicProgressView(TemplateView):
             completed=Count("pk", filter=Q(status__in=ProjectStatus.finished())),
             in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
         )
-        # The latest sessions with proposals, counted as the 统计表 counts them.
-        sessions = list(
-            Session.objects.filter(pk__in=Proposal.objects.values("session")).order_by("-year", "-opening_date", "-pk")[
-                :PUBLIC_SESSIONS
-            ]
-        )
-        statistics = proposal_statistics(sessions=sessions)
-        session_rows = [public_session_row(session, statistics) for session in sessions]
+        # Each CPPCC's latest sessions with proposals, counted as the 统计表 counts them: its own, never summed.
+        cppccs = latest_sessions_by_cppcc(per_cppcc=PUBLIC_SESSIONS)
+        statistics = proposal_statistics(sessions=[session for _region, sessions in cppccs for session in sessions])
         projects = list(projects)
         attach_phases(projects, published.top_level(), phases=published)
         context.update(
             projects=projects,
             counts=counts,
-            sessions=session_rows,
+            cppccs=[
+                {
+                    "region": region,
+                    "name": cppcc_name(region),
+                    "sessions": [public_session_row(session, statistics) for session in sessions],
+                }
+                for region, sessions in cppccs
+            ],
         )
         return context
 
@@ -157,10 +159,13 @@ class TableExportView(View):
     model = None
     form_class = None
 
+    def get_form(self):
+        return self.form_class(self.request.GET)
+
     def get(self, request):
         if not request.user.can("view", self.model):
             raise PermissionDenied
-        form = self.form_class(request.GET)
+        form = self.get_form()
         lift_statement_timeout()  # a year's table is built in one request, until exports are background jobs
         if not form.is_valid():
             messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
@@ -195,21 +200,28 @@ class ProgressTableExportView(TableExportView):
         return exports.progress_report(period), f"项目进度月报-{period}.xlsx"
 
 
-class ProposalLedgerExportView(TableExportView):
+class SessionTableExportView(TableExportView):
+    """A table of one session of a CPPCC the reader reads (``User.scope``; another CPPCC's session is not found)."""
+
     model = Proposal
     form_class = forms.SessionTableForm
 
+    def get_form(self):
+        return self.form_class(self.request.GET, user=self.request.user)
+
+    def chosen(self, session: int) -> Session:
+        return get_object_or_404(self.request.user.scope(Session.objects.all()), pk=session)
+
+
+class ProposalLedgerExportView(SessionTableExportView):
     def build(self, session):
-        chosen = get_object_or_404(Session, pk=session)
+        chosen = self.chosen(session)
         return exports.proposal_ledger(chosen), f"提案办理台账-{chosen.name}.xlsx"
 
 
-class ProposalStatsExportView(TableExportView):
-    model = Proposal
-    form_class = forms.SessionTableForm
-
+class ProposalStatsExportView(SessionTableExportView):
     def build(self, session):
-        chosen = get_object_or_404(Session, pk=session)
+        chosen = self.chosen(session)
         return exports.proposal_stats(chosen), f"提案办理情况统计表-{chosen.name}.xlsx"
 
 
@@ -225,8 +237,8 @@ class ExportIndexView(ObjectPermissionMixin, TemplateView):
             plan_form=forms.ProjectPlanTableForm(auto_id="plan-table-%s"),
             targets_form=forms.TargetsTableForm(auto_id="targets-table-%s"),
             progress_form=forms.ProgressTableForm(auto_id="progress-table-%s"),
-            ledger_form=forms.SessionTableForm(auto_id="ledger-table-%s"),
-            stats_form=forms.SessionTableForm(auto_id="stats-table-%s"),
+            ledger_form=forms.SessionTableForm(auto_id="ledger-table-%s", user=self.request.user),
+            stats_form=forms.SessionTableForm(auto_id="stats-table-%s", user=self.request.user),
             can_view_proposals=self.request.user.can("view", Proposal),
             **kwargs,
         )
