@@ -206,7 +206,7 @@ def issue_reply(proposal, unit: Organization, *, liaison: User | None = None, si
 
     if "result_class" not in fields:
         fields["result_class"] = ResultClass.objects.get_or_create(
-            code="B", defaults={"name": "列入计划拟解决", "order": 2}
+            code="B", region=proposal.session.region, defaults={"name": "列入计划拟解决", "order": 2}
         )[0]
     fields.setdefault("text", f"{unit.name}的答复")
     services.reply_save_draft(actor=liaison or unit_user(unit, Role.LIAISON), proposal=proposal, **fields)
