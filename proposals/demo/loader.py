@@ -421,12 +421,17 @@ class ProposalLoader:
                 course.number = f"{index * 6 + index * 5 % 4 + 1:03d}"
         existing = Proposal.all_objects.filter(
             Q(session__in=[c.session for c in self.courses.values()]) | Q(title__in=[c.row["title"] for c in self])
-        )
+        ).select_related("session")
         by_number = {(p.session_id, p.number): p for p in existing}
         by_title = {p.title: p for p in existing}
         for course in self:
             course.proposal = by_number.get((course.session.pk, course.number)) or by_title.get(course.row["title"])
             course.exists = course.proposal is not None
+            if course.exists and course.proposal.session.region_id != course.session.region_id:
+                raise ValueError(
+                    f"Demo proposal {course.ref} was loaded before each CPPCC kept its own sessions (its session has "
+                    "no region): empty the database (flush, or delete the SQLite file) and load the demo again."
+                )
             # A proposal merged into one loaded before cannot be merged any more: leave it out.
             if "merge_into" in course.row and self.courses[course.row["merge_into"]].exists and not course.exists:
                 course.exists = True

@@ -156,6 +156,18 @@ def test_the_committee_adds_reference_data_to_its_own_cppcc_only(w, api):
     assert made.status_code == 201 and made.json()["region"] == w.dg.region.pk
 
 
+def test_the_admin_keeps_staff_to_their_own_cppcc(w):
+    w.dg.committee.is_staff = True
+    w.dg.committee.save()
+    client = page(w.dg.committee)
+    assert list(client.get("/admin/proposals/session/").context["cl"].queryset) == [w.dg.session]
+    assert client.get(f"/admin/proposals/session/{w.zh.session.pk}/change/").status_code == 302  # "does not exist"
+    assert client.post("/admin/proposals/category/add/", {"name": "数字政府", "order": "3"}).status_code == 302
+    assert Category.objects.get(name="数字政府").region == w.dg.region
+    again = client.post("/admin/proposals/category/add/", {"name": "城市建设与管理", "order": "3"})
+    assert again.status_code == 200 and "name" in again.context["adminform"].form.errors
+
+
 def test_a_proposal_takes_its_cppccs_session_category_and_proposers(w):
     Proposer.objects.create(name="储建华", region=w.dg.region, sector="东莞")
     data = {"session": w.zh.session, "number": "001", "title": "关于智慧停车的建议", "submitted_on": today()}
