@@ -52,6 +52,13 @@ def cppcc_name(region: Region | None) -> str:
     return _("%(region)s CPPCC") % {"region": region.name}
 
 
+def readable_cppcc_regions(user) -> QuerySet[Region]:
+    """The regions with a CPPCC whose proposals ``user`` reads: the own region and those below (every one for the
+    superuser)."""
+    regions = Region.objects.filter(cppcc__isnull=False).select_related("cppcc").order_by("code", "name")
+    return regions if user.region_scope.unbounded else regions.filter(pk__in=user.region_scope.readable)
+
+
 def by_cppcc(sessions: Iterable[Session]) -> list[tuple[Region | None, list[Session]]]:
     """``sessions`` (with their ``region__cppcc``) CPPCC by CPPCC, in the order each first appears: a CPPCC's
     figures are its own, never summed with another's."""

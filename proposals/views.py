@@ -39,6 +39,7 @@ from .selectors import (
     ledger_proposals,
     public_cppccs,
     published_replies,
+    readable_cppcc_regions,
     sessions_with_published_replies,
 )
 from .steps import BY_SLUG, STEPS
@@ -320,6 +321,7 @@ class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
         rows = [(org, org.pk in listed, entries.get(org.pk)) for org in candidates]
         context.update(
             region=self.region,
+            cppcc_regions=readable_cppcc_regions(self.request.user),
             rows=sorted(rows, key=lambda row: not row[1]),  # the list first, then the units that may be added
             listed_count=len(listed),
             can_edit=self.request.user.has_perm("proposals.change_handlingunit"),
@@ -346,11 +348,13 @@ class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
 
 
 def cppcc_region(request) -> Region | None:
-    """The region whose CPPCC a page keeps: the user's own; the superuser, who has none, names one (``?region=``)."""
+    """The region whose CPPCC's list of handling units a page or the API shows: the user's own, or a CPPCC's the user
+    reads (``?region=``; the superuser names any region). Only its own committee changes it (the service's rule)."""
     user = request.user
-    if user.is_superuser and (pk := parse_pk(request.GET.get("region"))) is not None:
-        return get_object_or_404(Region, pk=pk)
-    return user.region
+    pk = parse_pk(request.GET.get("region"))
+    if pk is None:
+        return user.region
+    return get_object_or_404(Region.objects.all() if user.is_superuser else readable_cppcc_regions(user), pk=pk)
 
 
 class InboxView(ObjectPermissionMixin, generic.TemplateView):

@@ -323,6 +323,11 @@ def test_each_committee_keeps_its_own_regions_list_of_handling_units(w, api):
     assert caller.delete(f"/api/v1/handling-units/{zhenhai_unit}/").status_code == 404
     shown = page(w.zh.committee).get(reverse("handling-units")).context["rows"]
     assert {org for org, _listed, _entry in shown} == set(w.zh.units)
+    # 宁波市's office reads 镇海区's list, below it; 东莞市's committee does not find it.
+    below = page(w.office).get(reverse("handling-units"), {"region": w.zh.region.pk})
+    assert {org for org, _listed, _entry in below.context["rows"]} == set(w.zh.units)
+    assert page(w.dg.committee).get(reverse("handling-units"), {"region": w.zh.region.pk}).status_code == 404
+    assert caller.get("/api/v1/handling-units/", {"region": w.zh.region.pk}).status_code == 404
 
 
 # --- Each CPPCC's figures, reminders and public pages ---------------------------------------------------------
