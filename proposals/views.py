@@ -299,8 +299,8 @@ class ReplyPublicationView(ObjectPermissionMixin, generic.DetailView):
 
 
 class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
-    """承办单位名录: the units of the user's region that proposals may be assigned to; its committee ticks them on and
-    off. The superuser chooses the region (``?region=``)."""
+    """承办单位名录: the units of the user's region that its CPPCC's proposals may be assigned to; its committee ticks
+    them on and off. A reader of several CPPCCs opens each one's (``?region=``, ``cppcc_region``)."""
 
     model = HandlingUnit
     template_name = "proposals/handling_units.html"

@@ -321,23 +321,24 @@ def _note_field():
     )
 
 
-class MoveSerializer(ScopedChoicesMixin, serializers.Serializer):
-    """A move's input: its units, proposals and assignments are among those the caller reads."""
+class InputSerializer(ScopedChoicesMixin, serializers.Serializer):
+    """An input (a move's, the list of handling units'): its units, proposals and assignments are among those the
+    caller reads."""
 
 
-class NoteSerializer(MoveSerializer):
+class NoteSerializer(InputSerializer):
     """File or close a proposal, with an optional note."""
 
     note = _note_field()
 
 
-class NotFileSerializer(MoveSerializer):
+class NotFileSerializer(InputSerializer):
     reason = serializers.CharField(
         max_length=TEXT_MAX, help_text=_("Why the proposal is not filed; the proposer is told.")
     )
 
 
-class MergeSerializer(MoveSerializer):
+class MergeSerializer(InputSerializer):
     into = serializers.PrimaryKeyRelatedField(
         queryset=Proposal.objects.all(), help_text=_("The filed proposal of the same session it is handled with.")
     )
@@ -349,7 +350,7 @@ def _handling_units_field(**kwargs):
     return serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), **kwargs)
 
 
-class AssignSerializer(MoveSerializer):
+class AssignSerializer(InputSerializer):
     """Units are organisation ids from the committee's list of handling units (``handling-units/``)."""
 
     lead_unit = _handling_units_field(required=False, allow_null=True, help_text=_("The lead unit (organisation id)."))
@@ -372,27 +373,20 @@ class AssignSerializer(MoveSerializer):
     note = _note_field()
 
 
-class ReassignRequestSerializer(MoveSerializer):
+class ReassignRequestSerializer(InputSerializer):
     reason = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the proposal is not the unit's business."))
     unit = _unit_field(_("The unit asking (organisation id); a liaison always asks for their own unit."))
 
 
-class OpinionSerializer(MoveSerializer):
+class OpinionSerializer(InputSerializer):
     opinion = serializers.CharField(
         max_length=DOCUMENT_MAX, help_text=_("The co-handling unit's opinion, sent to the lead unit.")
     )
     unit = _unit_field(_("The co-handling unit (organisation id); a liaison always acts for their own unit."))
 
 
-class LetterSerializer(MoveSerializer):
+class LetterSerializer(InputSerializer):
     """The reply letter's own fields; the result class is one of the proposal's CPPCC's (its code is unique there)."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if "proposal" in self.context:
-            region = self.context["proposal"].session.region_id
-            fields["result_class"].queryset = ResultClass.objects.filter(region=region)
-        return fields
 
     text = serializers.CharField(max_length=DOCUMENT_MAX, help_text=_("The text of the reply letter."))
     result_class = SlugRelatedField(
@@ -410,6 +404,13 @@ class LetterSerializer(MoveSerializer):
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     cc = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text=_("Copy to, as printed."))
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if "proposal" in self.context:
+            region = self.context["proposal"].session.region_id
+            fields["result_class"].queryset = ResultClass.objects.filter(region=region)
+        return fields
+
 
 class ReplyDraftSerializer(LetterSerializer):
     """The unit's draft (saved again, it replaces the draft); its signer signs it off with ``sign-off/``."""
@@ -424,11 +425,11 @@ class ReplyDraftSerializer(LetterSerializer):
         return attrs
 
 
-class SignOffSerializer(MoveSerializer):
+class SignOffSerializer(InputSerializer):
     unit = _unit_field(_("Your own unit (organisation id), if given."))
 
 
-class ReturnReplySerializer(MoveSerializer):
+class ReturnReplySerializer(InputSerializer):
     note = serializers.CharField(help_text=_("What the drafter should change."))
     unit = _unit_field(_("Your own unit (organisation id), if given."))
 
@@ -444,7 +445,7 @@ class RecordReplySerializer(LetterSerializer):
     )
 
 
-class WithdrawSerializer(MoveSerializer):
+class WithdrawSerializer(InputSerializer):
     note = _note_field()
 
 
@@ -476,14 +477,14 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
         return entry.note if entry else ""
 
 
-class HandlingUnitAddSerializer(MoveSerializer):
+class HandlingUnitAddSerializer(InputSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), help_text=_("The organisation to put on the list (its id).")
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ExtensionSerializer(MoveSerializer):
+class ExtensionSerializer(InputSerializer):
     """Name the unit's assignment by its id or by the unit's id."""
 
     assignment = serializers.PrimaryKeyRelatedField(
@@ -516,14 +517,8 @@ class ExtensionSerializer(MoveSerializer):
         return {**attrs, "assignment": assignment}
 
 
-class FeedbackSerializer(MoveSerializer):
+class FeedbackSerializer(InputSerializer):
     """The proposer is named among the proposal's CPPCC's (a name is unique there)."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if "proposal" in self.context:
-            fields["proposer"].queryset = Proposer.objects.filter(region=self.context["proposal"].session.region_id)
-        return fields
 
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
@@ -543,3 +538,9 @@ class FeedbackSerializer(MoveSerializer):
         validators=date_validators,
         help_text=_("Only when unsatisfied: when the second replies are due (two months from today by default)."),
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "proposal" in self.context:
+            fields["proposer"].queryset = Proposer.objects.filter(region=self.context["proposal"].session.region_id)
+        return fields
