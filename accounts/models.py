@@ -20,11 +20,11 @@ OFFICE_KINDS = (OrganizationKind.DEPARTMENT, OrganizationKind.OTHER)
 
 
 class RegionQuerySet(models.QuerySet):
-    def within(self, region: "Region"):
-        """``region`` and every region under it (the tree is at most province → city → county → zone deep)."""
-        return self.filter(
-            Q(pk=region.pk) | Q(parent=region) | Q(parent__parent=region) | Q(parent__parent__parent=region)
-        )
+    def within(self, region: "Region | int"):
+        """``region`` (or its id) and every region under it (the tree is at most province → city → county → zone
+        deep)."""
+        pk = getattr(region, "pk", region)
+        return self.filter(Q(pk=pk) | Q(parent=pk) | Q(parent__parent=pk) | Q(parent__parent__parent=pk))
 
 
 class Region(TimestampedModel):
@@ -228,10 +228,6 @@ class Organization(ArchivableModel, TimestampedModel):
     def get_absolute_url(self):
         return reverse("organization-detail", args=[self.pk])
 
-    def with_subordinates(self):
-        """This unit and the units under it, two levels down (a district, its bureaus, their offices)."""
-        return Organization.objects.filter(Q(pk=self.pk) | Q(parent=self) | Q(parent__parent=self))
-
 
 class User(AbstractUser):
     """A person who logs in; belongs to one organisation; roles are the Django groups named in ``Role``."""
@@ -283,10 +279,11 @@ class User(AbstractUser):
     def region_scope(self) -> "RegionScope":
         return RegionScope.of(self)
 
-    def scope(self, queryset, action: str = "view"):
+    def scope(self, queryset, action: str = "view", located: bool = True):
         """The rows of ``queryset`` this user may ``action``, by region (``RegionScope``); the model permission and
-        the own-unit rule are ``can``'s."""
-        return self.region_scope.filter(queryset, action)
+        the own-unit rule are ``can``'s. ``located=False`` leaves out the projects merely built in the user's regions:
+        what the user's totals count."""
+        return self.region_scope.filter(queryset, action, located)
 
     def can(self, action: str, target) -> bool:
         """May this user ``view``/``add``/``change``/``delete`` this model (a class) or this object?
@@ -342,6 +339,13 @@ class RegionScope:
         above = frozenset(ancestor.pk for ancestor in own.ancestors())
         return cls(own, readable, above)
 
+    @property
+    def key(self):
+        """What the scope adds to a cache key of figures computed within it."""
+        if self.unbounded:
+            return "all"
+        return self.own.pk if self.own else "none"
+
     def region_ids(self, model, action: str) -> frozenset[int]:
         if action != "view":
             return frozenset({self.own.pk}) if self.own else frozenset()
@@ -349,7 +353,7 @@ class RegionScope:
             return self.readable | self.above
         return self.readable
 
-    def condition(self, model, action: str = "view") -> Q | None:
+    def condition(self, model, action: str = "view", located: bool = True) -> Q | None:
         """The rows of ``model`` in scope as a filter; None for every row."""
         path = getattr(model, "region_path", None)
         if path is None or self.unbounded:
@@ -358,12 +362,12 @@ class RegionScope:
             return Q(**{f"{path}__isnull": True})
         condition = Q(**{f"{path}__in": self.region_ids(model, action)})
         location = getattr(model, "location_path", None)
-        if location and action == "view":
+        if location and action == "view" and located:
             condition |= Q(**{f"{location}__in": self.readable})
         return condition
 
-    def filter(self, queryset, action: str = "view"):
-        condition = self.condition(queryset.model, action)
+    def filter(self, queryset, action: str = "view", located: bool = True):
+        condition = self.condition(queryset.model, action, located)
         return queryset if condition is None else queryset.filter(condition)
 
     def allows(self, obj, action: str = "view") -> bool:

@@ -25,6 +25,15 @@ def style_widgets(form):
             widget.attrs.setdefault("rows", 3)
 
 
+def scope_choices(form, user):
+    """Narrow every choice of a row that belongs to a region to the rows ``user`` reads (``User.scope``): a form
+    offers no other region's plan, unit or project, and a posted id of one is an invalid choice."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and getattr(queryset.model, "region_path", None):
+            field.queryset = user.scope(queryset)
+
+
 def show_limits(form):
     """The model field's bounds (``common.bounds``) as the inputs' ``min``/``max``, so the browser says them before the
     server does; texts get ``maxlength`` from their form field already."""

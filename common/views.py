@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from . import concurrency, db, xlsx
 from .exceptions import ActionForbidden, StaleVersionError, WorkflowError
-from .forms import style_widgets
+from .forms import scope_choices, style_widgets
 from .text import shortened_list
 
 PER_PAGE_CHOICES = (25, 50, 100, 200)
@@ -227,6 +227,11 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         return self.render_to_response(self.get_context_data())
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        scope_choices(form, self.request.user)
+        return form
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -26,7 +26,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "common.admin.AdminConfig",  # django.contrib.admin with its site under the scope rule
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "ReplyStatusEnum": "proposals.choices.ReplyStatus",
         "OrganizationKindEnum": "accounts.choices.OrganizationKind",
         "ProposerKindEnum": "proposals.choices.ProposerKind",
+        "KeyListStatusEnum": "projects.choices.KeyListStatus",
     },
 }
 

@@ -200,11 +200,14 @@ class ProjectBaselineInline(admin.TabularInline):
 
 @admin.register(Baseline)
 class BaselineAdmin(admin.ModelAdmin):
-    """Baselines are approved in the workspace (services.baseline_approve); the admin only shows them."""
+    """Key-project lists are submitted, approved and returned in the workspace (services.key_lists); the admin only
+    shows them."""
 
-    list_display = ["year", "approved_by", "approved_at", "note"]
-    search_fields = ["year", "note"]
-    readonly_fields = ["year", "approved_by", "approved_at"]
+    list_display = ["year", "region", "status", "decided_by", "decided_at", "note"]
+    list_filter = ["status", "year"]
+    list_select_related = ["region", "decided_by"]
+    search_fields = ["year", "note", "region__name"]
+    readonly_fields = ["year", "region", "status", "submitted_by", "submitted_at", "decided_by", "decided_at"]
     inlines = [ProjectBaselineInline]
 
     def has_change_permission(self, request, obj=None):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DomainGroup(models.TextChoices):
@@ -123,3 +124,16 @@ class ChangeRequestStatus(models.TextChoices):
     def color(self):
         colors = {"pending": "warning", "confirmed": "success", "returned": "danger", "withdrawn": "secondary"}
         return colors[self.value]
+
+
+class KeyListStatus(models.TextChoices):
+    """Where a region's annual key-project list (年度重点项目计划) stands: submitted to the office of the region above,
+    approved (the region's baseline for the year), or returned with a reason to be submitted again."""
+
+    SUBMITTED = "submitted", pgettext_lazy("key-project list", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("key-project list", "Approved")
+    RETURNED = "returned", pgettext_lazy("key-project list", "Returned")
+
+    @property
+    def color(self):
+        return {"submitted": "info", "approved": "success", "returned": "danger"}[self.value]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.choices import OrganizationKind
+from accounts.filtersets import WithinRegionFilter
 from accounts.models import Organization, Region
 from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 
@@ -16,12 +16,14 @@ from .choices import (
     Health,
     IndicatorDirection,
     InvestmentModel,
+    KeyListStatus,
     PlanKind,
     ProjectStatus,
     ProjectTier,
     ReportStatus,
 )
 from .models import (
+    Baseline,
     Domain,
     Funding,
     FundingSource,
@@ -50,6 +52,8 @@ class PlanFilterSet(SearchFilterSet):
     kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=PlanKind.choices)
     year = YearFilter(label=_("year"), method="filter_year")
 
+    region = WithinRegionFilter()
+
     class Meta:
         model = Plan
         fields = ["kind"]
@@ -59,7 +63,7 @@ class PlanFilterSet(SearchFilterSet):
 
 
 class ProjectScopeFilterSet(SearchFilterSet):
-    """The portfolio's scope — plan, year, domain group, tier, lead unit, region, district — for projects and for the
+    """The portfolio's scope — plan, year, domain group, tier, lead unit, region — for projects and for the
     rows that belong to a project, so that a dashboard figure and the list behind it select the same projects.
 
     ``project_path`` leads from the filtered model to its project: "" for projects, "project__" for milestones.
@@ -83,13 +87,6 @@ class ProjectScopeFilterSet(SearchFilterSet):
     lead_org = extend_schema_field(OpenApiTypes.INT)(
         ModelMultipleChoiceFilter(
             label=_("lead unit"), queryset=Organization.objects.all(), method="filter_project_field"
-        )
-    )
-    district = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelChoiceFilter(
-            label=_("district"),
-            queryset=Organization.objects.filter(kind=OrganizationKind.DISTRICT),
-            method="filter_district",
         )
     )
     region = extend_schema_field(OpenApiTypes.INT)(
@@ -121,11 +118,9 @@ class ProjectScopeFilterSet(SearchFilterSet):
         return queryset.filter(**{f"{self.project_path}parent__isnull": value})
 
     def filter_region(self, queryset, name, value):
-        """A project is in its lead unit's region; a region takes in the regions under it (a city its districts)."""
-        return queryset.filter(**{f"{self.project_path}lead_org__region__in": Region.objects.within(value)})
-
-    def filter_district(self, queryset, name, value):
-        return queryset.filter(**{f"{self.project_path}lead_org__in": value.with_subordinates()})
+        """A project counts in its own region (its lead unit's) and in every region above it (a city takes in its
+        districts), each project once; a project merely built there (``location``) counts where it belongs."""
+        return queryset.filter(**{f"{self.project_path}region__in": Region.objects.within(value)})
 
 
 class ProjectFilterSet(ProjectScopeFilterSet):
@@ -232,6 +227,8 @@ class FundingFilterSet(SearchFilterSet):
         label=_("lead unit"), field_name="project__lead_org", queryset=Organization.objects.all()
     )
 
+    region = WithinRegionFilter(path="project__region")
+
     class Meta:
         model = Funding
         fields = ["project", "source", "year", "is_government", "lead_org"]
@@ -243,6 +240,8 @@ class IndicatorFilterSet(SearchFilterSet):
     responsible_org = ModelMultipleChoiceFilter(label=_("responsible unit"), queryset=Organization.objects.all())
     attained = django_filters.BooleanFilter(label=_("target met"), method="filter_attained")
     year = YearFilter(label=_("year"), method="filter_year")
+
+    region = WithinRegionFilter(path="plan__region")
 
     class Meta:
         model = Indicator
@@ -259,6 +258,21 @@ class IndicatorFilterSet(SearchFilterSet):
 class IndicatorValueFilterSet(SearchFilterSet):
     search_fields = ("indicator__name", "note")
 
+    region = WithinRegionFilter(path="indicator__plan__region")
+
     class Meta:
         model = IndicatorValue
         fields = ["indicator", "period"]
+
+
+class BaselineFilterSet(SearchFilterSet):
+    """The annual key-project lists: by year, region (with the regions under it) and status."""
+
+    search_fields = ("note", "region__name")
+    year = YearFilter(label=_("year"))
+    region = WithinRegionFilter()
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=KeyListStatus.choices)
+
+    class Meta:
+        model = Baseline
+        fields = ["year", "region", "status"]

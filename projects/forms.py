@@ -61,6 +61,7 @@ class ProjectForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             "tier",
             "status",
             "lead_org",
+            "location",
             "participating_orgs",
             "investment_model",
             "total_investment",
@@ -309,5 +310,18 @@ class ReturnReportForm(BootstrapMixin, forms.Form):
 
 
 class BaselineForm(BootstrapMixin, forms.Form):
+    """A year's key-project list to submit (or, with no office above, to approve)."""
+
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class KeyListReturnForm(BootstrapMixin, forms.Form):
+    # Required by the service (``key_list_return``), which says so in its own words.
+    reason = forms.CharField(
+        label=_("reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
+        required=False,
+        strip=True,
+    )

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from common.db import DaysBetween
 
-from .choices import Health, IndicatorDirection, ProjectStatus, ReportStatus
+from .choices import Health, IndicatorDirection, KeyListStatus, ProjectStatus, ReportStatus
 
 
 def _as_float(expression):
@@ -216,10 +216,11 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_slippage(self):
         """Annotate ``baseline_year``, ``baseline_start``, ``baseline_end`` and ``slippage_days`` (planned end now
-        minus the planned end frozen in the latest baseline; positive means the deadline moved later)."""
+        minus the planned end frozen in the latest approved key-project list; positive means the deadline moved
+        later). A list awaiting approval, or returned, is no baseline yet."""
         from .models import ProjectBaseline
 
-        frozen = ProjectBaseline.objects.filter(project=OuterRef("pk")).order_by("-baseline__year")
+        frozen = ProjectBaseline.objects.approved().filter(project=OuterRef("pk")).order_by("-baseline__year")
         return self.annotate(
             baseline_year=Subquery(frozen.values("baseline__year")[:1]),
             baseline_start=Subquery(frozen.values("planned_start")[:1]),
@@ -244,7 +245,37 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(active_in_year(year))
 
 
+class BaselineQuerySet(models.QuerySet):
+    def awaiting_decision_of(self, region):
+        """The lists submitted to ``region``'s office: those of the regions directly below it, while it has an office
+        (``models.key_lists.deciding_region``, row by row)."""
+        return self.filter(region__parent=region, region__parent__office__isnull=False, status=KeyListStatus.SUBMITTED)
+
+    def with_counts(self):
+        """Annotate ``project_count`` (entries frozen) and ``slipped_count`` (entries whose project's planned end has
+        moved later since)."""
+        from .models import ProjectBaseline
+
+        slipped = (
+            ProjectBaseline.objects.with_slippage()
+            .filter(baseline=OuterRef("pk"), end_slippage__gt=0)
+            .order_by()
+            .values("baseline")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        entries = ProjectBaseline.objects.filter(baseline=OuterRef("pk")).order_by().values("baseline")
+        return self.annotate(
+            project_count=Coalesce(Subquery(entries.annotate(count=Count("pk")).values("count")), 0),
+            slipped_count=Coalesce(Subquery(slipped), 0),
+        )
+
+
 class ProjectBaselineQuerySet(models.QuerySet):
+    def approved(self):
+        """The entries of approved lists: the baselines slippage is measured against."""
+        return self.filter(baseline__status=KeyListStatus.APPROVED)
+
     def with_slippage(self):
         """Annotate ``end_slippage`` and ``start_slippage``: days the project's planned dates have moved since this
         baseline froze them (positive means later)."""

@@ -144,7 +144,7 @@ def _liaison_items(today: datetime.date) -> list[ReminderItem]:
 
 
 def _office_items(today: datetime.date) -> list[ReminderItem]:
-    staff = list(User.objects.filter(is_active=True, groups__name=Role.OFFICE))
+    staff = list(User.objects.filter(is_active=True, groups__name=Role.OFFICE).select_related("organization__region"))
     if not staff:
         return []
     items = []
@@ -164,7 +164,12 @@ def _office_items(today: datetime.date) -> list[ReminderItem]:
             }
         else:
             text = _("%(project)s, %(period)s, from %(unit)s") % values
-        items.extend(ReminderItem(user, f"review:{report.pk}", section, text, review_link()) for user in staff)
+        # The office of the report's own region reviews it (``RegionScope``: writes stay in the own region).
+        items.extend(
+            ReminderItem(user, f"review:{report.pk}", section, text, review_link())
+            for user in staff
+            if user.region_scope.allows(report, "change")
+        )
 
     section = _("Projects that turned red")
     red = (
@@ -195,8 +200,10 @@ def _office_items(today: datetime.date) -> list[ReminderItem]:
             )
         else:
             text = _("%(project)s (%(unit)s): %(progress).0f%% done against %(planned).0f%% planned") % values
+        # Every office that reads the project hears of it: its own region's and those above, with their roll-ups.
         items.extend(
             ReminderItem(user, f"red:{project.pk}", section, text, project_link(project.pk), once=True)
             for user in staff
+            if user.region_scope.allows(project, "view")
         )
     return items

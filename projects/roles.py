@@ -19,6 +19,7 @@ PORTFOLIO_MODELS = [
     "projects.indicatorvalue",
     "projects.baseline",
     "projects.projectbaseline",
+    "projects.baselineevent",
     "projects.projectchangerequest",
     "projects.milestonecompletion",
     "projects.progressreportevent",
@@ -34,9 +35,11 @@ PORTFOLIO_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "projects.milestonecompletion": ("view",),
         "projects.progressreportevent": ("view",),
         "projects.progressreport": (*ALL_ACTIONS, "review"),
-        # A baseline is approved, never edited: frozen rows are the point.
+        # A key-project list is submitted, approved or returned through the services, never edited: frozen rows are
+        # the point. "add" marks who takes part in its course (an office); its region decides which part.
         "projects.baseline": ("view", "add"),
         "projects.projectbaseline": ("view",),
+        "projects.baselineevent": ("view",),
     },
     Role.LIAISON: {
         **dict.fromkeys(PORTFOLIO_MODELS, ("view",)),

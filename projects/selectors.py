@@ -3,17 +3,18 @@
 import calendar
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from common.bounds import money_sum
 
-from .choices import ChangeRequestKind, ChangeRequestStatus, Health, ProjectStatus, ReportStatus
-from .models import Milestone, ProgressReport, Project, ProjectChangeRequest, period_of
+from .choices import ChangeRequestKind, ChangeRequestStatus, Health, KeyListStatus, ProjectStatus, ReportStatus
+from .models import Baseline, Milestone, ProgressReport, Project, ProjectChangeRequest, period_of
 from .querysets import grouped_by_health, must_report, planned_progress
 
 CENT = Decimal("0.01")
@@ -89,10 +90,10 @@ def parent_projects(*, chosen: int | None = None):
     return Project.objects.filter(offered)
 
 
-def projects_needing_attention(*, limit: int = 20):
-    """Red before yellow ("red" sorts first), the furthest behind first."""
+def projects_needing_attention(user, *, limit: int = 20):
+    """Red before yellow ("red" sorts first), the furthest behind first, of the user's regions."""
     return (
-        Project.objects.top_level()
+        user.scope(Project.objects.top_level(), located=False)
         .with_figures()
         .filter(health__in=[Health.RED, Health.YELLOW])
         .select_related("lead_org", "domain")
@@ -136,13 +137,17 @@ def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:
     }
 
 
-def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> dict:
-    """What the office must do now: reports to review (oldest first), red projects, the latest milestones."""
+def office_worklist(user, *, today: datetime.date | None = None, limit: int = 20) -> dict:
+    """What the office must do now: its own region's reports to review (oldest first) and requests to decide; red
+    projects and the latest late milestones of its regions."""
     today = today or timezone.localdate()
-    waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
+    waiting = user.scope(
+        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True), "change"
+    )
     return {
-        "pending_requests": ProjectChangeRequest.objects.filter(
-            status=ChangeRequestStatus.PENDING, project__archived_at__isnull=True
+        "pending_requests": user.scope(
+            ProjectChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, project__archived_at__isnull=True),
+            "change",
         ).count(),
         "waiting_count": waiting.count(),
         "waiting_reports": list(
@@ -151,14 +156,14 @@ def office_worklist(*, today: datetime.date | None = None, limit: int = 20) -> d
             ]
         ),
         "red_projects": list(
-            Project.objects.top_level()
+            user.scope(Project.objects.top_level(), located=False)
             .with_figures(today)
             .filter(health=Health.RED)
             .select_related("lead_org")
             .order_by("-days_late", "code")[:limit]
         ),
         "late_milestones": list(
-            Milestone.objects.late(today)
+            user.scope(Milestone.objects.late(today))
             .filter(project__archived_at__isnull=True)
             .select_related("project", "project__lead_org")
             .order_by("planned_date")[:limit]
@@ -335,3 +340,49 @@ def phase_investment_flags(rows: dict) -> list[str]:
                 % {"project": names.get(parent, parent), "amount": summed, "total": own}
             )
     return flags
+
+
+@dataclass(frozen=True)
+class KeyListState:
+    """A region below and its key-project list for the year (None: not submitted)."""
+
+    region: Region
+    baseline: Baseline | None
+
+    @property
+    def status(self) -> KeyListStatus | None:
+        return KeyListStatus(self.baseline.status) if self.baseline else None
+
+    @property
+    def outstanding(self) -> bool:
+        """Not submitted, or returned: the office above chases these."""
+        return self.baseline is None or self.baseline.status == KeyListStatus.RETURNED
+
+
+@dataclass(frozen=True)
+class KeyListsBelow:
+    region: Region
+    year: int
+    rows: list[KeyListState]
+
+    @property
+    def outstanding(self) -> int:
+        return sum(row.outstanding for row in self.rows)
+
+
+# The order the panel lists them in: what the office above must chase first.
+KEY_LIST_ATTENTION = [None, KeyListStatus.RETURNED, KeyListStatus.SUBMITTED, KeyListStatus.APPROVED]
+
+
+def key_list_status_below(region: Region | None, year: int) -> KeyListsBelow | None:
+    """For each region directly below ``region`` that has a smart-city office (those that submit their list to
+    ``region``'s): its list for ``year`` — not submitted, awaiting approval, returned (with the reason) or approved.
+    Not submitted and returned first. None for no region (a deployment without regions). Two queries."""
+    if region is None:
+        return None
+    below = list(Region.objects.filter(parent=region, office__isnull=False).select_related("office"))
+    lists = Baseline.objects.filter(region__in=below, year=year).select_related("submitted_by", "decided_by")
+    by_region = {baseline.region_id: baseline for baseline in lists}
+    rows = [KeyListState(region=child, baseline=by_region.get(child.pk)) for child in below]
+    rows.sort(key=lambda row: (KEY_LIST_ATTENTION.index(row.status), row.region.code, row.region.name))
+    return KeyListsBelow(region=region, year=year, rows=rows)

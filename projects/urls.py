@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, workflow_views
+from . import key_list_views, views, workflow_views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -39,6 +39,11 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("organizations/<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
     path("organizations/<int:pk>/archive/", views.OrganizationArchiveView.as_view(), name="organization-archive"),
-    path("baselines/", views.BaselineListView.as_view(), name="baseline-list"),
-    path("baselines/<int:year>/", views.BaselineDetailView.as_view(), name="baseline-detail"),
+    path("baselines/", key_list_views.BaselineListView.as_view(), name="baseline-list"),
+    path("baselines/<int:pk>/", key_list_views.BaselineDetailView.as_view(), name="baseline-detail"),
+    re_path(
+        r"^baselines/(?P<pk>[0-9]+)/(?P<decision>approve|return)/$",
+        key_list_views.KeyListDecisionView.as_view(),
+        name="baseline-decide",
+    ),
 ]

@@ -5,12 +5,11 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -36,7 +35,6 @@ from . import charts, history, resources, selectors, services
 from .choices import ChangeRequestKind, Health, ProjectStatus
 from .filtersets import IndicatorFilterSet, MilestoneFilterSet, PlanFilterSet, ProgressReportFilterSet, ProjectFilterSet
 from .forms import (
-    BaselineForm,
     FundingFormSet,
     IndicatorForm,
     IndicatorValueForm,
@@ -46,7 +44,6 @@ from .forms import (
     ProjectForm,
 )
 from .models import (
-    Baseline,
     Funding,
     Indicator,
     IndicatorValue,
@@ -55,7 +52,6 @@ from .models import (
     ProgressReport,
     ProgressReportEvent,
     Project,
-    ProjectBaseline,
 )
 
 
@@ -70,9 +66,9 @@ class HomeView(TemplateView):
         if user.has_role(Role.LIAISON) and user.organization_id:
             context["liaison"] = selectors.liaison_worklist(user)
         if user.has_perm("projects.review_progressreport"):
-            context["office"] = selectors.office_worklist()
-        context["summary"] = selectors.portfolio_summary()
-        context["attention"] = selectors.projects_needing_attention(limit=10)
+            context["office"] = selectors.office_worklist(user)
+        context["summary"] = selectors.portfolio_summary(projects=user.scope(Project.objects.all(), located=False))
+        context["attention"] = selectors.projects_needing_attention(user, limit=10)
         return context
 
 
@@ -152,7 +148,7 @@ class ProjectDetailView(ObjectDetailView):
             .order_by("-period")[:24],
             funding=selectors.funding_table(project),
             indicators=project.indicators.with_attainment().select_related("plan", "responsible_org"),
-            baselines=project.baselines.select_related("baseline").order_by("-baseline__year"),
+            baselines=project.baselines.approved().select_related("baseline").order_by("-baseline__year"),
             changes=history.change_log(project),
             chart=json.loads(charts.progress_figure(series).to_json()) if series["periods"] else None,
             can_edit_funding=user.can("change", Funding(project=project)),
@@ -389,7 +385,7 @@ class PlanDetailView(ObjectDetailView):
     template_name = "projects/plan_detail.html"
 
     def get_context_data(self, **kwargs):
-        in_plan = Project.objects.filter(plans=self.object)
+        in_plan = self.request.user.scope(Project.objects.filter(plans=self.object))
         projects = list(in_plan.top_level().with_figures().select_related("lead_org", "domain").order_by("code"))
         summary = selectors.portfolio_summary(projects=in_plan)
         selectors.attach_phases(projects, in_plan.top_level())
@@ -436,11 +432,12 @@ class OrganizationDetailView(ObjectDetailView):
     template_name = "projects/organization_detail.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         return super().get_context_data(
-            projects=Project.objects.with_figures().filter(lead_org=self.object).select_related("domain"),
-            participating=Project.objects.filter(participating_orgs=self.object).select_related("lead_org"),
-            indicators=self.object.indicators.with_attainment().select_related("plan"),
-            children=self.object.children.all(),
+            projects=user.scope(Project.objects.with_figures().filter(lead_org=self.object)).select_related("domain"),
+            participating=user.scope(Project.objects.filter(participating_orgs=self.object)).select_related("lead_org"),
+            indicators=user.scope(self.object.indicators.with_attainment()).select_related("plan"),
+            children=user.scope(self.object.children.all()),
             **kwargs,
         )
 
@@ -487,7 +484,10 @@ class IndicatorDetailView(ObjectDetailView):
         return (
             Indicator.objects.with_attainment()
             .select_related("plan", "responsible_org")
-            .prefetch_related("cooperating_orgs", Prefetch("projects", Project.objects.only("pk", "code", "name")))
+            .prefetch_related(
+                "cooperating_orgs",
+                Prefetch("projects", self.request.user.scope(Project.objects.only("pk", "code", "name"))),
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -551,64 +551,3 @@ class IndicatorEditView(ObjectEditView):
 class IndicatorDeleteView(ObjectDeleteView):
     model = Indicator
     success_url = reverse_lazy("indicator-list")
-
-
-# Baselines
-
-
-class BaselineListView(ObjectListView):
-    """年度基线: the office approves a year's project list; later moves of planned dates show as slippage."""
-
-    model = Baseline
-    template_name = "projects/baseline_list.html"
-    default_ordering = ("-year",)
-
-    def get_base_queryset(self):
-        slipped = (
-            ProjectBaseline.objects.with_slippage()
-            .filter(baseline=OuterRef("pk"), end_slippage__gt=0)
-            .order_by()
-            .values("baseline")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return Baseline.objects.select_related("approved_by").annotate(
-            project_count=Count("entries"), slipped_count=Coalesce(Subquery(slipped), 0)
-        )
-
-    def get_context_data(self, **kwargs):
-        can_approve = self.request.user.has_perm("projects.add_baseline")
-        form = kwargs.pop("form", None) or BaselineForm(initial={"year": timezone.localdate().year})
-        return super().get_context_data(form=form if can_approve else None, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        form = BaselineForm(request.POST)
-        if not request.user.has_perm("projects.add_baseline"):
-            raise PermissionDenied
-        if form.is_valid():
-            baseline, added = services.baseline_approve(actor=request.user, **form.cleaned_data)
-            messages.success(
-                request,
-                _("Approved the %(year)s project list: %(count)s project(s) frozen in the baseline.")
-                % {"year": baseline.year, "count": added},
-            )
-            return HttpResponseRedirect(baseline.get_absolute_url())
-        self.object_list = self.get_queryset()
-        messages.error(request, _("Nothing was saved. Correct the errors below."))
-        return self.render_to_response(self.get_context_data(form=form))
-
-
-class BaselineDetailView(ObjectDetailView):
-    model = Baseline
-    slug_field = "year"
-    slug_url_kwarg = "year"
-    template_name = "projects/baseline_detail.html"
-
-    def get_context_data(self, **kwargs):
-        entries = (
-            ProjectBaseline.objects.filter(baseline=self.object)
-            .with_slippage()
-            .select_related("project", "project__lead_org")
-            .order_by("-end_slippage", "project__code")
-        )
-        return super().get_context_data(entries=entries, **kwargs)

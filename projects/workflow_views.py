@@ -197,8 +197,10 @@ class ReviewQueueView(ObjectListView):
         previous = ProgressReport.objects.filter(
             project=OuterRef("project"), status=ReportStatus.APPROVED, period__lt=OuterRef("period")
         ).order_by("-period")
+        # The own region's reports: each office reviews its own (``RegionScope``).
+        waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
         return (
-            ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
+            self.request.user.scope(waiting, "change")
             .select_related("project", "project__lead_org", "submitted_by")
             .annotate(
                 previous_progress=Subquery(previous.values("progress")[:1]),

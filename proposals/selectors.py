@@ -77,11 +77,14 @@ def session_choices(user) -> list:
     return [(cppcc_name(region), [(session.pk, session.name) for session in rows]) for region, rows in groups]
 
 
-def latest_sessions_by_cppcc(*, per_cppcc: int) -> list[tuple[Region | None, list[Session]]]:
-    """The ``per_cppcc`` latest sessions with proposals of each CPPCC (the public page's figures, each CPPCC's own),
-    CPPCC by CPPCC in the order of their regions' codes."""
+def latest_sessions_by_cppcc(
+    *, per_cppcc: int, region: Region | None = None
+) -> list[tuple[Region | None, list[Session]]]:
+    """The ``per_cppcc`` latest sessions with proposals of each CPPCC — of ``region``'s only, when given — (the public
+    page's figures, each CPPCC's own), CPPCC by CPPCC in the order of their regions' codes."""
+    sessions = Session.objects.filter(region=region) if region is not None else Session.objects.all()
     sessions = (
-        Session.objects.filter(pk__in=Proposal.objects.values("session"))
+        sessions.filter(pk__in=Proposal.objects.values("session"))
         .select_related("region__cppcc")
         .order_by(F("region__code").asc(nulls_first=True), "region__name", "-year", "-opening_date", "-pk")
     )

@@ -10,7 +10,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from accounts.roles import register_role_permissions
+
+        from .roles import REPORT_PERMISSIONS
         from .versioning import install_triggers
+
+        register_role_permissions(self.label, REPORT_PERMISSIONS)
 
         # After every migrate (and every flush), so that each database, tests' included, moves the data version.
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="reports.install_triggers")

@@ -9,6 +9,7 @@ are filed with superiors as they are.
 import calendar
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db.models import DecimalField, F, FloatField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 
+from accounts.models import Region, RegionScope
 from common.bounds import money_sum
 from common.db import DaysBetween
 from common.xlsx import Column, Sheet, fitted_widths, new_workbook
@@ -28,6 +30,51 @@ from proposals.models import Assignment, Feedback, Proposal, Reply, Session
 from proposals.selectors import cppcc_name, ledger_proposals, proposal_statistics, share
 
 from . import selectors
+from .assessment import Assessment
+from .choices import AssessmentIndicator
+
+
+@dataclass(frozen=True)
+class TableScope:
+    """Whose official table: a region's own rows, or with those of the regions below it (``with_below``: a city's
+    table of its districts together), within what the reader reads (``reader``, ``User.region_scope``). The region's
+    office compiles the table and the region's name is in its title; without a region, the deployment's office
+    (settings ``OFFICE_NAME``, ``OFFICE_PLACE``) and every row the reader reads."""
+
+    region: Region | None = None
+    with_below: bool = False
+    reader: RegionScope | None = None
+
+    def filter(self, queryset):
+        if self.reader is not None:
+            queryset = self.reader.filter(queryset)
+        path = getattr(queryset.model, "region_path", None)
+        if self.region is None or path is None:
+            return queryset
+        regions = Region.objects.within(self.region) if self.with_below else [self.region.pk]
+        return queryset.filter(**{f"{path}__in": regions})
+
+    @property
+    def key(self):
+        return (self.region and self.region.pk, self.with_below, self.reader.key if self.reader else "all")
+
+    @property
+    def place(self) -> str:
+        if self.region is None:
+            return settings.OFFICE["PLACE"]
+        below = self.with_below and self.region.children.exists()
+        return f"{self.region.name}（含下辖区县）" if below else self.region.name
+
+    @property
+    def whole(self) -> str:
+        """How the summary names the whole area: 全市, 全区 (镇海区), 全县 (象山县)."""
+        suffix = self.region.name[-1] if self.region is not None else "市"
+        return f"全{suffix}" if suffix in "省市区县旗" else "全域"
+
+    @property
+    def compiler(self) -> str:
+        office = self.region.office if self.region is not None else None
+        return office.name if office is not None else settings.OFFICE["NAME"]
 
 
 def _note(*parts: str, compiler: str | None = None) -> str:
@@ -43,10 +90,6 @@ def _committee_note(session: Session, *parts: str) -> str:
     the committee the settings name."""
     compiler = cppcc_name(session.region) if session.region_id else settings.PROPOSALS["COMMITTEE_NAME"]
     return _note(*parts, compiler=compiler)
-
-
-def _place() -> str:
-    return settings.OFFICE["PLACE"]
 
 
 def _table(title: str, sheet_title: str, columns: list[Column], rows: list[tuple[list, str]], note: str):
@@ -86,7 +129,7 @@ PLAN_COLUMNS = [
 PLAN_SUMMED = ("总投资（万元）", "年度计划投资（万元）")
 
 
-def project_plan(year: int, plan: Plan | None = None):
+def project_plan(year: int, plan: Plan | None = None, scope: TableScope = TableScope()):
     """重大项目计划表 for ``year``: the projects under way that year (of ``plan`` only, if given; cancelled ones left
     out), grouped by domain group with a subtotal each and a grand total. Each row is the projects' import resource's
     own rendering of these columns (年度计划投资 the funding planned for the year, 年度目标 the milestones planned in
@@ -95,7 +138,7 @@ def project_plan(year: int, plan: Plan | None = None):
     A project's phases (一期, 二期…) under way that year are listed under it, indented and numbered 1-1, 1-2…; a project
     is listed when it or one of its phases is. Phases are part of their project: the subtotals and the total add up
     the top-level rows only (projects.querysets, "phases")."""
-    under_way = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
+    under_way = scope.filter(Project.objects.active_in_year(year)).exclude(status=ProjectStatus.CANCELLED)
     listed = under_way.filter(plans=plan) if plan is not None else under_way
     top = Project.objects.top_level().filter(Q(pk__in=listed.values("pk")) | Q(pk__in=listed.values("parent_id")))
     # A listed project's phases under way that year go with it, whether or not the plan names them.
@@ -128,9 +171,9 @@ def project_plan(year: int, plan: Plan | None = None):
             totals.append(subtotal)
             rows.append((_total_row("小计", subtotal, summed), "total"))
         rows.append((_total_row("合计", _sums(totals, summed), summed), "total"))
-    scope = f"（{plan.title}）" if plan is not None else ""
-    title = f"{year}年度{_place()}智慧城市建设重大项目计划表{scope}"
-    return _table(title, f"{year}年度计划表", PLAN_COLUMNS, rows, _note("单位：万元"))
+    named = f"（{plan.title}）" if plan is not None else ""
+    title = f"{year}年度{scope.place}智慧城市建设重大项目计划表{named}"
+    return _table(title, f"{year}年度计划表", PLAN_COLUMNS, rows, _note("单位：万元", compiler=scope.compiler))
 
 
 def _by_domain_group(projects: list[Project]) -> list[tuple[str, list[tuple[str | int, Project]]]]:
@@ -220,9 +263,8 @@ def targets(plan: Plan):
         for number, indicator in enumerate(indicators, start=1)
     ]
     title = f"{plan.title}目标责任分解表"
-    return _table(
-        title, "目标责任分解", TARGET_COLUMNS, rows, _note(f"共{counts['total']}项指标，已达标{counts['met']}项")
-    )
+    note = _note(f"共{counts['total']}项指标，已达标{counts['met']}项", compiler=TableScope(plan.region).compiler)
+    return _table(title, "目标责任分解", TARGET_COLUMNS, rows, note)
 
 
 def _unit_name(unit) -> str:
@@ -257,7 +299,7 @@ PROGRESS_COLUMNS = [
 PROGRESS_SUMMED = ("本期完成投资（万元）", "累计完成投资（万元）")
 
 
-def progress_report(period: str):
+def progress_report(period: str, scope: TableScope = TableScope()):
     """项目进度月报 for ``period`` (YYYY-MM): every project that reports monthly or filed a report that month, grouped
     by domain group and listed by domain and code (a phase under its project), with the office's summary on top.
 
@@ -280,9 +322,8 @@ def progress_report(period: str):
     )
     money = DecimalField(max_digits=16, decimal_places=2)
     projects = (
-        Project.objects.filter(
-            Q(pk__in=Project.objects.reporting().values("pk")) | Q(pk__in=period_reports.values("project_id"))
-        )
+        scope.filter(Project.objects.all())
+        .filter(Q(pk__in=Project.objects.reporting().values("pk")) | Q(pk__in=period_reports.values("project_id")))
         .with_figures(as_of)
         .annotate(
             month_progress=Coalesce(
@@ -315,8 +356,9 @@ def progress_report(period: str):
             totals.append(subtotal)
             rows.append((_total_row("小计", subtotal, summed), "total"))
         rows.append((_total_row("合计", _sums(totals, summed), summed), "total"))
-    groups = selectors.portfolio_groups(selectors.Scope(today=as_of))
-    headline = selectors.headline_figures(selectors.Scope(today=as_of), groups)
+    figures_scope = selectors.Scope(today=as_of, regions=scope)
+    groups = selectors.portfolio_groups(figures_scope)
+    headline = selectors.headline_figures(figures_scope, groups)
     bands = headline["bands"]
     reported = counts["approved"] + counts["submitted"]
     reporting = (
@@ -326,13 +368,14 @@ def progress_report(period: str):
         + "。"
     )
     summary = (
-        f"全市智慧城市建设项目共{headline['projects'][0]:.0f}个，已完成{bands['completed'][0]:.0f}个，"
+        f"{scope.whole}智慧城市建设项目共{headline['projects'][0]:.0f}个，已完成{bands['completed'][0]:.0f}个，"
         f"在建{bands['in_progress'][0]:.0f}个，未开工{bands['not_started'][0]:.0f}个；"
         f"整体进度{_percent(headline['progress_plain'])}（按投资加权{_percent(headline['progress_weighted'])}）。"
     )
     year, month = period.split("-")
-    title = f"{_place()}智慧城市建设项目进度月报（{year}年{int(month)}月）"
-    return _table(title, f"{year}年{int(month)}月", PROGRESS_COLUMNS, rows, _note("单位：万元", summary + reporting))
+    title = f"{scope.place}智慧城市建设项目进度月报（{year}年{int(month)}月）"
+    note = _note("单位：万元", summary + reporting, compiler=scope.compiler)
+    return _table(title, f"{year}年{int(month)}月", PROGRESS_COLUMNS, rows, note)
 
 
 def _progress_row(number, project) -> tuple[list, str | None]:
@@ -521,3 +564,59 @@ def _stats_values(counts: dict) -> list:
         counts["C"],
         *(counts[value] for value in Satisfaction.values),
     ]
+
+
+# 区县智慧城市建设考核
+
+# Each indicator's name, the unit of its value and the kind of its column.
+ASSESSMENT_NAMES = {
+    AssessmentIndicator.LAG: ("平均滞后", "百分点", "number"),
+    AssessmentIndicator.LATE: ("逾期节点", "个", "integer"),
+    AssessmentIndicator.REPORTS: ("月报按时率", "%", "percent"),
+    AssessmentIndicator.NOTICES: ("督办通知按时办结率", "%", "percent"),
+}
+ASSESSMENT_COLUMNS = [
+    Column("名次", "integer", 6, align="center"),
+    Column("区县", width=16),
+    Column("项目数（个）", "integer"),
+    *(
+        column
+        for name, unit, kind in ASSESSMENT_NAMES.values()
+        for column in (Column(f"{name}（{unit}）", kind), Column(f"{name}得分", "number"))
+    ),
+    Column("加减分", "number"),
+    Column("加减分事由", "long", 36),
+    Column("总分", "number"),
+]
+
+
+def assessment_title(result: Assessment) -> str:
+    return f"{result.region.name}区县智慧城市建设考核（{result.year}年）"
+
+
+def district_assessment(result: Assessment):
+    """区县智慧城市建设考核 for a region and year (``assessment.district_assessment``): per region directly below, the
+    rank, the projects assessed, each indicator's value and points, the additions and deductions with their reasons
+    and the total. Compiled by the assessing region's office; the rules' weights and the day of the figures are on
+    the note line. An indicator not yet measured shows 未计量; a region without a score (no rules for the year, or no
+    project under way in it) has no rank."""
+    rows = []
+    for row in result.rows:
+        values = [row.rank or "", row.region.name, row.projects]
+        for figure in row.indicators:
+            values.append(figure.value if figure.indicator.measured else "未计量")
+            values.append(figure.points)
+        reasons = "\n".join(f"{adjustment.points:+}：{adjustment.reason}" for adjustment in row.adjustments)
+        values.extend([row.adjustment_total if row.adjustments else None, reasons, row.score])
+        rows.append((values, "data"))
+    rule = result.rule
+    if rule is not None:
+        weights = "、".join(
+            f"{name}{rule.scale(key).weight}分" for key, (name, _unit, _kind) in ASSESSMENT_NAMES.items()
+        )
+        rules = f"权重：{weights}"
+    else:
+        rules = "本年度尚未制定考核细则，不计分"
+    day = result.as_of
+    note = _note(f"数据截至：{day.year}年{day.month}月{day.day}日", rules, compiler=TableScope(result.region).compiler)
+    return _table(assessment_title(result), f"{result.year}年区县考核", ASSESSMENT_COLUMNS, rows, note)

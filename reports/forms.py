@@ -1,12 +1,12 @@
 """The dashboard's filter bar: single choices that become the list pages' own filter parameters."""
 
 from django import forms
-from django.db.models import Count, Max, Min, Q, Subquery
+from django.db.models import Count, Max, Min, Subquery
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import OrganizationKind
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from accounts.selectors import region_choices
 from common.bounds import years_between
 from common.dates import add_months
@@ -16,6 +16,7 @@ from projects.models import Plan, Project, period_of, period_validators
 from proposals.models import Session
 from proposals.selectors import session_choices
 
+from .exports import TableScope
 from .selectors import SCOPE_FIELDS
 
 # The filters ProjectFilterSet takes as lists (the list pages allow several); the bar chooses one.
@@ -27,29 +28,38 @@ def _blank(label):
 
 
 class DashboardFilterForm(forms.Form):
+    """The filter bar, offering what the user reads (``User.scope``); the region defaults to the user's own, so that a
+    district office opens on its district and a city office on its city with the districts rolled up."""
+
     plan = forms.TypedChoiceField(label=_("plan"), required=False, coerce=int, empty_value=None)
     year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int, empty_value=None)
     domain_group = forms.ChoiceField(
         label=_("domain group"), required=False, choices=_blank(_("All groups")) + DomainGroup.choices
     )
     region = forms.TypedChoiceField(label=_("region"), required=False, coerce=int, empty_value=None)
-    district = forms.TypedChoiceField(label=_("district"), required=False, coerce=int, empty_value=None)
     lead_org = forms.TypedChoiceField(label=_("lead unit"), required=False, coerce=int, empty_value=None)
     tier = forms.ChoiceField(label=_("tier"), required=False, choices=_blank(_("All tiers")) + ProjectTier.choices)
     session = forms.TypedChoiceField(label=_("session"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, user, **kwargs):
+        own_region = user.region_scope.own
+        if own_region is not None and not (data or {}).get("region"):
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["region"] = str(own_region.pk)
+        super().__init__(data, **kwargs)
+        projects = user.scope(Project.objects.all())
         # Each plan row also carries the projects' earliest start and latest end (the same two values on every row,
         # computed once), so the year list costs no query of its own.
         plans = list(
-            Plan.objects.order_by("-first_year", "title").values_list(
+            user.scope(Plan.objects.all())
+            .order_by("-first_year", "title")
+            .values_list(
                 "pk",
                 "title",
                 "first_year",
                 "last_year",
-                Subquery(Project.objects.order_by("planned_start").values("planned_start")[:1]),
-                Subquery(Project.objects.order_by("-planned_end").values("planned_end")[:1]),
+                Subquery(projects.order_by("planned_start").values("planned_start")[:1]),
+                Subquery(projects.order_by("-planned_end").values("planned_end")[:1]),
             )
         )
         self.fields["plan"].choices = _blank(_("All plans")) + [(row[0], row[1]) for row in plans]
@@ -60,21 +70,15 @@ class DashboardFilterForm(forms.Form):
         last = max([this_year, *(row[3] for row in plans), *(row[5].year for row in plans if row[5])])
         years = years_between(first, last)
         self.fields["year"].choices = _blank(_("All years")) + [(year, year) for year in years]
-        # One query for both unit lists: districts, and every unit that leads a project.
-        units = list(
-            Organization.objects.filter(
-                Q(kind=OrganizationKind.DISTRICT) | Q(pk__in=Project.objects.values("lead_org_id"))
-            )
-            .order_by("name")
-            .values_list("pk", "name", "kind")
-        )
-        self.fields["district"].choices = _blank(_("All districts")) + [
-            (pk, name) for pk, name, kind in units if kind == OrganizationKind.DISTRICT
-        ]
-        self.fields["region"].choices = _blank(_("All regions")) + region_choices()
-        self.fields["lead_org"].choices = _blank(_("All units")) + [(pk, name) for pk, name, _kind in units]
+        units = user.scope(Organization.objects.filter(pk__in=projects.values("lead_org_id")))
+        units = list(units.order_by("name").values_list("pk", "name"))
+        self.fields["lead_org"].choices = _blank(_("All units")) + units
+        regions = region_choices(within=own_region) if own_region is not None else region_choices()
+        self.fields["region"].choices = ([] if own_region is not None else _blank(_("All regions"))) + regions
         self.sessions = list(
-            Session.objects.annotate(proposal_count=Count("proposals")).order_by("-year", "-opening_date", "-pk")
+            user.scope(Session.objects.all())
+            .annotate(proposal_count=Count("proposals"))
+            .order_by("-year", "-opening_date", "-pk")
         )
         self.fields["session"].choices = [(session.pk, session.name) for session in self.sessions]
         style_widgets(self)
@@ -99,45 +103,80 @@ class DashboardFilterForm(forms.Form):
         }
 
 
-# The official tables' choices (the exports page and the tables' own addresses).
+# The official tables' choices (the exports page and the tables' own addresses), within what the reader reads.
 
 
-def _plan_choices(blank_label=None):
-    plans = Plan.objects.order_by("-first_year", "title").values_list("pk", "title")
+def _plan_choices(user, blank_label=None):
+    plans = user.scope(Plan.objects.all()).order_by("-first_year", "title").values_list("pk", "title")
     return ([("", blank_label)] if blank_label else []) + list(plans)
 
 
-class ProjectPlanTableForm(forms.Form):
+class TableForm(forms.Form):
+    """A table's choices for ``user``; tables of projects also choose whose table: a region (the reader's own by
+    default, or one below it) and whether the regions below it are taken in."""
+
+    with_region = False
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.with_region:
+            own = user.region_scope.own
+            self.fields["region"] = forms.TypedChoiceField(
+                label=_("region"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=region_choices(within=own) if own is not None else _blank(_("All regions")) + region_choices(),
+                initial=own.pk if own is not None else None,
+            )
+            self.fields["with_below"] = forms.BooleanField(
+                label=_("with the regions below"), required=False, initial=True
+            )
+
+    def table_scope(self) -> TableScope:
+        own = self.user.region_scope.own
+        region_id = self.cleaned_data.get("region") or (own.pk if own is not None else None)
+        region = Region.objects.select_related("office").get(pk=region_id) if region_id else None
+        return TableScope(region, self.cleaned_data.get("with_below", False), self.user.region_scope)
+
+    def finish(self):
+        style_widgets(self)
+
+
+class ProjectPlanTableForm(TableForm):
     """重大项目计划表: a year, and optionally one plan's projects only."""
 
     year = forms.TypedChoiceField(label=_("year"), coerce=int)
     plan = forms.TypedChoiceField(label=_("plan"), required=False, coerce=int, empty_value=None)
+    with_region = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        span = Plan.objects.aggregate(first=Min("first_year"), last=Max("last_year"))
+        span = self.user.scope(Plan.objects.all()).aggregate(first=Min("first_year"), last=Max("last_year"))
         today = timezone.localdate()
         first, last = span["first"] or today.year, max(span["last"] or today.year, today.year)
         self.fields["year"].choices = [(year, year) for year in years_between(first, last)]
-        self.fields["plan"].choices = _plan_choices(_("All plans"))
-        style_widgets(self)
+        self.fields["plan"].choices = _plan_choices(self.user, _("All plans"))
+        self.finish()
 
 
-class TargetsTableForm(forms.Form):
+class TargetsTableForm(TableForm):
     """目标责任分解表: one plan's targets."""
 
     plan = forms.TypedChoiceField(label=_("plan"), coerce=int)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = _plan_choices()
-        style_widgets(self)
+        self.fields["plan"].choices = _plan_choices(self.user)
+        self.finish()
 
 
-class ProgressTableForm(forms.Form):
+class ProgressTableForm(TableForm):
     """项目进度月报: a month that has begun (the page offers the last two years'; the address takes any)."""
 
     period = forms.CharField(label=_("period"), validators=period_validators)
+    with_region = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,12 +194,13 @@ class ProgressTableForm(forms.Form):
         return period
 
 
-class SessionTableForm(forms.Form):
-    """提案办理台账 and 提案办理情况统计表: one session of a CPPCC the user reads (each table is its CPPCC's own)."""
+class SessionTableForm(TableForm):
+    """提案办理台账 and 提案办理情况统计表: one session of a CPPCC the reader reads (each table is its CPPCC's own; the
+    sessions are grouped by CPPCC where the reader reads several)."""
 
     session = forms.TypedChoiceField(label=_("session"), coerce=int)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = session_choices(user)
-        style_widgets(self)
+        self.fields["session"].choices = session_choices(self.user)
+        self.finish()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from accounts.models import Region, RegionScope
 from common.bounds import money_sum
 from common.dates import add_months
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
@@ -30,7 +31,7 @@ from proposals.models import Session
 from proposals.selectors import ProposalStatistics, proposal_statistics
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
-SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "region", "district", "lead_org")
+SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "region", "lead_org")
 TREND_MONTHS = 12
 UPCOMING_DAYS = 30
 LIST_LIMIT = 10
@@ -60,10 +61,22 @@ class Scope:
     params: dict = field(default_factory=dict)
     session: Session | None = None
     today: datetime.date = field(default_factory=timezone.localdate)
+    # The regions the figures are bounded by: the reader's (``User.region_scope``), or an official table's
+    # (``reports.exports.TableScope``); None for every row.
+    regions: RegionScope | None = None
+
+    def bounded(self, queryset):
+        """``queryset`` within the scope's regions."""
+        return self.regions.filter(queryset) if self.regions is not None else queryset
+
+    @property
+    def bounds_key(self):
+        """What the regions add to a cache key: the figures differ by them."""
+        return "all" if self.regions is None else self.regions.key
 
     @cached_property
     def projects(self):
-        filterset = ProjectFilterSet(self.params, queryset=Project.objects.all())
+        filterset = ProjectFilterSet(self.params, queryset=self.bounded(Project.objects.all()))
         # The filter bar only hands on what its own form accepted; a filter dropped here would skew every figure.
         if not filterset.is_valid():
             raise ValueError(f"The dashboard's scope is not a valid project filter: {filterset.errors.as_json()}")
@@ -90,7 +103,7 @@ class Scope:
         """Rows of ``queryset`` (milestones, reports, fundings) that belong to the projects in scope; with no filter
         chosen, those of every top-level project not archived (without a subquery that would select every
         project)."""
-        if self.params:
+        if self.params or self.bounds_key != "all":
             return queryset.filter(project__in=self.projects)
         return queryset.filter(project__archived_at__isnull=True, project__parent__isnull=True)
 
@@ -337,11 +350,8 @@ def reporting_periods(today: datetime.date, months: int = TREND_MONTHS) -> list[
     return [period_of(add_months(today.replace(day=1), -offset)) for offset in range(months - 1, -1, -1)]
 
 
-def report_figures(scope: Scope) -> dict:
-    """The progress reports of the projects in scope: the approved ones summed by period (the trend and the
-    investment completed by year) and, over the last twelve periods, how many each lead unit filed and how many by
-    the period's due date (the scorecard). Both sums come back from one statement, each read off its own index."""
-    periods = reporting_periods(scope.today)
+def filed_on_time(periods: list[str]) -> Q:
+    """A report of one of ``periods`` filed by the end of its period's due working day (``report_due_date``)."""
     zone = timezone.get_current_timezone()
     # Compared as instants (before the local midnight that ends the due day), so no date is computed per row.
     deadline = Case(
@@ -360,6 +370,14 @@ def report_figures(scope: Scope) -> dict:
         ),
         output_field=DateTimeField(),
     )
+    return Q(submitted_at__lt=deadline)
+
+
+def report_figures(scope: Scope) -> dict:
+    """The progress reports of the projects in scope: the approved ones summed by period (the trend and the
+    investment completed by year) and, over the last twelve periods, how many each lead unit filed and how many by
+    the period's due date (the scorecard). Both sums come back from one statement, each read off its own index."""
+    periods = reporting_periods(scope.today)
     reports = scope.of_projects(ProgressReport.objects.all()).order_by()
     approved = (
         reports.filter(status=ReportStatus.APPROVED)
@@ -369,7 +387,7 @@ def report_figures(scope: Scope) -> dict:
     filed = (
         reports.filter(period__in=periods, submitted_at__isnull=False)
         .values("project__lead_org_id")
-        .annotate(submitted=Count("pk"), on_time=Count("pk", filter=Q(submitted_at__lt=deadline)))
+        .annotate(submitted=Count("pk"), on_time=Count("pk", filter=filed_on_time(periods)))
     )
     approved_sql, approved_params = approved.query.sql_with_params()
     filed_sql, filed_params = filed.query.sql_with_params()
@@ -486,8 +504,11 @@ def target_figures(scope: Scope) -> dict:
         "plan": scope.params.get("plan"),
         "responsible_org": scope.params.get("lead_org"),
         "year": scope.params.get("year"),
+        "region": scope.params.get("region"),
     }
-    indicators = Indicator.objects.with_attainment()
+    indicators = scope.bounded(Indicator.objects.with_attainment())
+    if params["region"]:
+        indicators = indicators.filter(plan__region__in=Region.objects.within(params["region"]))
     if params["plan"]:
         indicators = indicators.filter(plan__in=params["plan"])
     if params["responsible_org"]:

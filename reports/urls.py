@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import assessment_views, views
 
 urlpatterns = [
     path("reports/dashboard/", views.DashboardView.as_view(), name="dashboard"),
@@ -13,4 +13,11 @@ urlpatterns = [
     path("reports/export/proposals.xlsx", views.ProposalLedgerExportView.as_view(), name="export-proposals"),
     path("reports/export/proposal-stats.xlsx", views.ProposalStatsExportView.as_view(), name="export-proposal-stats"),
     path("", include("reports.import_urls")),
+    path("reports/assessment/", assessment_views.AssessmentView.as_view(), name="assessment"),
+    path(
+        "reports/assessment/<int:region>/<int:year>/rules/",
+        assessment_views.AssessmentRuleEditView.as_view(),
+        name="assessment-rule",
+    ),
+    path("reports/export/assessment.xlsx", assessment_views.AssessmentExportView.as_view(), name="export-assessment"),
 ]

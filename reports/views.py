@@ -9,12 +9,13 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
+from accounts.models import Region
 from common.db import lift_statement_timeout
-from common.views import ObjectPermissionMixin
+from common.views import ObjectPermissionMixin, parse_pk
 from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
-from projects.selectors import attach_phases
+from projects.selectors import attach_phases, key_list_status_below
 from proposals.models import Proposal, Session
 from proposals.selectors import ProposalStatistics, cppcc_name, latest_sessions_by_cppcc, proposal_statistics
 
@@ -29,16 +30,27 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_figures(self) -> dict:
-        form = forms.DashboardFilterForm(self.request.GET or None)
+        user = self.request.user
+        form = forms.DashboardFilterForm(self.request.GET or None, user=user)
         params = form.scope_params() if form.is_bound else {}
         session = form.chosen_session()
-        scope = selectors.Scope(params=params, session=session)
-        with_proposals = session is not None and self.request.user.has_perm("proposals.view_proposal")
+        scope = selectors.Scope(params=params, session=session, regions=user.region_scope)
+        with_proposals = session is not None and user.has_perm("proposals.view_proposal")
         # Labels are translated while the figures are built, so each language has its own entry.
-        key = (sorted(params.items()), session and session.pk, scope.today, with_proposals, get_language())
+        key = (
+            sorted(params.items()),
+            session and session.pk,
+            scope.today,
+            with_proposals,
+            scope.bounds_key,
+            get_language(),
+        )
         figures = versioning.cached("dashboard", key, lambda: selectors.dashboard_figures(scope, with_proposals))
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
-        return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort}
+        # Where the lists of the regions below stand: read live, not cached with the figures.
+        region = Region.objects.filter(pk=params.get("region")).first() if params.get("region") else None
+        key_lists = key_list_status_below(region, params.get("year") or scope.today.year)
+        return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort, "key_lists": key_lists}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -117,6 +129,13 @@ class PublicProgressView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Project.objects.filter(is_published=True)
+        # Per region (``?region=<id>``: its projects with those of the regions below, its CPPCC's sessions); the
+        # regions with published projects are offered.
+        region_pk = parse_pk(self.request.GET.get("region"))
+        region = get_object_or_404(Region, pk=region_pk) if region_pk is not None else None
+        offered = Region.objects.filter(pk__in=published.values("region")).order_by("code", "name")
+        if region is not None:
+            published = published.filter(region__in=Region.objects.within(region))
         # Top-level projects are counted and listed; their published phases are shown beneath them.
         projects = (
             published.top_level()
@@ -129,21 +148,24 @@ class PublicProgressView(TemplateView):
             completed=Count("pk", filter=Q(status__in=ProjectStatus.finished())),
             in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
         )
-        # Each CPPCC's latest sessions with proposals, counted as the 统计表 counts them: its own, never summed.
-        cppccs = latest_sessions_by_cppcc(per_cppcc=PUBLIC_SESSIONS)
+        # Each CPPCC's latest sessions with proposals (the chosen region's CPPCC's only), counted as the 统计表 counts
+        # them: each CPPCC's own, never summed.
+        cppccs = latest_sessions_by_cppcc(per_cppcc=PUBLIC_SESSIONS, region=region)
         statistics = proposal_statistics(sessions=[session for _region, sessions in cppccs for session in sessions])
         projects = list(projects)
         attach_phases(projects, published.top_level(), phases=published)
         context.update(
             projects=projects,
             counts=counts,
+            region=region,
+            regions=list(offered),
             cppccs=[
                 {
-                    "region": region,
-                    "name": cppcc_name(region),
+                    "region": cppcc_region,
+                    "name": cppcc_name(cppcc_region),
                     "sessions": [public_session_row(session, statistics) for session in sessions],
                 }
-                for region, sessions in cppccs
+                for cppcc_region, sessions in cppccs
             ],
         )
         return context
@@ -159,18 +181,15 @@ class TableExportView(View):
     model = None
     form_class = None
 
-    def get_form(self):
-        return self.form_class(self.request.GET)
-
     def get(self, request):
         if not request.user.can("view", self.model):
             raise PermissionDenied
-        form = self.get_form()
+        form = self.form_class(request.GET, user=request.user)
         lift_statement_timeout()  # a year's table is built in one request, until exports are background jobs
         if not form.is_valid():
             messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
             return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
-        workbook, filename = self.build(**form.cleaned_data)
+        workbook, filename = self.build(form)
         return xlsx_response(workbook, filename)
 
 
@@ -178,17 +197,18 @@ class ProjectPlanExportView(TableExportView):
     model = Project
     form_class = forms.ProjectPlanTableForm
 
-    def build(self, year, plan):
-        chosen = get_object_or_404(Plan, pk=plan) if plan else None
-        return exports.project_plan(year, chosen), f"{year}年度重大项目计划表.xlsx"
+    def build(self, form):
+        year, plan, scope = form.cleaned_data["year"], form.cleaned_data["plan"], form.table_scope()
+        chosen = get_object_or_404(self.request.user.scope(Plan.objects.all()), pk=plan) if plan else None
+        return exports.project_plan(year, chosen, scope), f"{year}年度{scope.place}重大项目计划表.xlsx"
 
 
 class TargetsExportView(TableExportView):
     model = Indicator
     form_class = forms.TargetsTableForm
 
-    def build(self, plan):
-        chosen = get_object_or_404(Plan, pk=plan)
+    def build(self, form):
+        chosen = get_object_or_404(self.request.user.scope(Plan.objects.all()), pk=form.cleaned_data["plan"])
         return exports.targets(chosen), f"目标责任分解表-{chosen.title}.xlsx"
 
 
@@ -196,32 +216,26 @@ class ProgressTableExportView(TableExportView):
     model = Project
     form_class = forms.ProgressTableForm
 
-    def build(self, period):
-        return exports.progress_report(period), f"项目进度月报-{period}.xlsx"
+    def build(self, form):
+        period, scope = form.cleaned_data["period"], form.table_scope()
+        return exports.progress_report(period, scope), f"{scope.place}项目进度月报-{period}.xlsx"
 
 
-class SessionTableExportView(TableExportView):
-    """A table of one session of a CPPCC the reader reads (``User.scope``; another CPPCC's session is not found)."""
-
+class ProposalLedgerExportView(TableExportView):
     model = Proposal
     form_class = forms.SessionTableForm
 
-    def get_form(self):
-        return self.form_class(self.request.GET, user=self.request.user)
-
-    def chosen(self, session: int) -> Session:
-        return get_object_or_404(self.request.user.scope(Session.objects.all()), pk=session)
-
-
-class ProposalLedgerExportView(SessionTableExportView):
-    def build(self, session):
-        chosen = self.chosen(session)
+    def build(self, form):
+        chosen = get_object_or_404(self.request.user.scope(Session.objects.all()), pk=form.cleaned_data["session"])
         return exports.proposal_ledger(chosen), f"提案办理台账-{chosen.name}.xlsx"
 
 
-class ProposalStatsExportView(SessionTableExportView):
-    def build(self, session):
-        chosen = self.chosen(session)
+class ProposalStatsExportView(TableExportView):
+    model = Proposal
+    form_class = forms.SessionTableForm
+
+    def build(self, form):
+        chosen = get_object_or_404(self.request.user.scope(Session.objects.all()), pk=form.cleaned_data["session"])
         return exports.proposal_stats(chosen), f"提案办理情况统计表-{chosen.name}.xlsx"
 
 
@@ -234,9 +248,9 @@ class ExportIndexView(ObjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             # Two forms share field names: their ids must differ on one page.
-            plan_form=forms.ProjectPlanTableForm(auto_id="plan-table-%s"),
-            targets_form=forms.TargetsTableForm(auto_id="targets-table-%s"),
-            progress_form=forms.ProgressTableForm(auto_id="progress-table-%s"),
+            plan_form=forms.ProjectPlanTableForm(auto_id="plan-table-%s", user=self.request.user),
+            targets_form=forms.TargetsTableForm(auto_id="targets-table-%s", user=self.request.user),
+            progress_form=forms.ProgressTableForm(auto_id="progress-table-%s", user=self.request.user),
             ledger_form=forms.SessionTableForm(auto_id="ledger-table-%s", user=self.request.user),
             stats_form=forms.SessionTableForm(auto_id="stats-table-%s", user=self.request.user),
             can_view_proposals=self.request.user.can("view", Proposal),

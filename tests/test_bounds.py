@@ -147,7 +147,7 @@ def test_year_lists_built_from_stored_years_are_bounded():
 def test_the_dashboard_of_plans_at_the_years_limits(client, leader):
     PlanFactory(first_year=1949, last_year=2100)
     ProjectFactory(planned_start=bounds.DATE_MIN, planned_end=bounds.DATE_MAX)
-    form = report_forms.DashboardFilterForm()
+    form = report_forms.DashboardFilterForm(user=leader)
     assert len(form.fields["year"].choices) == 1 + 152
     client.force_login(leader)
     assert client.get(reverse("dashboard"), {"year": 2100}).status_code == 200

@@ -58,6 +58,21 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
     """Runs the model's own validation (field validators, ``clean()``, constraints) before saving, so the API can
     store nothing that a form would refuse and a constraint answers 400, never 500."""
 
+    def get_fields(self):
+        """Related rows that belong to a region are chosen among those the caller reads (``User.scope``): another
+        region's id is refused as one that does not exist."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        scope = getattr(getattr(request, "user", None), "scope", None)
+        if scope is None:
+            return fields
+        for field in fields.values():
+            related = getattr(field, "child_relation", field)
+            queryset = getattr(related, "queryset", None)
+            if queryset is not None and getattr(queryset.model, "region_path", None):
+                related.queryset = scope(queryset)
+        return fields
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         # The viewset compares the version before saving; the save itself moves it on.

@@ -179,6 +179,9 @@ class ImportResource(resources.ModelResource):
         #: What looks wrong but is not refused (shown with the preview and the result).
         self.flags: list[str] = []
         self._serial = 0
+        for field in self.fields.values():
+            if hasattr(field.widget, "prime"):
+                field.widget.user = user
 
     # ----- description -------------------------------------------------------------------------------------------
 
@@ -292,7 +295,11 @@ class ImportResource(resources.ModelResource):
         keys = {key for row in dataset.dict if (key := self.instance_key(row)) is not None}
         if not keys:
             return {}
+        # The rows a file's keys may name are those the importing user may change (``User.scope``): a code that
+        # repeats in another region names the user's own row, never the other's.
         queryset = self.get_queryset()
+        if self.user is not None:
+            queryset = self.user.scope(queryset, "change")
         for index, field in enumerate(self.key_fields()):
             model_field = self._meta.model._meta.get_field(field.attribute)
             values = {key[index] for key in keys}

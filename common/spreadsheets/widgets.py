@@ -228,9 +228,15 @@ class LookupWidget(widgets.Widget):
     Lookups are loaded once per import: ``prime(values)`` fetches the objects a file names in one query; a value not
     primed is fetched on its own and remembered."""
 
-    def __init__(self, model, lookup_fields=("name",), render_field: str | None = None, select_related=()):
+    def __init__(
+        self, model, lookup_fields=("name",), render_field: str | None = None, select_related=(), action="view"
+    ):
         super().__init__(coerce_to_string=True)
         self.model = model
+        # What the importing user must be able to do to the object named (``User.scope``): a name never reaches
+        # another region's row, and a code that repeats in two regions means the user's own.
+        self.action = action
+        self.user = None
         self.lookup_fields = tuple(lookup_fields)
         self.render_field = render_field or self.lookup_fields[0]
         self.select_related = tuple(select_related)
@@ -252,7 +258,10 @@ class LookupWidget(widgets.Widget):
         condition = Q()
         for field in self.lookup_fields:
             condition |= Q(**{f"{field}__in": wanted | raw})
-        for obj in self.model.objects.filter(condition).select_related(*self.select_related):
+        candidates = self.model.objects.filter(condition)
+        if self.user is not None:
+            candidates = self.user.scope(candidates, self.action)
+        for obj in candidates.select_related(*self.select_related):
             self.remember(obj)
         self._looked_up |= wanted
 

@@ -7,6 +7,8 @@ from common.bounds import MONEY_MAX, TEXT_MAX, date_validators
 
 from ..choices import Health, ProjectStatus, ProjectTier
 from ..models import (
+    Baseline,
+    BaselineEvent,
     Domain,
     Funding,
     FundingSource,
@@ -17,6 +19,7 @@ from ..models import (
     Plan,
     ProgressReport,
     Project,
+    ProjectBaseline,
     ProjectChangeRequest,
 )
 from ..selectors import change_request_lines, plausibility_messages
@@ -75,6 +78,8 @@ class ProjectSerializer(ValidatedModelSerializer):
             "domain",
             "tier",
             "lead_org",
+            "region",
+            "location",
             "participating_orgs",
             "investment_model",
             "total_investment",
@@ -328,3 +333,62 @@ class PlanChangeSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+
+
+class KeyListEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BaselineEvent
+        fields = ["actor", "at", "from_status", "to_status", "note"]
+        read_only_fields = fields
+
+
+class KeyListEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectBaseline
+        fields = ["project", "planned_start", "planned_end", "total_investment"]
+        read_only_fields = fields
+
+
+class KeyListSerializer(serializers.ModelSerializer):
+    project_count = serializers.IntegerField(read_only=True, help_text=_("Projects frozen in the list."))
+    slipped_count = serializers.IntegerField(
+        read_only=True, help_text=_("Projects whose planned end has moved later since the list froze it.")
+    )
+    events = KeyListEventSerializer(many=True, read_only=True, help_text=_("The list's course, oldest first."))
+
+    class Meta:
+        model = Baseline
+        fields = [
+            "id",
+            "year",
+            "region",
+            "status",
+            "note",
+            "submitted_by",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "return_reason",
+            "project_count",
+            "slipped_count",
+            "events",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = fields
+
+
+class KeyListDetailSerializer(KeyListSerializer):
+    entries = KeyListEntrySerializer(many=True, read_only=True, help_text=_("Each project's frozen plan."))
+
+    class Meta(KeyListSerializer.Meta):
+        fields = [*KeyListSerializer.Meta.fields, "entries"]
+        read_only_fields = fields
+
+
+class KeyListSubmitSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class KeyListReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the list goes back to the district."))

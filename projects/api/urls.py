@@ -14,6 +14,7 @@ router.register("funding-sources", views.FundingSourceViewSet)
 router.register("fundings", views.FundingViewSet)
 router.register("indicators", views.IndicatorViewSet)
 router.register("indicator-values", views.IndicatorValueViewSet)
+router.register("key-project-lists", views.KeyListViewSet)
 
 urlpatterns = [
     *router.urls,

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -12,6 +13,8 @@ from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 from .. import filtersets, services
 from ..choices import ChangeRequestKind
 from ..models import (
+    Baseline,
+    BaselineEvent,
     Domain,
     Funding,
     FundingSource,
@@ -317,3 +320,60 @@ class IndicatorValueViewSet(ScopedModelViewSet):
     serializer_class = serializers.IndicatorValueSerializer
     filterset_class = filtersets.IndicatorValueFilterSet
     ordering_fields = ["period", "value"]
+
+
+class KeyListViewSet(viewsets.ReadOnlyModelViewSet):
+    """年度重点项目计划: each region's annual key-project list. A district office submits its region's list for a year
+    (``POST …/submit/``) to the office of the region above, which approves (``…/{id}/approve/``) or returns it with a
+    reason (``…/{id}/return/``); a returned list is submitted again. Approved lists are the regions' baselines."""
+
+    queryset = Baseline.objects.all()
+    serializer_class = serializers.KeyListSerializer
+    filterset_class = filtersets.BaselineFilterSet
+    ordering_fields = ["year", "submitted_at", "decided_at"]
+
+    def get_queryset(self):
+        events = Prefetch("events", BaselineEvent.objects.order_by("at", "pk"))
+        return Baseline.objects.with_counts().prefetch_related(events).order_by("-year", "pk")
+
+    def get_serializer_class(self):
+        return serializers.KeyListDetailSerializer if self.action == "retrieve" else serializers.KeyListSerializer
+
+    def answer(self, baseline, status_code=status.HTTP_200_OK):
+        baseline = self.get_queryset().get(pk=baseline.pk)
+        return Response(serializers.KeyListDetailSerializer(baseline).data, status=status_code)
+
+    @extend_schema(request=serializers.KeyListSubmitSerializer, responses=serializers.KeyListDetailSerializer)
+    @action(detail=False, methods=["post"])
+    def submit(self, request):
+        """Submit the caller's region's list for ``year`` to the office of the region above (office staff of a
+        region that has one), or submit a returned list again: the region's projects planned to run in that year
+        are frozen as they stand now. 403 for a region with no office above (it approves its own on the page);
+        409 while the year's list awaits a decision or once it is approved."""
+        body = serializers.KeyListSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self.answer(services.key_list_submit(actor=request.user, **body.validated_data))
+
+    @extend_schema(request=serializers.ReviewSerializer, responses=serializers.KeyListDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve a list awaiting approval (office staff of the region directly above): it becomes the region's
+        baseline for its year. 409 for a list not awaiting a decision (approved or returned meanwhile)."""
+        body = serializers.ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        baseline = services.key_list_approve(
+            actor=request.user, baseline=self.get_object(), note=body.validated_data["comment"]
+        )
+        return self.answer(baseline)
+
+    @extend_schema(request=serializers.KeyListReturnSerializer, responses=serializers.KeyListDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_list(self, request, pk=None):
+        """Return a list awaiting approval to its district with a reason (office staff of the region directly
+        above); the district submits it again. 409 for a list not awaiting a decision."""
+        body = serializers.KeyListReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        baseline = services.key_list_return(
+            actor=request.user, baseline=self.get_object(), reason=body.validated_data["reason"]
+        )
+        return self.answer(baseline)

@@ -22,9 +22,10 @@ from common.dates import add_months
 from common.demo import LoadResult
 
 from .. import services
-from ..choices import Health, ProjectStatus, ProjectTier, ReportStatus
+from ..choices import Health, KeyListStatus, ProjectStatus, ProjectTier, ReportStatus
 from ..models import (
     Baseline,
+    BaselineEvent,
     Domain,
     Funding,
     FundingSource,
@@ -115,6 +116,7 @@ class PortfolioLoader:
         for row in self.data["plans"]:
             plan, created = Plan.objects.get_or_create(
                 title=row["title"],
+                region=Region.objects.get(name=row["region"]),
                 defaults={
                     "kind": row["kind"],
                     "issuer": row.get("issuer", ""),
@@ -367,34 +369,58 @@ class PortfolioLoader:
 
     # ----------------------------------------------------------------------------------------------------------
 
-    def load_baseline(self):
-        """This year's project list as the office approved it in January. A live project's ``slipped_days`` is how
-        far its deadline has moved since (示意), so the lists show slippage that the plan alone would hide."""
-        year = self.today.year
-        approved_at = timezone.make_aware(datetime.datetime(year, 1, 20, 10, 0))
-        baseline, created = Baseline.objects.get_or_create(
-            year=year,
-            defaults={
-                "approved_at": min(approved_at, timezone.now()),
-                "approved_by": self.office_user,
-                "note": "年度重点项目清单（示意）",
-            },
-        )
-        self.result.count("baselines", created)
-        if not created:
-            return
+    def load_key_lists(self):
+        """The regions' key-project lists (data file ``[[key_lists]]``): submitted in January, decided a week later;
+        a region with no office above approves its own, unsubmitted. A live project's ``slipped_days`` is how far its
+        deadline has moved since its list froze it (示意), so the lists show slippage the plan alone would hide."""
         slipped = {row["code"]: row["live"].get("slipped_days", 0) for row in self.data["projects"] if "live" in row}
-        projects = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
-        ProjectBaseline.objects.bulk_create(
-            ProjectBaseline(
-                baseline=baseline,
-                project=project,
-                planned_start=project.planned_start,
-                planned_end=project.planned_end - datetime.timedelta(days=slipped.get(project.code, 0)),
-                total_investment=project.total_investment,
+        accounts = {user.username: user for user in User.objects.all()}
+        for row in self.data["key_lists"]:
+            region = Region.objects.get(name=row["region"])
+            year = self.today.year - row["years_ago"]
+            status = KeyListStatus(row["status"])
+            submitted = status != KeyListStatus.APPROVED or "submitted_by" in row
+            decided = status != KeyListStatus.SUBMITTED
+            submitted_at = min(timezone.make_aware(datetime.datetime(year, 1, 13, 9, 30)), timezone.now())
+            decided_at = min(submitted_at + datetime.timedelta(days=7), timezone.now())
+            submitter, decider = accounts.get(row.get("submitted_by")), accounts.get(row.get("decided_by"))
+            baseline, created = Baseline.objects.get_or_create(
+                region=region,
+                year=year,
+                defaults={
+                    "status": status,
+                    "submitted_by": submitter if submitted else None,
+                    "submitted_at": submitted_at if submitted else None,
+                    "decided_by": decider if decided else None,
+                    "decided_at": decided_at if decided else None,
+                    "return_reason": row.get("return_reason", ""),
+                    "note": row["note"],
+                },
             )
-            for project in projects
-        )
+            self.result.count("key-project lists", created)
+            if not created:
+                continue
+            projects = Project.objects.active_in_year(year).exclude(status=ProjectStatus.CANCELLED)
+            ProjectBaseline.objects.bulk_create(
+                ProjectBaseline(
+                    baseline=baseline,
+                    project=project,
+                    planned_start=project.planned_start,
+                    planned_end=project.planned_end - datetime.timedelta(days=slipped.get(project.code, 0)),
+                    total_investment=project.total_investment,
+                )
+                for project in projects.filter(region=region)
+            )
+            # Its course, as the services would have recorded it.
+            steps = [("", KeyListStatus.SUBMITTED, submitter, submitted_at, row["note"])] if submitted else []
+            if decided:
+                note = row.get("return_reason", "") if submitted else row["note"]
+                steps.append((KeyListStatus.SUBMITTED if submitted else "", status, decider, decided_at, note))
+            for from_status, to_status, actor, at, note in steps:
+                event = BaselineEvent.objects.create(
+                    baseline=baseline, actor=actor, from_status=from_status, to_status=to_status, note=note
+                )
+                BaselineEvent.objects.filter(pk=event.pk).update(at=at)
 
     def load_requests(self):
         """What the units have asked the office to confirm (data file ``[[requests]]``): a liaison's plan change still
@@ -433,7 +459,7 @@ class PortfolioLoader:
             self.load_accounts()
             self.load_projects()
             self.load_indicators()
-            self.load_baseline()
+            self.load_key_lists()
             self.load_requests()
         self.check_health()
         return self.result

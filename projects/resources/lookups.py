@@ -8,7 +8,7 @@ from ..models import Project
 
 
 def project_lookup() -> LookupWidget:
-    return LookupWidget(Project, ("code",), "code")
+    return LookupWidget(Project, ("code",), "code", action="change")
 
 
 def unit_lookup() -> LookupWidget:

@@ -5,7 +5,9 @@ Each checks the actor's role or unit (``ActionForbidden``, 403), then the state 
 409), then the data (``ValidationError``, 400), locks the rows it moves and runs in one transaction.
 
 - ``confirmation``: what a unit writes itself and what the office confirms (the confirmed plan), and its guards;
-- ``projects``: saving a project (form, API, import), a unit's edit of its own, archiving, the year's baseline;
+- ``projects``: saving a project (form, API, import), a unit's edit of its own, archiving;
+- ``key_lists``: the annual key-project lists submitted, approved and returned between offices, and a region's own
+  approval where no office is above it;
 - ``requests``: completion, acceptance and plan changes asked of the office, and its decisions;
 - ``reporting``: monthly reports filed, approved and returned, with the event of each move.
 """
@@ -20,7 +22,8 @@ from .confirmation import (
     milestone_operations,
     split_project_changes,
 )
-from .projects import archive, baseline_approve, project_edit_by_unit, project_save, restore
+from .key_lists import baseline_approve, key_list_approve, key_list_return, key_list_submit, may_decide, may_submit
+from .projects import archive, project_edit_by_unit, project_save, restore
 from .reporting import (
     FilingRefused,
     ReportFiling,
@@ -56,7 +59,12 @@ __all__ = [
     "check_project_write",
     "check_report_rules",
     "completion_request",
+    "key_list_approve",
+    "key_list_return",
+    "key_list_submit",
     "may_confirm",
+    "may_decide",
+    "may_submit",
     "milestone_operations",
     "plan_change_request",
     "progress_report_approve",

@@ -25,9 +25,12 @@ STARTED_STATUSES = (ProjectStatus.PREPARING, ProjectStatus.IN_PROGRESS)
 OFFICE_FIELDS = ("is_published", "actual_end", "accepted_on")
 
 
-def may_confirm(actor: User) -> bool:
-    """Office staff confirm completion, acceptance and plan changes, and publish."""
-    return actor.has_perm("projects.confirm_project")
+def may_confirm(actor: User, project: Project | None = None) -> bool:
+    """Office staff confirm completion, acceptance and plan changes, and publish — of ``project`` only when it is of
+    their own region (the office above reads a district's projects, the district's office confirms them)."""
+    if not actor.has_perm("projects.confirm_project"):
+        return False
+    return project is None or actor.region_scope.allows(project, "change")
 
 
 def as_json(model_field, value):
@@ -127,7 +130,7 @@ def plan_change_message(project: Project, fields: list[str]) -> str:
 def check_project_write(*, actor: User, project: Project, data: dict):
     """Refuse (403) a direct write by a unit of anything the office confirms: ``project_save``'s guard. A unit's form
     sends the plan changes on as a request instead (``project_edit_by_unit``)."""
-    if may_confirm(actor) or project.pk is None:
+    if may_confirm(actor, project) or project.pk is None:
         return
     _direct, plan, refused = split_project_changes(project, data)
     if refused:
@@ -139,9 +142,9 @@ def check_project_write(*, actor: User, project: Project, data: dict):
 def check_milestone_write(*, actor: User, milestone: Milestone, data: dict | None, deleting: bool = False):
     """Refuse (403) a unit's direct write to what the office confirms about a milestone: adding or deleting it, its
     planned date and weight (a plan change), its actual date (reported with the monthly report)."""
-    if may_confirm(actor):
-        return
     project = milestone.project
+    if may_confirm(actor, project):
+        return
     if deleting or milestone.pk is None:
         raise ActionForbidden(milestone_plan_message(project))
     changed = changed_fields(milestone, data or {}, (*MILESTONE_PLAN_FIELDS, "actual_date"))

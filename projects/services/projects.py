@@ -1,10 +1,8 @@
 """Writes of projects as a whole: saving one (the office's form, the API, the import), a unit's edit of its own
-(what is its own is saved, what the office confirms is proposed), archiving and restoring projects and units, and the
-year's baseline."""
+(what is its own is saved, what the office confirms is proposed), archiving and restoring projects and units."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
@@ -12,8 +10,7 @@ from common.concurrency import check_version
 from common.exceptions import ActionForbidden, WorkflowError
 from common.text import shortened_list
 
-from ..choices import ProjectStatus
-from ..models import Baseline, Project, ProjectBaseline, ProjectChangeRequest
+from ..models import Project, ProjectChangeRequest
 from .confirmation import (
     MILESTONE_PLAN_FIELDS,
     check_project_write,
@@ -46,7 +43,7 @@ def project_save(
     new = project.pk is None
     with transaction.atomic():
         check_version(project, expected_version)
-        if not new and not may_confirm(actor):
+        if not new and not may_confirm(actor, project):
             # Compared with the row as stored: a form or an import has already put the new values on ``project``.
             stored = Project.all_objects.select_for_update().get(pk=project.pk)
             check_project_write(actor=actor, project=stored, data=data)
@@ -118,37 +115,6 @@ def project_edit_by_unit(
                 actor=actor, project=project, fields=plan, milestones=plan_milestones, reason=reason
             )
     return None
-
-
-def baseline_approve(*, actor: User, year: int, note: str = "") -> tuple[Baseline, int]:
-    """The office approves the year's project list: freeze the planned dates and investment of every project planned
-    to run in ``year`` (cancelled ones aside). Approving again adds projects added since; frozen rows never change.
-
-    Returns the baseline and the number of projects newly frozen.
-    """
-    if not actor.has_perm("projects.add_baseline"):
-        raise ActionForbidden(_("Only smart-city office staff approve the year's project list."))
-    with transaction.atomic():
-        baseline, created = Baseline.objects.select_for_update().get_or_create(
-            year=year, defaults={"approved_by": actor, "approved_at": timezone.now(), "note": note}
-        )
-        if not created and note:
-            baseline.note = note
-            baseline.save(update_fields=["note", "last_updated"])
-        frozen = baseline.entries.values("project_id")
-        projects = (
-            Project.objects.active_in_year(year)
-            .exclude(status=ProjectStatus.CANCELLED)
-            .exclude(pk__in=frozen)
-            .values_list("pk", "planned_start", "planned_end", "total_investment")
-        )
-        entries = ProjectBaseline.objects.bulk_create(
-            ProjectBaseline(
-                baseline=baseline, project_id=pk, planned_start=start, planned_end=end, total_investment=money
-            )
-            for pk, start, end, money in projects
-        )
-    return baseline, len(entries)
 
 
 def archive(*, actor: User, obj: Project | Organization) -> Project | Organization:

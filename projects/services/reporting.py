@@ -183,6 +183,7 @@ def progress_reports_approve(
     order = [report.pk for report in reports]
     # Locked in the order of their keys: two batches over the same reports wait for each other, never in a circle.
     locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("project").order_by("pk")
+    locked = actor.scope(locked, "change")  # another region's report is not the reviewer's to tick
     by_pk = {report.pk: report for report in locked.filter(pk__in=order)}
     approved, refused = [], []
     for pk in dict.fromkeys(order):
@@ -212,7 +213,10 @@ def _review(*, actor: User, report: ProgressReport, to_status: str, comment: str
 
 
 def _move(actor: User, report: ProgressReport, to_status: str, comment: str):
-    """Review ``report`` (locked by the caller): refused (409) unless it awaits review."""
+    """Review ``report`` (locked by the caller): refused (409) unless it awaits review, and (403) unless it is of the
+    reviewer's own region: each office reviews its own region's reports."""
+    if not actor.region_scope.allows(report, "change"):
+        raise ActionForbidden(_("Each smart-city office reviews the reports of its own region."))
     if report.status != ReportStatus.SUBMITTED:
         raise WorkflowError(
             _("Only a submitted report can be reviewed; this one is %(status)s.")

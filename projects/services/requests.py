@@ -156,7 +156,7 @@ def _file(actor: User, request: ProjectChangeRequest) -> ProjectChangeRequest:
     request.full_clean()
     request._history_user = actor
     request.save()
-    return change_request_confirm(actor=actor, request=request) if may_confirm(actor) else request
+    return change_request_confirm(actor=actor, request=request) if may_confirm(actor, request.project) else request
 
 
 def _apply_fields(project: Project, values: dict, *, save: bool = True):
@@ -182,7 +182,7 @@ def _lock_request(request: ProjectChangeRequest) -> tuple[ProjectChangeRequest, 
 def change_request_confirm(*, actor: User, request: ProjectChangeRequest, note: str = "") -> ProjectChangeRequest:
     """The office confirms a request: the project's plan, status and dates change as asked, with the history recording
     the office's confirmation; refused (409) when the plan has moved since the request was made."""
-    if not may_confirm(actor):
+    if not may_confirm(actor, request.project):
         raise ActionForbidden(_("Only smart-city office staff confirm completion, acceptance and plan changes."))
     with transaction.atomic():
         request, project = _lock_request(request)
@@ -238,7 +238,7 @@ def _apply_plan_change(actor: User, project: Project, request: ProjectChangeRequ
 
 def change_request_return(*, actor: User, request: ProjectChangeRequest, note: str) -> ProjectChangeRequest:
     """The office sends a request back with its reason; the project stays as it was."""
-    if not may_confirm(actor):
+    if not may_confirm(actor, request.project):
         raise ActionForbidden(_("Only smart-city office staff confirm completion, acceptance and plan changes."))
     if not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for returning the request.")})

@@ -1,6 +1,6 @@
 from django import template
 
-from ..choices import Health, ProjectStatus, ReportStatus
+from ..choices import Health, KeyListStatus, ProjectStatus, ReportStatus
 
 register = template.Library()
 
@@ -20,3 +20,8 @@ def project_status(value):
 @register.filter
 def report_status(value):
     return ReportStatus(value)
+
+
+@register.filter
+def key_list_status(value):
+    return KeyListStatus(value)

@@ -1,17 +1,22 @@
 """The bulk import for machines: the same service as the pages, answering counts and errors as JSON."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.schema import ErrorResponsesSchema
 from common.db import lift_statement_timeout
 from common.spreadsheets import files
 
-from .. import imports
+from .. import assessment, imports
+from ..assessment_forms import AssessmentChoiceForm
+from ..models import AssessmentRule
+from .serializers import AssessmentQuerySerializer, AssessmentSerializer, assessment_data
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -92,3 +97,36 @@ class ImportView(APIView):
         except files.ImportFileError as error:
             return _failure([{"row": None, "field": "", "message": error.message}])
         return Response(outcome.as_dict(), status=status.HTTP_400_BAD_REQUEST if outcome.errors else status.HTTP_200_OK)
+
+
+class ChosenRegionSchema(ErrorResponsesSchema):
+    """An operation that takes a region and a year from the query: either may be invalid (400), and a region outside
+    the caller's answers as one that does not exist (404)."""
+
+    def error_codes(self):
+        return [
+            ("400", _("The region or the year is invalid.")),
+            ("404", _("No such region among the caller's.")),
+            *super().error_codes(),
+        ]
+
+
+class AssessmentView(APIView):
+    """区县考核: the year's score of each region directly below the chosen region (the page's figures)."""
+
+    queryset = AssessmentRule.objects.all()
+    schema = ChosenRegionSchema()
+
+    @extend_schema(
+        operation_id="assessment_retrieve",
+        summary="The district assessment of a region and year",
+        parameters=[AssessmentQuerySerializer],
+        responses={200: AssessmentSerializer},
+    )
+    def get(self, request):
+        form = AssessmentChoiceForm(request.query_params, user=request.user)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        region, year = form.chosen()
+        result = assessment.district_assessment(region=region, year=year)
+        return Response(AssessmentSerializer(assessment_data(result)).data)

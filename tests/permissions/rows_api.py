@@ -370,6 +370,34 @@ API = [
         PATCH="401 200 403 403 403 403",
         DELETE="401 204 403 403 403 403",
     ),
+    # Key-project lists: read by everyone, moved only through their actions. The data set has no regions, so the
+    # office approves its own list (on the page) and nobody submits one upward or decides one from above (403).
+    api_list("baseline-list", POST=OFFICE_405, PUT=NOBODY_405, DELETE=NOBODY_405),
+    api(
+        "baseline-detail",
+        obj="baseline",
+        GET=API_READ,
+        POST=OFFICE_405,
+        PUT=NOBODY_405,
+        PATCH=NOBODY_405,
+        DELETE=NOBODY_405,
+    ),
+    api_action(
+        "baseline-submit",
+        data=body(year=2027),
+        POST="401 403 403 403 403 403",
+        change=NOBODY_405,
+        delete=NOBODY_405,
+    ),
+    api_action("baseline-approve", obj="baseline", POST=NOBODY_405, change=NOBODY_405, delete=NOBODY_405),
+    api_action(
+        "baseline-return-list",
+        obj="baseline",
+        data=body(reason="请补充县级政务云扩容项目。"),
+        POST=NOBODY_405,
+        change=NOBODY_405,
+        delete=NOBODY_405,
+    ),
     # The committee's reference data.
     api_list("session-list", POST="401 403 403 403 403 400", PUT=COMMITTEE_405, DELETE=COMMITTEE_405),
     api(
@@ -620,6 +648,16 @@ API = [
         PUT=API_NO_METHOD,
         PATCH=API_NO_METHOD,
         DELETE=API_NO_METHOD,
+    ),
+    # The district assessment: read by the office and leaders; nobody here has a region below, hence 400.
+    api(
+        "assessment",
+        GET="401 400 403 403 400 403",
+        POST=OFFICE_405,
+        PUT=OFFICE_405,
+        PATCH=OFFICE_405,
+        DELETE=OFFICE_405,
+        signer={"GET": "403"},
     ),
     api(
         "import",

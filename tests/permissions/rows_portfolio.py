@@ -293,6 +293,26 @@ PORTFOLIO_PAGES = [
         data=lambda w: {"year": "2027", "note": "区政府常务会议审定"},
         done=exists(Baseline, year=2027),
     ),
-    page("baseline-detail", kwargs={"year": 2026}, GET=READ),
-    page("baseline-detail", "missing", kwargs={"year": 1999}, GET="LOGIN 404 404 404 404 404"),
+    page("baseline-detail", obj="baseline", GET=READ),
+    page("baseline-detail", "missing", kwargs={"pk": MISSING}, GET="LOGIN 404 404 404 404 404"),
+    # A list is approved or returned by the office of the region above; in a deployment without regions the office
+    # approves its own, so nobody decides (403), and the office's own approved list is no list to decide.
+    page(
+        "baseline-decide",
+        "approve",
+        obj="baseline",
+        kwargs={"decision": "approve"},
+        GET="LOGIN 405 403 403 403 403",
+        POST="LOGIN 403 403 403 403 403",
+        other="LOGIN 405 403 403 403 403",
+    ),
+    page(
+        "baseline-decide",
+        "return",
+        obj="baseline",
+        kwargs={"decision": "return"},
+        GET="LOGIN 405 403 403 403 403",
+        POST="LOGIN 403 403 403 403 403",
+        other="LOGIN 405 403 403 403 403",
+    ),
 ]

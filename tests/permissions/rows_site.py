@@ -1,6 +1,6 @@
 """The permission table's rows for the reports' pages and the site's own (login, language, errors…)."""
 
-from tests.permissions.table import MISSING, PUBLIC, READ, page
+from tests.permissions.table import MISSING, PUBLIC, READ, page, signer
 
 # Each status string: anonymous · office · own unit's liaison · other unit's liaison · leader · committee.
 REPORT_PAGES = [
@@ -52,6 +52,23 @@ REPORT_PAGES = [
         GET="LOGIN 404 404 404 404 404",
         POST="LOGIN 404 404 404 404 404",
         other="LOGIN 404 404 404 404 404",
+    ),
+    # The district assessment: the office and leaders read it, the office keeps its rules (of its own region: the
+    # office here has none, so a city's rules do not exist for it). Nobody here has a region below, hence 400.
+    page(
+        "assessment",
+        GET="LOGIN 200 403 403 200 403",
+        POST="LOGIN 405 403 403 405 403",
+        other="LOGIN 405 403 403 405 403",
+        signer=signer(GET="403", POST="403", other="403"),
+    ),
+    page("export-assessment", GET="LOGIN 400 403 403 400 403", signer=signer(GET="403")),
+    page(
+        "assessment-rule",
+        path=lambda w: f"/reports/assessment/{w.region.parent_id}/2026/rules/",
+        GET="LOGIN 404 403 403 403 403",
+        POST="LOGIN 404 403 403 403 403",
+        other="LOGIN 405 403 403 403 403",
     ),
     page(
         "import-template",

@@ -19,6 +19,8 @@ from projects.choices import ReportStatus
 from proposals import services as handling
 from proposals.choices import ProposalStatus
 from proposals.models import Assignment, Category, Proposal, ResultClass
+from reports.assessment import DEFAULT_SCALES
+from reports.models import AssessmentRule
 from tests.factories import (
     FundingFactory,
     FundingSourceFactory,
@@ -138,6 +140,7 @@ def build_world() -> SimpleNamespace:
         w.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     # A row of every model in the admin, so that its pages answer for the row rather than "not found".
+    AssessmentRule.objects.create(region=w.region.parent, year=2026, **DEFAULT_SCALES)
     AuthToken.objects.create(w.users["leader"])
     SentReminder.objects.create(recipient=liaison, key="report:overdue", sent_on=today)
     attempt = {"username": "intruder", "ip_address": "10.0.0.9", "user_agent": "curl", "http_accept": "*/*"}

@@ -80,7 +80,8 @@ class TestProjectContract:
         MilestoneFactory(project=project, weight=100, planned_date=datetime.date(2020, 1, 1))
         row = results(api.as_user(leader).get("/api/v1/projects/"))[0]
         assert set(row) == {
-            "id", "code", "name", "plans", "domain", "tier", "lead_org", "participating_orgs", "investment_model",
+            "id", "code", "name", "plans", "domain", "tier", "lead_org", "region", "location", "participating_orgs",
+            "investment_model",
             "total_investment", "planned_start", "planned_end", "actual_start", "actual_end", "status", "parent",
             "description", "accepted_on", "is_published", "progress", "planned_progress", "progress_lag",
             "late_milestones", "days_late", "health", "warnings", "version", "archived_at",

@@ -12,9 +12,10 @@ from django.test import RequestFactory
 
 from accounts.choices import Role
 from accounts.models import Organization, Region, User
-from projects.choices import Health, ProjectStatus, ProjectTier, ReportStatus
+from projects.choices import Health, KeyListStatus, ProjectStatus, ProjectTier, ReportStatus
 from projects.demo import loader as demo
 from projects.models import Baseline, Funding, Indicator, Milestone, Plan, ProgressReport, Project
+from projects.selectors import key_list_status_below
 
 pytestmark = pytest.mark.django_db
 
@@ -176,4 +177,18 @@ def test_this_years_baseline_shows_moved_deadlines(loaded, today):
         .values_list("code", "slippage_days")
     )
     assert moved == {"DG-09": 120.0, "ZH-PILOT-14": 92.0, "NB2012-PIL-09": 90.0, "ZH-PILOT-13": 61.0}
-    assert Baseline.objects.get().year == today.year
+    # Against each region's latest approved list: 镇海区's this year's awaits the city, so last year's counts.
+    approved = Baseline.objects.filter(status=KeyListStatus.APPROVED).values_list("region__name", "year")
+    assert set(approved) == {("宁波市", today.year), ("东莞市", today.year), ("镇海区", today.year - 1)}
+
+
+def test_the_city_sees_where_its_districts_lists_stand(loaded, today):
+    below = key_list_status_below(Region.objects.get(name="宁波市"), today.year)
+    states = {row.region.name: (row.status, row.baseline and row.baseline.return_reason) for row in below.rows}
+    assert list(states) == ["慈溪市", "象山县", "镇海区"]  # not submitted and returned first
+    assert states["慈溪市"] == (None, None)
+    assert states["象山县"][0] == KeyListStatus.RETURNED and "示意" in states["象山县"][1]
+    assert states["镇海区"] == (KeyListStatus.SUBMITTED, "")
+    assert below.outstanding == 2
+    zhenhai = Baseline.objects.get(region__name="镇海区", year=today.year)
+    assert set(zhenhai.entries.values_list("project__region__name", flat=True)) == {"镇海区"}

@@ -291,7 +291,7 @@ def test_navigation_offers_what_the_role_may_use(client, request, world, role, s
         f"/plans/{MISSING}/",
         f"/targets/{MISSING}/",
         f"/organizations/{MISSING}/",
-        "/baselines/1999/",
+        f"/baselines/{MISSING}/",
     ],
 )
 def test_missing_page_is_404(client, request, role, path):

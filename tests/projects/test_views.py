@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from projects import services
 from projects.choices import Health, ReportStatus
-from projects.models import Funding, Indicator, IndicatorValue, Milestone, ProgressReport, Project
+from projects.models import Baseline, Funding, Indicator, IndicatorValue, Milestone, ProgressReport, Project
 from projects.selectors import current_period
 from tests.factories import (
     DomainFactory,
@@ -371,7 +371,8 @@ def test_baseline_freezes_the_year_and_moved_deadlines_show_as_slippage(client, 
     outside_year = ProjectFactory(planned_start="2040-01-01", planned_end="2040-12-31")
     client.force_login(office_user)
     response = client.post("/baselines/", {"year": year, "note": "年度重点项目"})
-    assert response.status_code == 302 and response["Location"] == f"/baselines/{year}/"
+    baseline = Baseline.objects.get(year=year)
+    assert response.status_code == 302 and response["Location"] == f"/baselines/{baseline.pk}/"
     assert list(own_projects[0].baselines.values_list("baseline__year", flat=True)) == [year]
     assert not outside_year.baselines.exists()
 

@@ -17,6 +17,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from accounts.choices import Role
+from accounts.models import Organization, Region
 from common.dates import add_months
 from projects.choices import ProjectStatus, ReportStatus
 from projects.demo import loader as demo
@@ -189,9 +190,15 @@ def test_project_plan_of_one_plan_lists_the_project_of_a_phase_in_it(client, lea
 
 
 def test_the_demo_plan_table_of_2012_totals_its_top_level_projects(client, leader):
+    """A Ningbo leader's table of the city with its districts: 宁波市 in the title, its office the compiler."""
     demo.load(today=datetime.date.today())
+    ningbo = Region.objects.get(name="宁波市")
+    Organization.objects.filter(pk=leader.organization_id).update(region=ningbo)
     client.force_login(leader)
-    rows = rows_of(download(client, "/reports/export/project-plan.xlsx", year=2012).active)[1:]
+    sheet = download(client, "/reports/export/project-plan.xlsx", year=2012, with_below="on").active
+    assert sheet["A1"].value == "2012年度宁波市（含下辖区县）智慧城市建设重大项目计划表"
+    assert "编制单位：宁波市智慧城市建设工作领导小组办公室" in sheet["A2"].value
+    rows = rows_of(sheet)[1:]
     top_level = [row for row in rows if isinstance(row[0], int)]
     assert any(isinstance(row[0], str) and "-" in row[0] for row in rows)  # phases are listed
     total = rows[-1]
@@ -200,6 +207,7 @@ def test_the_demo_plan_table_of_2012_totals_its_top_level_projects(client, leade
     assert total[6] == pytest.approx(sum(row[6] or 0 for row in top_level))
     expected = (
         Project.objects.top_level()
+        .filter(region__in=Region.objects.within(ningbo))
         .active_in_year(2012)
         .exclude(status=ProjectStatus.CANCELLED)
         .aggregate(total=Sum("total_investment"))["total"]

@@ -1,4 +1,5 @@
-"""The portfolio: plans, projects with their milestones, reports and funding, and targets."""
+"""The portfolio: plans, projects with their milestones, reports and funding, and targets; the annual key-project
+lists are in ``key_lists``."""
 
 import datetime
 
@@ -17,7 +18,7 @@ from common import bounds
 from common.bounds import date_validators, figure_field, money_field, text_field
 from common.models import ActiveManager, ArchivableModel, TimestampedModel, VersionedModel
 
-from .choices import (
+from ..choices import (
     ChangeRequestKind,
     ChangeRequestStatus,
     DomainGroup,
@@ -28,7 +29,10 @@ from .choices import (
     ProjectTier,
     ReportStatus,
 )
-from .querysets import IndicatorQuerySet, MilestoneQuerySet, ProjectBaselineQuerySet, ProjectQuerySet
+from ..querysets import IndicatorQuerySet, MilestoneQuerySet, ProjectQuerySet
+
+# The annual key-project lists are models of this app too, in a module of their own.
+from .key_lists import Baseline, BaselineEvent, ProjectBaseline, deciding_region  # noqa: F401
 
 PERIOD_REGEX = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 period_validator = RegexValidator(PERIOD_REGEX, _("Enter a month as YYYY-MM, for example 2026-03."))
@@ -85,7 +89,7 @@ class Plan(PerRegionUniqueMixin, TimestampedModel):
 
     history = HistoricalRecords()
 
-    # Where the plan belongs (``accounts.scope``); a district reads the plans of the regions above it, which guide it.
+    # Where the plan belongs (``accounts.models.RegionScope``); the regions below read it too: it guides them.
     region_path = "region"
     readable_from_below = True
 
@@ -239,6 +243,12 @@ class Project(PerRegionUniqueMixin, ArchivableModel, VersionedModel, Timestamped
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A project cannot be its own parent.")})
         self.region_id = self.owning_region_id  # the code is unique within the region the save will record
+        if self.location_id is not None and (
+            self.region_id is None
+            or self.location_id == self.region_id
+            or not Region.objects.within(self.region_id).filter(pk=self.location_id).exists()
+        ):
+            raise ValidationError({"location": _("The location is a region below the lead unit's region.")})
 
     def save(self, *args, **kwargs):
         if self.lead_org_id is not None:
@@ -707,70 +717,3 @@ class IndicatorValue(TimestampedModel):
     @property
     def owner_organization_id(self):
         return self.indicator.responsible_org_id if self.indicator_id else None
-
-
-class Baseline(PerRegionUniqueMixin, TimestampedModel):
-    """A year's project list as the office approved it: each project's planned dates and investment frozen."""
-
-    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.year_validators(2000))
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="baselines"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved at"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-year"]
-        verbose_name = _("baseline")
-        verbose_name_plural = _("baselines")
-        constraints = [
-            *per_region_unique("year", name="baseline_year_unique", message=_("This year has a baseline already.")),
-            bounds.year_range("year", name="baseline_year_in_range", first=2000),
-        ]
-
-    region_path = "region"
-
-    def __str__(self):
-        return _("%(year)s baseline") % {"year": self.year}
-
-    def get_absolute_url(self):
-        return reverse("baseline-detail", args=[self.year])
-
-
-class ProjectBaseline(models.Model):
-    """One project's frozen plan in a year's baseline; never edited, so later changes show as slippage."""
-
-    baseline = models.ForeignKey(Baseline, verbose_name=_("baseline"), on_delete=models.CASCADE, related_name="entries")
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="baselines")
-    planned_start = models.DateField(_("planned start"), validators=date_validators)
-    planned_end = models.DateField(_("planned end"), validators=date_validators)
-    total_investment = money_field(_("total investment (10k yuan)"))
-
-    objects = ProjectBaselineQuerySet.as_manager()
-
-    region_path = "baseline__region"
-
-    class Meta:
-        ordering = ["baseline", "project"]
-        verbose_name = _("project baseline")
-        verbose_name_plural = _("project baselines")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["baseline", "project"],
-                name="baseline_unique_project",
-                violation_error_message=_("This project is already in this baseline."),
-            ),
-            bounds.dates_in_range("planned_start", "planned_end", name="project_baseline_dates_in_range"),
-            bounds.money_in_range("total_investment", name="project_baseline_investment_in_range"),
-        ]
-
-    def __str__(self):
-        return f"{self.baseline} {self.project.code}"
