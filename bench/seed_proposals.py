@@ -66,11 +66,12 @@ class ProposalSeeding:
     def ensure_result_classes(self) -> dict[str, ResultClass]:
         for order, (code, name, description) in enumerate(RESULT_CLASSES, start=1):
             ResultClass.objects.get_or_create(
-                code=code, defaults={"name": name, "description": description, "order": order}
+                code=code, region=None, defaults={"name": name, "description": description, "order": order}
             )
+        # The seeded sessions are of no region: so are the classes and categories their proposals take.
         return {
             result_class.code: result_class
-            for result_class in ResultClass.objects.filter(code__in=RESULT_CLASS_WEIGHTS)
+            for result_class in ResultClass.objects.filter(code__in=RESULT_CLASS_WEIGHTS, region=None)
         }
 
     def build_proposers(self) -> list[Proposer]:
@@ -99,7 +100,7 @@ class ProposalSeeding:
         after an unsatisfied feedback), so that some proposals are overdue."""
         rng, today = self.rng, self.today
         result_classes = self.ensure_result_classes()
-        categories = list(Category.objects.order_by("pk")) or [None]
+        categories = list(Category.objects.filter(region=None).order_by("pk")) or [None]
         sessions = self.create(
             "sessions",
             Session,
