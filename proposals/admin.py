@@ -14,26 +14,68 @@ from . import services
 from .models import Assignment, Category, Event, Feedback, Proposal, Proposer, Reply, ResultClass, Session, Signature
 
 
+class RegionScopedAdminMixin:
+    """Staff see the rows of their regions (``User.scope``) and choose related rows among their own region's: a
+    CPPCC's data never reaches another CPPCC through the admin either."""
+
+    def get_queryset(self, request):
+        return request.user.scope(super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(db_field.related_model, "region_path") and db_field.name != "region":
+            field.queryset = request.user.scope(field.queryset, "change")
+        return field
+
+
+class CppccReferenceAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """A CPPCC's own rows (sessions, categories, result classes, proposers): staff add them to their own region's
+    CPPCC and never move one to another; the superuser chooses the region of a new row."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = not request.user.is_superuser or obj is not None
+        return [*super().get_readonly_fields(request, obj), *(["region"] if fixed else [])]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "region" in form.base_fields:
+            return form
+        region = obj.region if obj is not None else request.user.region
+
+        class OwnRegionForm(form):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                self.instance.region = region
+
+            def _get_validation_exclusions(self):
+                # The region is set here, not by the form: the name is still checked as unique within it.
+                exclusions = super()._get_validation_exclusions()
+                exclusions.discard("region")
+                return exclusions
+
+        return OwnRegionForm
+
+
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "opening_date"]
+class SessionAdmin(CppccReferenceAdmin):
+    list_display = ["name", "region", "year", "opening_date"]
     search_fields = ["name"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "order"]
+class CategoryAdmin(CppccReferenceAdmin):
+    list_display = ["name", "region", "order"]
     search_fields = ["name"]
 
 
 @admin.register(ResultClass)
-class ResultClassAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "description", "order"]
+class ResultClassAdmin(CppccReferenceAdmin):
+    list_display = ["code", "name", "region", "description", "order"]
 
 
 @admin.register(Proposer)
-class ProposerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "sector", "party", "organization"]
+class ProposerAdmin(CppccReferenceAdmin):
+    list_display = ["name", "region", "kind", "sector", "party", "organization"]
     list_filter = ["kind", "sector", "party"]
     search_fields = ["name", "organization"]
 
@@ -76,9 +118,14 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ArchivableAdminMixin, SimpleHistoryAdmin):
+class ProposalAdmin(RegionScopedAdminMixin, ArchivableAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "session", "status", "is_key", "due_date"]
-    list_filter = ["session", "status", "is_key", "category"]
+    list_filter = [
+        ("session", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "is_key",
+        ("category", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["number", "title"]
     readonly_fields = ["status", "round", "due_date", "not_filed_reason", "merged_into"]
     autocomplete_fields = ["related_projects"]
@@ -108,7 +155,7 @@ def _publication_action(service, description):
 
 
 @admin.register(Reply)
-class ReplyAdmin(SimpleHistoryAdmin):
+class ReplyAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
     """Read-only: a reply is drafted, signed off, recorded and published through the services (pages, API), never
     edited here; the actions publish and withdraw through them, for the committee."""
 
@@ -124,7 +171,7 @@ class ReplyAdmin(SimpleHistoryAdmin):
         "on_behalf",
         "is_public",
     ]
-    list_filter = ["status", "result_class", "is_public", "on_behalf", "round"]
+    list_filter = ["status", ("result_class", admin.RelatedOnlyFieldListFilter), "is_public", "on_behalf", "round"]
     search_fields = ["proposal__number", "proposal__title", "doc_number"]
     actions = [
         _publication_action(services.reply_publish, gettext_lazy("Publish the selected replies")),
@@ -149,7 +196,7 @@ class ReplyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["proposal", "proposer", "round", "satisfaction", "given_on"]
     list_filter = ["satisfaction", "round"]
 

@@ -5,11 +5,27 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from common.filtersets import IntegerFilter, ModelMultipleChoiceFilter, SearchFilterSet, YearFilter
 
 from .choices import AssignmentRole, ProposalStatus, ProposerKind, Satisfaction
 from .models import Assignment, Category, Feedback, Proposal, Proposer, Reply, ResultClass, Session
+
+
+def readable(model):
+    """The choices of a filter: the rows of ``model`` the user reads (``User.scope``), so that another CPPCC's
+    sessions, categories and units are neither offered nor named."""
+
+    def rows(request):
+        scope = getattr(getattr(request, "user", None), "scope", None)
+        return scope(model.objects.all()) if scope is not None else model.objects.all()
+
+    return rows
+
+
+def cppccs(request):
+    """The regions whose CPPCC's proposals the user reads."""
+    return Region.objects.filter(pk__in=readable(Session)(request).values("region"))
 
 
 class SessionFilterSet(SearchFilterSet):
@@ -42,12 +58,13 @@ class ProposalFilterSet(SearchFilterSet):
     """Expects a queryset annotated by ``Proposal.objects.with_figures()`` (``overdue`` is derived)."""
 
     search_fields = ("number", "title", "content", "suggestions", "proposers__name")
-    session = ModelMultipleChoiceFilter(label=_("session"), queryset=Session.objects.all())
+    cppcc = ModelMultipleChoiceFilter(label=_("CPPCC"), field_name="session__region", queryset=cppccs)
+    session = ModelMultipleChoiceFilter(label=_("session"), queryset=readable(Session))
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProposalStatus.choices)
-    category = ModelMultipleChoiceFilter(label=_("category"), queryset=Category.objects.all())
+    category = ModelMultipleChoiceFilter(label=_("category"), queryset=readable(Category))
     # Method-backed filters: the schema is told their type (organisation ids, result class codes).
     unit = extend_schema_field(OpenApiTypes.INT)(
-        ModelMultipleChoiceFilter(label=_("handling unit"), queryset=Organization.objects.all(), method="filter_unit")
+        ModelMultipleChoiceFilter(label=_("handling unit"), queryset=readable(Organization), method="filter_unit")
     )
     role = django_filters.ChoiceFilter(label=_("unit's role"), choices=AssignmentRole.choices, method="filter_noop")
     overdue = django_filters.BooleanFilter(label=_("overdue"))
@@ -55,7 +72,7 @@ class ProposalFilterSet(SearchFilterSet):
     result_class = extend_schema_field(OpenApiTypes.STR)(
         ModelMultipleChoiceFilter(
             label=_("result class"),
-            queryset=ResultClass.objects.all(),
+            queryset=readable(ResultClass),
             to_field_name="code",
             method="filter_result_class",
         )
@@ -68,7 +85,17 @@ class ProposalFilterSet(SearchFilterSet):
 
     class Meta:
         model = Proposal
-        fields = ["session", "status", "category", "unit", "overdue", "is_key", "result_class", "satisfaction"]
+        fields = [
+            "cppcc",
+            "session",
+            "status",
+            "category",
+            "unit",
+            "overdue",
+            "is_key",
+            "result_class",
+            "satisfaction",
+        ]
 
     def filter_unit(self, queryset, name, value):
         if not value:
@@ -114,18 +141,16 @@ class ProposalFilterSet(SearchFilterSet):
 
 class ReplyFilterSet(SearchFilterSet):
     search_fields = ("text", "doc_number", "proposal__title", "proposal__number")
-    session = ModelMultipleChoiceFilter(
-        label=_("session"), field_name="proposal__session", queryset=Session.objects.all()
-    )
+    session = ModelMultipleChoiceFilter(label=_("session"), field_name="proposal__session", queryset=readable(Session))
     result_class = extend_schema_field(OpenApiTypes.STR)(
         ModelMultipleChoiceFilter(
             label=_("result class"),
             field_name="result_class__code",
-            queryset=ResultClass.objects.all(),
+            queryset=readable(ResultClass),
             to_field_name="code",
         )
     )
-    unit = ModelMultipleChoiceFilter(label=_("unit"), queryset=Organization.objects.all())
+    unit = ModelMultipleChoiceFilter(label=_("unit"), queryset=readable(Organization))
     round = IntegerFilter(label=_("handling round"), min_value=1, max_value=99)
 
     class Meta:

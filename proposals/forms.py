@@ -5,6 +5,7 @@ never the rule."""
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -70,9 +71,20 @@ class ProposalForm(BootstrapMixin, forms.ModelForm):
             "related_projects": forms.SelectMultiple(attrs={"size": 8}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["related_projects"].queryset = Project.objects.order_by("code")
+        # The committee's own CPPCC's sessions and categories (a proposal keeps its CPPCC), the projects it reads.
+        sessions, categories = user.scope(Session.objects.all(), "change"), user.scope(Category.objects.all(), "change")
+        if self.instance.pk:
+            region = self.instance.session.region_id
+            sessions, categories = sessions.filter(region=region), categories.filter(region=region)
+        self.fields["session"].queryset = sessions
+        self.fields["category"].queryset = categories
+        # The projects the committee reads, and those linked already (a district's proposal may concern the city's).
+        linked = Q(pk__in=self.instance.related_projects.values("pk")) if self.instance.pk else Q(pk__in=[])
+        self.fields["related_projects"].queryset = Project.objects.filter(
+            Q(pk__in=user.scope(Project.objects.all()).values("pk")) | linked
+        ).order_by("code")
         self.fields["related_projects"].label_from_instance = lambda project: f"{project.code} {project.name}"
         if self.instance.pk:
             self.initial["proposer_names"] = "\n".join(
@@ -104,23 +116,41 @@ class ProposalForm(BootstrapMixin, forms.ModelForm):
         return services.proposal_submit(actor=actor, data=data, proposers=proposers, related_projects=projects)
 
 
-class SessionForm(BootstrapMixin, forms.ModelForm):
+class CppccReferenceForm(BootstrapMixin, forms.ModelForm):
+    """A CPPCC's own sessions, categories, result classes: a new one is the committee's region's (``User.region``),
+    never a region the form is told; only the superuser chooses the region, when adding."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (user.is_superuser and self.instance.pk is None):
+            del self.fields["region"]
+            if self.instance.pk is None:
+                self.instance.region = user.region
+
+    def _get_validation_exclusions(self):
+        # The region is set here, not by the form: the name is still checked as unique within it.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("region")
+        return exclusions
+
+
+class SessionForm(CppccReferenceForm):
     class Meta:
         model = Session
-        fields = ["name", "year", "opening_date"]
+        fields = ["region", "name", "year", "opening_date"]
         widgets = {"opening_date": DateInput()}
 
 
-class CategoryForm(BootstrapMixin, forms.ModelForm):
+class CategoryForm(CppccReferenceForm):
     class Meta:
         model = Category
-        fields = ["name", "order"]
+        fields = ["region", "name", "order"]
 
 
-class ResultClassForm(BootstrapMixin, forms.ModelForm):
+class ResultClassForm(CppccReferenceForm):
     class Meta:
         model = ResultClass
-        fields = ["code", "name", "description", "order"]
+        fields = ["region", "code", "name", "description", "order"]
 
 
 class MoveForm(BootstrapMixin, forms.Form):
@@ -197,7 +227,7 @@ class AssignForm(MoveForm):
         self.fields["due_date"].help_text = _("Empty: %(date)s, the default time limit.") % {
             "date": services.default_due_date(timezone.localdate()).isoformat()
         }
-        units = handling_units().order_by("kind", "name")
+        units = handling_units(self.proposal.session.region_id).order_by("kind", "name")
         for name in ("lead_unit", "co_units", "separate_units"):
             self.fields[name].queryset = units
 
@@ -218,7 +248,7 @@ class OpinionForm(MoveForm):
 class LetterForm(MoveForm):
     """The letter's own fields, as the unit's draft and the committee's record of a paper reply have them."""
 
-    result_class = forms.ModelChoiceField(label=_("result class"), queryset=ResultClass.objects.all())
+    result_class = forms.ModelChoiceField(label=_("result class"), queryset=ResultClass.objects.none())
     doc_number = forms.CharField(label=_("document number"), required=False, max_length=50)
     text = forms.CharField(label=_("text"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 14}))
     issued_on = forms.DateField(
@@ -237,6 +267,7 @@ class LetterForm(MoveForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["result_class"].queryset = ResultClass.objects.filter(region=self.proposal.session.region_id)
         self.fields["result_class"].label_from_instance = lambda result: f"{result.code} {result.name}"
 
 
@@ -363,7 +394,8 @@ class FeedbackForm(MoveForm):
 
 
 class HandlingUnitsForm(BootstrapMixin, forms.Form):
-    """The committee's list of handling units: every organisation that may be on it, ticked when it is."""
+    """A region's committee's list of handling units: every unit of the region that may be on it, ticked when it
+    is."""
 
     units = forms.ModelMultipleChoiceField(
         label=_("on the list"),
@@ -373,14 +405,15 @@ class HandlingUnitsForm(BootstrapMixin, forms.Form):
     )
     note = forms.CharField(label=_("note"), required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = handling_unit_candidates().order_by("kind", "name")
-        self.initial.setdefault("units", list(handling_units().values_list("pk", flat=True)))
+        self.region = region
+        self.fields["units"].queryset = handling_unit_candidates(region).order_by("kind", "name")
+        self.initial.setdefault("units", list(handling_units(region).values_list("pk", flat=True)))
 
     def perform(self, actor):
         chosen = set(self.cleaned_data["units"])
-        listed = set(handling_units())
+        listed = set(handling_units(self.region))
         return services.handling_units_set(
             actor=actor,
             add=sorted(chosen - listed, key=str),

@@ -7,6 +7,7 @@ The status of a proposal only changes through ``proposals.services``; the models
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -236,6 +237,12 @@ class Proposal(ArchivableModel, TimestampedModel):
 
     def __str__(self):
         return f"{self.session} {self.number} {self.title}"
+
+    def clean(self):
+        super().clean()
+        # A proposal is its session's CPPCC's: the category must be that CPPCC's too, never another's of that name.
+        if self.category_id and self.session_id and self.category.region_id != self.session.region_id:
+            raise ValidationError({"category": _("This category is another CPPCC's: choose one of the session's.")})
 
     def get_absolute_url(self):
         return reverse("proposal-detail", args=[self.pk])
@@ -476,6 +483,14 @@ class Reply(TimestampedModel):
 
     def __str__(self):
         return _("Reply of %(unit)s to %(number)s") % {"unit": self.unit, "number": self.proposal.number}
+
+    def clean(self):
+        super().clean()
+        # The class printed on the letter is the proposal's CPPCC's, never another's of the same code.
+        if self.result_class_id and self.proposal_id and self.result_class.region_id != self.proposal.session.region_id:
+            raise ValidationError(
+                {"result_class": _("This result class is another CPPCC's: choose one of the proposal's.")}
+            )
 
     def get_absolute_url(self):
         return reverse("reply-letter", args=[self.pk])

@@ -14,8 +14,9 @@ agree. Each rule is written here once; pages, API, exports, the dashboard and re
 - A published reply is shown on the public pages while it answers the proposal's current round: once the proposer
   is unsatisfied and the proposal goes back for rehandling, the rejected round's replies leave the public pages
   (they stay in the record, marked as superseded).
-- The committee's list of handling units (承办单位名录): government departments and district governments unless the
-  committee took one off, plus the units it added; never a CPPCC body, a democratic party or a proposer.
+- The committee's list of handling units (承办单位名录): its own region's government departments and district
+  governments unless the committee took one off, plus the region's units it added; never a CPPCC body, a democratic
+  party or a proposer. A CPPCC's proposals go to its own region's units only.
 
 The statistics of a set of proposals (the committee's counts, replies on time and late, result classes,
 satisfaction, by unit) are built from these rules in ``proposals.selectors.proposal_statistics``.
@@ -171,22 +172,25 @@ class ReplyQuerySet(models.QuerySet):
         return self.filter(reply_issued() | Q(unit_id=user.organization_id, unit_id__isnull=False))
 
 
-def handling_unit_candidates():
-    """The organisations the committee may put on its list: active ones that are not a CPPCC body, a democratic
-    party or a proposer (by name or short name)."""
+def handling_unit_candidates(region):
+    """The organisations ``region``'s committee may put on its list: the active units of the region itself (of no
+    region, in a deployment without regions) that are not a CPPCC body, a democratic party or one of its CPPCC's
+    proposers (by name or short name). A CPPCC's proposals are handled by its own region's units, never another's."""
     from accounts.models import Organization
 
     from .models import Proposer
 
-    proposers = Proposer.objects.values("name")
-    return Organization.objects.exclude(kind__in=NEVER_HANDLING_KINDS).exclude(
-        Q(name__in=proposers) | Q(short_name__in=proposers)
+    proposers = Proposer.objects.filter(region=region).values("name")
+    return (
+        Organization.objects.filter(region=region)
+        .exclude(kind__in=NEVER_HANDLING_KINDS)
+        .exclude(Q(name__in=proposers) | Q(short_name__in=proposers))
     )
 
 
-def handling_units():
-    """The organisations the committee may assign proposals to (承办单位名录): government departments and district
-    governments unless taken off, and the units the committee added."""
-    return handling_unit_candidates().filter(
+def handling_units(region):
+    """The organisations ``region``'s committee may assign proposals to (承办单位名录): the region's government
+    departments and district governments unless taken off, and the units the committee added."""
+    return handling_unit_candidates(region).filter(
         Q(handling_unit__listed=True) | Q(handling_unit__isnull=True, kind__in=DEFAULT_HANDLING_KINDS)
     )

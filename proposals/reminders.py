@@ -4,8 +4,8 @@
   opinion to the lead unit (due ``OPINION_MONTHS`` after assignment, before the lead unit's reply), that are due
   within ``PROPOSALS["REMINDER_DAYS"]`` days or overdue; and the reply drafts its signer returned;
 - each unit's signers (单位签发人), daily: the reply drafts waiting for their sign-off, with their due dates;
-- the proposal committee, daily: the overdue proposals with the units that still owe a reply, and the key
-  proposals due within ``REMINDER_DAYS`` days.
+- each proposal committee, daily: its own CPPCC's (its region's sessions') overdue proposals with the units that
+  still owe a reply, and its key proposals due within ``REMINDER_DAYS`` days.
 
 The keys carry the handling round, so a proposal handled again after an unsatisfied feedback is reminded of again.
 While a unit's request for re-assignment waits for the committee, no unit can reply: the units are not reminded,
@@ -189,9 +189,15 @@ def _draft_items(liaisons: dict[int, list[User]], signers: dict[int, list[User]]
 
 
 def _committee_items(today: datetime.date) -> list[ReminderItem]:
-    committee = list(User.objects.filter(is_active=True, groups__name=Role.COMMITTEE))
+    """Each committee is reminded of its own CPPCC's proposals only: those of its region's sessions."""
+    committee = defaultdict(list)
+    for user in User.objects.filter(is_active=True, groups__name=Role.COMMITTEE).select_related("organization"):
+        committee[user.organization.region_id if user.organization_id else None].append(user)
     if not committee:
         return []
+    own_cppccs = Q(session__region__in=[region for region in committee if region is not None])
+    if None in committee:  # a committee of no region: the deployment without regions
+        own_cppccs |= Q(session__region__isnull=True)
     window = _window()
     owing = (
         Assignment.objects.with_state(today)
@@ -201,6 +207,7 @@ def _committee_items(today: datetime.date) -> list[ReminderItem]:
     )
     proposals = (
         Proposal.objects.with_figures(today)
+        .filter(own_cppccs)
         .filter(Q(overdue=True) | Q(is_key=True, days_left__gte=0, days_left__lte=window))
         .select_related("session")
         .prefetch_related(Prefetch("assignments", queryset=owing, to_attr="owing"))
@@ -220,5 +227,5 @@ def _committee_items(today: datetime.date) -> list[ReminderItem]:
         else:
             key, section = f"proposal-key-due:{proposal.pk}:{proposal.round}", key_section
         text, url = _committee_text(proposal), proposal_link(proposal.pk)
-        items.extend(ReminderItem(user, key, section, text, url) for user in committee)
+        items.extend(ReminderItem(user, key, section, text, url) for user in committee[proposal.session.region_id])
     return items

@@ -8,7 +8,7 @@ step they are). 答复日期 is the day the reply was signed off.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +32,27 @@ from .choices import AssignmentRole, ProposalStatus
 from .models import Assignment, Category, Proposal, Reply, Session
 
 ROLE_ORDER = {AssignmentRole.LEAD: 0, AssignmentRole.SEPARATE: 1, AssignmentRole.CO: 2}
+
+
+class CppccLookupWidget(LookupWidget):
+    """A session or category by name among ``rows``: the importing committee's own CPPCC's (``ProposalResource``),
+    so that the same name in two CPPCCs never crosses between them."""
+
+    def __init__(self, model, lookup_fields=("name",)):
+        super().__init__(model, lookup_fields)
+        self.rows = model.objects.all()
+
+    def prime(self, values):
+        wanted = {normalize(value) for value in values if not is_blank(value)} - self._looked_up
+        if not wanted:
+            return
+        raw = {str(value).strip() for value in values if not is_blank(value)}
+        condition = Q()
+        for field in self.lookup_fields:
+            condition |= Q(**{f"{field}__in": wanted | raw})
+        for obj in self.rows.filter(condition):
+            self.remember(obj)
+        self._looked_up |= wanted
 
 
 class ProposalResource(ImportResource):
@@ -73,7 +94,7 @@ class ProposalResource(ImportResource):
     deferred_history = False  # the services record it
 
     serial = serial_field()
-    session = Field("session", "届次", LookupWidget(Session, ("name",)), required=REQUIRED)
+    session = Field("session", "届次", CppccLookupWidget(Session), required=REQUIRED)
     number = Field("number", "编号", TextWidget(keep_when_blank=True), required=REQUIRED)
     title = Field("title", "标题", TextWidget(keep_when_blank=True), required=REQUIRED_NEW)
     proposers = Field(
@@ -81,7 +102,7 @@ class ProposalResource(ImportResource):
         required=REQUIRED_NEW,
         note=gettext_lazy("Names joined by 、, the lead proposer first; unknown names are added as proposers."),
     )
-    category = Field("category", "类别", LookupWidget(Category, ("name",)))
+    category = Field("category", "类别", CppccLookupWidget(Category))
     submitted_on = Field("submitted_on", "提交日期", DateWidget(), kind="date", required=REQUIRED_NEW)
     content = Field("content", "提案内容", TextWidget(), kind="long")
     suggestions = Field("suggestions", "建议", TextWidget(), kind="long")
@@ -116,6 +137,15 @@ class ProposalResource(ImportResource):
         )
 
     export_select_related = ("session", "category")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.user is not None:
+            # Sessions and categories by name within the importing committee's own CPPCC (names repeat across them);
+            # proposers are the session's CPPCC's too (``services.proposers_from_names``).
+            for name in ("session", "category"):
+                widget = self.fields[name].widget
+                widget.rows = self.user.scope(widget.model.objects.all(), "change")
 
     def get_queryset(self):
         return Proposal.objects.select_related("session", "category").prefetch_related("signatures__proposer")
@@ -188,8 +218,8 @@ class ProposalResource(ImportResource):
         instance._state.adding = False
 
     def template_sample(self):
-        session = Session.objects.first()
-        category = Category.objects.first()
+        session = self.fields["session"].widget.rows.first()
+        category = self.fields["category"].widget.rows.first()
         today = timezone.localdate()
         return {
             "届次": session.name if session else "十五届四次",

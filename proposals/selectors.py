@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
-from accounts.models import Organization
+from accounts.models import Organization, Region
 
 from .choices import AssignmentRole, ProposalStatus, Satisfaction
 from .models import Assignment, Feedback, Proposal, Reply, Session
@@ -38,21 +39,90 @@ def ledger_proposals(*, proposals: QuerySet[Proposal] | None = None) -> QuerySet
     )
 
 
+# CPPCCs
+
+
+def cppcc_name(region: Region | None) -> str:
+    """How pages and tables name a region's CPPCC: its CPPCC's name, else after the region; without regions, the
+    CPPCC."""
+    if region is None:
+        return _("CPPCC")
+    if region.cppcc_id:
+        return region.cppcc.name
+    return _("%(region)s CPPCC") % {"region": region.name}
+
+
+def readable_cppcc_regions(user) -> QuerySet[Region]:
+    """The regions with a CPPCC whose proposals ``user`` reads: the own region and those below (every one for the
+    superuser)."""
+    regions = Region.objects.filter(cppcc__isnull=False).select_related("cppcc").order_by("code", "name")
+    return regions if user.region_scope.unbounded else regions.filter(pk__in=user.region_scope.readable)
+
+
+def by_cppcc(sessions: Iterable[Session]) -> list[tuple[Region | None, list[Session]]]:
+    """``sessions`` (with their ``region__cppcc``) CPPCC by CPPCC, in the order each first appears: a CPPCC's
+    figures are its own, never summed with another's."""
+    groups: dict[int | None, tuple[Region | None, list[Session]]] = {}
+    for session in sessions:
+        groups.setdefault(session.region_id, (session.region, []))[1].append(session)
+    return list(groups.values())
+
+
+def session_choices(user) -> list:
+    """The sessions ``user`` reads, latest first, as form choices: grouped by CPPCC when there are several."""
+    sessions = user.scope(Session.objects.select_related("region__cppcc")).order_by("-year", "-opening_date", "-pk")
+    groups = by_cppcc(sessions)
+    if len(groups) == 1:
+        return [(session.pk, session.name) for session in groups[0][1]]
+    return [(cppcc_name(region), [(session.pk, session.name) for session in rows]) for region, rows in groups]
+
+
+def latest_sessions_by_cppcc(
+    *, per_cppcc: int, region: Region | None = None
+) -> list[tuple[Region | None, list[Session]]]:
+    """The ``per_cppcc`` latest sessions with proposals of each CPPCC — of ``region``'s only, when given — (the public
+    page's figures, each CPPCC's own), CPPCC by CPPCC in the order of their regions' codes."""
+    sessions = Session.objects.filter(region=region) if region is not None else Session.objects.all()
+    sessions = (
+        sessions.filter(pk__in=Proposal.objects.values("session"))
+        .select_related("region__cppcc")
+        .order_by(F("region__code").asc(nulls_first=True), "region__name", "-year", "-opening_date", "-pk")
+    )
+    return [(region, rows[:per_cppcc]) for region, rows in by_cppcc(sessions)]
+
+
 # Public pages
 
 
 def published_replies(*, session_id: int | None = None) -> QuerySet[Reply]:
     """The replies the public pages show (``ReplyQuerySet.published``), of one session if given, with the unit,
     result class and session they print, in the public list's order (latest session first, then by number)."""
-    replies = Reply.objects.published().select_related("unit", "result_class", "proposal__session")
+    replies = Reply.objects.published().select_related("unit", "result_class", "proposal__session__region__cppcc")
     if session_id is not None:
         replies = replies.filter(proposal__session_id=session_id)
     return replies.order_by("-proposal__session__year", "proposal__number", "round", "pk")
 
 
-def sessions_with_published_replies() -> QuerySet[Session]:
-    """The sessions the public list offers to choose from: those with a published reply."""
-    return Session.objects.filter(pk__in=published_replies().values("proposal__session"))
+def cppcc_published_replies(region_id: int | None, *, session_id: int | None = None) -> QuerySet[Reply]:
+    """One CPPCC's published replies (of no region: a deployment without regions): the public list of a CPPCC."""
+    return published_replies(session_id=session_id).filter(proposal__session__region=region_id)
+
+
+def sessions_with_published_replies(region_id: int | None) -> QuerySet[Session]:
+    """The sessions a CPPCC's public list offers to choose from: its own with a published reply."""
+    return Session.objects.filter(region=region_id, pk__in=published_replies().values("proposal__session"))
+
+
+def public_cppccs() -> list[dict]:
+    """The CPPCCs whose replies the public pages show, by region code: each one's ``region`` (None without regions),
+    ``name`` and number of published ``replies``."""
+    counts = dict(published_replies().order_by().values_list("proposal__session__region").annotate(count=Count("pk")))
+    regions = {region.pk: region for region in Region.objects.filter(pk__in=counts).select_related("cppcc")}
+    cppccs = [
+        {"region": regions.get(region_id), "name": cppcc_name(regions.get(region_id)), "replies": count}
+        for region_id, count in counts.items()
+    ]
+    return sorted(cppccs, key=lambda row: (row["region"] is not None, row["region"].code if row["region"] else ""))
 
 
 # Statistics

@@ -21,6 +21,7 @@ urlpatterns = [
     path("proposals/<int:pk>/archive/", views.ProposalArchiveView.as_view(), name="proposal-archive"),
     path("proposals/<int:pk>/<slug:move>/", views.ProposalMoveView.as_view(), name="proposal-move"),
     path("public/proposals/", views.PublicReplyListView.as_view(), name="public-reply-list"),
+    path("public/proposals/cppcc/<int:region>/", views.PublicReplyListView.as_view(), name="public-cppcc-replies"),
     path("public/proposals/<int:pk>/", views.PublicReplyDetailView.as_view(), name="public-reply-detail"),
     path("public/proposals/<int:pk>/vote/", views.PublicVoteView.as_view(), name="public-reply-vote"),
 ]

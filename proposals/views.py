@@ -7,12 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from accounts.models import Region
 from common.db import choice_rank
 from common.exceptions import ActionForbidden, WorkflowError
 from common.views import (
@@ -30,7 +33,15 @@ from .choices import ProposalMove, ProposalStatus
 from .filtersets import ProposalFilterSet
 from .models import Assignment, Category, Event, HandlingUnit, Proposal, Reply, ResultClass, Session
 from .querysets import handling_unit_candidates, handling_units
-from .selectors import ledger_proposals, published_replies, sessions_with_published_replies
+from .selectors import (
+    cppcc_name,
+    cppcc_published_replies,
+    ledger_proposals,
+    public_cppccs,
+    published_replies,
+    readable_cppcc_regions,
+    sessions_with_published_replies,
+)
 from .steps import BY_SLUG, STEPS
 
 
@@ -112,7 +123,7 @@ class ProposalDetailView(ObjectDetailView):
             replies=replies,
             feedbacks=sorted(handling.feedbacks.all(), key=lambda feedback: (feedback.round, feedback.given_on)),
             events=Event.objects.filter(proposal=proposal).select_related("actor__organization"),
-            related_projects=Project.objects.with_figures()
+            related_projects=user.scope(Project.objects.with_figures())
             .filter(proposals=proposal)
             .select_related("lead_org", "domain")
             .order_by("code"),
@@ -138,7 +149,14 @@ class ProposalArchiveView(ObjectArchiveView):
         services.proposal_restore(actor=self.request.user, proposal=obj)
 
 
-class ProposalEditView(ObjectEditView):
+class UserFormMixin:
+    """The form chooses among what the user may write (``forms.ProposalForm``, ``forms.CppccReferenceForm``)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class ProposalEditView(UserFormMixin, ObjectEditView):
     model = Proposal
     form_class = forms.ProposalForm
     template_name = "generic/object_form.html"
@@ -281,19 +299,29 @@ class ReplyPublicationView(ObjectPermissionMixin, generic.DetailView):
 
 
 class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
-    """承办单位名录: the organisations proposals may be assigned to; the committee ticks them on and off."""
+    """承办单位名录: the units of the user's region that its CPPCC's proposals may be assigned to; its committee ticks
+    them on and off. A reader of several CPPCCs opens each one's (``?region=``, ``cppcc_region``)."""
 
     model = HandlingUnit
     template_name = "proposals/handling_units.html"
     form_class = forms.HandlingUnitsForm
 
+    @cached_property
+    def region(self) -> Region | None:
+        return cppcc_region(self.request)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "region": self.region}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        listed = set(handling_units().values_list("pk", flat=True))
-        entries = {entry.organization_id: entry for entry in HandlingUnit.objects.all()}
-        candidates = handling_unit_candidates().order_by("kind", "name")
+        listed = set(handling_units(self.region).values_list("pk", flat=True))
+        candidates = handling_unit_candidates(self.region).order_by("kind", "name")
+        entries = {entry.organization_id: entry for entry in HandlingUnit.objects.filter(organization__in=candidates)}
         rows = [(org, org.pk in listed, entries.get(org.pk)) for org in candidates]
         context.update(
+            region=self.region,
+            cppcc_regions=readable_cppcc_regions(self.request.user),
             rows=sorted(rows, key=lambda row: not row[1]),  # the list first, then the units that may be added
             listed_count=len(listed),
             can_edit=self.request.user.has_perm("proposals.change_handlingunit"),
@@ -316,7 +344,17 @@ class HandlingUnitsView(ObjectPermissionMixin, generic.FormView):
             _("The list of handling units is saved: %(added)d added, %(removed)d taken off.")
             % {"added": len(added), "removed": len(removed)},
         )
-        return HttpResponseRedirect(reverse("handling-units"))
+        return HttpResponseRedirect(self.request.get_full_path())
+
+
+def cppcc_region(request) -> Region | None:
+    """The region whose CPPCC's list of handling units a page or the API shows: the user's own, or a CPPCC's the user
+    reads (``?region=``; the superuser names any region). Only its own committee changes it (the service's rule)."""
+    user = request.user
+    pk = parse_pk(request.GET.get("region"))
+    if pk is None:
+        return user.region
+    return get_object_or_404(Region.objects.all() if user.is_superuser else readable_cppcc_regions(user), pk=pk)
 
 
 class InboxView(ObjectPermissionMixin, generic.TemplateView):
@@ -329,7 +367,7 @@ class InboxView(ObjectPermissionMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        assignments = Assignment.objects.with_state().select_related("unit", "proposal__session")
+        assignments = user.scope(Assignment.objects.with_state()).select_related("unit", "proposal__session")
         own_unit = not (user.sees_all_units or user.has_perm("proposals.handle_proposal"))
         if own_unit:
             assignments = assignments.filter(unit_id=user.organization_id)
@@ -350,7 +388,8 @@ class InboxView(ObjectPermissionMixin, generic.TemplateView):
 
 
 class ReferenceDataView(ObjectPermissionMixin, generic.TemplateView):
-    """Sessions, categories and result classes: reference data the committee keeps."""
+    """Sessions, categories and result classes: reference data each CPPCC's committee keeps for itself. A reader of
+    several regions sees each row's region."""
 
     model = Session
     template_name = "proposals/reference.html"
@@ -358,17 +397,22 @@ class ReferenceDataView(ObjectPermissionMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        sessions = user.scope(Session.objects.select_related("region"))
+        categories = user.scope(Category.objects.select_related("region"))
+        result_classes = user.scope(ResultClass.objects.select_related("region"))
+        regions = {row.region_id for rows in (sessions, categories, result_classes) for row in rows}
         context.update(
-            sessions=Session.objects.all(),
-            categories=Category.objects.all(),
-            result_classes=ResultClass.objects.all(),
-            handling_unit_count=handling_units().count(),
+            sessions=sessions,
+            categories=categories,
+            result_classes=result_classes,
+            show_region=len(regions) > 1,
+            handling_unit_count=handling_units(user.region).count(),
             can_edit=user.can("change", Session),
         )
         return context
 
 
-class ReferenceEditView(ObjectEditView):
+class ReferenceEditView(UserFormMixin, ObjectEditView):
     template_name = "generic/object_form.html"
 
     @property
@@ -394,22 +438,59 @@ class ResultClassEditView(ReferenceEditView):
     form_class = forms.ResultClassForm
 
 
+def public_list_url(region: Region | None) -> str:
+    """A CPPCC's public list of replies (a deployment without regions has only the one at ``/public/proposals/``)."""
+    return reverse("public-cppcc-replies", args=[region.pk]) if region else reverse("public-reply-list")
+
+
 @method_decorator(login_not_required, name="dispatch")
 class PublicReplyListView(generic.ListView):
-    """Published replies by session, for the public: no contact details."""
+    """One CPPCC's published replies by session, for the public: no contact details, nothing unpublished.
+
+    ``/public/proposals/cppcc/<region>/`` is a CPPCC's list. ``/public/proposals/`` lists the CPPCCs that have
+    published replies, or leads to the only one; without regions it is the list itself. Its old links still work:
+    ``?session=`` leads to that session's CPPCC, ``?cppcc=<region>`` to that CPPCC."""
 
     template_name = "proposals/public_list.html"
     paginate_by = 20
 
+    region: Region | None = None
+
+    def get(self, request, *args, **kwargs):
+        if "region" in kwargs:
+            self.region = get_object_or_404(Region.objects.select_related("cppcc"), pk=kwargs["region"])
+            return super().get(request, *args, **kwargs)
+        session = Session.objects.filter(pk=parse_pk(request.GET.get("session"))).first()
+        if session is not None and session.region_id is not None:
+            return HttpResponseRedirect(f"{public_list_url(session.region)}?session={session.pk}")
+        if "cppcc" in request.GET:  # ``?cppcc=`` without a region: the CPPCC of no region, listed here
+            chosen = parse_pk(request.GET["cppcc"])
+            if chosen is not None:
+                return HttpResponseRedirect(public_list_url(get_object_or_404(Region, pk=chosen)))
+        elif session is None:
+            cppccs = public_cppccs()
+            if len(cppccs) > 1:
+                return TemplateResponse(request, "proposals/public_cppccs.html", {"cppccs": cppccs})
+            if cppccs and cppccs[0]["region"] is not None:
+                return HttpResponseRedirect(public_list_url(cppccs[0]["region"]))
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
+        region_id = self.region.pk if self.region else None
         session_pk = parse_pk(self.request.GET.get("session"))
-        self.session = Session.objects.filter(pk=session_pk).first() if session_pk is not None else None
-        return published_replies(session_id=session_pk).prefetch_related("proposal__signatures__proposer")
+        self.session = sessions_with_published_replies(region_id).filter(pk=session_pk).first()
+        replies = cppcc_published_replies(region_id, session_id=session_pk)
+        return replies.prefetch_related("proposal__signatures__proposer")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = sessions_with_published_replies()
-        context["session"] = self.session
+        context.update(
+            cppcc=cppcc_name(self.region) if self.region else None,
+            sessions=sessions_with_published_replies(self.region.pk if self.region else None),
+            session=self.session,
+            list_url=public_list_url(self.region),
+            several_cppccs=len(public_cppccs()) > 1,
+        )
         return context
 
 
@@ -423,8 +504,11 @@ class PublicReplyDetailView(generic.DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        region = self.object.proposal.session.region
         context["addressees"] = [signature.proposer for signature in self.object.proposal.ordered_signatures]
         context["voted"] = self.object.pk in self.request.session.get("proposal_votes", [])
+        context["cppcc"] = cppcc_name(region) if region else None
+        context["list_url"] = public_list_url(region)
         return context
 
 

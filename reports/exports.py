@@ -27,7 +27,7 @@ from projects.querysets import health_rule
 from projects.resources import ProjectResource
 from proposals.choices import AssignmentRole, Satisfaction
 from proposals.models import Assignment, Feedback, Proposal, Reply, Session
-from proposals.selectors import ledger_proposals, proposal_statistics, share
+from proposals.selectors import cppcc_name, ledger_proposals, proposal_statistics, share
 
 from . import selectors
 from .assessment import Assessment
@@ -85,9 +85,11 @@ def _note(*parts: str, compiler: str | None = None) -> str:
     return "    ".join([f"编制单位：{compiler or settings.OFFICE['NAME']}", f"日期：{date}", *parts])
 
 
-def _committee_note(*parts: str) -> str:
-    """The proposal tables are the CPPCC committee's (政协提案委员会), not the smart-city office's."""
-    return _note(*parts, compiler=settings.PROPOSALS["COMMITTEE_NAME"])
+def _committee_note(session: Session, *parts: str) -> str:
+    """The proposal tables are the session's CPPCC's (政协提案委员会), not the smart-city office's; without regions,
+    the committee the settings name."""
+    compiler = cppcc_name(session.region) if session.region_id else settings.PROPOSALS["COMMITTEE_NAME"]
+    return _note(*parts, compiler=compiler)
 
 
 def _table(title: str, sheet_title: str, columns: list[Column], rows: list[tuple[list, str]], note: str):
@@ -482,7 +484,7 @@ def proposal_ledger(session: Session):
                     "data",
                 )
             )
-    return _table(f"{session.name}提案办理台账", "提案办理台账", LEDGER_COLUMNS, rows, _committee_note())
+    return _table(f"{session.name}提案办理台账", "提案办理台账", LEDGER_COLUMNS, rows, _committee_note(session))
 
 
 # 提案办理情况统计表
@@ -546,7 +548,7 @@ def proposal_stats(session: Session):
         f"交办{counts['assigned']}件，已办复{counts['answered']}件，办复率{_percent(counts['answer_rate'])}。"
     )
     title = f"{session.name}提案办理情况统计表"
-    return _table(title, "办理情况统计", STATS_COLUMNS, rows, _committee_note(summary))
+    return _table(title, "办理情况统计", STATS_COLUMNS, rows, _committee_note(session, summary))
 
 
 def _stats_values(counts: dict) -> list:

@@ -14,6 +14,7 @@ from common.forms import style_widgets
 from projects.choices import DomainGroup, ProjectTier
 from projects.models import Plan, Project, period_of, period_validators
 from proposals.models import Session
+from proposals.selectors import session_choices
 
 from .exports import TableScope
 from .selectors import SCOPE_FIELDS
@@ -194,12 +195,12 @@ class ProgressTableForm(TableForm):
 
 
 class SessionTableForm(TableForm):
-    """提案办理台账 and 提案办理情况统计表: one session (of a CPPCC the reader reads)."""
+    """提案办理台账 and 提案办理情况统计表: one session of a CPPCC the reader reads (each table is its CPPCC's own; the
+    sessions are grouped by CPPCC where the reader reads several)."""
 
     session = forms.TypedChoiceField(label=_("session"), coerce=int)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        sessions = self.user.scope(Session.objects.all()).order_by("-year", "-opening_date", "-pk")
-        self.fields["session"].choices = list(sessions.values_list("pk", "name"))
+        self.fields["session"].choices = session_choices(self.user)
         self.finish()

@@ -9,14 +9,15 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
+from accounts.models import Region
 from common.db import lift_statement_timeout
-from common.views import ObjectPermissionMixin
+from common.views import ObjectPermissionMixin, parse_pk
 from common.xlsx import xlsx_response
 from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
-from projects.selectors import attach_phases
+from projects.selectors import attach_phases, key_list_status_below
 from proposals.models import Proposal, Session
-from proposals.selectors import ProposalStatistics, proposal_statistics
+from proposals.selectors import ProposalStatistics, cppcc_name, latest_sessions_by_cppcc, proposal_statistics
 
 from . import charts, exports, forms, selectors, versioning
 
@@ -46,7 +47,10 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
         )
         figures = versioning.cached("dashboard", key, lambda: selectors.dashboard_figures(scope, with_proposals))
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
-        return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort}
+        # Where the lists of the regions below stand: read live, not cached with the figures.
+        region = Region.objects.filter(pk=params.get("region")).first() if params.get("region") else None
+        key_lists = key_list_status_below(region, params.get("year") or scope.today.year)
+        return {**figures, "form": form, "scope": scope, "scorecard": scorecard, "sort": sort, "key_lists": key_lists}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -117,14 +121,21 @@ def public_session_row(session: Session, statistics: ProposalStatistics) -> dict
 
 @method_decorator(login_not_required, name="dispatch")
 class PublicProgressView(TemplateView):
-    """公开: the published projects by domain with status and progress, and the proposals' statistics by session;
-    no login, no money, no health, no names of people."""
+    """公开: the published projects by domain with status and progress, and the proposals' statistics of each CPPCC
+    by session; no login, no money, no health, no names of people."""
 
     template_name = "reports/public_progress.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Project.objects.filter(is_published=True)
+        # Per region (``?region=<id>``: its projects with those of the regions below, its CPPCC's sessions); the
+        # regions with published projects are offered.
+        region_pk = parse_pk(self.request.GET.get("region"))
+        region = get_object_or_404(Region, pk=region_pk) if region_pk is not None else None
+        offered = Region.objects.filter(pk__in=published.values("region")).order_by("code", "name")
+        if region is not None:
+            published = published.filter(region__in=Region.objects.within(region))
         # Top-level projects are counted and listed; their published phases are shown beneath them.
         projects = (
             published.top_level()
@@ -137,20 +148,25 @@ class PublicProgressView(TemplateView):
             completed=Count("pk", filter=Q(status__in=ProjectStatus.finished())),
             in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
         )
-        # The latest sessions with proposals, counted as the 统计表 counts them.
-        sessions = list(
-            Session.objects.filter(pk__in=Proposal.objects.values("session")).order_by("-year", "-opening_date", "-pk")[
-                :PUBLIC_SESSIONS
-            ]
-        )
-        statistics = proposal_statistics(sessions=sessions)
-        session_rows = [public_session_row(session, statistics) for session in sessions]
+        # Each CPPCC's latest sessions with proposals (the chosen region's CPPCC's only), counted as the 统计表 counts
+        # them: each CPPCC's own, never summed.
+        cppccs = latest_sessions_by_cppcc(per_cppcc=PUBLIC_SESSIONS, region=region)
+        statistics = proposal_statistics(sessions=[session for _region, sessions in cppccs for session in sessions])
         projects = list(projects)
         attach_phases(projects, published.top_level(), phases=published)
         context.update(
             projects=projects,
             counts=counts,
-            sessions=session_rows,
+            region=region,
+            regions=list(offered),
+            cppccs=[
+                {
+                    "region": cppcc_region,
+                    "name": cppcc_name(cppcc_region),
+                    "sessions": [public_session_row(session, statistics) for session in sessions],
+                }
+                for cppcc_region, sessions in cppccs
+            ],
         )
         return context
 

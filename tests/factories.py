@@ -149,9 +149,10 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "proposals.Session"
-        django_get_or_create = ["name"]
+        django_get_or_create = ["name", "region"]
 
     name = "十五届四次"
+    region = None
     year = 2026
     opening_date = datetime.date(2026, 1, 10)
 
@@ -159,9 +160,10 @@ class SessionFactory(factory.django.DjangoModelFactory):
 class ProposerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "proposals.Proposer"
-        django_get_or_create = ["name"]
+        django_get_or_create = ["name", "region"]
 
     name = factory.Sequence(lambda n: f"委员{n}")
+    region = None
     sector = "经济界"
 
 
@@ -185,7 +187,8 @@ class ProposalFactory(factory.django.DjangoModelFactory):
             return
         from proposals.services import proposers_from_names, set_proposers
 
-        set_proposers(self, proposers_from_names(extracted or [f"提案人{self.number}"]))
+        names = extracted or [f"提案人{self.number}"]
+        set_proposers(self, proposers_from_names(names, region=self.session.region))
 
 
 def unit_user(unit: Organization, role: str) -> User:
@@ -203,7 +206,7 @@ def issue_reply(proposal, unit: Organization, *, liaison: User | None = None, si
 
     if "result_class" not in fields:
         fields["result_class"] = ResultClass.objects.get_or_create(
-            code="B", defaults={"name": "列入计划拟解决", "order": 2}
+            code="B", region=proposal.session.region, defaults={"name": "列入计划拟解决", "order": 2}
         )[0]
     fields.setdefault("text", f"{unit.name}的答复")
     services.reply_save_draft(actor=liaison or unit_user(unit, Role.LIAISON), proposal=proposal, **fields)

@@ -87,3 +87,29 @@ def test_dg_committee_cannot_act_on_zhenhais_proposals(demo):
         ).status_code
         assert answer == 404
         assert committee.post(f"/api/v1/proposals/{proposal.pk}/file/", {}).status_code == 404
+
+
+def test_the_city_dashboard_shows_which_districts_have_not_submitted_or_were_returned(demo):
+    page = signed_in("office").get(DASHBOARD)
+    key_lists = page.context["key_lists"]
+    states = {row.region.name: row.status for row in key_lists.rows}
+    assert states["镇海区"] == "submitted" and states["象山县"] == "returned"
+    assert key_lists.outstanding >= 1
+    assert "key-lists-below" in page.content.decode()
+
+
+def test_the_public_page_per_region(demo):
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    everything = anonymous.get("/public/").context
+    names = [region.name for region in everything["regions"]]
+    assert "镇海区" in names and "东莞市" in names
+    zhenhai = Region.objects.get(name="镇海区")
+    page = anonymous.get("/public/", {"region": zhenhai.pk})
+    assert page.status_code == 200 and "镇海区 ·" in page.content.decode()
+    listed = {project.code for project in page.context["projects"]}
+    published = Project.objects.top_level().filter(is_published=True)
+    assert listed == set(published.filter(region=zhenhai).values_list("code", flat=True))
+    assert page.context["counts"]["total"] == len(listed) < everything["counts"]["total"]
+    assert [cppcc["region"] for cppcc in page.context["cppccs"]] == [zhenhai]  # its CPPCC's sessions only
+    assert anonymous.get("/public/", {"region": 999999}).status_code == 404
+    assert anonymous.get("/public/", {"region": "²"}).status_code == 200

@@ -25,7 +25,7 @@ from projects.models import Milestone, Plan, Project
 from tests.factories import MilestoneFactory, PlanFactory, ProjectFactory
 
 # Django's own words for a unique field, as the validation of a duplicate (no race) says them too.
-PLAN_TAKEN = "具有 标题 的 规划计划 已存在。"
+PLAN_TAKEN = "已有同名规划。"  # per_region_unique's message: plan titles are unique within a region
 MILESTONE_TAKEN = "该项目已有同名节点。"
 
 

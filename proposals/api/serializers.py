@@ -7,7 +7,7 @@ in ``proposals.services``, which the view calls with the validated data as keywo
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import Organization
+from accounts.models import Organization, Region
 from common.api.serializers import SlugRelatedField, ValidatedModelSerializer
 from common.bounds import DOCUMENT_MAX, TEXT_MAX, date_validators
 from projects.models import Project
@@ -18,36 +18,77 @@ from ..models import Assignment, Category, Event, Proposal, Proposer, Reply, Res
 TIMESTAMPS = ["created", "last_updated"]
 
 
-class SessionSerializer(ValidatedModelSerializer):
-    """A plenary session of the CPPCC; proposals are numbered within it."""
+class ScopedChoicesMixin:
+    """Related fields choose among the rows the caller reads (``User.scope``): another region's row is "not found"
+    (400), never a hint that it exists."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        scope = getattr(getattr(self.context.get("request"), "user", None), "scope", None)
+        if scope is None:  # the schema's anonymous reading
+            return fields
+        for field in fields.values():
+            related = getattr(field, "child_relation", field)
+            if not field.read_only and getattr(related, "queryset", None) is not None:
+                related.queryset = scope(related.queryset)
+        return fields
+
+
+class CppccReferenceSerializer(ValidatedModelSerializer):
+    """A CPPCC's own row (a session, category, result class or proposer): a new one is the caller's region's CPPCC's;
+    only the superuser names another region, and a row never moves to another CPPCC."""
+
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The region whose CPPCC this is: the caller's own (only the superuser names another)."),
+    )
+
+    def get_validators(self):
+        # DRF's unique-together check would ask for the region before ``validate`` sets it; the model's constraints
+        # (unique within the region) are checked by ``full_clean`` once it is set.
+        return []
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        own = self.instance.region if self.instance is not None else user.region
+        if "region" in attrs and attrs["region"] != own and (self.instance is not None or not user.is_superuser):
+            raise serializers.ValidationError({"region": _("Each CPPCC keeps its own: the region cannot be another.")})
+        attrs.setdefault("region", own)
+        return super().validate(attrs)
+
+
+class SessionSerializer(CppccReferenceSerializer):
+    """A plenary session of a CPPCC; proposals are numbered within it."""
 
     class Meta:
         model = Session
-        fields = ["id", "name", "year", "opening_date", *TIMESTAMPS]
+        fields = ["id", "region", "name", "year", "opening_date", *TIMESTAMPS]
 
 
-class CategorySerializer(ValidatedModelSerializer):
-    """A subject heading of the proposals."""
+class CategorySerializer(CppccReferenceSerializer):
+    """A subject heading of a CPPCC's proposals."""
 
     class Meta:
         model = Category
-        fields = ["id", "name", "order", *TIMESTAMPS]
+        fields = ["id", "region", "name", "order", *TIMESTAMPS]
 
 
-class ResultClassSerializer(ValidatedModelSerializer):
-    """A class printed on reply letters (A, B, C…)."""
+class ResultClassSerializer(CppccReferenceSerializer):
+    """A class printed on a CPPCC's reply letters (A, B, C…)."""
 
     class Meta:
         model = ResultClass
-        fields = ["id", "code", "name", "description", "order", *TIMESTAMPS]
+        fields = ["id", "region", "code", "name", "description", "order", *TIMESTAMPS]
 
 
-class ProposerSerializer(ValidatedModelSerializer):
-    """A CPPCC member or member organisation that signs proposals."""
+class ProposerSerializer(CppccReferenceSerializer):
+    """A CPPCC member or member organisation that signs the CPPCC's proposals."""
 
     class Meta:
         model = Proposer
-        fields = ["id", "name", "kind", "sector", "party", "organization", *TIMESTAMPS]
+        fields = ["id", "region", "name", "kind", "sector", "party", "organization", *TIMESTAMPS]
 
 
 class ProposerNamesField(serializers.ListField):
@@ -89,8 +130,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProposalSerializer(ValidatedModelSerializer):
-    """A proposal; its status, round, due date and units change only through the moves."""
+class ProposalSerializer(ScopedChoicesMixin, ValidatedModelSerializer):
+    """A proposal of a CPPCC (its session's); its status, round, due date and units change only through the moves."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:proposal-detail")
     proposers = ProposerNamesField(
@@ -109,12 +150,19 @@ class ProposalSerializer(ValidatedModelSerializer):
     co_units = serializers.SerializerMethodField(help_text=_("Names of the co-handling units."))
     separate_units = serializers.SerializerMethodField(help_text=_("Names of the units that answer separately."))
     assignments = AssignmentSerializer(many=True, read_only=True)
+    region = serializers.IntegerField(
+        source="session.region_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The region whose CPPCC the proposal is: its session's."),
+    )
 
     class Meta:
         model = Proposal
         fields = [
             "id",
             "url",
+            "region",
             "session",
             "number",
             "title",
@@ -141,6 +189,17 @@ class ProposalSerializer(ValidatedModelSerializer):
             *TIMESTAMPS,
         ]
         # status, round, due_date, merged_into and not_filed_reason are not editable: only the moves change them.
+
+    def get_fields(self):
+        fields = super().get_fields()
+        scope = getattr(getattr(self.context.get("request"), "user", None), "scope", None)
+        if scope is not None:
+            # Registered and kept with the caller's own CPPCC's session and category.
+            for name in ("session", "category"):
+                fields[name].queryset = scope(fields[name].queryset.model.objects.all(), "change")
+            # Any project, as the proposal lists them (a district's proposal may concern the city's projects).
+            fields["related_projects"].child_relation.queryset = Project.objects.all()
+        return fields
 
     def _unit_names(self, proposal, role) -> list[str]:
         return [assignment.unit.name for assignment in proposal.assignments.all() if assignment.role == role]
@@ -262,19 +321,24 @@ def _note_field():
     )
 
 
-class NoteSerializer(serializers.Serializer):
+class InputSerializer(ScopedChoicesMixin, serializers.Serializer):
+    """An input (a move's, the list of handling units'): its units, proposals and assignments are among those the
+    caller reads."""
+
+
+class NoteSerializer(InputSerializer):
     """File or close a proposal, with an optional note."""
 
     note = _note_field()
 
 
-class NotFileSerializer(serializers.Serializer):
+class NotFileSerializer(InputSerializer):
     reason = serializers.CharField(
         max_length=TEXT_MAX, help_text=_("Why the proposal is not filed; the proposer is told.")
     )
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(InputSerializer):
     into = serializers.PrimaryKeyRelatedField(
         queryset=Proposal.objects.all(), help_text=_("The filed proposal of the same session it is handled with.")
     )
@@ -286,7 +350,7 @@ def _handling_units_field(**kwargs):
     return serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), **kwargs)
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(InputSerializer):
     """Units are organisation ids from the committee's list of handling units (``handling-units/``)."""
 
     lead_unit = _handling_units_field(required=False, allow_null=True, help_text=_("The lead unit (organisation id)."))
@@ -309,20 +373,20 @@ class AssignSerializer(serializers.Serializer):
     note = _note_field()
 
 
-class ReassignRequestSerializer(serializers.Serializer):
+class ReassignRequestSerializer(InputSerializer):
     reason = serializers.CharField(max_length=TEXT_MAX, help_text=_("Why the proposal is not the unit's business."))
     unit = _unit_field(_("The unit asking (organisation id); a liaison always asks for their own unit."))
 
 
-class OpinionSerializer(serializers.Serializer):
+class OpinionSerializer(InputSerializer):
     opinion = serializers.CharField(
         max_length=DOCUMENT_MAX, help_text=_("The co-handling unit's opinion, sent to the lead unit.")
     )
     unit = _unit_field(_("The co-handling unit (organisation id); a liaison always acts for their own unit."))
 
 
-class LetterSerializer(serializers.Serializer):
-    """The reply letter's own fields."""
+class LetterSerializer(InputSerializer):
+    """The reply letter's own fields; the result class is one of the proposal's CPPCC's (its code is unique there)."""
 
     text = serializers.CharField(max_length=DOCUMENT_MAX, help_text=_("The text of the reply letter."))
     result_class = SlugRelatedField(
@@ -340,6 +404,13 @@ class LetterSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     cc = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text=_("Copy to, as printed."))
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if "proposal" in self.context:
+            region = self.context["proposal"].session.region_id
+            fields["result_class"].queryset = ResultClass.objects.filter(region=region)
+        return fields
+
 
 class ReplyDraftSerializer(LetterSerializer):
     """The unit's draft (saved again, it replaces the draft); its signer signs it off with ``sign-off/``."""
@@ -354,11 +425,11 @@ class ReplyDraftSerializer(LetterSerializer):
         return attrs
 
 
-class SignOffSerializer(serializers.Serializer):
+class SignOffSerializer(InputSerializer):
     unit = _unit_field(_("Your own unit (organisation id), if given."))
 
 
-class ReturnReplySerializer(serializers.Serializer):
+class ReturnReplySerializer(InputSerializer):
     note = serializers.CharField(help_text=_("What the drafter should change."))
     unit = _unit_field(_("Your own unit (organisation id), if given."))
 
@@ -374,7 +445,7 @@ class RecordReplySerializer(LetterSerializer):
     )
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(InputSerializer):
     note = _note_field()
 
 
@@ -406,14 +477,14 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
         return entry.note if entry else ""
 
 
-class HandlingUnitAddSerializer(serializers.Serializer):
+class HandlingUnitAddSerializer(InputSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), help_text=_("The organisation to put on the list (its id).")
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(InputSerializer):
     """Name the unit's assignment by its id or by the unit's id."""
 
     assignment = serializers.PrimaryKeyRelatedField(
@@ -446,7 +517,9 @@ class ExtensionSerializer(serializers.Serializer):
         return {**attrs, "assignment": assignment}
 
 
-class FeedbackSerializer(serializers.Serializer):
+class FeedbackSerializer(InputSerializer):
+    """The proposer is named among the proposal's CPPCC's (a name is unique there)."""
+
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
     proposer = SlugRelatedField(
@@ -465,3 +538,9 @@ class FeedbackSerializer(serializers.Serializer):
         validators=date_validators,
         help_text=_("Only when unsatisfied: when the second replies are due (two months from today by default)."),
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "proposal" in self.context:
+            fields["proposer"].queryset = Proposer.objects.filter(region=self.context["proposal"].session.region_id)
+        return fields

@@ -21,6 +21,7 @@ from ..models import Category, HandlingUnit, Proposal, Proposer, Reply, ResultCl
 from ..querysets import handling_units
 from ..selectors import ledger_proposals
 from ..steps import STEPS, Step
+from ..views import cppcc_region
 from . import serializers
 
 
@@ -191,9 +192,10 @@ class ReplyViewSet(ScopedModelViewSet):
 class HandlingUnitViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
-    """承办单位名录: the organisations proposals may be assigned to, by organisation id. The committee puts one on the
-    list (``POST`` with ``organization``) or takes it off (``DELETE``); a CPPCC body, a democratic party or a proposer
-    is refused."""
+    """承办单位名录: the units of the caller's region that its CPPCC's proposals may be assigned to, by organisation id.
+    The committee puts one of its region's units on the list (``POST`` with ``organization``) or takes it off
+    (``DELETE``); a CPPCC body, a democratic party, a proposer or another region's unit is refused. The superuser
+    reads a region's list with ``?region=``."""
 
     queryset = HandlingUnit.objects.all()  # the permission's model; the rows shown are organisations
     serializer_class = serializers.HandlingUnitSerializer
@@ -202,7 +204,8 @@ class HandlingUnitViewSet(
     filter_backends = []
 
     def get_queryset(self):
-        return self.request.user.scope(handling_units()).select_related("handling_unit").order_by("kind", "name")
+        # The caller's own region's CPPCC's list (the superuser names the region: ``?region=``).
+        return handling_units(cppcc_region(self.request)).select_related("handling_unit").order_by("kind", "name")
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -210,7 +213,7 @@ class HandlingUnitViewSet(
     @extend_schema(request=serializers.HandlingUnitAddSerializer, responses={201: serializers.HandlingUnitSerializer})
     @transaction.atomic
     def create(self, request, *args, **kwargs):
-        form = serializers.HandlingUnitAddSerializer(data=request.data)
+        form = serializers.HandlingUnitAddSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         organization = form.validated_data["organization"]
         services.handling_units_set(actor=request.user, add=[organization], note=form.validated_data.get("note", ""))

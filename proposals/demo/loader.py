@@ -15,6 +15,11 @@ signs off, and one draft waits for the signer. The other units have no accounts 
 and the committee recorded their replies on their behalf (代录); their opinions and re-assignment requests are made by
 a temporary stand-in account of the unit, deleted at the end of the load.
 
+Each CPPCC keeps its own: the sessions are their CPPCC's region's (镇海区政协's 镇海区, 东莞市政协's 东莞市), each
+CPPCC has its own categories and result classes (``[reference]``) and proposers, and each CPPCC's steps are taken by
+its own committee (the demo account ``committee`` for 镇海区, ``dg-committee`` for 东莞市, else a temporary account of
+the region's CPPCC).
+
 Loading only adds what is missing (a proposal is keyed by session and number, or by its title), so running it twice
 gives the same data and never overwrites what users changed.
 """
@@ -55,8 +60,9 @@ from ..models import (
 
 DATA_FILE = Path(__file__).with_name("proposals.toml")
 
-# The demo accounts that act, when the portfolio demo created them (DEBUG).
-COMMITTEE, LIAISON, SIGNER = "committee", "liaison", "signer"
+# The demo accounts that act, when the portfolio demo created them (DEBUG): each CPPCC's committee, and one unit's
+# liaison and signer.
+COMMITTEES, LIAISON, SIGNER = ("committee", "dg-committee"), "liaison", "signer"
 # Without demo accounts the services still need an actor with the committee's permissions, and each unit one of its
 # own for its opinions and requests: temporary accounts that cannot log in (unusable password). They are deleted at
 # the end of the load, so no account is left behind when DEBUG is off; the steps they took keep no actor (events,
@@ -92,9 +98,6 @@ def chinese_number(number: int) -> str:
 
 def days(count: int) -> datetime.timedelta:
     return datetime.timedelta(days=count)
-
-
-DEFAULT_RESULT_CLASSES = {"A": "解决或采纳", "B": "列入计划拟解决", "C": "留作参考"}
 
 
 @dataclass
@@ -165,6 +168,9 @@ class ProposalLoader:
         except KeyError:
             raise LookupError(f"Unknown organisation {name!r}: load the portfolio demo first.") from None
 
+    def region(self, name: str) -> Region:
+        return Region.objects.get(name=name)
+
     def session_for_year(self, year: int) -> Session:
         config = self.data["sessions"]
         index = year - config["first_year"]
@@ -172,11 +178,11 @@ class ProposalLoader:
         meeting = index % config["meetings_per_term"] + 1
         name = f"{config['body']}{chinese_number(term)}届{chinese_number(meeting)}次会议"
         opening = datetime.date(year, config["opening_month"], config["opening_day"])
-        return self.get_session(name=name, year=year, opening_date=opening)
+        return self.get_session(name=name, region=config["region"], year=year, opening_date=opening)
 
-    def get_session(self, *, name: str, year: int, opening_date: datetime.date) -> Session:
+    def get_session(self, *, name: str, region: str, year: int, opening_date: datetime.date) -> Session:
         session, created = Session.objects.get_or_create(
-            name=name, defaults={"year": year, "opening_date": opening_date}
+            name=name, region=self.region(region), defaults={"year": year, "opening_date": opening_date}
         )
         self.result.count("sessions", created)
         return session
@@ -190,7 +196,9 @@ class ProposalLoader:
         self.previous = self.session_for_year(year - 1)
         self.current = self.session_for_year(year)
         self.seed_sessions = {
-            row["key"]: self.get_session(name=row["name"], year=row["year"], opening_date=row["opening_date"])
+            row["key"]: self.get_session(
+                name=row["name"], region=row["region"], year=row["year"], opening_date=row["opening_date"]
+            )
             for row in self.data["seed_sessions"]
         }
 
@@ -199,6 +207,7 @@ class ProposalLoader:
         for row in self.data["proposers"]:
             proposer, created = Proposer.objects.get_or_create(
                 name=row["name"],
+                region=self.region(row.get("region", self.data["sessions"]["region"])),
                 defaults={
                     "kind": row.get("kind", ProposerKind.MEMBER),
                     "sector": row.get("sector", ""),
@@ -208,13 +217,22 @@ class ProposalLoader:
             )
             self.result.count("proposers", created)
             self.proposers[proposer.name] = proposer
-        # The reference data comes with the migrations, but the committee may have renamed or removed some of it.
-        names = {row["category"] for row in self.rows() if row.get("category")}
-        self.categories = {name: Category.objects.get_or_create(name=name)[0] for name in names}
-        self.classes = {
-            code: ResultClass.objects.get_or_create(code=code, defaults={"name": name, "order": order})[0]
-            for order, (code, name) in enumerate(DEFAULT_RESULT_CLASSES.items(), start=1)
-        }
+        # Each CPPCC's own categories and result classes, by region id; the committee may have renamed some since.
+        reference = self.data["reference"]
+        self.categories, self.classes = {}, {}
+        for region in Region.objects.filter(name__in=self.data["region_cppccs"]):
+            for order, name in enumerate(reference["categories"], start=1):
+                category, created = Category.objects.get_or_create(region=region, name=name, defaults={"order": order})
+                self.result.count("categories", created)
+                self.categories[region.pk, name] = category
+            for order, row in enumerate(reference["result_classes"], start=1):
+                result_class, created = ResultClass.objects.get_or_create(
+                    region=region,
+                    code=row["code"],
+                    defaults={"name": row["name"], "description": row["description"], "order": order},
+                )
+                self.result.count("result classes", created)
+                self.classes[region.pk, row["code"]] = result_class
         codes = {code for row in self.rows() for code in row.get("projects", [])}
         self.projects = {project.code: project for project in Project.all_objects.filter(code__in=codes)}
         if missing := codes - set(self.projects):
@@ -223,18 +241,28 @@ class ProposalLoader:
     # Actors ---------------------------------------------------------------------------------------------------
 
     def load_actors(self):
-        """The demo accounts when they exist: the committee moves, the liaison drafts for its own unit and the signer
-        signs off. Otherwise one temporary account acts for the committee (see ``LOADER_USERNAME``)."""
-        names = [COMMITTEE, LIAISON, SIGNER]
-        accounts = {user.username: user for user in User.objects.filter(username__in=names, is_active=True)}
+        """The demo accounts when they exist: each CPPCC's committee moves its own proposals, the liaison drafts for its
+        own unit and the signer signs off. Otherwise a temporary account of each region's CPPCC acts for its
+        committee (see ``LOADER_USERNAME``)."""
+        names = [*COMMITTEES, LIAISON, SIGNER]
+        accounts = {
+            user.username: user
+            for user in User.objects.filter(username__in=names, is_active=True).select_related("organization")
+        }
         self.liaison = accounts.get(LIAISON)
         self.signer = accounts.get(SIGNER)
         if self.signer is None or self.liaison is None or self.signer.organization_id != self.liaison.organization_id:
             self.liaison = self.signer = None
-        if COMMITTEE in accounts:
-            self.committee = accounts[COMMITTEE]
-            return
-        self.committee = self.temporary_user(LOADER_USERNAME, self.org("区政协提案委"), [Role.COMMITTEE])
+        committees = {accounts[name].organization.region_id: accounts[name] for name in COMMITTEES if name in accounts}
+        self.committees = {}
+        for region in Region.objects.filter(name__in=self.data["region_cppccs"]).select_related("cppcc"):
+            self.committees[region.pk] = committees.get(region.pk) or self.temporary_user(
+                f"{LOADER_USERNAME}-{region.pk}", region.cppcc, [Role.COMMITTEE]
+            )
+
+    def committee(self, course: Course) -> User:
+        """Who acts for the committee of the proposal's CPPCC."""
+        return self.committees[course.session.region_id]
 
     def temporary_user(self, username: str, organization: Organization, roles: list[str]) -> User:
         actor = User.objects.filter(username=username).first()
@@ -259,14 +287,17 @@ class ProposalLoader:
         return self.stand_ins[unit.pk]
 
     def load_handling_units(self):
-        """The state-owned companies the committee put on its list of handling units (供电, 电信), unless it has
+        """The state-owned companies each committee put on its list of handling units (供电, 电信), unless it has
         decided about them since."""
-        names = self.data.get("handling_units", {}).get("added", [])
-        added = [
-            self.org(name) for name in names if not HandlingUnit.objects.filter(organization=self.org(name)).exists()
-        ]
-        if added:
-            services.handling_units_set(actor=self.committee, add=added, note="国有企业，承办有关提案")
+        for region_name, names in self.data["handling_units"]["added"].items():
+            added = [
+                self.org(name)
+                for name in names
+                if not HandlingUnit.objects.filter(organization=self.org(name)).exists()
+            ]
+            if added:
+                actor = self.committees[self.region(region_name).pk]
+                services.handling_units_set(actor=actor, add=added, note="国有企业，承办有关提案")
 
     # Planning -------------------------------------------------------------------------------------------------
 
@@ -390,12 +421,17 @@ class ProposalLoader:
                 course.number = f"{index * 6 + index * 5 % 4 + 1:03d}"
         existing = Proposal.all_objects.filter(
             Q(session__in=[c.session for c in self.courses.values()]) | Q(title__in=[c.row["title"] for c in self])
-        )
+        ).select_related("session")
         by_number = {(p.session_id, p.number): p for p in existing}
         by_title = {p.title: p for p in existing}
         for course in self:
             course.proposal = by_number.get((course.session.pk, course.number)) or by_title.get(course.row["title"])
             course.exists = course.proposal is not None
+            if course.exists and course.proposal.session.region_id != course.session.region_id:
+                raise ValueError(
+                    f"Demo proposal {course.ref} was loaded before each CPPCC kept its own sessions (its session has "
+                    "no region): empty the database (flush, or delete the SQLite file) and load the demo again."
+                )
             # A proposal merged into one loaded before cannot be merged any more: leave it out.
             if "merge_into" in course.row and self.courses[course.row["merge_into"]].exists and not course.exists:
                 course.exists = True
@@ -448,7 +484,7 @@ class ProposalLoader:
             "session": course.session,
             "number": course.number,
             "title": row["title"],
-            "category": self.categories[row["category"]],
+            "category": self.categories[course.session.region_id, row["category"]],
             "content": row.get("content", "").strip(),
             "suggestions": row.get("suggestions", "").strip(),
             "submitted_on": step.day,
@@ -456,27 +492,29 @@ class ProposalLoader:
             "supervising_leader": leader,
         }
         course.proposal = services.proposal_submit(
-            actor=self.committee,
+            actor=self.committee(course),
             data=data,
             proposers=[self.proposers[name] for name in row["proposers"]],
             related_projects=[self.projects[code] for code in row.get("projects", [])],
         )
 
     def step_file(self, course: Course, step: Step):
-        services.proposal_file(actor=self.committee, proposal=course.proposal)
+        services.proposal_file(actor=self.committee(course), proposal=course.proposal)
 
     def step_not_file(self, course: Course, step: Step):
-        services.proposal_not_file(actor=self.committee, proposal=course.proposal, reason=step.args["reason"])
+        services.proposal_not_file(actor=self.committee(course), proposal=course.proposal, reason=step.args["reason"])
 
     def step_merge(self, course: Course, step: Step):
         into = self.courses[step.args["into"]].proposal
-        services.proposal_merge(actor=self.committee, proposal=course.proposal, into=into, note="内容相近，并案办理。")
+        services.proposal_merge(
+            actor=self.committee(course), proposal=course.proposal, into=into, note="内容相近，并案办理。"
+        )
 
     def step_assign(self, course: Course, step: Step):
         args = step.args
         leader = course.row.get("key")
         services.proposal_assign(
-            actor=self.committee,
+            actor=self.committee(course),
             proposal=course.proposal,
             lead_unit=self.org(args["lead"]) if args["lead"] else None,
             co_units=[self.org(name) for name in args["co"]],
@@ -495,7 +533,7 @@ class ProposalLoader:
     def step_extend(self, course: Course, step: Step):
         for name in step.args["units"]:
             services.assignment_extend(
-                actor=self.committee,
+                actor=self.committee(course),
                 assignment=course.proposal.assignments.get(unit=self.org(name)),
                 due_date=step.args["due"],
                 reason=step.args["reason"],
@@ -549,7 +587,7 @@ class ProposalLoader:
         code = result[round_number - 1] if isinstance(result, list) else result
         return {
             "text": self.letter_text(course, step.args["unit"], round_number),
-            "result_class": self.classes[code],
+            "result_class": self.classes[course.session.region_id, code],
             "issued_on": min(step.day, timezone.localdate()),
             **self.letter_fields(course, unit, step),
         }
@@ -573,7 +611,7 @@ class ProposalLoader:
             reply = services.reply_sign_off(actor=self.signer, proposal=course.proposal)
         else:
             reply = services.reply_record(
-                actor=self.committee,
+                actor=self.committee(course),
                 proposal=course.proposal,
                 unit=unit,
                 signed_off_on=letter["issued_on"],
@@ -585,7 +623,7 @@ class ProposalLoader:
             issued_on=step.day, signed_off_on=step.day, signed_off_at=moment
         )
         if course.row.get("public", False):
-            services.reply_publish(actor=self.committee, reply=reply)
+            services.reply_publish(actor=self.committee(course), reply=reply)
 
     def step_feedback(self, course: Course, step: Step):
         args = step.args
@@ -597,7 +635,7 @@ class ProposalLoader:
         # one and put the demo's in afterwards.
         fits = unsatisfied and real_today <= wanted_due <= services.latest_due_date(real_today)
         feedback = services.proposal_feedback(
-            actor=self.committee,
+            actor=self.committee(course),
             proposal=course.proposal,
             proposer=source.proposal.lead_proposer,
             satisfaction=args["satisfaction"],
@@ -622,7 +660,7 @@ class ProposalLoader:
         Event.objects.filter(pk=event.pk).update(note=event.note.replace(picked.isoformat(), due.isoformat()))
 
     def step_close(self, course: Course, step: Step):
-        services.proposal_close(actor=self.committee, proposal=course.proposal, note=step.args["note"])
+        services.proposal_close(actor=self.committee(course), proposal=course.proposal, note=step.args["note"])
 
     # ----------------------------------------------------------------------------------------------------------
 

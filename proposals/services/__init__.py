@@ -2,7 +2,9 @@
 
 Each move checks the actor's role (``ActionForbidden``, 403), then the proposal's current status
 (``WorkflowError``, 409), then its data (``ValidationError``, 400); it locks the proposal row so that two people can
-never move the same proposal twice, records an ``Event`` and runs in one transaction.
+never move the same proposal twice, records an ``Event`` and runs in one transaction. Only the proposal's own CPPCC
+acts on it — its region's committee and units (``base.require_own_cppcc``, 403 when the lock is taken): its units are
+that region's (``querysets.handling_units``), its category, proposers and result classes that CPPCC's.
 
 The committee (``handle_proposal``) registers, files, merges, assigns, extends, records feedback, records a paper
 reply on a unit's behalf (代录), publishes replies and closes; it also keeps the list of handling units. The assigned

@@ -36,7 +36,7 @@ def available_moves(user: User, proposal: Proposal) -> list[str]:
     ``proposal`` should come with its assignments (and replies) prefetched; the services check everything again.
     """
     moves = []
-    if proposal.is_archived:
+    if proposal.is_archived or not user.region_scope.allows(proposal, "change"):
         return moves
     replies = {reply.unit_id: reply for reply in proposal.replies.all() if reply.round == proposal.round}
     for move, step in declared_steps().items():
@@ -110,8 +110,18 @@ def require_permission(actor: User, move: str):
         raise ActionForbidden(PERMISSION_MESSAGES[permission])
 
 
-def lock(proposal: Proposal) -> Proposal:
-    return Proposal.all_objects.select_for_update().get(pk=proposal.pk)
+def require_own_cppcc(actor: User, proposal: Proposal):
+    """Only the proposal's own CPPCC acts on it — its committee and its region's units (``RegionScope``: writes stay
+    in the own region); those who read it from above (a city's office or committee) do not (``ActionForbidden``)."""
+    if not actor.region_scope.allows(proposal, "change"):
+        raise ActionForbidden(_("This proposal is another CPPCC's: only its own committee and units act on it."))
+
+
+def lock(proposal: Proposal, actor: User) -> Proposal:
+    """The proposal's row, locked until the move commits, once the actor is known to be of its CPPCC."""
+    locked = Proposal.all_objects.select_for_update().get(pk=proposal.pk)
+    require_own_cppcc(actor, locked)
+    return locked
 
 
 def require_status(proposal: Proposal, move: str):

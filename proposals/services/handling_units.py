@@ -22,12 +22,26 @@ from ..querysets import DEFAULT_HANDLING_KINDS, handling_unit_candidates, handli
 def handling_units_set(
     *, actor: User, add: Iterable[Organization] = (), remove: Iterable[Organization] = (), note: str = ""
 ) -> tuple[list[Organization], list[Organization]]:
-    """Put ``add`` on the list and take ``remove`` off it; answers what actually changed (added, removed)."""
+    """Put ``add`` on the list and take ``remove`` off it; answers what actually changed (added, removed). Each unit
+    is on its own region's CPPCC's list, which only that region's committee keeps."""
     if not actor.has_perm("proposals.change_handlingunit"):
         raise ActionForbidden(_("Only the proposal committee keeps the list of handling units."))
     add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
+    foreign = [org.label for org in [*add, *remove] if not actor.region_scope.allows(org, "change")]
+    if foreign:
+        raise ValidationError(
+            {
+                "organization": _("Each region's committee keeps its own list: %(units)s are another region's.")
+                % {"units": "、".join(foreign)}
+            }
+        )
     with transaction.atomic():
-        allowed = set(handling_unit_candidates().filter(pk__in=[org.pk for org in add]).values_list("pk", flat=True))
+        allowed, listed = set(), set()
+        for region in {org.region_id for org in [*add, *remove]}:
+            allowed |= set(
+                handling_unit_candidates(region).filter(pk__in=[o.pk for o in add]).values_list("pk", flat=True)
+            )
+            listed |= set(handling_units(region).values_list("pk", flat=True))
         refused = [org.label for org in add if org.pk not in allowed]
         if refused:
             raise ValidationError(
@@ -38,7 +52,6 @@ def handling_units_set(
                     % {"units": "、".join(refused)}
                 }
             )
-        listed = set(handling_units().values_list("pk", flat=True))
         added, removed = [], []
         for org in add:
             if org.pk in listed:

@@ -124,7 +124,7 @@ def reply_save_draft(
     """起草: the unit's liaison (or signer) writes the reply of its own unit for the current round, or changes the
     draft; it then waits for the unit's signer. Not issued, not public, counted nowhere."""
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         assignment = acting_assignment(actor, proposal, unit, ProposalMove.DRAFT_REPLY)
         reply = _current_reply(proposal, assignment.unit)
         if reply is not None and reply.is_issued:
@@ -174,7 +174,7 @@ def reply_sign_off(*, actor: User, proposal: Proposal, unit: Organization | None
     unit's due date; a letter left undated takes today's date. The lead unit is warned (``sign_off_warnings``) when
     co-handling opinions are still missing."""
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         assignment, reply = _draft_to_sign(actor, proposal, unit, ProposalMove.REPLY)
         today = timezone.localdate()
         _check_letter_date(reply.issued_on, round_start(proposal, assignment))
@@ -192,7 +192,7 @@ def reply_return(*, actor: User, proposal: Proposal, note: str, unit: Organizati
     """The unit's signer sends the draft back to the drafter with a note; it waits until the drafter saves it
     again."""
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         assignment, reply = _draft_to_sign(actor, proposal, unit, ProposalMove.RETURN_REPLY)
         if not (note or "").strip():
             raise ValidationError({"note": _("Say what the drafter should change.")})
@@ -224,7 +224,7 @@ def reply_record(
     by whom and when, and takes the place of any draft the unit had started."""
     require_permission(actor, ProposalMove.RECORD_REPLY)
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         require_status(proposal, ProposalMove.RECORD_REPLY)
         assignment = proposal.assignments.filter(unit=unit).select_related("unit").first()
         if assignment is None or assignment.role not in AssignmentRole.replying():
@@ -268,8 +268,8 @@ def reply_record(
     return reply
 
 
-def _lock_reply(reply: Reply) -> tuple[Proposal, Reply]:
-    proposal = lock(reply.proposal)
+def _lock_reply(reply: Reply, actor: User) -> tuple[Proposal, Reply]:
+    proposal = lock(reply.proposal, actor)
     return proposal, proposal.replies.select_for_update().select_related("unit").get(pk=reply.pk)
 
 
@@ -278,7 +278,7 @@ def reply_publish(*, actor: User, reply: Reply) -> Reply:
     if not actor.has_perm("proposals.handle_proposal"):
         raise ActionForbidden(_("Publishing a reply is the proposal committee's decision."))
     with transaction.atomic():
-        proposal, reply = _lock_reply(reply)
+        proposal, reply = _lock_reply(reply, actor)
         if proposal.is_archived:
             raise WorkflowError(_("The proposal is archived: restore it first."))
         if not reply.is_issued:
@@ -299,7 +299,7 @@ def reply_withdraw(*, actor: User, reply: Reply, note: str = "") -> Reply:
     if not actor.has_perm("proposals.handle_proposal"):
         raise ActionForbidden(_("Publishing a reply is the proposal committee's decision."))
     with transaction.atomic():
-        proposal, reply = _lock_reply(reply)
+        proposal, reply = _lock_reply(reply, actor)
         if not reply.is_public:
             raise WorkflowError(_("This reply is not published."))
         reply.is_public = False

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, User
+from accounts.models import Organization, Region, User
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
 
@@ -26,6 +26,7 @@ from .base import (
     move,
     opinion_due_date,
     record,
+    require_own_cppcc,
     require_permission,
     require_status,
     round_start,
@@ -33,18 +34,18 @@ from .base import (
 )
 
 
-def proposers_from_names(names: Sequence[str]) -> list[Proposer]:
-    """The proposers with these names in this order; unknown names are created (an organisation when the name
-    ends like one: 委员会, 委会, 支部…)."""
+def proposers_from_names(names: Sequence[str], *, region: Region | None) -> list[Proposer]:
+    """``region``'s CPPCC's proposers with these names, in this order (the same name in another CPPCC is another
+    person); unknown names are created there (an organisation when the name ends like one: 委员会, 委会, 支部…)."""
     cleaned = list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
     if not cleaned:
         raise ValidationError({"proposers": _("Name at least one proposer.")})
-    found = {proposer.name: proposer for proposer in Proposer.objects.filter(name__in=cleaned)}
+    found = {proposer.name: proposer for proposer in Proposer.objects.filter(region=region, name__in=cleaned)}
     organisation_endings = ("会", "委", "支部", "组", "党", "联", "社", "盟")
     for name in cleaned:
         if name not in found:
             kind = ProposerKind.ORGANIZATION if name.endswith(organisation_endings) else ProposerKind.MEMBER
-            found[name] = Proposer.objects.create(name=name, kind=kind)
+            found[name] = Proposer.objects.create(name=name, kind=kind, region=region)
     return [found[name] for name in cleaned]
 
 
@@ -57,30 +58,38 @@ def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]):
     )
 
 
-def _resolve_proposers(proposers: Sequence[Proposer | str]) -> list[Proposer]:
-    """Proposers given as objects or as names (unknown names are created, inside the caller's transaction). A
-    proposer named twice signs once, in the first place; blank names are left out."""
+def _resolve_proposers(proposal: Proposal, proposers: Sequence[Proposer | str]) -> list[Proposer]:
+    """Proposers given as objects or as names, of the proposal's CPPCC (unknown names are created there, inside the
+    caller's transaction). A proposer named twice signs once, in the first place; blank names are left out."""
+    region = proposal.session.region
     names = [proposer for proposer in proposers if isinstance(proposer, str)]
-    found = {proposer.name: proposer for proposer in proposers_from_names(names)} if names else {}
+    found = {proposer.name: proposer for proposer in proposers_from_names(names, region=region)} if names else {}
     resolved = [
         found[proposer.strip()] if isinstance(proposer, str) else proposer
         for proposer in proposers
         if not isinstance(proposer, str) or proposer.strip()
     ]
+    foreign = [proposer.name for proposer in resolved if proposer.region_id != proposal.session.region_id]
+    if foreign:
+        raise ValidationError(
+            {"proposers": _("Not proposers of this CPPCC: %(names)s.") % {"names": "、".join(foreign)}}
+        )
     return list(dict.fromkeys(resolved))
 
 
 def proposal_submit(*, actor: User, data: dict, proposers: Sequence[Proposer | str], related_projects=()) -> Proposal:
     """Register a proposal as submitted (提交). ``data`` holds its own fields: session, number, title, category,
-    content, suggestions, submitted_on, is_key, supervising_leader. ``proposers`` (objects or names, lead first)."""
+    content, suggestions, submitted_on, is_key, supervising_leader. ``proposers`` (objects or names, lead first), of
+    the session's CPPCC — the actor's own."""
     if not actor.has_perm("proposals.add_proposal"):
         raise ActionForbidden(_("Only the proposal committee registers proposals."))
     with transaction.atomic():
         proposal = Proposal(**data)
         proposal.full_clean()
+        require_own_cppcc(actor, proposal)
         proposal._history_user = actor
         proposal.save()
-        set_proposers(proposal, _resolve_proposers(proposers))
+        set_proposers(proposal, _resolve_proposers(proposal, proposers))
         proposal.related_projects.set(related_projects)
         Event.objects.create(
             proposal=proposal, actor=actor, move=ProposalMove.SUBMIT, from_status="", to_status=proposal.status
@@ -101,14 +110,18 @@ def proposal_update(
     if not actor.has_perm("proposals.change_proposal"):
         raise ActionForbidden(_("Only the proposal committee edits proposals."))
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
+        region = proposal.session.region_id
         for field, value in data.items():
             setattr(proposal, field, value)
+        if proposal.session_id and proposal.session.region_id != region:
+            # Its proposers, units and replies are its CPPCC's: a session of another would hand it over half-way.
+            raise ValidationError({"session": _("A proposal stays with its CPPCC: choose one of its sessions.")})
         proposal.full_clean()
         proposal._history_user = actor
         proposal.save()
         if proposers is not None:
-            set_proposers(proposal, _resolve_proposers(proposers))
+            set_proposers(proposal, _resolve_proposers(proposal, proposers))
         if related_projects is not None:
             proposal.related_projects.set(related_projects)
     return proposal
@@ -120,7 +133,7 @@ def proposal_archive(*, actor: User, proposal: Proposal) -> Proposal:
     if not actor.has_perm("proposals.delete_proposal"):
         raise ActionForbidden(_("Only the proposal committee archives proposals."))
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         if proposal.is_archived:
             return proposal
         if proposal.status != ProposalStatus.SUBMITTED:
@@ -137,7 +150,7 @@ def proposal_restore(*, actor: User, proposal: Proposal) -> Proposal:
     if not actor.has_perm("proposals.delete_proposal"):
         raise ActionForbidden(_("Only the proposal committee archives proposals."))
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         if proposal.is_archived:
             proposal.restore(actor)
     return proposal
@@ -147,7 +160,7 @@ def proposal_file(*, actor: User, proposal: Proposal, note: str = "") -> Proposa
     """立案: the committee accepts the proposal for handling."""
     require_permission(actor, ProposalMove.FILE)
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         require_status(proposal, ProposalMove.FILE)
         move(proposal, actor, ProposalMove.FILE, ProposalStatus.FILED, note)
     return proposal
@@ -157,7 +170,7 @@ def proposal_not_file(*, actor: User, proposal: Proposal, reason: str) -> Propos
     """不予立案: the proposal is not filed (kept as an opinion); the proposer is told why."""
     require_permission(actor, ProposalMove.NOT_FILE)
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         require_status(proposal, ProposalMove.NOT_FILE)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Give the reason for not filing the proposal.")})
@@ -176,6 +189,7 @@ def proposal_merge(*, actor: User, proposal: Proposal, into: Proposal, note: str
             for row in Proposal.objects.select_for_update().filter(pk__in=[proposal.pk, into.pk]).order_by("pk")
         }
         proposal, into = locked[proposal.pk], locked[into.pk]
+        require_own_cppcc(actor, proposal)
         require_status(proposal, ProposalMove.MERGE)
         if into.pk == proposal.pk:
             raise ValidationError({"into": _("A proposal cannot be merged into itself.")})
@@ -218,7 +232,7 @@ def proposal_assign(
     assigned_on = assigned_on or timezone.localdate()
     co_units, separate_units = list(dict.fromkeys(co_units)), list(dict.fromkeys(separate_units))
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         require_status(proposal, ProposalMove.ASSIGN)
         errors = {}
         if lead_unit is None and not separate_units:
@@ -231,10 +245,11 @@ def proposal_assign(
             roles[lead_unit] = AssignmentRole.LEAD
         if len(roles) != len(co_units) + len(separate_units) + (lead_unit is not None):
             errors["co_units"] = _("A unit can have only one role on a proposal.")
-        listed = set(handling_units().filter(pk__in=[unit.pk for unit in roles]).values_list("pk", flat=True))
+        region = proposal.session.region_id
+        listed = set(handling_units(region).filter(pk__in=[unit.pk for unit in roles]).values_list("pk", flat=True))
         for field, units in (("lead_unit", [lead_unit] if lead_unit else []), ("co_units", co_units)):
-            errors.update(_unlisted(field, units, listed))
-        errors.update(_unlisted("separate_units", separate_units, listed))
+            errors.update(_unlisted(field, units, listed, region))
+        errors.update(_unlisted("separate_units", separate_units, listed, region))
         if errors:
             raise ValidationError(errors)
         due_date_given = due_date is not None
@@ -288,8 +303,15 @@ def proposal_assign(
     return proposal
 
 
-def _unlisted(field: str, units: Sequence[Organization], listed: set[int]) -> dict:
-    """The field's error when some of its units are not on the committee's list of handling units."""
+def _unlisted(field: str, units: Sequence[Organization], listed: set[int], region: int | None) -> dict:
+    """The field's error when some of its units are another region's, or not on the committee's list of handling
+    units."""
+    foreign = [unit_label(unit) for unit in units if unit.region_id != region]
+    if foreign:
+        return {
+            field: _("Another region's units cannot handle this CPPCC's proposals: %(units)s.")
+            % {"units": "、".join(foreign)}
+        }
     missing = [unit_label(unit) for unit in units if unit.pk not in listed]
     if not missing:
         return {}
@@ -303,7 +325,7 @@ def proposal_request_reassign(*, actor: User, proposal: Proposal, reason: str, u
     """申请调整: an assigned unit says the proposal is not its business. It may not pass it on itself: the committee
     decides by assigning again."""
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         assignment = acting_assignment(actor, proposal, unit, ProposalMove.REQUEST_REASSIGN)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Say why the proposal is not your unit's business.")})
@@ -322,7 +344,7 @@ def proposal_opinion(
 ):
     """A co-handling unit sends its opinion to the lead unit (a note on its assignment) before the lead replies."""
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         assignment = acting_assignment(actor, proposal, unit, ProposalMove.OPINION)
         if not (opinion or "").strip():
             raise ValidationError({"opinion": _("Write the opinion.")})
@@ -346,7 +368,7 @@ def assignment_extend(*, actor: User, assignment: Assignment, due_date: datetime
     its opinion's due date that moves, and never past the lead unit's reply."""
     require_permission(actor, ProposalMove.EXTEND)
     with transaction.atomic():
-        proposal = lock(assignment.proposal)
+        proposal = lock(assignment.proposal, actor)
         assignment = proposal.assignments.select_related("unit").get(pk=assignment.pk)
         require_status(proposal, ProposalMove.EXTEND)
         if not (reason or "").strip():
@@ -437,7 +459,7 @@ def proposal_feedback(
     with transaction.atomic():
         if proposal.merged_into_id and proposer is None:
             proposer = proposal.lead_proposer
-        proposal = lock(proposal.handling_proposal)
+        proposal = lock(proposal.handling_proposal, actor)
         require_status(proposal, ProposalMove.FEEDBACK)
         parties = feedback_parties(proposal)
         signers = set(proposal_signers(proposal).values_list("pk", flat=True))
@@ -512,7 +534,7 @@ def proposal_close(*, actor: User, proposal: Proposal, note: str = "") -> Propos
     """办结 without (all) feedback, for instance when the proposer has not returned the feedback form in time."""
     require_permission(actor, ProposalMove.CLOSE)
     with transaction.atomic():
-        proposal = lock(proposal)
+        proposal = lock(proposal, actor)
         require_status(proposal, ProposalMove.CLOSE)
         move(proposal, actor, ProposalMove.CLOSE, ProposalStatus.CLOSED, note)
     return proposal

@@ -148,6 +148,8 @@ def test_the_demo_names_each_regions_office_and_cppcc(api):
         "宁波市": "宁波市智慧城市建设工作领导小组办公室",
         "镇海区": "镇海区智慧城区建设工作领导小组办公室",
         "东莞市": "东莞市智慧城市建设工作领导小组办公室",
+        "象山县": "象山县智慧城市建设工作领导小组办公室",
+        "慈溪市": "慈溪市智慧城市建设工作领导小组办公室",
     }
     assert dict(Region.objects.filter(cppcc__isnull=False).values_list("name", "cppcc__name")) == {
         "镇海区": "政协宁波市镇海区委员会",

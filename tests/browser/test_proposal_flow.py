@@ -29,7 +29,10 @@ def test_committee_and_liaison_handle_a_proposal(browser_page, live_server, sett
     call_command("load_demo", verbosity=0)
     page, base = browser_page, live_server.url
     liaison = User.objects.get(username="liaison")
-    session = Session.objects.create(name="浏览器测试届次", year=timezone.localdate().year)
+    # A session of the committee's own CPPCC's (镇海区政协's): the form offers no other.
+    session = Session.objects.create(
+        name="浏览器测试届次", year=timezone.localdate().year, region=liaison.organization.region
+    )
     project = Project.objects.filter(name__contains="智慧水务").order_by("code").first()
 
     # The committee registers the proposal from the ledger, files it and assigns it to the liaison's unit.

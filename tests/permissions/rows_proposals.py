@@ -295,6 +295,13 @@ PROPOSAL_PAGES = [
     ),
     page("public-reply-list", GET=PUBLIC, POST="405 405 405 405 405 405", other="405 405 405 405 405 405"),
     page(
+        "public-cppcc-replies",
+        path=lambda w: f"/public/proposals/cppcc/{w.region.pk}/",
+        GET=PUBLIC,
+        POST="405 405 405 405 405 405",
+        other="405 405 405 405 405 405",
+    ),
+    page(
         "public-reply-detail", obj="reply", GET=PUBLIC, POST="405 405 405 405 405 405", other="405 405 405 405 405 405"
     ),
     page(

@@ -9,14 +9,17 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.choices import Role
+from accounts.models import Organization, Region, User
+from common.exceptions import ActionForbidden
 from projects.demo import loader as portfolio
 from projects.models import Project
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalMove, ProposalStatus, Satisfaction
 from proposals.demo import loader as demo
-from proposals.models import Assignment, Event, Feedback, Proposal, Reply, Session
+from proposals.models import Assignment, Category, Event, Feedback, Proposal, Proposer, Reply, ResultClass, Session
 from proposals.querysets import handling_units
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,15 +179,71 @@ def test_the_signer_has_a_draft_to_sign_off(loaded):
     assert services.sign_off_warnings(draft)
 
 
+COMMITTEES = {"镇海区": "committee", "东莞市": "dg-committee"}
+CATEGORIES = {"经济建设", "城市建设与管理", "科教文卫", "社会事业与民生", "政治法律", "农业农村", "其他"}
+
+
+def test_each_cppcc_keeps_its_own(loaded):
+    """镇海区政协's sessions, categories, result classes and proposers are 镇海区's, 东莞市政协's 东莞市's; every
+    proposal's category, proposers, units and result classes are its session's CPPCC's."""
+    sessions = dict(Session.objects.values_list("name", "region__name"))
+    assert sessions.pop("东莞市政协十二届四次会议") == "东莞市"
+    assert set(sessions.values()) == {"镇海区"} and len(sessions) == 4
+    for region in COMMITTEES:
+        assert set(Category.objects.filter(region__name=region).values_list("name", flat=True)) == CATEGORIES
+        assert set(ResultClass.objects.filter(region__name=region).values_list("code", flat=True)) == {"A", "B", "C"}
+    proposers = dict(Proposer.objects.values_list("name", "region__name"))
+    assert proposers.pop("民革市委会") == "东莞市" and set(proposers.values()) == {"镇海区"}
+    proposals = Proposal.objects.select_related("session", "category").prefetch_related(
+        "signatures__proposer", "assignments__unit", "replies__result_class"
+    )
+    for proposal in proposals:
+        region = proposal.session.region_id
+        assert proposal.category.region_id == region, proposal.number
+        assert {signature.proposer.region_id for signature in proposal.signatures.all()} == {region}
+        assert {assignment.unit.region_id for assignment in proposal.assignments.all()} <= {region}
+        assert {reply.result_class.region_id for reply in proposal.replies.all()} <= {region}
+
+
+def test_each_account_reads_and_acts_on_its_own_cppccs_proposals(loaded, client):
+    """committee acts on 镇海区政协's proposals, dg-committee on 东莞市政协's; office (宁波市, above 镇海区) reads
+    镇海区's, dongguan reads 东莞市's; nobody sees the other CPPCC's."""
+    zhenhai, dongguan = seed("27"), seed("20150133")
+    for username, own, other in [
+        ("committee", zhenhai, dongguan),
+        ("dg-committee", dongguan, zhenhai),
+        ("office", zhenhai, dongguan),
+        ("dongguan", dongguan, zhenhai),
+    ]:
+        user = User.objects.get(username=username)
+        numbers = set(user.scope(Proposal.objects.all()).values_list("number", flat=True))
+        assert own.number in numbers and other.number not in numbers, username
+        client.force_login(user)
+        assert client.get(f"/proposals/{own.pk}/", HTTP_HOST="127.0.0.1").status_code == 200, username
+        assert client.get(f"/proposals/{other.pk}/", HTTP_HOST="127.0.0.1").status_code == 404, username
+    assert Proposal.objects.filter(session__region__name="镇海区").count() >= 40
+    # The committee takes its own CPPCC's steps: 镇海区's open proposals offer it moves, 东莞市's reply it withdraws.
+    committee, dg_committee = User.objects.get(username="committee"), User.objects.get(username="dg-committee")
+    filed = Proposal.objects.filter(status=ProposalStatus.FILED).first()
+    assert ProposalMove.ASSIGN in services.available_moves(committee, filed)
+    assert services.available_moves(dg_committee, filed) == []
+    (reply,) = dongguan.replies.all()
+    with pytest.raises(ActionForbidden):
+        services.reply_withdraw(actor=committee, reply=reply)
+    assert not services.reply_withdraw(actor=dg_committee, reply=reply).is_public
+
+
 def test_units_without_accounts_answered_on_paper(loaded):
-    recorded = Reply.objects.issued().exclude(unit__name=LIAISON_UNIT)
+    recorded = Reply.objects.issued().exclude(unit__name=LIAISON_UNIT).select_related("proposal__session__region")
     assert recorded.count() >= 15
-    assert all(r.on_behalf and r.signed_off_by.username == "committee" for r in recorded)
+    # Recorded by the committee of the proposal's own CPPCC.
+    assert all(r.on_behalf and r.signed_off_by.username == COMMITTEES[r.proposal.session.region.name] for r in recorded)
     # Published by the committee, each with its step on the timeline.
-    published = Reply.objects.filter(is_public=True)
+    published = Reply.objects.filter(is_public=True).select_related("proposal__session__region")
     assert published.count() >= 5
     for reply in published:
-        assert reply.proposal.events.filter(move=ProposalMove.PUBLISH_REPLY, actor__username="committee").exists()
+        committee = COMMITTEES[reply.proposal.session.region.name]
+        assert reply.proposal.events.filter(move=ProposalMove.PUBLISH_REPLY, actor__username=committee).exists()
 
 
 def test_overdue_nearly_due_and_key_proposals(loaded):
@@ -251,17 +310,20 @@ def test_every_status_whatever_the_day(day):
     assert timezone.localtime(last).date() < day
 
 
-def test_the_committees_list_of_handling_units(loaded):
-    listed = set(handling_units().values_list("short_name", flat=True))
-    assert {"区经信局", "宁波供电公司", "电信宁波分公司"} <= listed
-    assert not {"民革市委会", "区政协提案委", "塔塔咨询"} & listed
+def test_each_committees_list_of_handling_units(loaded):
+    zhenhai = set(handling_units(Region.objects.get(name="镇海区")).values_list("short_name", flat=True))
+    assert {"区经信局", "区府办", "镇海供电公司", "电信镇海分公司"} <= zhenhai
+    assert not {"区政协提案委", "宁波供电公司", "市经信委", "东莞发改局"} & zhenhai
+    dongguan = set(handling_units(Region.objects.get(name="东莞市")).values_list("short_name", flat=True))
+    assert {"东莞发改局", "东城街道", "中国电信东莞分公司"} <= dongguan
+    assert not {"民革市委会", "东莞市政协提案委", "中国移动东莞分公司", "区经信局"} & dongguan
     assert Organization.objects.get(short_name="民革市委会").kind == "party"
     # A rehandling round is a new round, not an extension: the demo's second rounds show no "extended from".
     for proposal in Proposal.objects.filter(round=2):
         assert all(not a.is_extended for a in proposal.assignments.all()), proposal.number
 
 
-def test_loading_again_after_archiving_demo_rows(office_user, committee_user):
+def test_loading_again_after_archiving_demo_rows():
     """`make run` after a unit, a project and a proposal of the demo were archived: archived rows count as existing,
     so loading adds nothing and does not trip over their unique names (it did: a second 区经信局 was refused)."""
     from django.core.management import call_command
@@ -271,11 +333,14 @@ def test_loading_again_after_archiving_demo_rows(office_user, committee_user):
 
     load(create_accounts=False)
     unit = Organization.objects.get(name="东莞市发展和改革局")
+    # Each region's own staff: Dongguan's office archives Dongguan's unit, Zhenhai's committee its proposal.
+    office = UserFactory(organization=Organization.objects.get(short_name="东莞市智慧办"), role=Role.OFFICE)
     for project in Project.objects.filter(lead_org=unit):
-        portfolio_services.archive(actor=office_user, obj=project)
-    portfolio_services.archive(actor=office_user, obj=unit)
-    submitted = Proposal.objects.filter(status=ProposalStatus.SUBMITTED).first()
-    services.proposal_archive(actor=committee_user, proposal=submitted)
+        portfolio_services.archive(actor=office, obj=project)
+    portfolio_services.archive(actor=office, obj=unit)
+    submitted = Proposal.objects.filter(status=ProposalStatus.SUBMITTED).select_related("session__region").first()
+    committee = UserFactory(organization=submitted.session.region.cppcc, role=Role.COMMITTEE)
+    services.proposal_archive(actor=committee, proposal=submitted)
     before = snapshot()
 
     again = load(create_accounts=False)

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.urls import resolve
 from django.utils import timezone
 
+from accounts.choices import RegionLevel
+from accounts.models import Region
 from proposals import services
 from proposals.choices import ProposalMove, ProposalStatus, ReplyStatus
 from proposals.models import Category, Proposal, Reply, ResultClass, Session
@@ -367,6 +369,10 @@ PAGES = {
         "/public/proposals/",
         {"office": 200, "liaison": 200, "leader": 200, "committee": 200, "anonymous": 200},
     ),
+    "public-cppcc-replies": (
+        "/public/proposals/cppcc/{region}/",
+        {"office": 200, "liaison": 200, "leader": 200, "committee": 200, "anonymous": 200},
+    ),
     "public-reply-detail": (
         "/public/proposals/{reply}/",
         {"office": 200, "liaison": 200, "leader": 200, "committee": 200, "anonymous": 200},
@@ -395,6 +401,7 @@ def world(course, committee_user, liaison, unit, other_unit):
         "session": proposal.session_id,
         "category": Category.objects.first().pk,
         "result": ResultClass.objects.first().pk,
+        "region": Region.objects.create(name="浙江省", level=RegionLevel.PROVINCE, code="330000").pk,
     }
 
 
@@ -416,7 +423,7 @@ def test_every_page_answers_each_role(request, client, world, name, role):
 def test_every_proposal_page_is_in_the_table():
     from proposals.urls import urlpatterns
 
-    ids = dict.fromkeys(("proposal", "reply", "draft", "session", "category", "result"), 1)
+    ids = dict.fromkeys(("proposal", "reply", "draft", "session", "category", "result", "region"), 1)
     covered = {resolve(path.format(**ids)).url_name for path, _expected in PAGES.values()}
     assert {pattern.name for pattern in urlpatterns} - covered == set()
 
