@@ -45,7 +45,13 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
             scope.bounds_key,
             get_language(),
         )
-        figures = versioning.cached("dashboard", key, lambda: selectors.dashboard_figures(scope, with_proposals))
+        # Cached under the versions of the regions the figures cover: a write in another district leaves them valid.
+        figures = versioning.cached(
+            "dashboard",
+            key,
+            lambda: selectors.dashboard_figures(scope, with_proposals),
+            regions=versioning.figure_regions(user, chosen=params.get("region")),
+        )
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
         # Where the lists of the regions below stand: read live, not cached with the figures.
         region = Region.objects.filter(pk=params.get("region")).first() if params.get("region") else None

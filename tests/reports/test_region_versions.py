@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from accounts.choices import RegionLevel
+from accounts.choices import RegionLevel, Role
 from accounts.models import Organization, Region
 from projects.models import Milestone, Project
 from reports.models import RegionVersion
@@ -28,6 +28,8 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
+
+DASHBOARD = "/reports/dashboard/"
 
 
 @pytest.fixture
@@ -198,3 +200,18 @@ def test_the_figures_of_a_user_are_keyed_by_the_region_the_user_reads_or_the_one
     assert figure_regions(district_office, chosen=regions["宁波市"].pk) == [regions["宁波市"].pk]
     assert figure_regions(UserFactory(is_superuser=True)) is None
     assert figure_regions(UserFactory()) == []  # a unit of no region
+
+
+def test_the_dashboard_of_another_city_is_served_from_the_cache_after_a_write_in_a_district(client, tree):
+    _, units = tree
+    for name in ("镇海区", "东莞市"):
+        project_of(units[name])
+    client.force_login(UserFactory(organization=units["东莞市"], role=Role.OFFICE))
+    client.get(DASHBOARD)
+    project_of(units["镇海区"])
+    with CaptureQueriesContext(connection) as after_a_write_elsewhere:
+        assert client.get(DASHBOARD).context["headline"]["projects"][0] == 1
+    project_of(units["东莞市"])
+    with CaptureQueriesContext(connection) as after_a_write_in_the_city:
+        assert client.get(DASHBOARD).context["headline"]["projects"][0] == 2
+    assert len(after_a_write_elsewhere) < len(after_a_write_in_the_city)
