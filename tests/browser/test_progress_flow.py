@@ -47,8 +47,8 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
     assert ProgressReport.objects.filter(project__in=own_projects, period=_period(), status="submitted").count() == 3
     log_out(page)
 
-    # The office returns the first with a reason and approves the other two from the review queue.
-    log_in(page, base, "office")
+    # The office of the unit's region (镇海区) returns the first with a reason and approves the other two.
+    log_in(page, base, "zhenhai")
     page.goto(f"{base}/progress/review/?lead_org={liaison.organization_id}")
     first, *others = own_projects
     first_report = ProgressReport.objects.get(project=first, period=_period())
