@@ -64,7 +64,7 @@ class RegionScopedAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         queryset = getattr(field, "queryset", None)
-        if queryset is not None and getattr(queryset.model, "region_path", None):
+        if queryset is not None:
             field.queryset = request.user.scope(queryset)
         return field
 

@@ -30,8 +30,8 @@ def scope_choices(form, user):
     offers no other region's plan, unit or project, and a posted id of one is an invalid choice."""
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
-        if queryset is not None and getattr(queryset.model, "region_path", None):
-            field.queryset = user.scope(queryset)
+        if queryset is not None:
+            field.queryset = user.scope(queryset)  # rows of no region (domains, sources) pass unchanged
 
 
 def show_limits(form):

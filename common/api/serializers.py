@@ -69,7 +69,7 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         for field in fields.values():
             related = getattr(field, "child_relation", field)
             queryset = getattr(related, "queryset", None)
-            if queryset is not None and getattr(queryset.model, "region_path", None):
+            if queryset is not None:
                 related.queryset = scope(queryset)
         return fields
 
