@@ -1,8 +1,9 @@
 """Every app's API under /api/v1/, in one namespace (``api:project-list``, ``api:proposal-list``…)."""
 
 from accounts.api.urls import urlpatterns as account_urls
+from attachments.api.urls import urlpatterns as attachment_urls
 from projects.api.urls import urlpatterns as portfolio_urls
 from proposals.api.urls import urlpatterns as proposal_urls
 from reports.api.urls import urlpatterns as report_urls
 
-urlpatterns = [*account_urls, *portfolio_urls, *proposal_urls, *report_urls]
+urlpatterns = [*account_urls, *attachment_urls, *portfolio_urls, *proposal_urls, *report_urls]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "common",
     "accounts",
+    "attachments",
     "notifications",
     "projects",
     "proposals",
@@ -308,6 +309,67 @@ STORAGES["import_export"] = {
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_PENDING_PER_USER = env.int("IMPORT_PENDING_PER_USER", default=3)
 IMPORT_UPLOAD_LIFETIME_MINUTES = env.int("IMPORT_UPLOAD_LIFETIME_MINUTES", default=120)
+
+# Attachments (site photos, project documents, scans and letters). Files live outside the code checkout: MEDIA_ROOT on
+# the local disk (back it up with the database dump), or an S3-compatible object store shared by several servers
+# (ATTACHMENTS_S3_BUCKET, with the `s3` extra installed). They are never served from a public URL: every download
+# passes the object's permission check first (attachments.views).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=Path.home() / ".local" / "share" / "smartcity-portfolio" / "media")
+MEDIA_URL = "/no-public-url/"
+if env.str("ATTACHMENTS_S3_BUCKET", default=""):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("ATTACHMENTS_S3_BUCKET"),
+            "endpoint_url": env.str("ATTACHMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("ATTACHMENTS_S3_REGION", default="") or None,
+            "access_key": env.str("ATTACHMENTS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("ATTACHMENTS_S3_SECRET_KEY", default="") or None,
+            "location": env.str("ATTACHMENTS_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "base_url": MEDIA_URL,
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
+ATTACHMENTS = {
+    # Per file, per object (all its files together) and the files an object may have.
+    "MAX_FILE_BYTES": env.int("ATTACHMENTS_MAX_FILE_BYTES", default=20 * 1024 * 1024),
+    "MAX_OBJECT_BYTES": env.int("ATTACHMENTS_MAX_OBJECT_BYTES", default=200 * 1024 * 1024),
+    "MAX_OBJECT_FILES": env.int("ATTACHMENTS_MAX_OBJECT_FILES", default=60),
+    # What a zip-based document (OFD, .docx…) may unpack to, and the largest picture (a 48-megapixel phone's fits).
+    "MAX_UNPACKED_BYTES": env.int("ATTACHMENTS_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024),
+    "MAX_IMAGE_PIXELS": env.int("ATTACHMENTS_MAX_IMAGE_PIXELS", default=60_000_000),
+    "THUMBNAIL_PIXELS": env.int("ATTACHMENTS_THUMBNAIL_PIXELS", default=480),
+    # A photo matching an earlier one of another object within this many bits (of 64) is flagged as reused.
+    "REUSE_DISTANCE": env.int("ATTACHMENTS_REUSE_DISTANCE", default=10),
+    # A photo taken more than this many days before its report's month is flagged; one without a date is not.
+    "PHOTO_STALE_DAYS": env.int("ATTACHMENTS_PHOTO_STALE_DAYS", default=31),
+    # Reports of key and pilot projects under construction need at least one site photo.
+    "REQUIRE_REPORT_PHOTO": env.bool("ATTACHMENTS_REQUIRE_REPORT_PHOTO", default=True),
+    # After the permission check, let the reverse proxy send the file: "X-Accel-Redirect" (nginx, with an internal
+    # location at SENDFILE_PREFIX aliased to MEDIA_ROOT) or "X-Sendfile" (Apache). Empty: Django streams it.
+    "SENDFILE_HEADER": env.str("ATTACHMENTS_SENDFILE_HEADER", default=""),
+    "SENDFILE_PREFIX": env.str("ATTACHMENTS_SENDFILE_PREFIX", default="/protected-media/"),
+}
+# A file over the largest either uploads (attachments, imports) accept is dropped while it arrives, never kept whole.
+FILE_UPLOAD_MAX_BYTES = max(ATTACHMENTS["MAX_FILE_BYTES"], IMPORT_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "attachments.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Portfolio rules that differ from place to place.
 PORTFOLIO = {

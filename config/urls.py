@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("proposals.urls")),
     path("", include("reports.urls")),
     path("", include("accounts.urls")),
+    path("", include("attachments.urls")),
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

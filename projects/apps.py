@@ -13,11 +13,13 @@ class ProjectsConfig(AppConfig):
         from notifications.reminders import register_collector
 
         from . import reminders
+        from .attachments import register_targets
         from .roles import PORTFOLIO_PERMISSIONS
 
         register_role_permissions(self.label, PORTFOLIO_PERMISSIONS)
         register_collector(reminders.collect)
         register_figure_source(self.label)
+        register_targets()
         post_save.connect(place_led_projects, sender="accounts.Organization", dispatch_uid="place_led_projects")
 
 

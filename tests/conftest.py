@@ -14,14 +14,19 @@ from .factories import OrganizationFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings, tmp_path):
-    # Tests render templates without running collectstatic first; uploads wait in the test's own folder.
+    # Tests render templates without running collectstatic first; uploads and attachments go to the test's own folder.
     uploads = {**settings.STORAGES["import_export"]}
     uploads["OPTIONS"] = {**uploads["OPTIONS"], "location": str(tmp_path / "imports")}
     settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         "import_export": uploads,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/no-public-url/"},
+        },
     }
 
 

@@ -4,6 +4,7 @@ lists are in ``key_lists``."""
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -179,6 +180,9 @@ class Project(PerRegionUniqueMixin, ArchivableModel, VersionedModel, Timestamped
         _("published"), default=False, help_text=_("Shown with its status and progress on the public progress page.")
     )
 
+    # Its file (项目档案); kept while archived, purged with it.
+    attachments = GenericRelation("attachments.Attachment", related_query_name="project")
+
     objects = ActiveManager.from_queryset(ProjectQuerySet)()
     all_objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[plans, participating_orgs])
@@ -353,6 +357,8 @@ class Milestone(TimestampedModel):
     actual_date = models.DateField(_("actual date"), null=True, blank=True, validators=date_validators)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    attachments = GenericRelation("attachments.Attachment", related_query_name="milestone")
+
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -430,6 +436,8 @@ class ProgressReport(VersionedModel, TimestampedModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = text_field(_("review comment"), blank=True)
+    # Site photos (现场照片) and documents: the evidence of the period's 形象进度.
+    attachments = GenericRelation("attachments.Attachment", related_query_name="progress_report")
 
     history = HistoricalRecords()
 

@@ -1,0 +1,21 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.bounds import date_validators
+
+from .choices import AttachmentKind
+
+
+class AttachmentForm(forms.Form):
+    """What goes with uploaded files besides themselves: their kind and, for an official document, its number and
+    date. The files are ``request.FILES.getlist("file")``."""
+
+    kind = forms.ChoiceField(label=_("kind"), required=False)
+    number = forms.CharField(label=_("document number"), max_length=60, required=False)
+    issued_on = forms.DateField(label=_("document date"), required=False, validators=date_validators)
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "---------")] + [
+            (kind, AttachmentKind(kind).label) for kind in target.kinds
+        ]

@@ -1,0 +1,50 @@
+"""Which objects take files: each app registers its models in ``AppConfig.ready()`` with the kinds they take and
+who may add to them, so that the attachments app knows no domain model and the rules stay with their app."""
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+
+from .choices import AttachmentKind
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    model: type
+    # The kinds a file of this object may be; the first is the default for a document.
+    kinds: tuple[str, ...]
+    # Who may add (and remove) files now; reading follows the object (``User.can("view", obj)``).
+    may_add: Callable[..., bool]
+    # The first day the object's photos should show (a report's month); older photos are flagged.
+    evidence_start: Callable[[object], datetime.date | None] | None = None
+    # How the reviewer is told where an earlier copy of a reused photo came from.
+    describe: Callable[[object], str] = str
+
+    @property
+    def takes_photos(self) -> bool:
+        return AttachmentKind.PHOTO in self.kinds
+
+    @property
+    def default_document_kind(self) -> str:
+        return next((kind for kind in self.kinds if kind != AttachmentKind.PHOTO), AttachmentKind.OTHER)
+
+
+_targets: dict[type, Target] = {}
+
+
+def register(model: type, **options) -> Target:
+    target = Target(model=model, **options)
+    _targets[model] = target
+    return target
+
+
+def target_for(model_or_object) -> Target:
+    model = model_or_object if isinstance(model_or_object, type) else type(model_or_object)
+    try:
+        return _targets[model]
+    except KeyError:
+        raise LookupError(f"{model.__name__} takes no attachments") from None
+
+
+def registered_models() -> list[type]:
+    return list(_targets)
