@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region
@@ -55,7 +56,9 @@ class Attachment(models.Model):
     # The owning region of the object when the file came: photos are compared for reuse within it.
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind, default=AttachmentKind.OTHER)
-    file = models.FileField(_("file"), storage=attachment_storage, upload_to=stored_name, max_length=255)
+    file = models.FileField(
+        pgettext_lazy("attachment", "file"), storage=attachment_storage, upload_to=stored_name, max_length=255
+    )
     thumbnail = models.FileField(
         _("thumbnail"), storage=attachment_storage, upload_to=thumbnail_name, max_length=255, blank=True
     )

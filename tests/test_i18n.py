@@ -12,7 +12,7 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-OUR_APPS = ("common", "projects", "proposals", "reports")
+OUR_APPS = ("common", "attachments", "projects", "proposals", "reports")
 
 
 def test_catalogue_has_no_untranslated_or_fuzzy_entry():

@@ -40,10 +40,12 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
     def get_url(self, attachment) -> str:
-        return self.absolute(reverse("attachment-download", args=[attachment.pk]))
+        return self.absolute(reverse("api:attachment-download", args=[attachment.pk]))
 
     def get_thumbnail_url(self, attachment) -> str | None:
-        return self.absolute(attachment.thumbnail_url) if attachment.thumbnail else None
+        return (
+            self.absolute(reverse("api:attachment-thumbnail", args=[attachment.pk])) if attachment.thumbnail else None
+        )
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from .. import selectors, services
 from ..models import Attachment
-from ..views import skipped_message
+from ..views import send, skipped_message
 from .serializers import AttachmentSerializer, AttachmentUploadSerializer
 
 
@@ -66,6 +66,30 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, vie
             raise NotFound() from None
         attachment, _parent = selectors.readable_attachment(self.request.user, pk)
         return attachment
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file as uploaded, under its original name (with the caller's token, like every API address)."""
+        attachment = self.get_object()
+        return send(
+            attachment,
+            attachment.file,
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.media_type,
+        )
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    @action(detail=True, methods=["get"])
+    def thumbnail(self, request, pk=None):
+        """A photo's re-encoded thumbnail (no EXIF, so no location); 404 for documents."""
+        attachment = self.get_object()
+        if not attachment.thumbnail:
+            raise NotFound()
+        return send(
+            attachment, attachment.thumbnail, as_attachment=False, filename="thumbnail.jpg", content_type="image/jpeg"
+        )
 
     @transaction.atomic
     def perform_destroy(self, instance):

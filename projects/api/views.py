@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.filtersets import OrganizationFilterSet
 from accounts.models import Organization
+from attachments.api.views import AttachmentsActionMixin
 from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
@@ -63,7 +64,7 @@ class PlanViewSet(ScopedModelViewSet):
     ordering_fields = ["title", "issue_date", "first_year", "last_year"]
 
 
-class ProjectViewSet(ProjectArchiveMixin, ScopedModelViewSet):
+class ProjectViewSet(AttachmentsActionMixin, ProjectArchiveMixin, ScopedModelViewSet):
     """Projects with their derived figures. ``DELETE`` archives a project; ``…/restore/`` brings it back."""
 
     queryset = Project.objects.all()
@@ -187,7 +188,7 @@ class ProjectChangeRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return self.decide(request, services.change_request_withdraw)
 
 
-class MilestoneViewSet(ScopedModelViewSet):
+class MilestoneViewSet(AttachmentsActionMixin, ScopedModelViewSet):
     """Milestones. A unit changes their names and notes; adding, deleting and moving them (planned date, weight) is a
     plan change (``POST /projects/{id}/plan-changes/``), and a milestone reached is reported with the monthly report."""
 
@@ -215,7 +216,7 @@ class MilestoneViewSet(ScopedModelViewSet):
         super().perform_destroy(instance)
 
 
-class ProgressReportViewSet(ScopedModelViewSet):
+class ProgressReportViewSet(AttachmentsActionMixin, ScopedModelViewSet):
     """Monthly progress reports. Units file and revise them; the office approves or returns them."""
 
     queryset = ProgressReport.objects.select_related("project").prefetch_related("completions")
