@@ -19,3 +19,23 @@ class AttachmentForm(forms.Form):
         self.fields["kind"].choices = [("", "---------")] + [
             (kind, AttachmentKind(kind).label) for kind in target.kinds
         ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (a drop zone of photos); cleans to a list, empty when none was chosen. Their
+    content is checked by ``services.attach``, which every path calls."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+    def has_changed(self, initial, data):
+        return bool(data)

@@ -19,6 +19,8 @@ class Target:
     evidence_start: Callable[[object], datetime.date | None] | None = None
     # How the reviewer is told where an earlier copy of a reused photo came from.
     describe: Callable[[object], str] = str
+    # The relations ``describe`` reads, selected with the objects when many are described at once.
+    describe_with: tuple[str, ...] = ()
 
     @property
     def takes_photos(self) -> bool:

@@ -1,5 +1,8 @@
 """Reading attachments: who may see a file, the files of an object, and a project's photos by month."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
@@ -56,3 +59,22 @@ def reuse_source(attachment: Attachment) -> str:
         return ""
     parent = parent_of(earlier)
     return target_for(parent).describe(parent) if parent is not None else ""
+
+
+def reuse_sources(attachments: Iterable[Attachment]) -> dict[int, str]:
+    """``reuse_source`` for many photos at once (each with ``reused_from`` selected), by the reused photo's id: one
+    query per kind of object the earlier copies belong to, however many photos are shown."""
+    earlier = {attachment.pk: attachment.reused_from for attachment in attachments if attachment.reused_from_id}
+    wanted = defaultdict(set)
+    for copy in earlier.values():
+        wanted[copy.content_type_id].add(copy.object_id)
+    parents = {}
+    for content_type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model not in registered_models():
+            continue
+        target = target_for(model)
+        manager = getattr(model, "all_objects", model._default_manager)
+        for parent in manager.filter(pk__in=ids).select_related(*target.describe_with):
+            parents[content_type_id, parent.pk] = target.describe(parent)
+    return {pk: parents.get((copy.content_type_id, copy.object_id), "") for pk, copy in earlier.items()}

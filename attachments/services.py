@@ -2,6 +2,7 @@
 signature) comes through here, so the checks, the limits and the reuse flag hold everywhere."""
 
 import dataclasses
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -173,3 +174,13 @@ def remove(*, actor: User, attachment: Attachment):
         raise ActionForbidden(_("You may not remove files from %(object)s now.") % {"object": parent})
     attachment._history_user = actor
     attachment.delete()
+
+
+def discard_files(attachments: Iterable[Attachment]):
+    """The stored files of attachments whose rows a rolled-back transaction took away (a page of reports refused
+    after the photos of an earlier report were kept): nothing of a refused filing stays on the disk."""
+    storage = Attachment._meta.get_field("file").storage
+    for attachment in attachments:
+        for field in (attachment.file, attachment.thumbnail):
+            if field:
+                storage.delete(field.name)

@@ -44,11 +44,13 @@ def register_targets():
         may_add=report_takes_files,
         evidence_start=report_month,
         describe=describe_report,
+        describe_with=("project",),
     )
     register(
         Milestone,
         kinds=(AttachmentKind.PHOTO, AttachmentKind.OTHER),
         may_add=milestone_takes_files,
         describe=describe_milestone,
+        describe_with=("project",),
     )
     register(Project, kinds=PROJECT_DOCUMENT_KINDS, may_add=project_takes_files)

@@ -7,6 +7,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from attachments.forms import MultipleFileField, MultipleFileInput
 from common.bounds import TEXT_MAX, date_validators
 from common.forms import BootstrapMixin, SharedChoicesInlineFormSet, VersionedFormMixin
 
@@ -216,6 +217,7 @@ IndicatorValueFormSet = inlineformset_factory(
 
 class ProgressReportForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     """One project's report on the reporting page; the project and period come from the page, not the form.
+    ``photos`` are the files dropped on the row (``<prefix>-photos``), checked and kept by the reporting service.
 
     ``milestones``: the project's open milestones, each offered as a date field ``reached_<pk>`` (reached on that day;
     the office's approval of the report sets the milestone's actual date)."""
@@ -231,6 +233,13 @@ class ProgressReportForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 2}),
             "decline_reason": forms.Textarea(attrs={"rows": 2}),
         }
+
+    # Site photos (现场照片) sent with the report; the reporting service keeps them with it (``attachments.attach``).
+    photos = MultipleFileField(
+        label=_("Site photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"class": "mt-2", "accept": "image/jpeg,image/png,image/heic,image/heif,.heic"}),
+    )
 
     def __init__(self, *args, milestones=(), reached=None, **kwargs):
         super().__init__(*args, **kwargs)

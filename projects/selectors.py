@@ -11,8 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, Region
+from attachments import selectors as attachment_selectors
+from attachments.choices import AttachmentKind
+from attachments.models import Attachment
 from common.bounds import money_sum
 
+from .attachments import report_month
 from .choices import ChangeRequestKind, ChangeRequestStatus, Health, KeyListStatus, ProjectStatus, ReportStatus
 from .models import Baseline, Milestone, ProgressReport, Project, ProjectChangeRequest, period_of
 from .querysets import grouped_by_health, must_report, planned_progress
@@ -212,12 +216,12 @@ def progress_series(project) -> dict:
 
 def reporting_projects(unit, period: str):
     """The unit's projects on the reporting page for ``period``: those that must report, plus any that already have a
-    report for it, each with that report (if any) in ``period_reports`` and its open milestones in
-    ``open_milestones``."""
+    report for it, each with that report (if any, its files in ``files``: see ``with_evidence``) in
+    ``period_reports`` and its open milestones in ``open_milestones``."""
     reports = (
         ProgressReport.objects.filter(period=period, project__lead_org=unit)
         .select_related("reviewer")
-        .prefetch_related("completions")
+        .prefetch_related("completions", report_files())
     )
     return (
         Project.objects.with_figures()
@@ -233,6 +237,46 @@ def reporting_projects(unit, period: str):
         )
         .order_by("code")
     )
+
+
+def report_files(queryset=None) -> Prefetch:
+    """A report's files for a page that shows them (``with_evidence`` then flags them), into ``files``."""
+    queryset = queryset if queryset is not None else Attachment.objects.all()
+    return Prefetch("attachments", queryset.select_related("reused_from"), to_attr="files")
+
+
+def with_evidence(reports) -> list[ProgressReport]:
+    """Gives each of ``reports`` (``report_files()`` prefetched) its ``photos`` and ``documents``, each photo flagged as
+    the reviewer reads it: ``stale`` when taken long before the report's month (``Attachment.taken_long_before``) and
+    ``reuse_source``, where the earlier copy of a reused photo is kept. One query for the sources of every reused
+    photo shown, however many reports."""
+    reports = list(reports)
+    sources = attachment_selectors.reuse_sources(attachment for report in reports for attachment in report.files)
+    for report in reports:
+        start = report_month(report)
+        report.photos, report.documents = [], []
+        for attachment in report.files:
+            if attachment.kind != AttachmentKind.PHOTO:
+                report.documents.append(attachment)
+                continue
+            attachment.stale = attachment.taken_long_before(start)
+            attachment.reuse_source = sources.get(attachment.pk, "")
+            report.photos.append(attachment)
+    return reports
+
+
+def photo_timeline(project) -> list[ProgressReport]:
+    """The project page's photo timeline: its reports that carry site photos, newest month first, each with its
+    flagged ``photos`` (``with_evidence``). Three queries however many months and photos: the reports, their photos,
+    the sources of the reused ones."""
+    reports = (
+        project.progress_reports.filter(attachments__kind=AttachmentKind.PHOTO)
+        .distinct()
+        .only("pk", "project_id", "period", "status")
+        .order_by("-period")
+        .prefetch_related(report_files(Attachment.objects.photos()))
+    )
+    return with_evidence(reports)
 
 
 def reporting_units():

@@ -150,6 +150,7 @@ class ProjectDetailView(ObjectDetailView):
             indicators=project.indicators.with_attainment().select_related("plan", "responsible_org"),
             baselines=project.baselines.approved().select_related("baseline").order_by("-baseline__year"),
             changes=history.change_log(project),
+            photo_timeline=selectors.photo_timeline(project),
             chart=json.loads(charts.progress_figure(series).to_json()) if series["periods"] else None,
             can_edit_funding=user.can("change", Funding(project=project)),
             can_report=user.can("add", ProgressReport(project=project)) and not project.parent_id,

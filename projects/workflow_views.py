@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Organization
+from attachments.views import skipped_message
 from common.db import choice_rank
 from common.exceptions import ActionForbidden, StaleVersionError, WorkflowError
 from common.views import (
@@ -69,12 +70,14 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         unit = parse_pk(self.request.GET.get("unit"))
         return get_object_or_404(Organization, pk=unit) if unit else None
 
-    def get_rows(self, data=None):
+    def get_rows(self, data=None, files=None):
         unit = self.get_unit()
         if unit is None:
             return unit, []
         rows = []
-        for project in selectors.reporting_projects(unit, self.period):
+        projects = list(selectors.reporting_projects(unit, self.period))
+        selectors.with_evidence(project.period_reports[0] for project in projects if project.period_reports)
+        for project in projects:
             report = project.period_reports[0] if project.period_reports else None
             initial = {} if report else {"progress": round(project.progress, 1), "investment_completed": 0}
             editable = report is None or report.status != ReportStatus.APPROVED
@@ -82,6 +85,7 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
             if editable:
                 form = ProgressReportForm(
                     data,
+                    files,
                     instance=report,
                     initial=initial,
                     prefix=f"p{project.pk}",
@@ -89,7 +93,8 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                     milestones=project.open_milestones,
                     reached={c.milestone_id: c.actual_date for c in report.completions.all()} if report else None,
                 )
-            rows.append({"project": project, "report": report, "form": form})
+            needs_photo = services.report_needs_photo(project)
+            rows.append({"project": project, "report": report, "form": form, "needs_photo": needs_photo})
         return unit, rows
 
     @staticmethod
@@ -110,7 +115,7 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        unit, rows = self.get_rows(request.POST)
+        unit, rows = self.get_rows(request.POST, request.FILES)
         filled = [row for row in rows if row["form"] is not None and self.was_filled(row["form"], request.POST)]
         for row in rows:
             if row["form"] is not None and row not in filled:
@@ -127,6 +132,10 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         if not filled:
             messages.warning(request, _("Nothing to save: fill in at least one project's report."))
             return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        skipped = skipped_message(request)
+        if skipped:
+            messages.error(request, skipped)
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
         if not all(row["form"].is_valid() for row in filled):
             messages.error(request, _("Nothing was saved. Correct the errors below."))
             return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
@@ -137,6 +146,7 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                 data={name: row["form"].cleaned_data[name] for name in ProgressReportForm.Meta.fields},
                 expected_version=row["form"].cleaned_data.get("version"),
                 completions=row["form"].completions(),
+                photos=row["form"].cleaned_data["photos"],
             )
             for row in filled
         ]
@@ -178,7 +188,7 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
 
 
 class ReviewQueueView(ObjectListView):
-    """进度审核: submitted reports, oldest first, each with approve and return."""
+    """进度审核: submitted reports, oldest first, each with its site photos, approve and return."""
 
     model = ProgressReport
     filterset_class = ProgressReportFilterSet
@@ -202,11 +212,20 @@ class ReviewQueueView(ObjectListView):
         return (
             self.request.user.scope(waiting, "change")
             .select_related("project", "project__lead_org", "submitted_by")
+            .prefetch_related(selectors.report_files())
             .annotate(
                 previous_progress=Subquery(previous.values("progress")[:1]),
                 previous_period=Subquery(previous.values("period")[:1]),
             )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The photos beside the figures, with what the reviewer should doubt: an old photo, a reused one.
+        for report in selectors.with_evidence(context["object_list"]):
+            # Approval will refuse it (the site-photo rule): said before the reviewer tries.
+            report.lacks_photo = services.report_needs_photo(report.project) and not report.photos
+        return context
 
     def post(self, request, *args, **kwargs):
         """Approve the reports ticked (or the one whose button was pressed)."""

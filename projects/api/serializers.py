@@ -133,6 +133,16 @@ class ProgressReportSerializer(ValidatedModelSerializer):
             "Leave out to keep those named before."
         ),
     )
+    # Files cannot travel in JSON: a report that needs a site photo is filed as multipart/form-data with these.
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        write_only=True,
+        help_text=_(
+            "Site photos (multipart/form-data, one part per photo), kept with the report in the same transaction. "
+            "A report of a key or pilot project under construction needs at least one."
+        ),
+    )
 
     class Meta:
         model = ProgressReport
@@ -147,6 +157,7 @@ class ProgressReportSerializer(ValidatedModelSerializer):
             "next_steps",
             "decline_reason",
             "completions",
+            "photos",
             "status",
             "submitted_by",
             "submitted_at",
@@ -159,11 +170,15 @@ class ProgressReportSerializer(ValidatedModelSerializer):
         read_only_fields = ["status", "submitted_by", "submitted_at", "reviewer", "reviewed_at", "review_comment"]
 
     def validate(self, attrs):
-        # Checked by the service against the report's project and period; the model has no such field.
+        # Checked by the service against the report's project and period (the photos: kept by it); the model has no
+        # such fields.
         completions = attrs.pop("completions", None)
+        photos = attrs.pop("photos", None)
         attrs = super().validate(attrs)
         if completions is not None:
             attrs["completions"] = completions
+        if photos:
+            attrs["photos"] = photos
         return attrs
 
 

@@ -4,11 +4,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
 from accounts.filtersets import OrganizationFilterSet
 from accounts.models import Organization
 from attachments.api.views import AttachmentsActionMixin
+from attachments.views import skipped_message
 from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
@@ -227,14 +229,26 @@ class ProgressReportViewSet(AttachmentsActionMixin, ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.progress_report_submit(
-            actor=self.request.user, data=data, completions=self.completions(data)
+            actor=self.request.user, data=data, completions=self.completions(data), photos=self.photos(data)
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.progress_report_submit(
-            actor=self.request.user, report=serializer.instance, data=data, completions=self.completions(data)
+            actor=self.request.user,
+            report=serializer.instance,
+            data=data,
+            completions=self.completions(data),
+            photos=self.photos(data),
         )
+
+    def photos(self, data: dict) -> list:
+        """The ``photos`` parts of a multipart request; a photo over the size limit was dropped while it arrived, and
+        the filing is refused rather than made without it."""
+        skipped = skipped_message(self.request._request)
+        if skipped:
+            raise APIValidationError({"photos": [skipped]})
+        return data.pop("photos", None) or []
 
     @staticmethod
     def completions(data: dict):

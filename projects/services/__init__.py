@@ -9,7 +9,7 @@ Each checks the actor's role or unit (``ActionForbidden``, 403), then the state 
 - ``key_lists``: the annual key-project lists submitted, approved and returned between offices, and a region's own
   approval where no office is above it;
 - ``requests``: completion, acceptance and plan changes asked of the office, and its decisions;
-- ``reporting``: monthly reports filed, approved and returned, with the event of each move.
+- ``reporting``: monthly reports filed (with their site photos), approved and returned, with the event of each move.
 """
 
 from .confirmation import (
@@ -34,6 +34,7 @@ from .reporting import (
     progress_reports_approve,
     progress_reports_submit,
     record_report_event,
+    report_needs_photo,
 )
 from .requests import (
     change_request_confirm,
@@ -75,6 +76,7 @@ __all__ = [
     "project_edit_by_unit",
     "project_save",
     "record_report_event",
+    "report_needs_photo",
     "requestable_kinds",
     "restore",
     "split_project_changes",

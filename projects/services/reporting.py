@@ -1,23 +1,27 @@
-"""The monthly reports' course: a unit files or revises its reports (one at a time, or a page of them at once); the
-office approves them (one, or several at once) or returns one with its reason. Every move records a
-``ProgressReportEvent`` (who, when, the status before and after, the note), whichever path made it: the pages, the
-API or an import."""
+"""The monthly reports' course: a unit files or revises its reports (one at a time, or a page of them at once), with
+their site photos; the office approves them (one, or several at once) or returns one with its reason. Every move
+records a ``ProgressReportEvent`` (who, when, the status before and after, the note), whichever path made it: the
+pages, the API or an import."""
 
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from attachments import services as attachments
+from attachments.choices import AttachmentKind
+from attachments.models import Attachment
 from common.concurrency import check_version
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
 
-from ..choices import ReportStatus
+from ..choices import ProjectStatus, ProjectTier, ReportStatus
 from ..models import Milestone, MilestoneCompletion, ProgressReport, ProgressReportEvent, Project
 
 
@@ -28,51 +32,96 @@ def progress_report_submit(
     report: ProgressReport | None = None,
     expected_version: int | None = None,
     completions: dict[Milestone, datetime.date] | None = None,
+    photos: Sequence = (),
 ) -> ProgressReport:
     """File a new report (``report`` is None; ``data`` names its project and period) or revise one not yet approved.
 
     Either way the report is (again) waiting for the office's review. ``data`` holds the report's own fields:
     project, period, progress, investment_completed, summary, problems, next_steps, decline_reason. A progress lower
     than the last approved one needs a ``decline_reason``. ``completions`` names the milestones reached and when
-    (None keeps those the report names); the office's approval sets their actual dates. A revision made on an older
-    ``expected_version`` than the report's is refused (``StaleVersionError``).
+    (None keeps those the report names); the office's approval sets their actual dates. ``photos`` (uploaded files)
+    are kept with the report in the same transaction: a refused file refuses the filing, and a report that needs a
+    site photo (``report_needs_photo``) is refused without one. A revision made on an older ``expected_version``
+    than the report's is refused (``StaleVersionError``).
     """
-    with transaction.atomic():
-        if report is None:
-            report, action, from_status = ProgressReport(), "add", ""
-        else:
-            check_version(report, expected_version)
-            report, action = ProgressReport.objects.select_for_update().get(pk=report.pk), "change"
-            if report.status == ReportStatus.APPROVED:
-                raise WorkflowError(_("This report has been approved and can no longer be changed."))
-            from_status = report.status
-        for field, value in data.items():
-            setattr(report, field, value)
-        if not actor.can(action, report):
-            raise ActionForbidden(_("You may only report on projects led by your own unit."))
-        check_report_rules(report)
-        report.status = ReportStatus.SUBMITTED
-        report.submitted_by = actor
-        report.submitted_at = timezone.now()
-        report.full_clean()
-        report._history_user = actor
-        report.save()
-        if completions is not None:
-            _set_completions(report, completions)
-        record_report_event(report=report, actor=actor, from_status=from_status)
+    added: list[Attachment] = []
+    try:
+        return _submit(actor, data, report, expected_version, completions, photos, added)
+    except BaseException:
+        attachments.discard_files(added)
+        raise
+
+
+@transaction.atomic
+def _submit(actor, data, report, expected_version, completions, photos, added: list[Attachment]) -> ProgressReport:
+    """``progress_report_submit`` in its transaction; the photos it keeps are appended to ``added``, so that the
+    caller can take their files off the disk again when the transaction rolls back."""
+    if report is None:
+        report, action, from_status = ProgressReport(), "add", ""
+    else:
+        check_version(report, expected_version)
+        report, action = ProgressReport.objects.select_for_update().get(pk=report.pk), "change"
+        if report.status == ReportStatus.APPROVED:
+            raise WorkflowError(_("This report has been approved and can no longer be changed."))
+        from_status = report.status
+    for field, value in data.items():
+        setattr(report, field, value)
+    if not actor.can(action, report):
+        raise ActionForbidden(_("You may only report on projects led by your own unit."))
+    check_report_rules(report)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by = actor
+    report.submitted_at = timezone.now()
+    report.full_clean()
+    report._history_user = actor
+    report.save()
+    if completions is not None:
+        _set_completions(report, completions)
+    if photos:
+        try:
+            added.extend(attachments.attach(actor=actor, obj=report, files=photos, kind=AttachmentKind.PHOTO))
+        except ValidationError as refusal:
+            raise ValidationError({"photos": refusal.messages}) from refusal
+    if report_needs_photo(report.project) and not report.attachments.photos().exists():
+        raise ValidationError({"photos": photo_rule_message(report.project)}, code="photo_required")
+    record_report_event(report=report, actor=actor, from_status=from_status)
     return report
+
+
+# The tiers whose reports under construction show their 形象进度 by photo: key projects and pilots (national ones too).
+PHOTO_EVIDENCE_TIERS = (ProjectTier.KEY, ProjectTier.PILOT, ProjectTier.NATIONAL_PILOT)
+
+
+def report_needs_photo(project: Project) -> bool:
+    """The site-photo rule (``ATTACHMENTS["REQUIRE_REPORT_PHOTO"]``): a report of a key or pilot project under
+    construction carries at least one site photo (现场照片), checked when it is filed (page and API) and again when
+    the office approves it. Reports of other projects may carry photos but need none."""
+    return (
+        settings.ATTACHMENTS["REQUIRE_REPORT_PHOTO"]
+        and project.tier in PHOTO_EVIDENCE_TIERS
+        and project.status == ProjectStatus.IN_PROGRESS
+    )
+
+
+def photo_rule_message(project: Project) -> str:
+    return _(
+        "%(project)s is a %(tier)s under construction: its report needs at least one site photo as evidence of the "
+        "progress on site."
+    ) % {"project": project, "tier": project.get_tier_display()}
 
 
 @dataclass(frozen=True)
 class ReportFiling:
     """One report of a page of reports: a new one on ``project`` (``report`` None) or a revision of ``report``, with
-    its own fields (``data``), the version it was opened with and the milestones it says were reached."""
+    its own fields (``data``), the version it was opened with, the milestones it says were reached and the site photos
+    sent with it (uploaded files)."""
 
     project: Project
     data: dict
     report: ProgressReport | None = None
     expected_version: int | None = None
     completions: dict[Milestone, datetime.date] | None = None
+    photos: Sequence = ()
 
 
 class FilingRefused(Exception):
@@ -85,28 +134,28 @@ class FilingRefused(Exception):
         self.error = error
 
 
-@transaction.atomic
 def progress_reports_submit(*, actor: User, period: str, filings: Sequence[ReportFiling]) -> list[ProgressReport]:
     """File or revise a page of reports for ``period`` (the reporting page's), all of them or none, each as
-    ``progress_report_submit`` does. The first report refused stops the page (``FilingRefused``); a report the actor
-    may not file (another unit's project) is ``ActionForbidden``. Returns the reports saved."""
-    saved = []
-    for index, filing in enumerate(filings):
-        data = dict(filing.data)
-        if filing.report is None:
-            data.update(project=filing.project, period=period)
-        try:
-            report = progress_report_submit(
-                actor=actor,
-                data=data,
-                report=filing.report,
-                expected_version=filing.expected_version,
-                completions=filing.completions,
-            )
-        except (ValidationError, WorkflowError) as error:
-            raise FilingRefused(index, error) from error
-        saved.append(report)
-    return saved
+    ``progress_report_submit`` does, photos included. The first report refused stops the page (``FilingRefused``),
+    and the photos of the reports before it are taken off the disk again; a report the actor may not file (another
+    unit's project) is ``ActionForbidden``. Returns the reports saved."""
+    added: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            return [_file(actor, period, index, filing, added) for index, filing in enumerate(filings)]
+    except BaseException:
+        attachments.discard_files(added)
+        raise
+
+
+def _file(actor: User, period: str, index: int, filing: ReportFiling, added: list[Attachment]) -> ProgressReport:
+    data = dict(filing.data)
+    if filing.report is None:
+        data.update(project=filing.project, period=period)
+    try:
+        return _submit(actor, data, filing.report, filing.expected_version, filing.completions, filing.photos, added)
+    except (ValidationError, WorkflowError) as error:
+        raise FilingRefused(index, error) from error
 
 
 def check_report_rules(report: ProgressReport):
@@ -222,6 +271,8 @@ def _move(actor: User, report: ProgressReport, to_status: str, comment: str):
             _("Only a submitted report can be reviewed; this one is %(status)s.")
             % {"status": report.get_status_display()}
         )
+    if to_status == ReportStatus.APPROVED:
+        check_photo_before_approval(report)
     report.status = to_status
     report.reviewer = actor
     report.reviewed_at = timezone.now()
@@ -236,6 +287,16 @@ def _move(actor: User, report: ProgressReport, to_status: str, comment: str):
             milestone._history_user = actor
             milestone.save(update_fields=["actual_date", "last_updated"])
     record_report_event(report=report, actor=actor, from_status=ReportStatus.SUBMITTED, note=comment)
+
+
+def check_photo_before_approval(report: ProgressReport):
+    """The site-photo rule again when the office approves: a photo may have been removed since the filing, or the
+    report filed before the project was under construction."""
+    if report_needs_photo(report.project) and not report.attachments.photos().exists():
+        raise WorkflowError(
+            _("%(report)s cannot be approved without a site photo. %(rule)s")
+            % {"report": report, "rule": photo_rule_message(report.project)}
+        )
 
 
 def record_report_event(
