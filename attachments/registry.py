@@ -19,6 +19,9 @@ class Target:
     evidence_start: Callable[[object], datetime.date | None] | None = None
     # How the reviewer is told where an earlier copy of a reused photo came from.
     describe: Callable[[object], str] = str
+    # What the object expects of a document besides its content: ``check(kind, number, issued_on)`` raises a
+    # ``ValidationError`` (a project's approval without its date). ``kind`` is as asked, "" when none was chosen.
+    check: Callable[[str, str, datetime.date | None], None] | None = None
 
     @property
     def takes_photos(self) -> bool:

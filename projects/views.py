@@ -147,6 +147,7 @@ class ProjectDetailView(ObjectDetailView):
             .prefetch_related(Prefetch("events", ProgressReportEvent.objects.select_related("actor__organization")))
             .order_by("-period")[:24],
             funding=selectors.funding_table(project),
+            documents=selectors.project_documents(project),
             indicators=project.indicators.with_attainment().select_related("plan", "responsible_org"),
             baselines=project.baselines.approved().select_related("baseline").order_by("-baseline__year"),
             changes=history.change_log(project),
@@ -206,16 +207,22 @@ class ProjectEditView(ObjectEditView):
         m2m = {name: form.cleaned_data[name] for name in ("plans", "participating_orgs")}
         # The values as the form set them on its instance (a field the page left out keeps its default).
         data = {name: getattr(form.instance, name) for name in fields if name not in m2m}
-        with transaction.atomic():
-            self.object = services.project_save(
-                actor=self.request.user,
-                project=form.instance,
-                data=data,
-                m2m=m2m,
-                expected_version=form.cleaned_data.get("version"),
-            )
-            formsets["milestones"].instance = self.object
-            formsets["milestones"].save()
+        try:
+            with transaction.atomic():
+                self.object = services.project_save(
+                    actor=self.request.user,
+                    project=form.instance,
+                    data=data,
+                    m2m=m2m,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+                formsets["milestones"].instance = self.object
+                formsets["milestones"].save()
+        except ValidationError as error:  # a rule of the service's (acceptance needs its report)
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            messages.error(self.request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
         messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
         for warning in selectors.plausibility_warnings(self.object):
             messages.warning(self.request, warning)
