@@ -26,6 +26,17 @@ CENT = Decimal("0.01")
 MILESTONE_HORIZON_DAYS = 30
 
 
+def project_page_queryset():
+    """Projects as their page shows them, archived ones too: with their derived figures and slippage. The dossier's
+    figures are read the same way, so that they agree with the page."""
+    return (
+        Project.all_objects.with_figures()
+        .with_slippage()
+        .select_related("lead_org", "domain", "parent")
+        .prefetch_related("plans", "participating_orgs")
+    )
+
+
 def portfolio_summary(*, projects=None) -> dict:
     """Headline figures of a set of projects (all of them by default): counts by status and health, investment.
 

@@ -13,6 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django.views.generic.detail import SingleObjectMixin
 
 from accounts.choices import Role
 from accounts.filtersets import OrganizationFilterSet
@@ -31,7 +32,7 @@ from common.views import (
     parse_pk,
 )
 
-from . import charts, history, resources, selectors, services
+from . import charts, dossier, history, resources, selectors, services
 from .choices import ChangeRequestKind, Health, ProjectStatus
 from .filtersets import IndicatorFilterSet, MilestoneFilterSet, PlanFilterSet, ProgressReportFilterSet, ProjectFilterSet
 from .forms import (
@@ -127,12 +128,7 @@ class ProjectDetailView(ObjectDetailView):
     template_name = "projects/project_detail.html"
 
     def get_queryset(self):
-        return (
-            Project.all_objects.with_figures()
-            .with_slippage()
-            .select_related("lead_org", "domain", "parent")
-            .prefetch_related("plans", "participating_orgs")
-        )
+        return selectors.project_page_queryset()
 
     def get_context_data(self, **kwargs):
         project = self.object
@@ -168,6 +164,20 @@ class ProjectDetailView(ObjectDetailView):
         for request in requests:
             request.lines = selectors.change_request_lines(request)
         return requests
+
+
+class ProjectDossierView(ObjectPermissionMixin, SingleObjectMixin, View):
+    """项目档案: the project's documents, reports' and milestones' files and figures as one ZIP, for whoever may read
+    its page (archived projects too); outside the user's regions, 404 as the page."""
+
+    model = Project
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        return Project.all_objects.all()
+
+    def get(self, request, *args, **kwargs):
+        return dossier.dossier_response(self.get_object())
 
 
 class ProjectEditView(ObjectEditView):
