@@ -18,6 +18,7 @@ from tests.factories import (
     ProgressReportFactory,
     ProjectFactory,
 )
+from tests.attachments.support import upload_acceptance_report
 from tests.formdata import formset_data, project_post
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,8 @@ def test_completion_is_asked_for_and_confirmed_by_the_office(api, liaison, offic
     assert figures(pilot).progress == 100.0
     assert pilot.history.latest().history_user == office_user
 
-    # Acceptance follows completion, with its own date.
+    # Acceptance follows completion, with its own date and the acceptance report in the project's file.
+    upload_acceptance_report(pilot, actor=liaison)
     accepted = api.as_user(liaison).post(
         f"/api/v1/projects/{pilot.pk}/acceptance/", {"effective_on": TODAY.isoformat()}, format="json"
     )
