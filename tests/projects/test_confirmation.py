@@ -11,6 +11,7 @@ from django.utils import timezone
 from projects import services
 from projects.choices import ChangeRequestStatus, ProjectStatus, ReportStatus
 from projects.models import Milestone, ProgressReport, Project, period_of
+from tests.attachments.support import upload_acceptance_report
 from tests.factories import (
     FundingFactory,
     FundingSourceFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
     ProgressReportFactory,
     ProjectFactory,
 )
-from tests.attachments.support import upload_acceptance_report
 from tests.formdata import formset_data, project_post
 
 pytestmark = pytest.mark.django_db
