@@ -16,9 +16,14 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "---------")] + [
-            (kind, AttachmentKind(kind).label) for kind in target.kinds
-        ]
+        kinds = [(kind, AttachmentKind(kind).label) for kind in target.kinds]
+        if target.takes_photos:
+            # Left blank, the content decides: a picture is a site photo, anything else a document.
+            self.fields["kind"].choices = [("", "---------"), *kinds]
+        else:
+            # Only documents: the user says which (a project's file is kept by kind).
+            self.fields["kind"].choices = kinds
+            self.fields["kind"].required = True
 
 
 class MultipleFileInput(forms.ClearableFileInput):

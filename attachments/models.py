@@ -8,10 +8,13 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -23,9 +26,26 @@ from common.bounds import date_validators
 from .choices import AttachmentKind
 
 
+class AttachmentStorage(LazyObject):
+    """``STORAGES["attachments"]``, looked up when first used rather than when the model loads (a callable storage is
+    called once, at import), and again after the setting changes: tests keep their files in their own folder."""
+
+    def _setup(self):
+        self._wrapped = storages["attachments"]
+
+
+attachment_files = AttachmentStorage()
+
+
+@receiver(setting_changed)
+def storages_changed(*, setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_ROOT"):
+        attachment_files._wrapped = empty
+
+
 def attachment_storage():
     """Local disk by default, an S3-compatible store when configured (``STORAGES["attachments"]``)."""
-    return storages["attachments"]
+    return attachment_files
 
 
 def stored_name(instance, filename: str) -> str:

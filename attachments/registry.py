@@ -21,6 +21,9 @@ class Target:
     describe: Callable[[object], str] = str
     # The relations ``describe`` reads, selected with the objects when many are described at once.
     describe_with: tuple[str, ...] = ()
+    # What the object expects of a document besides its content: ``check(kind, number, issued_on)`` raises a
+    # ``ValidationError`` (a project's approval without its date). ``kind`` is as asked, "" when none was chosen.
+    check: Callable[[str, str, datetime.date | None], None] | None = None
 
     @property
     def takes_photos(self) -> bool:

@@ -64,6 +64,8 @@ def attach(
         raise ValidationError(_("Choose at least one file."), code="file")
     if kind and kind not in target.kinds:
         raise ValidationError(_("Files of this kind cannot be added here."), code="file")
+    if target.check:
+        target.check(kind, number, issued_on)
     checked = check_files(files)
     stored: list[str] = []
     try:

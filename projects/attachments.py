@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attachments.choices import PROJECT_DOCUMENT_KINDS, AttachmentKind
@@ -23,6 +25,40 @@ def report_month(report: ProgressReport) -> datetime.date:
 
 def describe_report(report: ProgressReport) -> str:
     return _("%(project)s, report of %(period)s") % {"project": report.project, "period": report.period}
+
+
+# Every document of a project's file is dated: the day it was issued, signed or drawn up.
+DATED_KINDS = (
+    AttachmentKind.APPROVAL,
+    AttachmentKind.FEASIBILITY,
+    AttachmentKind.DESIGN,
+    AttachmentKind.TENDER,
+    AttachmentKind.CONTRACT,
+    AttachmentKind.ACCEPTANCE,
+)
+# The approval, the feasibility study and the preliminary design are each approved by an official reply (批复) whose
+# 文号 the office files and cites them by. A tender's 招标编号 is given by the trading platform only for open tenders
+# (not for 单一来源 or 询价), a contract's number is the unit's own and often absent, and an acceptance report is
+# signed by the expert panel rather than issued as a 公文: for these the number is kept when there is one.
+NUMBERED_KINDS = (AttachmentKind.APPROVAL, AttachmentKind.FEASIBILITY, AttachmentKind.DESIGN)
+
+
+def check_project_document(kind: str, number: str, issued_on: datetime.date | None):
+    """A project's document comes with its kind and, unless it is "other", its date (and 文号 where one is issued)."""
+    if not kind:
+        raise ValidationError(
+            _("Choose what the document is: project approval, feasibility study, preliminary design and so on."),
+            code="kind",
+        )
+    label = AttachmentKind(kind).label
+    if kind in NUMBERED_KINDS and not (number or "").strip():
+        raise ValidationError(
+            _("Give the document number (文号) of the %(kind)s, as printed on it.") % {"kind": label}, code="number"
+        )
+    if kind in DATED_KINDS and issued_on is None:
+        raise ValidationError(_("Give the date of the %(kind)s.") % {"kind": label}, code="issued_on")
+    if issued_on is not None and issued_on > timezone.localdate():
+        raise ValidationError(_("A document's date cannot lie in the future."), code="issued_on")
 
 
 def project_takes_files(user, project: Project) -> bool:
@@ -53,4 +89,4 @@ def register_targets():
         describe=describe_milestone,
         describe_with=("project",),
     )
-    register(Project, kinds=PROJECT_DOCUMENT_KINDS, may_add=project_takes_files)
+    register(Project, kinds=PROJECT_DOCUMENT_KINDS, may_add=project_takes_files, check=check_project_document)

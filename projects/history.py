@@ -91,7 +91,8 @@ def _request_entries(project: Project) -> list[Entry]:
     return entries
 
 
-def change_log(project: Project, *, limit: int = 50) -> list[Entry]:
+def change_log(project: Project, *, limit: int | None = 50) -> list[Entry]:
+    """The latest ``limit`` entries, newest first (``None``: all of them, as the dossier keeps them)."""
     tracked = [(Project, {"id": project.pk})] + [
         (model, {"project_id": project.pk}) for model in (Milestone, Funding, ProgressReport)
     ]

@@ -6,15 +6,17 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, Region
 from attachments import selectors as attachment_selectors
-from attachments.choices import AttachmentKind
+from attachments.choices import PROJECT_DOCUMENT_KINDS, AttachmentKind
 from attachments.models import Attachment
+from attachments.selectors import attachments_of
 from common.bounds import money_sum
+from common.db import choice_rank
 
 from .attachments import report_month
 from .choices import ChangeRequestKind, ChangeRequestStatus, Health, KeyListStatus, ProjectStatus, ReportStatus
@@ -25,6 +27,17 @@ CENT = Decimal("0.01")
 
 # The home page shows a liaison the milestones falling due within this many days.
 MILESTONE_HORIZON_DAYS = 30
+
+
+def project_page_queryset():
+    """Projects as their page shows them, archived ones too: with their derived figures and slippage. The dossier's
+    figures are read the same way, so that they agree with the page."""
+    return (
+        Project.all_objects.with_figures()
+        .with_slippage()
+        .select_related("lead_org", "domain", "parent")
+        .prefetch_related("plans", "participating_orgs")
+    )
 
 
 def portfolio_summary(*, projects=None) -> dict:
@@ -192,6 +205,31 @@ def funding_table(project) -> dict:
         "total": fundings.aggregate(**amounts),
         "government": fundings.filter(source__is_government=True).aggregate(**amounts),
     }
+
+
+@dataclass(frozen=True)
+class ProjectDocuments:
+    """A project's file (项目档案): its documents by kind in the order of the project's life, then by date; and the
+    standard kinds it has no document of yet."""
+
+    documents: list
+    missing: list[AttachmentKind]
+
+    @property
+    def lacks_acceptance_report(self) -> bool:
+        return AttachmentKind.ACCEPTANCE in self.missing
+
+
+def project_documents(project) -> ProjectDocuments:
+    """One query: the documents, kind by kind (``PROJECT_DOCUMENT_KINDS``), each kind's by date (undated last)."""
+    documents = list(
+        attachments_of(project)
+        .alias(kind_rank=choice_rank("kind", list(PROJECT_DOCUMENT_KINDS)))
+        .order_by("kind_rank", F("issued_on").asc(nulls_last=True), "uploaded_at", "pk")
+    )
+    present = {document.kind for document in documents}
+    missing = [kind for kind in PROJECT_DOCUMENT_KINDS if kind != AttachmentKind.OTHER and kind not in present]
+    return ProjectDocuments(documents=documents, missing=missing)
 
 
 def progress_series(project) -> dict:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
     path("projects/<int:pk>/funding/", views.ProjectFundingView.as_view(), name="project-funding"),
     path("projects/<int:pk>/archive/", views.ProjectArchiveView.as_view(), name="project-archive"),
+    path("projects/<int:pk>/dossier/", views.ProjectDossierView.as_view(), name="project-dossier"),
     path("projects/<int:pk>/requests/", workflow_views.ChangeRequestCreateView.as_view(), name="change-request-add"),
     path("projects/requests/", workflow_views.ChangeRequestListView.as_view(), name="change-request-list"),
     re_path(

@@ -13,6 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django.views.generic.detail import SingleObjectMixin
 
 from accounts.choices import Role
 from accounts.filtersets import OrganizationFilterSet
@@ -31,7 +32,7 @@ from common.views import (
     parse_pk,
 )
 
-from . import charts, history, resources, selectors, services
+from . import charts, dossier, history, resources, selectors, services
 from .choices import ChangeRequestKind, Health, ProjectStatus
 from .filtersets import IndicatorFilterSet, MilestoneFilterSet, PlanFilterSet, ProgressReportFilterSet, ProjectFilterSet
 from .forms import (
@@ -127,12 +128,7 @@ class ProjectDetailView(ObjectDetailView):
     template_name = "projects/project_detail.html"
 
     def get_queryset(self):
-        return (
-            Project.all_objects.with_figures()
-            .with_slippage()
-            .select_related("lead_org", "domain", "parent")
-            .prefetch_related("plans", "participating_orgs")
-        )
+        return selectors.project_page_queryset()
 
     def get_context_data(self, **kwargs):
         project = self.object
@@ -147,6 +143,7 @@ class ProjectDetailView(ObjectDetailView):
             .prefetch_related(Prefetch("events", ProgressReportEvent.objects.select_related("actor__organization")))
             .order_by("-period")[:24],
             funding=selectors.funding_table(project),
+            documents=selectors.project_documents(project),
             indicators=project.indicators.with_attainment().select_related("plan", "responsible_org"),
             baselines=project.baselines.approved().select_related("baseline").order_by("-baseline__year"),
             changes=history.change_log(project),
@@ -168,6 +165,20 @@ class ProjectDetailView(ObjectDetailView):
         for request in requests:
             request.lines = selectors.change_request_lines(request)
         return requests
+
+
+class ProjectDossierView(ObjectPermissionMixin, SingleObjectMixin, View):
+    """项目档案: the project's documents, reports' and milestones' files and figures as one ZIP, for whoever may read
+    its page (archived projects too); outside the user's regions, 404 as the page."""
+
+    model = Project
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        return Project.all_objects.all()
+
+    def get(self, request, *args, **kwargs):
+        return dossier.dossier_response(self.get_object())
 
 
 class ProjectEditView(ObjectEditView):
@@ -207,16 +218,22 @@ class ProjectEditView(ObjectEditView):
         m2m = {name: form.cleaned_data[name] for name in ("plans", "participating_orgs")}
         # The values as the form set them on its instance (a field the page left out keeps its default).
         data = {name: getattr(form.instance, name) for name in fields if name not in m2m}
-        with transaction.atomic():
-            self.object = services.project_save(
-                actor=self.request.user,
-                project=form.instance,
-                data=data,
-                m2m=m2m,
-                expected_version=form.cleaned_data.get("version"),
-            )
-            formsets["milestones"].instance = self.object
-            formsets["milestones"].save()
+        try:
+            with transaction.atomic():
+                self.object = services.project_save(
+                    actor=self.request.user,
+                    project=form.instance,
+                    data=data,
+                    m2m=m2m,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+                formsets["milestones"].instance = self.object
+                formsets["milestones"].save()
+        except ValidationError as error:  # a rule of the service's (acceptance needs its report)
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            messages.error(self.request, _("Nothing was saved. Correct the errors below."))
+            return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
         messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
         for warning in selectors.plausibility_warnings(self.object):
             messages.warning(self.request, warning)

@@ -10,13 +10,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("attachments/includes/panel.html", takes_context=True)
-def attachment_panel(context, obj, title=None, upload=True, compact=False):
+def attachment_panel(context, obj, title=None, upload=True, compact=False, attachments=None):
     """An object's files with their checks (photo taken long before the period, photo reused), and the drop zone to
-    add more where the user may. ``upload=False`` shows the list only (a reviewer's view)."""
+    add more where the user may. ``upload=False`` shows the list only (a reviewer's view). ``attachments``: the
+    object's files as its app orders them (a project's file by kind and date), else by upload."""
     request = context["request"]
     target = target_for(obj)
     start = target.evidence_start(obj) if target.evidence_start else None
-    attachments = list(selectors.attachments_of(obj))
+    attachments = list(selectors.attachments_of(obj) if attachments is None else attachments)
     for attachment in attachments:
         attachment.stale = attachment.kind == AttachmentKind.PHOTO and attachment.taken_long_before(start)
         attachment.reuse_source = selectors.reuse_source(attachment) if attachment.reused_from_id else ""

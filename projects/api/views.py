@@ -15,6 +15,7 @@ from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
 from ..choices import ChangeRequestKind
+from ..dossier import dossier_response
 from ..models import (
     Baseline,
     BaselineEvent,
@@ -103,6 +104,13 @@ class ProjectViewSet(AttachmentsActionMixin, ProjectArchiveMixin, ScopedModelVie
         m2m = {name: data.pop(name) for name in ("plans", "participating_orgs") if name in data}
         serializer.instance = services.project_save(actor=self.request.user, project=project, data=data, m2m=m2m)
         self.reload(serializer)
+
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    @action(detail=True, methods=["get"])
+    def dossier(self, request, pk=None):
+        """项目档案: the project's documents, its reports' and milestones' files and 项目数据.xlsx (figures, funding,
+        change log) as one ZIP."""
+        return dossier_response(self.get_object())
 
     def request_response(self, made, status_code=status.HTTP_201_CREATED):
         return Response(serializers.ChangeRequestSerializer(made).data, status=status_code)

@@ -41,6 +41,7 @@ from .requests import (
     change_request_return,
     change_request_withdraw,
     completion_request,
+    has_acceptance_report,
     plan_change_request,
     requestable_kinds,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "check_project_write",
     "check_report_rules",
     "completion_request",
+    "has_acceptance_report",
     "key_list_approve",
     "key_list_return",
     "key_list_submit",

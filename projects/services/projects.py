@@ -10,6 +10,7 @@ from common.concurrency import check_version
 from common.exceptions import ActionForbidden, WorkflowError
 from common.text import shortened_list
 
+from ..choices import ProjectStatus
 from ..models import Project, ProjectChangeRequest
 from .confirmation import (
     MILESTONE_PLAN_FIELDS,
@@ -19,7 +20,7 @@ from .confirmation import (
     refusal_message,
     split_project_changes,
 )
-from .requests import plan_change_request
+from .requests import has_acceptance_report, plan_change_request
 
 
 def project_save(
@@ -47,6 +48,8 @@ def project_save(
             # Compared with the row as stored: a form or an import has already put the new values on ``project``.
             stored = Project.all_objects.select_for_update().get(pk=project.pk)
             check_project_write(actor=actor, project=stored, data=data)
+        if not new:
+            check_direct_acceptance(project, data)
         for name, value in data.items():
             setattr(project, name, value)
         if not actor.can("add" if new else "change", project):
@@ -59,6 +62,25 @@ def project_save(
         for name, values in (m2m or {}).items():
             getattr(project, name).set(values)
     return project
+
+
+def check_direct_acceptance(project: Project, data: dict):
+    """The office recording acceptance itself (its form, the API, an import) needs the acceptance report in the file
+    too, as a request would. A project created as accepted (one accepted before the platform, imported) cannot have
+    a file yet: the rule holds from its first change of status."""
+    if data.get("status") != ProjectStatus.ACCEPTED:
+        return
+    stored = Project.all_objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    if stored != ProjectStatus.ACCEPTED and not has_acceptance_report(project):
+        raise ValidationError(
+            {
+                "status": _(
+                    "%(project)s is recorded as accepted with its acceptance report: upload the acceptance report "
+                    "(验收报告) to the project file first."
+                )
+                % {"project": project}
+            }
+        )
 
 
 def project_edit_by_unit(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from attachments.choices import AttachmentKind
 from common.exceptions import ActionForbidden, WorkflowError
 
 from ..choices import ChangeRequestKind, ChangeRequestStatus, ProjectStatus
@@ -22,6 +23,13 @@ from .confirmation import (
     may_confirm,
     milestone_operations,
 )
+
+
+def has_acceptance_report(project: Project) -> bool:
+    """验收 goes with its report: a project is accepted only with an acceptance report (验收报告) in its file. Asked
+    when the unit requests acceptance, again when the office confirms it (the report may have been removed in
+    between) and when the office records acceptance directly (``project_save``)."""
+    return project.attachments.filter(kind=AttachmentKind.ACCEPTANCE).exists()
 
 
 def _pending(project: Project, kind: str):
@@ -125,6 +133,14 @@ def completion_request(
             )
         if _pending(project, kind):
             raise WorkflowError(_("This request is already awaiting the office's confirmation."))
+        if kind == ChangeRequestKind.ACCEPTANCE and not has_acceptance_report(project):
+            raise WorkflowError(
+                _(
+                    "Upload the acceptance report (验收报告) to the project file of %(project)s first: acceptance is "
+                    "requested with it."
+                )
+                % {"project": project}
+            )
         if effective_on > timezone.localdate():
             raise ValidationError({"effective_on": _("The date cannot lie in the future.")})
         start = project.actual_start or actual_start
@@ -195,6 +211,14 @@ def change_request_confirm(*, actor: User, request: ProjectChangeRequest, note: 
         elif request.kind == ChangeRequestKind.ACCEPTANCE:
             if project.status != ProjectStatus.COMPLETED:
                 raise WorkflowError(_("Only a completed project can be accepted."))
+            if not has_acceptance_report(project):
+                raise WorkflowError(
+                    _(
+                        "The project file of %(project)s no longer holds an acceptance report (验收报告): return the "
+                        "request, or confirm it once the unit has uploaded the report again."
+                    )
+                    % {"project": project}
+                )
             _apply_fields(project, {"status": ProjectStatus.ACCEPTED, "accepted_on": request.effective_on.isoformat()})
         else:
             _apply_plan_change(actor, project, request)

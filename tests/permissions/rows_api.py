@@ -198,6 +198,16 @@ API = [
     api_action(
         "project-restore", obj="own_project", POST="401 200 403 403 403 403", change=UNITS_405, delete=OFFICE_405
     ),
+    # The dossier (项目档案), a ZIP: read as the project is.
+    api(
+        "project-dossier",
+        obj="own_project",
+        GET=API_READ,
+        POST=OFFICE_405,
+        PUT=UNITS_405,
+        PATCH=UNITS_405,
+        DELETE=OFFICE_405,
+    ),
     # Requests to the office: the project's unit asks; office staff's own are confirmed at once.
     api_action(
         "project-plan-change",

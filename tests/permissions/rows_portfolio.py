@@ -43,6 +43,8 @@ PORTFOLIO_PAGES = [
     page("project-list", "csv", query="export=csv", GET=READ),
     page("project-detail", obj="own_project", GET=READ),
     page("project-detail", "missing", kwargs={"pk": MISSING}, GET="LOGIN 404 404 404 404 404"),
+    page("project-dossier", obj="own_project", GET=READ),
+    page("project-dossier", "missing", kwargs={"pk": MISSING}, GET="LOGIN 404 404 404 404 404"),
     page(
         "project-add",
         GET="LOGIN 200 403 403 403 403",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from projects import services
 from projects.choices import ChangeRequestStatus, ProjectStatus, ReportStatus
 from projects.models import Milestone, ProgressReport, Project, period_of
+from tests.attachments.support import upload_acceptance_report
 from tests.factories import (
     FundingFactory,
     FundingSourceFactory,
@@ -90,7 +91,8 @@ def test_completion_is_asked_for_and_confirmed_by_the_office(api, liaison, offic
     assert figures(pilot).progress == 100.0
     assert pilot.history.latest().history_user == office_user
 
-    # Acceptance follows completion, with its own date.
+    # Acceptance follows completion, with its own date and the acceptance report in the project's file.
+    upload_acceptance_report(pilot, actor=liaison)
     accepted = api.as_user(liaison).post(
         f"/api/v1/projects/{pilot.pk}/acceptance/", {"effective_on": TODAY.isoformat()}, format="json"
     )
