@@ -149,7 +149,11 @@ def dossier_response(project: Project) -> FileResponse:
     """The dossier streamed from its spooled file (closed, and deleted, once sent)."""
     project = selectors.project_page_queryset().get(pk=project.pk)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 -- FileResponse closes it once sent
-    write_dossier(project, spool)
+    try:
+        write_dossier(project, spool)
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     response = FileResponse(spool, as_attachment=True, filename=dossier_filename(project), content_type=ZIP_TYPE)
     response["Cache-Control"] = "private, no-store"

@@ -12,8 +12,11 @@ from common.exceptions import WorkflowError
 from projects import services
 from projects.choices import ChangeRequestKind, ChangeRequestStatus, ProjectStatus
 from projects.models import Project
+from projects.resources import ProjectResource
+from reports.imports import run_import
 from tests.factories import ProjectFactory
 from tests.formdata import project_post
+from tests.imports.conftest import edit_xlsx, export_xlsx
 
 from .support import add_document, document, upload_acceptance_report
 
@@ -160,3 +163,18 @@ def test_a_project_created_as_accepted_has_no_file_to_check(api, office_user, co
     }
     created = api.as_user(office_user).post("/api/v1/projects/", body, format="json")
     assert created.status_code == 201, created.content
+
+
+def test_an_import_recording_acceptance_without_the_report_is_refused_on_its_row(office_user, completed):
+    """The office's import saves through the same service: the row is refused with the message, nothing is saved."""
+    resource = ProjectResource(year=TODAY.year)
+    data = export_xlsx(resource, Project.objects.with_figures().filter(pk=completed.pk))
+    edited = edit_xlsx(data, "项目名称", "项目编号", {("ZH-DONE-1", "状态"): "已验收"})
+    outcome = run_import(key="projects", user=office_user, data=edited, dry_run=False)
+    assert outcome.updated == 0 and "验收报告" in str(outcome.errors)
+    assert Project.objects.get(pk=completed.pk).status == ProjectStatus.COMPLETED
+
+    upload_acceptance_report(completed)
+    outcome = run_import(key="projects", user=office_user, data=edited, dry_run=False)
+    assert (outcome.updated, outcome.errors) == (1, [])
+    assert Project.objects.get(pk=completed.pk).status == ProjectStatus.ACCEPTED

@@ -13,6 +13,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from projects import services
@@ -251,7 +252,9 @@ def test_office_sees_the_write_buttons(client, world, office_user):
 def test_liaison_sees_only_the_buttons_it_may_use(client, world, liaison):
     client.force_login(liaison)
     own, others = world.own_project.pk, world.others_project.pk
-    assert write_links(client, f"/projects/{own}/") == {f"/projects/{own}/edit/"}
+    # Its own project: the edit page, and the upload to the project's file (项目档案).
+    files = ContentType.objects.get_for_model(Project).pk
+    assert write_links(client, f"/projects/{own}/") == {f"/projects/{own}/edit/", f"/attachments/add/{files}/{own}/"}
     assert write_links(client, f"/projects/{others}/") == set()
     assert write_links(client, f"/targets/{world.own_indicator.pk}/") == {
         f"/targets/{world.own_indicator.pk}/values/add/",
