@@ -312,7 +312,7 @@ def test_the_same_photo_sent_twice_at_once_is_kept_once(liaison, report):
         refused = first if first.status_code == 400 else second
         assert refused.json()["file"][0].endswith("已上传过。")
         assert Attachment.objects.count() == 1
-    # The last round's photo and its thumbnail: the refused uploads stored nothing, earlier rounds' went with their rows.
+    # The last round's photo and thumbnail: the refused uploads stored nothing, earlier rounds' went with their rows.
     assert len(stored_files()) == 2
 
 
