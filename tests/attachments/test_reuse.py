@@ -154,3 +154,22 @@ def test_the_exif_orientation_turns_the_thumbnail_upright(w):
     # The same picture sent upright without the tag (as a messenger re-saves it) is the same photo.
     (forwarded,) = attach(w.water_liaison, w.water_report, pictures.photo(21, size=(1200, 1600), quality=60))
     assert forwarded.reused_from == photo
+
+
+def png16(seed: int, name: str) -> SimpleUploadedFile:
+    """The scene as a 16-bit grey PNG, as some scanners save."""
+    grey = pictures.scene(seed).convert("L").convert("I").point(lambda value: value * 257).convert("I;16")
+    out = io.BytesIO()
+    grey.save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def test_sixteen_bit_pictures_are_told_apart_and_thumbnailed(w):
+    # Converted straight to 8 bits they clipped to white: all alike (3 bits apart) and so all "reused".
+    (first,) = attach(w.liaison, w.report, png16(23, "扫描1.png"))
+    (second,) = attach(w.water_liaison, w.water_report, png16(24, "扫描2.png"))
+    assert second.reused_from is None
+    assert images.distance(first.image_hash, second.image_hash) > 10
+    assert Image.open(first.thumbnail.path).getextrema()[0][1] < 250
+    (same,) = attach(w.water_liaison, world.report(w.water_project, "2026-04"), pictures.photo(23, name="彩色.jpg"))
+    assert same.reused_from == first
