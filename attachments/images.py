@@ -40,6 +40,14 @@ def difference_hash(image: Image.Image) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+def eight_bit(image: Image.Image) -> Image.Image:
+    """A 16-bit grey picture (as some scanners write PNGs) scaled to 8 bits: converted straight it clips to white,
+    every such picture then hashing alike and flagged as reused, its thumbnail blank."""
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        return image.convert("I").point(lambda value: value / 256).convert("L")
+    return image
+
+
 def distance(first: int, second: int) -> int:
     """How many of the 64 bits differ between two hashes."""
     return ((first ^ second) & HASH_MASK).bit_count()
@@ -89,6 +97,7 @@ def analyse(upload) -> Photo:
             image.draft("RGB", (size * 2, size * 2))
             image = ImageOps.exif_transpose(image)
             image.load()
+            image = eight_bit(image)
             image_hash = difference_hash(image)
             image = image.convert("RGB")
             image.thumbnail((size, size), Image.Resampling.LANCZOS)

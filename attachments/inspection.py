@@ -74,21 +74,32 @@ def safe_name(name: str, extension: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(" " if unicodedata.category(char).startswith("C") else char for char in name)
     name = re.sub(r'[<>:"|?*]+', "_", name)
-    name = re.sub(r"\s+", " ", name).strip(" .")
+    name = re.sub(r"\s+", " ", name).strip(" ")
     stem, dot, given = name.rpartition(".")
-    if not dot:
+    # The extension goes before the dots are trimmed, so that "..jpg" is a nameless photo, not one named "jpg".
+    if not (dot and given.lower() == extension):
         stem = name
-    elif given.lower() == extension:
-        stem = stem.strip(" .")
-    else:
-        stem = name
-    stem = stem[: 100 - len(extension) - 1].strip(" .") or _("attachment")
+    stem = stem.strip(" .")[: 100 - len(extension) - 1].strip(" .") or _("attachment")
     return f"{stem}.{extension}"
 
 
 def given_extension(name: str) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     return base.rpartition(".")[2].lower().strip() if "." in base else ""
+
+
+# Programs for Windows (MZ), Linux (ELF), macOS (Mach-O, universal) and scripts (#!). Checked before the types, as a
+# program may carry a PDF within its first kilobyte and so pass for one.
+PROGRAM_SIGNATURES = (
+    b"MZ",
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+)
 
 
 def sniff(head: bytes, upload) -> FileType | None:
@@ -99,6 +110,8 @@ def sniff(head: bytes, upload) -> FileType | None:
         return PNG
     if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
         return HEIC
+    if head.startswith(PROGRAM_SIGNATURES):
+        refuse(_("The file is a program, not a photo or a document; programs are not accepted."))
     if b"%PDF-" in head[:1024]:
         return PDF
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -147,19 +160,23 @@ def zip_document(upload) -> FileType | None:
 def check_pdf(upload):
     """A PDF must open and have a page; a damaged or password-protected one cannot be read by the office either."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import DependencyError
 
     upload.seek(0)
     try:
         reader = PdfReader(upload, strict=False)
-        if reader.is_encrypted:
+        # A PDF locked against editing only (an owner password) opens without one, as stamped letters often are.
+        if reader.is_encrypted and not reader.decrypt(""):
             refuse(_("The PDF is protected by a password; upload it without the protection."))
         if len(reader.pages) < 1:
             raise ValueError("no pages")
         reader.pages[0].mediabox  # noqa: B018 (reads the first page's dictionary)
     except ValidationError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, IndexError):
+    except (DependencyError, NotImplementedError):
+        # AES-256 needs a cipher library pypdf does not have here; a certificate's encryption, a key the office lacks.
+        refuse(_("The PDF is encrypted; save a copy without the protection and upload that."))
+    except Exception:  # pypdf on a hostile file raises more than its own errors: any of them means unreadable
         refuse(_("The PDF is damaged and cannot be opened."))
 
 
@@ -169,11 +186,16 @@ def inspect(upload) -> Inspected:
     try:
         return _inspect(upload, name)
     except ValidationError as error:
-        raise ValidationError(
-            _("%(name)s: %(reason)s")
-            % {"name": safe_name(name, given_extension(name) or "bin"), "reason": error.messages[0]},
-            code="file",
-        ) from None
+        raise named(name, error) from None
+
+
+def named(name: str, error: ValidationError) -> ValidationError:
+    """``error`` with the file's name before its reason, so that among several files the user knows which one."""
+    return ValidationError(
+        _("%(name)s: %(reason)s")
+        % {"name": safe_name(name, given_extension(name) or "bin"), "reason": error.messages[0]},
+        code="file",
+    )
 
 
 def _inspect(upload, name: str) -> Inspected:

@@ -35,7 +35,10 @@ def check_files(files) -> list[Checked]:
     for upload in files:
         try:
             facts = inspection.inspect(upload)
-            photo = images.analyse(upload) if facts.type.is_image else None
+            try:
+                photo = images.analyse(upload) if facts.type.is_image else None
+            except ValidationError as error:
+                raise inspection.named(upload.name or "", error) from None
         except ValidationError as error:
             errors.extend(error.messages)
             continue

@@ -98,6 +98,8 @@ class UploadView(View):
             except ValidationError as refusal:
                 error = " ".join(refusal.messages)
             except ActionForbidden as refusal:
+                if wants_json(request):  # the page's script shows the reason beside the form
+                    return JsonResponse({"error": str(refusal.message)}, status=403)
                 raise PermissionDenied(refusal.message) from None
         if wants_json(request):
             if error:

@@ -5,7 +5,11 @@ Django's own views render the templates; 400 and 500 without a context (the requ
 down), which the templates allow for: they need neither a user nor a query.
 """
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
 
@@ -19,9 +23,27 @@ def _json(error: type[exceptions.APIException], code: int) -> JsonResponse:
 
 
 def bad_request(request, exception):
+    reason = _reason(exception)
     if _api(request):
+        if reason:
+            return JsonResponse({"detail": reason}, status=status.HTTP_400_BAD_REQUEST)
         return _json(exceptions.ParseError, status.HTTP_400_BAD_REQUEST)
+    if reason and "application/json" in request.headers.get("Accept", ""):
+        # The upload forms' script (static/js/uploads.js) shows ``error`` beside the form.
+        return JsonResponse({"error": reason}, status=status.HTTP_400_BAD_REQUEST)
+    if reason:
+        return HttpResponseBadRequest(loader.get_template("400.html").render({"exception": reason}))
     return defaults.bad_request(request, exception)
+
+
+def _reason(exception) -> str:
+    """What the user can do about a request Django refused before any view ran, where there is something to do."""
+    if isinstance(exception, TooManyFilesSent):
+        # Read while parsing the request, before CSRF or any view: this handler is the one place that can say it.
+        return _("At most %(limit)s files can be sent at once; send the others in another upload.") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    return ""
 
 
 def permission_denied(request, exception):

@@ -26,10 +26,11 @@ class AttachmentsActionMixin:
     def attachments(self, request, pk=None):
         obj = self.get_object()
         if request.method == "POST":
+            # Parsing the body is what skips an over-large file (attachments.uploads): read it before asking which.
+            files = request.FILES.getlist("file")
             skipped = skipped_message(request._request)
             if skipped:
                 raise APIValidationError({"file": [skipped]})
-            files = request.FILES.getlist("file")
             body = AttachmentUploadSerializer(data={**request.data.dict(), "file": files})
             body.is_valid(raise_exception=True)
             data = body.validated_data

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from .. import selectors
@@ -35,4 +36,5 @@ def attachment_panel(context, obj, title=None, upload=True, compact=False, attac
         "shows_numbers": any(kind != AttachmentKind.PHOTO and kind != AttachmentKind.OTHER for kind in target.kinds),
         "content_type": ContentType.objects.get_for_model(type(obj)).pk,
         "period_start": start,
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     }

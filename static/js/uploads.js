@@ -37,12 +37,19 @@ document.addEventListener("DOMContentLoaded", () => {
   // gone. "json": the server answers {error} or {added} and the page reloads; "page": the server answers a page.
   document.querySelectorAll("form[data-upload-progress]").forEach((form) => {
     form.addEventListener("submit", (event) => {
-      const hasFiles = Array.from(form.querySelectorAll('input[type="file"]')).some((input) => input.files.length);
-      if (!hasFiles || !window.FormData) return;
+      const count = Array.from(form.querySelectorAll('input[type="file"]')).reduce((n, input) => n + input.files.length, 0);
+      if (!count || !window.FormData) return;
       event.preventDefault();
       const mode = form.dataset.uploadProgress;
       const bar = form.querySelector(".upload-progress") || document.querySelector(".upload-progress");
       const error = form.querySelector(".upload-error");
+      // The server refuses a request of more files than this whole; say so before sending them all.
+      const most = Number(form.dataset.maxFiles || 0);
+      if (most && count > most && error) {
+        error.textContent = form.dataset.tooManyFiles;
+        error.hidden = false;
+        return;
+      }
       const buttons = form.querySelectorAll('button[type="submit"]');
       const data = new FormData(form);
       if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
