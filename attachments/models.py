@@ -70,11 +70,16 @@ class Attachment(models.Model):
     """One uploaded file. Its content was checked on the way in (``inspection``); an image also has a perceptual
     hash, the date it was taken (EXIF) and a re-encoded thumbnail without the original's metadata."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("object ID"))
     target = GenericForeignKey("content_type", "object_id")
+    target.verbose_name = _("attached to")
     # The owning region of the object when the file came: photos are compared for reuse within it.
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind, default=AttachmentKind.OTHER)
     file = models.FileField(
         pgettext_lazy("attachment", "file"), storage=attachment_storage, upload_to=stored_name, max_length=255

@@ -181,7 +181,7 @@ class Project(PerRegionUniqueMixin, ArchivableModel, VersionedModel, Timestamped
     )
 
     # Its file (项目档案); kept while archived, purged with it.
-    attachments = GenericRelation("attachments.Attachment", related_query_name="project")
+    attachments = GenericRelation("attachments.Attachment", verbose_name=_("attachments"), related_query_name="project")
 
     objects = ActiveManager.from_queryset(ProjectQuerySet)()
     all_objects = ProjectQuerySet.as_manager()
@@ -357,7 +357,9 @@ class Milestone(TimestampedModel):
     actual_date = models.DateField(_("actual date"), null=True, blank=True, validators=date_validators)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    attachments = GenericRelation("attachments.Attachment", related_query_name="milestone")
+    attachments = GenericRelation(
+        "attachments.Attachment", verbose_name=_("attachments"), related_query_name="milestone"
+    )
 
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
@@ -437,7 +439,9 @@ class ProgressReport(VersionedModel, TimestampedModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = text_field(_("review comment"), blank=True)
     # Site photos (现场照片) and documents: the evidence of the period's 形象进度.
-    attachments = GenericRelation("attachments.Attachment", related_query_name="progress_report")
+    attachments = GenericRelation(
+        "attachments.Attachment", verbose_name=_("attachments"), related_query_name="progress_report"
+    )
 
     history = HistoricalRecords()
 
