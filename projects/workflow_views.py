@@ -137,7 +137,7 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
             messages.error(request, skipped)
             return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
         if not all(row["form"].is_valid() for row in filled):
-            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            self.nothing_saved(request)
             return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
         filings = [
             services.ReportFiling(
@@ -166,6 +166,13 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
         )
         return HttpResponseRedirect(request.get_full_path())
 
+    @staticmethod
+    def nothing_saved(request):
+        messages.error(request, _("Nothing was saved. Correct the errors below."))
+        if request.FILES:
+            # A browser never fills a file input again: the user must know to choose the photos once more.
+            messages.warning(request, _("The photos chosen were not kept either: choose them again before submitting."))
+
     def refused(self, form, error, unit_rows):
         """The page again, nothing saved, with why one report was refused shown on its row."""
         request = self.request
@@ -173,14 +180,14 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
             # Keep what the user typed; the row's version is now the current one, so saving again replaces it.
             form.add_error(None, error.message)
             form.refresh_version(error.current_version)
-            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            self.nothing_saved(request)
             return self.render_to_response(self.get_context_data(unit_rows=unit_rows), status=409)
         if isinstance(error, ValidationError):
             # A rule beyond the form (a lower progress needs its reason; the milestones reached): shown on the row,
             # with what the user typed kept.
             for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
-            messages.error(request, _("Nothing was saved. Correct the errors below."))
+            self.nothing_saved(request)
             return self.render_to_response(self.get_context_data(unit_rows=unit_rows))
         # Someone else filed or approved the same report meanwhile: say so and show the page as it is now.
         messages.error(request, str(error))

@@ -43,6 +43,13 @@ def attachment_files_in_the_test_folder(plain_static_storage, monkeypatch):
                 monkeypatch.setattr(field, "storage", storages["attachments"])
 
 
+@pytest.fixture
+def photo_rule_off(settings):
+    """For tests about something other than site photos: the factories' projects are key projects under construction,
+    whose reports would otherwise need a photo to be filed or approved (``ATTACHMENTS["REQUIRE_REPORT_PHOTO"]``)."""
+    settings.ATTACHMENTS = {**settings.ATTACHMENTS, "REQUIRE_REPORT_PHOTO": False}
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Every test user gets a password; the production hasher would spend most of the suite's time on it.

@@ -11,7 +11,8 @@ from projects.models import ProgressReport, Project
 from .factories import ProgressReportFactory, ProjectFactory
 from .projects.test_views import project_form_data
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 
 @pytest.fixture

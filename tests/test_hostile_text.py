@@ -27,7 +27,8 @@ from proposals.models import Category, Proposal, Reply, ResultClass
 from tests.factories import DomainFactory, ProjectFactory, ProposalFactory, SessionFactory
 from tests.formdata import form_data
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 HOSTILE = {
     "script": "<script>alert(1)</script>",

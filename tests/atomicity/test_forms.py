@@ -44,7 +44,8 @@ from tests.factories import (
 )
 from tests.projects.test_views import project_form_data as new_project_form_data
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 
 # --------------------------------------------------------------------------------------------------------------

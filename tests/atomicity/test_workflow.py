@@ -14,7 +14,8 @@ from tests.atomicity.support import assert_nothing_left, assert_written, databas
 from tests.factories import OrganizationFactory, ProgressReportFactory, ProjectFactory, ProposalFactory
 from tests.proposals.course import Course
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -169,6 +169,7 @@ def test_a_refused_file_refuses_the_page_and_nothing_is_stored(client, liaison, 
     assert "未保存任何内容" in page
     row = page[page.index(f'id="project-{second.pk}"') :]
     assert "现场照片2.jpg" in row and "photo-error" in row
+    assert "所选照片也未保存，请重新选择后再提交" in page  # a browser never keeps the files chosen
     assert ProgressReport.objects.count() == 0 and Attachment.objects.count() == 0
     assert stored_files(tmp_path) == []
 

@@ -1,8 +1,9 @@
 """The month's reporting, end to end in a real browser (Debian's chromium driven by Playwright).
 
-The liaison reports for all of their unit's projects; the office returns one report and approves the others; the
-project page shows the approved progress and the liaison's workbench shows the returned report with its reason. No
-page fetches anything from outside the server, logs a console error or gets a 4xx/5xx answer for itself or a resource.
+The liaison reports for all of their unit's projects, each with a site photo; the office sees the photos, returns one
+report and approves the others; the project page shows the approved progress and the liaison's workbench shows the
+returned report with its reason. No page fetches anything from outside the server, logs a console error or gets a
+4xx/5xx answer for itself or a resource.
 Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so a missing browser fails there).
 """
 
@@ -10,7 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from attachments.models import Attachment
 from projects.models import ProgressReport, Project
+from tests.attachments.pictures import jpeg, scene
 
 from .support import assert_no_problems, log_in, log_out, requires_browser, screenshot
 
@@ -41,10 +44,20 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
         page.fill(f"{prefix}-investment_completed", "12.5")
         page.fill(f"{prefix}-summary", f"完成第{number + 1}批数据接入与联调测试。")
         page.fill(f"{prefix}-next_steps", "下月完成上线试运行。")
+        # A site photo on each row (a key or pilot project under construction needs one); sent with the page.
+        photo = {"name": f"现场照片{number + 1}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(scene(50 + number))}
+        page.set_input_files(f"{prefix}-photos", files=[photo])
     screenshot(page, "progress-report-form")
+    screenshot(page, "progress-report-photos", scroll_to=".report-photos-field")
     page.click("button:has-text('提交报表')")
     page.wait_for_selector(".alert-success")
-    assert ProgressReport.objects.filter(project__in=own_projects, period=_period(), status="submitted").count() == 3
+    filed = ProgressReport.objects.filter(project__in=own_projects, period=_period(), status="submitted")
+    assert filed.count() == 3
+    assert sorted(Attachment.objects.filter(progress_report__in=filed).values_list("name", flat=True)) == [
+        "现场照片1.jpg",
+        "现场照片2.jpg",
+        "现场照片3.jpg",
+    ]
     log_out(page)
 
     # The office of the unit's region (镇海区) returns the first with a reason and approves the other two.
@@ -54,6 +67,10 @@ def test_liaison_reports_office_reviews(browser_page, live_server, settings):
     first_report = ProgressReport.objects.get(project=first, period=_period())
     screenshot(page, "review-queue")
     row = page.locator(f"#report-{first_report.pk}")
+    # The photo beside the figures, its thumbnail loaded (a 4xx would be among the page's problems).
+    thumbnail = row.locator(".attachment-photo img")
+    assert thumbnail.count() == 1
+    assert thumbnail.evaluate("(image) => image.complete && image.naturalWidth > 0")
     row.locator("summary").click()
     row.locator("textarea").fill("投资完成额与资金拨付记录不一致，请核对后重新报送。")
     row.locator("button:has-text('退回给单位')").click()

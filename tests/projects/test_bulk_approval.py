@@ -15,6 +15,9 @@ from projects.choices import ReportStatus
 from projects.models import ProgressReport, ProgressReportEvent
 from tests.factories import ProgressReportFactory, ProjectFactory
 
+# The reports here are approved for what else they test: the site-photo rule has its own tests.
+pytestmark = pytest.mark.usefixtures("photo_rule_off")
+
 URL = "/api/v1/progress-reports/approve/"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -21,7 +21,8 @@ from tests.factories import (
 )
 from tests.formdata import formset_data, project_post
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 TODAY = timezone.localdate()
 

@@ -23,7 +23,8 @@ from projects.selectors import current_period
 from reports.imports import run_import
 from tests.factories import MilestoneFactory, ProgressReportFactory, ProjectFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 SUBMITTED, APPROVED, RETURNED = ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.RETURNED
 IMPORTED = "由智慧办导入更新"  # the note of a figure the office's import approves

@@ -10,7 +10,8 @@ from projects.choices import ReportStatus
 from projects.models import Project
 from tests.factories import ProgressReportFactory
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 
 def progress_of(project):

@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from accounts.choices import OrganizationKind
 from accounts.models import Organization
+from attachments import services as attachments
 from projects import services
 from projects.choices import ProjectStatus, ReportStatus
 from projects.models import Baseline, Plan, Project
+from tests.attachments import pictures
 from tests.factories import (
     DomainFactory,
     FundingFactory,
@@ -240,6 +242,7 @@ def test_project_page_costs_constant_queries(client, portfolio, office_user, oth
     project = portfolio.add_project(unit)
     child_of = {"parent": project}
     funding_years = itertools.count(2016)
+    photo_seeds = itertools.count(100)
 
     def grow(n):
         for _ in range(n):
@@ -267,6 +270,9 @@ def test_project_page_costs_constant_queries(client, portfolio, office_user, oth
         milestone.save()
         report = project.progress_reports.filter(status=ReportStatus.SUBMITTED).first()
         if report is not None:
+            # With its site photo (the photo timeline grows too), which a key project under construction needs.
+            photo = pictures.photo(next(photo_seeds), size=(160, 120))
+            attachments.attach(actor=office_user, obj=report, files=[photo], check_permission=False)
             services.progress_report_approve(actor=office_user, report=report)
 
     grow(SMALL)
@@ -276,6 +282,7 @@ def test_project_page_costs_constant_queries(client, portfolio, office_user, oth
     def rows(response):
         context = response.context
         assert context["changes"] and context["chart"] and context["children"] and context["baselines"]
+        assert context["photo_timeline"]
         return min(len(context["milestones"]), len(context["funding"]["rows"]), len(context["reports"]))
 
     assert_constant(client, path, lambda: grow(GROWTH), rows, django_assert_max_num_queries)

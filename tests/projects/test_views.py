@@ -21,7 +21,8 @@ from tests.factories import (
     ProjectFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Reports here are filed and approved for what else they test: the site-photo rule has its own tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("photo_rule_off")]
 
 
 def report_data(project, **values):
