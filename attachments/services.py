@@ -61,7 +61,7 @@ def attach(
     """Keep ``files`` with ``obj``. All are checked first; either all are stored or none is."""
     target = target_for(obj)
     if check_permission and not target.may_add(actor, obj):
-        raise ActionForbidden(_("You may not add files to %(object)s now.") % {"object": obj})
+        refuse_actor(obj)
     files = list(files)
     if not files:
         raise ValidationError(_("Choose at least one file."), code="file")
@@ -83,6 +83,10 @@ def attach(
             storage.delete(name)
         raise
     return added
+
+
+def refuse_actor(obj):
+    raise ActionForbidden(_("You may not add files to %(object)s now.") % {"object": obj})
 
 
 def check_limits(obj, checked: list[Checked]):

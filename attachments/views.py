@@ -85,11 +85,15 @@ class UploadView(View):
 
     def post(self, request, content_type, object_id):
         obj = selectors.readable_object(request.user, content_type, object_id)
-        form = AttachmentForm(request.POST, target=target_for(obj))
+        target = target_for(obj)
+        form = AttachmentForm(request.POST, target=target)
         error = skipped_message(request)
         added = []
         if not error:
             try:
+                # Who may add comes before what was sent: a refused user learns nothing about the form.
+                if not target.may_add(request.user, obj):
+                    services.refuse_actor(obj)
                 if not form.is_valid():
                     raise ValidationError([str(message) for message in form.errors.values() for message in message])
                 added = services.attach(

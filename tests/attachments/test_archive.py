@@ -22,7 +22,12 @@ from . import hostile, pictures, world
 def w(db):
     w = world.build()
     (w.approval,) = services.attach(
-        actor=w.liaison, obj=w.zhenhai_project, files=[pictures.pdf()], kind="approval", number="镇发改〔2026〕3号"
+        actor=w.liaison,
+        obj=w.zhenhai_project,
+        files=[pictures.pdf()],
+        kind="approval",
+        number="镇发改〔2026〕3号",
+        issued_on=datetime.date(2026, 3, 2),
     )
     (w.photo,) = services.attach(actor=w.liaison, obj=w.report, files=[pictures.photo(1)])
     return w
@@ -63,7 +68,9 @@ def test_an_archived_project_keeps_its_files_readable_and_takes_new_ones_once_re
     assert downloads(w.dongguan_office, w.approval) == (404, 404)
 
     restore(actor=w.zhenhai_office, obj=project)
-    added = world.page_upload(client, project, pictures.pdf(name="验收报告.pdf"), kind="acceptance")
+    added = world.page_upload(
+        client, project, pictures.pdf(name="验收报告.pdf"), kind="acceptance", issued_on="2026-11-20"
+    )
     assert added.status_code == 201, added.content
     assert all(path.exists() for path in world.stored_files())
     assert len(world.stored_files()) == 4  # two documents, a photo and its thumbnail

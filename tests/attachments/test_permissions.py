@@ -202,5 +202,12 @@ def test_another_units_liaison_adds_no_document_to_a_project_not_theirs(w):
     response = world.page_upload(client, w.zhenhai_project, pictures.pdf())
     assert response.status_code == 403
     assert world.api_upload(api_client(w.water_liaison), w.zhenhai_project, pictures.pdf()).status_code == 403
-    own = world.api_upload(api_client(w.water_liaison), w.water_project, pictures.pdf(), kind="approval")
+    own = world.api_upload(
+        api_client(w.water_liaison),
+        w.water_project,
+        pictures.pdf(),
+        kind="approval",
+        number="镇发改〔2026〕5号",
+        issued_on="2026-03-02",
+    )
     assert own.status_code == 201 and own.json()[0]["kind"] == "approval"
