@@ -30,19 +30,6 @@ def plain_static_storage(settings, tmp_path):
     }
 
 
-@pytest.fixture(autouse=True)
-def attachment_files_in_the_test_folder(plain_static_storage, monkeypatch):
-    # A FileField resolves its storage once, when the model class is made: point it at the test's own folder.
-    from django.core.files.storage import storages
-
-    from attachments.models import Attachment
-
-    for model in (Attachment, Attachment.history.model):
-        for field in model._meta.get_fields():
-            if hasattr(field, "storage"):
-                monkeypatch.setattr(field, "storage", storages["attachments"])
-
-
 @pytest.fixture
 def photo_rule_off(settings):
     """For tests about something other than site photos: the factories' projects are key projects under construction,

@@ -7,12 +7,22 @@ from django.urls import resolve
 
 from tests.permissions.rows_admin import ADMIN_OFFICE, ADMIN_PAGES
 from tests.permissions.rows_api import API
+from tests.permissions.rows_attachments import ATTACHMENT_API, ATTACHMENT_PAGES
 from tests.permissions.rows_portfolio import PORTFOLIO_PAGES
 from tests.permissions.rows_proposals import PROPOSAL_PAGES
 from tests.permissions.rows_site import REPORT_PAGES, SITE_PAGES
 from tests.permissions.table import METHODS, ROLES, URL_KEYS
 
-ROWS = [*PORTFOLIO_PAGES, *PROPOSAL_PAGES, *REPORT_PAGES, *SITE_PAGES, *API, *ADMIN_PAGES]
+ROWS = [
+    *PORTFOLIO_PAGES,
+    *PROPOSAL_PAGES,
+    *REPORT_PAGES,
+    *SITE_PAGES,
+    *API,
+    *ATTACHMENT_PAGES,
+    *ATTACHMENT_API,
+    *ADMIN_PAGES,
+]
 
 
 def test_every_url_is_classified():

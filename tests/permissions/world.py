@@ -13,6 +13,7 @@ from knox.models import AuthToken
 
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
+from attachments.services import attach
 from notifications.models import SentReminder
 from projects import services as portfolio
 from projects.choices import ReportStatus
@@ -21,6 +22,7 @@ from proposals.choices import ProposalStatus
 from proposals.models import Assignment, Category, Proposal, ResultClass
 from reports.assessment import DEFAULT_SCALES
 from reports.models import AssessmentRule
+from tests.attachments import pictures
 from tests.factories import (
     FundingFactory,
     FundingSourceFactory,
@@ -92,6 +94,17 @@ def build_world() -> SimpleNamespace:
         status=ReportStatus.SUBMITTED,
         submitted_by=liaison,
         submitted_at=timezone.now(),
+    )
+    # A site photo on that report and an approval in the project's file (the attachments' addresses).
+    (w.photo,) = attach(actor=liaison, obj=w.report, files=[pictures.photo(1)], check_permission=False)
+    (w.document,) = attach(
+        actor=office,
+        obj=w.own_project,
+        files=[pictures.pdf()],
+        kind="approval",
+        number="镇发改审批〔2026〕8号",
+        issued_on=datetime.date(2026, 1, 15),
+        check_permission=False,
     )
     requested = ProjectFactory(code="ZH-2026-003", name="城市大脑二期", lead_org=w.unit)
     w.change_request = portfolio.plan_change_request(
