@@ -13,12 +13,15 @@ class Target:
     model: type
     # The kinds a file of this object may be; the first is the default for a document.
     kinds: tuple[str, ...]
-    # Who may add (and remove) files now; reading follows the object (``User.can("view", obj)``).
+    # Who may add (and remove) files now.
     may_add: Callable[..., bool]
     # The first day the object's photos should show (a report's month); older photos are flagged.
     evidence_start: Callable[[object], datetime.date | None] | None = None
     # How the reviewer is told where an earlier copy of a reused photo came from.
     describe: Callable[[object], str] = str
+    # Who may read the files: by default who may read the object (``User.can("view", obj)``); a model whose rows are
+    # not all shown to every reader of the model (a reply's draft, to its own unit only) says so here.
+    may_view: Callable[..., bool] | None = None
 
     @property
     def takes_photos(self) -> bool:
