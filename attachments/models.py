@@ -8,10 +8,13 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -23,9 +26,27 @@ from common.bounds import date_validators
 from .choices import AttachmentKind
 
 
+class AttachmentStorage(LazyObject):
+    """``STORAGES["attachments"]`` as it is configured when a file is first stored or read. A field evaluates its
+    storage once, when the model class is made: without this, a changed ``STORAGES`` (each test's own folder) would
+    never reach the files."""
+
+    def _setup(self):
+        self._wrapped = storages["attachments"]
+
+
+configured_storage = AttachmentStorage()
+
+
+@receiver(setting_changed)
+def storage_settings_changed(*, setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_ROOT"):
+        configured_storage._wrapped = empty
+
+
 def attachment_storage():
     """Local disk by default, an S3-compatible store when configured (``STORAGES["attachments"]``)."""
-    return storages["attachments"]
+    return configured_storage
 
 
 def stored_name(instance, filename: str) -> str:
