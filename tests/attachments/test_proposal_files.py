@@ -67,8 +67,7 @@ def region_cppcc(region: Region, *, committee: str, units: list[str]) -> SimpleN
     return side
 
 
-@pytest.fixture
-def w(db):
+def build_world() -> SimpleNamespace:
     """镇海区's CPPCC: a proposal its 经信局 leads with 住建局 co-handling, and 水利局 not assigned; 东莞市's CPPCC
     beside it, with its committee and a unit."""
     zhejiang = Region.objects.create(name="浙江省", level=RegionLevel.PROVINCE, code="330000")
@@ -87,6 +86,11 @@ def w(db):
     return SimpleNamespace(
         zh=zh, dg=dg, lead=lead, co=co, other=other, proposal=proposal, course=course, dg_unit=dg.units[0]
     )
+
+
+@pytest.fixture
+def w(db):
+    return build_world()
 
 
 def page(user=None) -> Client:
