@@ -26,6 +26,7 @@ from accounts.models import Organization, User
 from attachments.choices import AttachmentKind
 from common.exceptions import ActionForbidden, WorkflowError
 
+from .. import letters
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ReplyStatus
 from ..models import Assignment, Proposal, Reply, ResultClass
 from .base import acting_assignment, lock, move, record, require_permission, require_status, round_start, unit_label
@@ -51,6 +52,14 @@ def _current_reply(proposal: Proposal, unit: Organization) -> Reply | None:
 
 def _fill(reply: Reply, *, text: str, result_class: ResultClass, issued_on, **letter):
     reply.text = (text or "").strip()
+    count = len(letters.paragraphs(reply.text))
+    if count > letters.MAX_PARAGRAPHS:
+        raise ValidationError(
+            {
+                "text": _("A reply letter has at most %(limit)s paragraphs (lines); this one has %(count)s.")
+                % {"limit": letters.MAX_PARAGRAPHS, "count": count}
+            }
+        )
     reply.result_class = result_class
     reply.issued_on = issued_on
     for name in LETTER_FIELDS:

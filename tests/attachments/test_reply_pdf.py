@@ -229,3 +229,16 @@ def test_the_letter_reads_its_stylesheets_from_disk_and_nothing_else():
     ):
         with pytest.raises(ValueError):
             assets.fetch(address)
+
+
+def test_a_letter_of_more_lines_than_a_letter_has_is_refused_before_it_is_printed(w):
+    """Every issued letter is printed in the issuing request: 10,000 one-character lines would take a minute."""
+    page_of_lines = "\n".join(["段"] * 201)
+    response = move(w.lead.liaison, w.proposal, "reply", {"result_class": w.zh.result_class.pk, "text": page_of_lines})
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"] == ["答复函正文不得超过 200 段（行），本件共 201 段。"]
+    assert not Reply.objects.exists()
+    draft(w, text="\n".join(["段"] * 200))
+    reply = services.reply_sign_off(actor=w.lead.signer, proposal=w.proposal)
+    reader, _text = pdf_text(server_letter(reply).file.read())
+    assert 5 <= len(reader.pages) <= 12
