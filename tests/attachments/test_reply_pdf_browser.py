@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from proposals import services
 from proposals.models import Reply
-from tests.browser.conftest import browser_page as _browser_page  # noqa: F401 (the fixture, by its own name)
+from tests.browser.conftest import browser_page  # noqa: F401 (the browser tests' fixture)
 from tests.browser.support import assert_no_problems, requires_browser
 
 from . import pictures
@@ -31,7 +31,7 @@ def log_in(page, base, user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_signer_attaches_the_stamped_letter_when_signing_off(browser_page, live_server):
+def test_the_signer_attaches_the_stamped_letter_when_signing_off(browser_page, live_server):  # noqa: F811
     w = build_world()
     services.reply_save_draft(
         actor=w.lead.liaison,
