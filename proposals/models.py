@@ -208,7 +208,9 @@ class Proposal(ArchivableModel, TimestampedModel):
         Project, verbose_name=_("related projects"), blank=True, related_name="proposals"
     )
     # The original as a scan (``proposals.attachments``); purged with the proposal.
-    attachments = GenericRelation("attachments.Attachment", related_query_name="proposal")
+    attachments = GenericRelation(
+        "attachments.Attachment", verbose_name=_("attachments"), related_query_name="proposal"
+    )
 
     objects = ActiveManager.from_queryset(ProposalQuerySet)()
     all_objects = ProposalQuerySet.as_manager()
@@ -319,7 +321,9 @@ class Assignment(TimestampedModel):
     opinion = text_field(_("co-handling opinion"), DOCUMENT_MAX, blank=True, help_text=_("Sent to the lead unit."))
     opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True, validators=date_validators)
     # The opinion's letter (``proposals.attachments``).
-    attachments = GenericRelation("attachments.Attachment", related_query_name="assignment")
+    attachments = GenericRelation(
+        "attachments.Attachment", verbose_name=_("attachments"), related_query_name="assignment"
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -451,7 +455,7 @@ class Reply(TimestampedModel):
         related_name="+",
     )
     # The letter as signed and stamped, and the server's PDF of it (``proposals.attachments``).
-    attachments = GenericRelation("attachments.Attachment", related_query_name="reply")
+    attachments = GenericRelation("attachments.Attachment", verbose_name=_("attachments"), related_query_name="reply")
 
     objects = ReplyQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created", "last_updated", "support_count", "oppose_count"])
