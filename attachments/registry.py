@@ -13,7 +13,7 @@ class Target:
     model: type
     # The kinds a file of this object may be; the first is the default for a document.
     kinds: tuple[str, ...]
-    # Who may add (and remove) files now; reading follows the object (``User.can("view", obj)``).
+    # Who may add (and remove) files now.
     may_add: Callable[..., bool]
     # The first day the object's photos should show (a report's month); older photos are flagged.
     evidence_start: Callable[[object], datetime.date | None] | None = None
@@ -24,6 +24,9 @@ class Target:
     # What the object expects of a document besides its content: ``check(kind, number, issued_on)`` raises a
     # ``ValidationError`` (a project's approval without its date). ``kind`` is as asked, "" when none was chosen.
     check: Callable[[str, str, datetime.date | None], None] | None = None
+    # Who may read the files: by default who may read the object (``User.can("view", obj)``); a model whose rows are
+    # not all shown to every reader of the model (a reply's draft, to its own unit only) says so here.
+    may_view: Callable[..., bool] | None = None
 
     @property
     def takes_photos(self) -> bool:

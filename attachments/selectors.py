@@ -22,7 +22,10 @@ def parent_of(attachment: Attachment):
 
 
 def may_view(user: User, obj) -> bool:
-    return obj is not None and user.is_authenticated and user.can("view", obj)
+    if obj is None or not user.is_authenticated or not user.can("view", obj):
+        return False
+    rule = target_for(obj).may_view
+    return rule is None or rule(user, obj)
 
 
 def readable_attachment(user: User, pk: int) -> tuple[Attachment, object]:

@@ -354,20 +354,25 @@ def font_stack(names) -> str:
     return ", ".join(families)
 
 
-@login_not_required
-@require_safe
-def letter_fonts(request):
-    """/css/letter-fonts.css: the reply letters' font families (settings.LETTER_FONTS) as CSS custom properties, for
-    static/css/letter.css; a stylesheet because the Content Security Policy allows no inline style."""
+def letter_fonts_css() -> str:
+    """The reply letters' font families (settings.LETTER_FONTS) as CSS custom properties, for static/css/letter.css:
+    served to browsers by ``letter_fonts`` and read by the server's PDF of a letter (``proposals.letter_pdf``)."""
     fonts = settings.LETTER_FONTS
     fallback = fonts["fallback"]
-    css = (
+    return (
         "/* The reply letters' fonts: LETTER_FONT_BODY, LETTER_FONT_TITLE, LETTER_FONT_FALLBACK. */\n"
         ":root {\n"
         f"  --letter-font-body: {font_stack([*fonts['body'], *fallback])};\n"
         f"  --letter-font-title: {font_stack([*fonts['title'], *fallback])};\n"
         "}\n"
     )
-    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@login_not_required
+@require_safe
+def letter_fonts(request):
+    """/css/letter-fonts.css: the reply letters' fonts (``letter_fonts_css``); a stylesheet because the Content
+    Security Policy allows no inline style."""
+    response = HttpResponse(letter_fonts_css(), content_type="text/css; charset=utf-8")
     patch_cache_control(response, public=True, max_age=3600)
     return response

@@ -14,9 +14,11 @@ class ProposalsConfig(AppConfig):
         from notifications.reminders import register_collector
 
         from . import reminders
+        from .attachments import register_targets
         from .roles import PROPOSAL_PERMISSIONS
 
         register_role_permissions(self.label, PROPOSAL_PERMISSIONS)
         register_collector(reminders.collect)
         # The event log and the public's hourly vote tallies change no figure.
         register_figure_source(self.label, except_models=["proposals.Event", "proposals.PublicVoteTally"])
+        register_targets()

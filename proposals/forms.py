@@ -241,8 +241,34 @@ class RequestReassignForm(MoveForm):
     )
 
 
-class OpinionForm(MoveForm):
+def letter_field(label, help_text) -> forms.FileField:
+    """A letter sent with a step, as a file: a PDF or OFD (the service checks its content)."""
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.ofd,application/pdf,application/ofd"}),
+    )
+
+
+class LetterFileMixin(forms.Form):
+    """A step that takes a letter as a file: the form's ``letter`` is the service's ``files``."""
+
+    # Where the service's errors about ``files`` are shown (``views.add_service_errors``).
+    service_fields = {"files": "letter"}
+
+    def clean(self):
+        cleaned = super().clean()
+        letter = cleaned.pop("letter", None)
+        cleaned["files"] = [letter] if letter else []
+        return cleaned
+
+
+class OpinionForm(LetterFileMixin, MoveForm):
     opinion = forms.CharField(label=_("opinion"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
+    letter = letter_field(
+        _("opinion letter"), _("Optional: the opinion as a letter signed and stamped, a PDF or OFD file.")
+    )
 
 
 class LetterForm(MoveForm):
@@ -305,8 +331,14 @@ class SignerForm(MoveForm):
         self.draft = own_reply(self.proposal, self.user)
 
 
-class SignOffForm(SignerForm):
-    """签发: the signer issues the draft shown above the button."""
+class SignOffForm(LetterFileMixin, SignerForm):
+    """签发: the signer issues the draft shown above the button, with the letter as signed and stamped if it has one
+    (the server keeps its own PDF of the letter in any case)."""
+
+    letter = letter_field(
+        _("letter as signed and stamped"),
+        _("Optional: the letter as it goes out, a PDF or OFD file. The system also keeps its own PDF of the letter."),
+    )
 
 
 class ReturnReplyForm(SignerForm):
@@ -317,14 +349,19 @@ class ReturnReplyForm(SignerForm):
     )
 
 
-class RecordReplyForm(LetterForm):
-    """代录: the committee records the reply a unit answered on paper."""
+class RecordReplyForm(LetterFileMixin, LetterForm):
+    """代录: the committee records the reply a unit answered on paper, with its scan if it has one."""
 
     unit = forms.ModelChoiceField(label=_("replying unit"), queryset=Organization.objects.none())
     signed_off_on = forms.DateField(
         label=_("signed off on"),
         widget=DateInput(),
         help_text=_("The date the unit signed the paper reply off: it decides whether the reply came on time."),
+    )
+
+    letter = letter_field(
+        _("paper reply as scanned"),
+        _("Optional: the unit's letter as scanned, a PDF or OFD file. The system also keeps its own PDF of the reply."),
     )
 
     field_order = ["unit", "signed_off_on", "result_class", "doc_number", "issued_on", "text"]

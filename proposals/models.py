@@ -7,6 +7,7 @@ The status of a proposal only changes through ``proposals.services``; the models
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -206,6 +207,10 @@ class Proposal(ArchivableModel, TimestampedModel):
     related_projects = models.ManyToManyField(
         Project, verbose_name=_("related projects"), blank=True, related_name="proposals"
     )
+    # The original as a scan (``proposals.attachments``); purged with the proposal.
+    attachments = GenericRelation(
+        "attachments.Attachment", verbose_name=_("attachments"), related_query_name="proposal"
+    )
 
     objects = ActiveManager.from_queryset(ProposalQuerySet)()
     all_objects = ProposalQuerySet.as_manager()
@@ -315,6 +320,10 @@ class Assignment(TimestampedModel):
     )
     opinion = text_field(_("co-handling opinion"), DOCUMENT_MAX, blank=True, help_text=_("Sent to the lead unit."))
     opinion_on = models.DateField(_("opinion sent on"), null=True, blank=True, validators=date_validators)
+    # The opinion's letter (``proposals.attachments``).
+    attachments = GenericRelation(
+        "attachments.Attachment", verbose_name=_("attachments"), related_query_name="assignment"
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -355,6 +364,9 @@ class Assignment(TimestampedModel):
 
     def __str__(self):
         return f"{self.proposal.number} {self.unit} ({self.get_role_display()})"
+
+    def get_absolute_url(self):
+        return f"{self.proposal.get_absolute_url()}#assignment-{self.pk}"
 
     @property
     def is_extended(self) -> bool:
@@ -442,6 +454,8 @@ class Reply(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The letter as signed and stamped, and the server's PDF of it (``proposals.attachments``).
+    attachments = GenericRelation("attachments.Attachment", verbose_name=_("attachments"), related_query_name="reply")
 
     objects = ReplyQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created", "last_updated", "support_count", "oppose_count"])

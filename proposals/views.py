@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from accounts.models import Region
+from attachments.views import skipped_message
 from common.db import choice_rank
 from common.exceptions import ActionForbidden, WorkflowError
 from common.views import (
@@ -46,11 +47,14 @@ from .steps import BY_SLUG, STEPS
 
 
 def add_service_errors(form, error: ValidationError):
-    """Show a service's validation errors beside the form's fields (on top for fields the form does not have)."""
+    """Show a service's validation errors beside the form's fields (on top for fields the form does not have; a form
+    names the fields it gives other names in ``service_fields``)."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    renamed = getattr(form, "service_fields", {})
     for field, field_errors in error.message_dict.items():
+        field = renamed.get(field, field)
         form.add_error(field if field in form.fields else None, field_errors)
 
 
@@ -198,8 +202,9 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
         )
 
     def get_form(self):
-        data = self.request.POST if self.request.method == "POST" else None
-        return self.step.form(data, proposal=self.object, user=self.request.user)
+        if self.request.method != "POST":
+            return self.step.form(None, proposal=self.object, user=self.request.user)
+        return self.step.form(self.request.POST, self.request.FILES, proposal=self.object, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -220,7 +225,11 @@ class ProposalMoveView(ObjectPermissionMixin, generic.DetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         form = self.get_form()
-        if form.is_valid():
+        skipped = skipped_message(request)
+        if skipped:
+            # A letter dropped on the way for its size would otherwise leave the step made without it.
+            form.add_error(None, skipped)
+        elif form.is_valid():
             try:
                 result = self.step.service(actor=request.user, proposal=self.object, **form.cleaned_data)
             except ActionForbidden as error:

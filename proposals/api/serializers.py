@@ -326,6 +326,25 @@ class InputSerializer(ScopedChoicesMixin, serializers.Serializer):
     caller reads."""
 
 
+class LetterFileMixin(serializers.Serializer):
+    """A move that takes a letter as a file (multipart ``letter``, a PDF or OFD): it is the service's ``files``."""
+
+    letter = serializers.FileField(
+        required=False,
+        allow_null=True,
+        allow_empty_file=True,  # refused by the service with the attachments' message
+        help_text=_("Optional: the letter as signed and stamped, a PDF or OFD file (multipart)."),
+    )
+    # Where the service's errors about ``files`` are answered (``api.views.ProposalViewSet.make``).
+    service_fields = {"files": "letter"}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        letter = attrs.pop("letter", None)
+        attrs["files"] = [letter] if letter else []
+        return attrs
+
+
 class NoteSerializer(InputSerializer):
     """File or close a proposal, with an optional note."""
 
@@ -378,7 +397,7 @@ class ReassignRequestSerializer(InputSerializer):
     unit = _unit_field(_("The unit asking (organisation id); a liaison always asks for their own unit."))
 
 
-class OpinionSerializer(InputSerializer):
+class OpinionSerializer(LetterFileMixin, InputSerializer):
     opinion = serializers.CharField(
         max_length=DOCUMENT_MAX, help_text=_("The co-handling unit's opinion, sent to the lead unit.")
     )
@@ -425,7 +444,7 @@ class ReplyDraftSerializer(LetterSerializer):
         return attrs
 
 
-class SignOffSerializer(InputSerializer):
+class SignOffSerializer(LetterFileMixin, InputSerializer):
     unit = _unit_field(_("Your own unit (organisation id), if given."))
 
 
@@ -434,7 +453,7 @@ class ReturnReplySerializer(InputSerializer):
     unit = _unit_field(_("Your own unit (organisation id), if given."))
 
 
-class RecordReplySerializer(LetterSerializer):
+class RecordReplySerializer(LetterFileMixin, LetterSerializer):
     """代录: the committee records a reply the unit answered on paper."""
 
     unit = serializers.PrimaryKeyRelatedField(

@@ -5,6 +5,7 @@ step's input, calls its service and answers with the proposal as ``GET`` shows i
 the step (403), whether the proposal's status allows it (409) and the data (400).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
@@ -12,8 +13,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
+from attachments.api.views import AttachmentsActionMixin
+from attachments.views import skipped_message
 from common.api.views import ArchivableViewSetMixin, ScopedModelViewSet
 
 from .. import filtersets, services
@@ -51,8 +55,9 @@ class ProposerViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "kind", "sector"]
 
 
-class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
-    """CPPCC proposals. The committee registers and edits them; the status only changes through the moves."""
+class ProposalViewSet(AttachmentsActionMixin, ArchivableViewSetMixin, ScopedModelViewSet):
+    """CPPCC proposals. The committee registers and edits them; the status only changes through the moves.
+    ``attachments/``: the proposal's original as a scan (``proposals.attachments``)."""
 
     queryset = Proposal.objects.all()
     serializer_class = serializers.ProposalSerializer
@@ -105,8 +110,20 @@ class ProposalViewSet(ArchivableViewSetMixin, ScopedModelViewSet):
         (with the step's ``warnings``, for a step that has some)."""
         proposal = self.get_object()
         form = step.serializer(data=request.data, context={**self.get_serializer_context(), "proposal": proposal})
+        renamed = getattr(form, "service_fields", {})
+        skipped = skipped_message(request._request)
+        if skipped:
+            # A letter dropped on the way for its size would otherwise leave the move made without it.
+            raise APIValidationError({renamed.get("files", "files"): [skipped]})
         form.is_valid(raise_exception=True)
-        result = step.service(actor=request.user, proposal=proposal, **form.validated_data)
+        try:
+            result = step.service(actor=request.user, proposal=proposal, **form.validated_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict") or not renamed:
+                raise
+            raise APIValidationError(
+                {renamed.get(field, field): messages for field, messages in error.message_dict.items()}
+            ) from None
         shown = self.proposals().get(pk=proposal.pk)
         if step.warnings is None:
             return Response(self.get_serializer(shown).data)
@@ -140,10 +157,11 @@ for declared in STEPS.values():
     setattr(ProposalViewSet, declared.action, step_action(declared))
 
 
-class ReplyViewSet(ScopedModelViewSet):
+class ReplyViewSet(AttachmentsActionMixin, ScopedModelViewSet):
     """The units' reply letters, drafted, signed off and recorded by the proposal's moves. A draft is seen only by its
     own unit's people. Publishing is the committee's decision: ``publish/`` and ``withdraw/`` (or ``is_public`` in a
-    ``PATCH``), each a step on the proposal's timeline."""
+    ``PATCH``), each a step on the proposal's timeline. ``attachments/``: the letter as signed and stamped, added by
+    the unit until the reply is issued, and the server's PDF of the issued letter."""
 
     queryset = Reply.objects.select_related("unit", "result_class", "signed_off_by", "proposal")
     serializer_class = serializers.ReplySerializer

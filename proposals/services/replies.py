@@ -23,11 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
+from attachments.choices import AttachmentKind
 from common.exceptions import ActionForbidden, WorkflowError
 
+from .. import letters
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ReplyStatus
 from ..models import Assignment, Proposal, Reply, ResultClass
 from .base import acting_assignment, lock, move, record, require_permission, require_status, round_start, unit_label
+from .letter_files import check_letters, keep_letters
 
 LETTER_FIELDS = ("doc_number", "signer", "contact_person", "contact_phone", "cc")
 
@@ -49,6 +52,14 @@ def _current_reply(proposal: Proposal, unit: Organization) -> Reply | None:
 
 def _fill(reply: Reply, *, text: str, result_class: ResultClass, issued_on, **letter):
     reply.text = (text or "").strip()
+    count = len(letters.paragraphs(reply.text))
+    if count > letters.MAX_PARAGRAPHS:
+        raise ValidationError(
+            {
+                "text": _("A reply letter has at most %(limit)s paragraphs (lines); this one has %(count)s.")
+                % {"limit": letters.MAX_PARAGRAPHS, "count": count}
+            }
+        )
     reply.result_class = result_class
     reply.issued_on = issued_on
     for name in LETTER_FIELDS:
@@ -169,13 +180,17 @@ def _draft_to_sign(actor: User, proposal: Proposal, unit: Organization | None, s
     return assignment, reply
 
 
-def reply_sign_off(*, actor: User, proposal: Proposal, unit: Organization | None = None) -> Reply:
+def reply_sign_off(*, actor: User, proposal: Proposal, unit: Organization | None = None, files=()) -> Reply:
     """签发: the unit's signer issues its unit's draft. It counts from now, on time when today is no later than the
     unit's due date; a letter left undated takes today's date. The lead unit is warned (``sign_off_warnings``) when
-    co-handling opinions are still missing."""
+    co-handling opinions are still missing.
+
+    ``files``: the letter as signed and stamped (PDF or OFD); a refused file refuses the sign-off. The server's PDF of
+    the letter is kept with the reply too (``letter_files``)."""
     with transaction.atomic():
         proposal = lock(proposal, actor)
         assignment, reply = _draft_to_sign(actor, proposal, unit, ProposalMove.REPLY)
+        files = check_letters(files)
         today = timezone.localdate()
         _check_letter_date(reply.issued_on, round_start(proposal, assignment))
         reply.status = ReplyStatus.ISSUED
@@ -185,6 +200,7 @@ def reply_sign_off(*, actor: User, proposal: Proposal, unit: Organization | None
         reply.signed_off_by = actor
         reply.due_date = assignment.due_date
         _issue(proposal, reply, actor, ProposalMove.REPLY, _note(reply))
+        keep_letters(actor=actor, obj=reply, kind=AttachmentKind.REPLY_LETTER, files=files, with_letter_pdf=True)
     return reply
 
 
@@ -218,14 +234,18 @@ def reply_record(
     contact_person: str = "",
     contact_phone: str = "",
     cc: str = "",
+    files=(),
 ) -> Reply:
     """代录: the committee's staff record the reply a unit answered on paper. It counts as issued on the sign-off date
     the committee enters (not later than today, not before the round), is marked as recorded on the unit's behalf,
-    by whom and when, and takes the place of any draft the unit had started."""
+    by whom and when, and takes the place of any draft the unit had started.
+
+    ``files``: the paper reply as scanned (PDF or OFD); the server's PDF of the recorded letter is kept too."""
     require_permission(actor, ProposalMove.RECORD_REPLY)
     with transaction.atomic():
         proposal = lock(proposal, actor)
         require_status(proposal, ProposalMove.RECORD_REPLY)
+        files = check_letters(files)
         assignment = proposal.assignments.filter(unit=unit).select_related("unit").first()
         if assignment is None or assignment.role not in AssignmentRole.replying():
             raise ValidationError({"unit": _("This unit is not assigned this proposal as a lead or separate unit.")})
@@ -265,6 +285,7 @@ def reply_record(
             "date": signed_off_on.isoformat(),
         }
         _issue(proposal, reply, actor, ProposalMove.RECORD_REPLY, note)
+        keep_letters(actor=actor, obj=reply, kind=AttachmentKind.REPLY_LETTER, files=files, with_letter_pdf=True)
     return reply
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, Region, User
+from attachments.choices import AttachmentKind
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
 
@@ -32,6 +33,7 @@ from .base import (
     round_start,
     unit_label,
 )
+from .letter_files import check_letters, keep_letters
 
 
 def proposers_from_names(names: Sequence[str], *, region: Region | None) -> list[Proposer]:
@@ -341,13 +343,16 @@ def proposal_opinion(
     opinion: str,
     unit: Organization | None = None,
     opinion_on: datetime.date | None = None,
+    files=(),
 ):
-    """A co-handling unit sends its opinion to the lead unit (a note on its assignment) before the lead replies."""
+    """A co-handling unit sends its opinion to the lead unit (a note on its assignment) before the lead replies;
+    ``files`` are its letter (PDF or OFD), kept with the assignment."""
     with transaction.atomic():
         proposal = lock(proposal, actor)
         assignment = acting_assignment(actor, proposal, unit, ProposalMove.OPINION)
         if not (opinion or "").strip():
             raise ValidationError({"opinion": _("Write the opinion.")})
+        files = check_letters(files)
         assignment.opinion = opinion.strip()
         opinion_on = opinion_on or timezone.localdate()
         if opinion_on > timezone.localdate():
@@ -360,6 +365,7 @@ def proposal_opinion(
             ProposalMove.OPINION,
             f"{unit_label(assignment.unit)}: {assignment.opinion}",
         )
+        keep_letters(actor=actor, obj=assignment, kind=AttachmentKind.OPINION_LETTER, files=files)
     return proposal
 
 

@@ -83,13 +83,13 @@ document.addEventListener("DOMContentLoaded", () => {
           }
           return;
         }
-        if (request.responseURL && request.responseURL !== form.action && request.responseURL !== window.location.href) {
-          window.location.assign(request.responseURL);
-          return;
-        }
+        // The answer is the page to show: the form again with its errors, or the page a success redirected to, which
+        // carries the success message (loading that address again would find the message spent).
+        const redirected = request.responseURL && request.responseURL !== window.location.href;
         document.open();
         document.write(request.responseText);
         document.close();
+        if (redirected) window.history.pushState(null, "", request.responseURL);
       });
       request.addEventListener("error", () => {
         buttons.forEach((button) => (button.disabled = false));

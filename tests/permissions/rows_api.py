@@ -1,6 +1,8 @@
 """The permission table's rows for the REST API and its schema."""
 
+from attachments.models import Attachment
 from projects.models import ProjectChangeRequest
+from tests.attachments import pictures
 from tests.permissions.table import (
     API_NO_METHOD,
     API_READ,
@@ -21,6 +23,15 @@ from tests.permissions.table import (
     request_status_is,
     statuses,
 )
+
+
+def letter_file(w):
+    return {"file": pictures.pdf("答复函.pdf")}
+
+
+def has_files(attr):
+    return lambda w: Attachment.objects.of(getattr(w, attr)).exists()
+
 
 # Each status string: anonymous · office · own unit's liaison · other unit's liaison · leader · committee.
 API = [
@@ -482,6 +493,19 @@ API = [
         PATCH=COMMITTEE_405,
         DELETE=COMMITTEE_405,
     ),
+    # A proposal's original as a scan: added by the committee of its CPPCC (proposals.attachments).
+    api(
+        "proposal-attachments",
+        obj="submitted",
+        multipart=True,
+        data=letter_file,
+        done=has_files("submitted"),
+        GET=API_READ,
+        POST="401 403 403 403 403 201",
+        PUT=COMMITTEE_405,
+        PATCH=COMMITTEE_405,
+        DELETE=COMMITTEE_405,
+    ),
     api_action(
         "proposal-file", obj="submitted", POST="401 403 403 403 403 200", change=COMMITTEE_405, delete=COMMITTEE_405
     ),
@@ -609,6 +633,33 @@ API = [
         POST=NOBODY_405,
         PUT=COMMITTEE_405,
         PATCH="401 403 403 403 403 404",
+        DELETE=NOBODY_405,
+    ),
+    # A reply's letter as signed and stamped: added by its own unit while it is a draft, never once issued.
+    api(
+        "reply-attachments",
+        obj="draft",
+        multipart=True,
+        data=letter_file,
+        done=has_files("draft"),
+        GET="401 404 200 404 404 404",
+        POST="401 404 201 404 404 404",
+        signer={"GET": "200", "POST": "201"},
+        PUT=COMMITTEE_405,
+        PATCH=COMMITTEE_405,
+        DELETE=NOBODY_405,
+    ),
+    api(
+        "reply-attachments",
+        "issued",
+        obj="reply",
+        multipart=True,
+        data=letter_file,
+        done=lambda w: Attachment.objects.of(w.reply).filter(name="答复函.pdf").exists(),
+        GET=API_READ,
+        POST="401 403 403 403 403 403",
+        PUT=COMMITTEE_405,
+        PATCH=COMMITTEE_405,
         DELETE=NOBODY_405,
     ),
     api_action(

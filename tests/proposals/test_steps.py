@@ -25,7 +25,7 @@ def test_every_move_of_the_workflow_is_declared_once():
 
 def test_each_step_is_one_api_action_at_its_address():
     actions = {handler.__name__: handler for handler in ProposalViewSet.get_extra_actions()}
-    assert set(actions) == {step.action for step in STEPS.values()} | {"events", "restore"}
+    assert set(actions) == {step.action for step in STEPS.values()} | {"events", "restore", "attachments"}
     for step in STEPS.values():
         handler = actions[step.action]
         assert (handler.detail, handler.mapping, handler.url_path) == (True, {"post": step.action}, step.slug)
@@ -58,6 +58,8 @@ def test_form_and_serializer_give_the_service_what_it_takes(step):
     assert all(parameter.kind == parameter.KEYWORD_ONLY for parameter in parameters.values())
     taken = set(parameters) - {"actor", "proposal"}
     required = {name for name in taken if parameters[name].default is inspect.Parameter.empty}
-    assert required <= set(step.form.base_fields) <= taken
+    # A form may give an argument another name (``letter`` for ``files``): its ``service_fields`` says which.
+    renamed = {form_name: name for name, form_name in getattr(step.form, "service_fields", {}).items()}
+    assert required <= {renamed.get(name, name) for name in step.form.base_fields} <= taken
     assert issubclass(step.serializer, Serializer)
     assert required <= set(step.serializer().fields)
