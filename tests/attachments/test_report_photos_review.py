@@ -59,7 +59,7 @@ def test_the_queue_shows_each_reports_photos_with_date_and_flags(client, office_
     for photo in (fresh, old, reused):
         assert f'href="{reverse("attachment-download", args=[photo.pk])}?inline=1"' in row
         assert f'src="{reverse("attachment-thumbnail", args=[photo.pk])}"' in row
-    assert "拍摄: 2026-03-12" in row and "拍摄: 2025-11-02" in row and "拍摄: 未知" in row
+    assert "拍摄时间：2026-03-12" in row and "拍摄时间：2025-11-02" in row and "拍摄时间：未知" in row
     assert row.count("attachment-stale") == 1 and "拍摄时间远早于报告期（2026-03-01）" in row
     assert row.count("attachment-reused") == 1
     assert "与ZH-OLD 城市大脑一期 2026-01 月报中的照片相同" in row
@@ -130,7 +130,7 @@ def test_the_project_page_shows_its_photos_by_month_newest_first(client, office_
     assert section.index('data-period="2026-03"') < section.index('data-period="2026-01"')
     assert 'data-period="2026-02"' not in section
     assert "与ZH-OLD 城市大脑一期 2026-01 月报中的照片相同" in section
-    assert "拍摄时间远早于报告期（2026-03-01）" in section and "拍摄: 2026-01-08" in section and "未知" in section
+    assert "拍摄时间远早于报告期（2026-03-01）" in section and "拍摄时间：2026-01-08" in section and "未知" in section
 
 
 def test_a_project_without_photos_shows_no_timeline(client, office_user, unit):

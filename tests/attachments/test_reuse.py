@@ -110,7 +110,7 @@ def test_the_exif_date_is_read_and_an_old_photo_is_flagged_beside_the_month(w):
     shown = panel(w.zhenhai_office, w.report)
     assert shown.count("attachment-stale") == 1
     assert "拍摄时间远早于报告期（2026-03-01）" in shown
-    assert "拍摄: 2026-03-12" in shown and "拍摄: 2025-11-20" in shown and "拍摄: 未知" in shown
+    assert "拍摄时间：2026-03-12" in shown and "拍摄时间：2025-11-20" in shown and "拍摄时间：未知" in shown
 
 
 @pytest.mark.parametrize("value", ["0000:00:00 00:00:00", "2099:01:01 00:00:00", "not a date", "2026:02:30 10:00:00"])
