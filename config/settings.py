@@ -418,6 +418,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every step of every reply letter it prints, and each browser-only CSS property of the letter's
+    # stylesheet it skips (font-synthesis): only its errors are worth a log line.
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
 
 SITE_TITLE = _("Smart City Project Management Platform")
