@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from attachments import services as attachments
 from attachments.models import Attachment
 from common.exceptions import WorkflowError
 from projects import services
@@ -251,6 +252,25 @@ def test_the_api_refuses_approval_without_a_photo_409_and_lists_it_in_a_batch(ap
     response = api.post(reverse("api:progressreport-approve-many"), {"ids": [bare.pk]}, format="json")
     assert response.status_code == 200
     assert response.json()["approved"] == [] and "现场照片" in response.json()["refused"][0]["detail"]
+
+
+# Imports
+
+
+def test_an_imported_report_is_filed_and_its_photo_follows_before_approval(liaison, office_user, key_project):
+    from reports.imports import run_import
+    from tests.imports.conftest import csv_bytes
+
+    headers = ["项目编号", "报告期", "形象进度（%）", "本期完成投资（万元）", "本期进展"]
+    data = csv_bytes(headers, [[key_project.code, current_period(), "45", "120", "完成主体施工。"]])
+    outcome = run_import(key="reports", user=liaison, data=data, dry_run=False)
+    assert (outcome.created, outcome.errors) == (1, [])  # a spreadsheet carries no photo
+    report = ProgressReport.objects.get()
+    with pytest.raises(WorkflowError, match="现场照片"):
+        services.progress_report_approve(actor=office_user, report=report)
+
+    attachments.attach(actor=liaison, obj=report, files=[pictures.photo(12)])
+    assert services.progress_report_approve(actor=office_user, report=report).status == ReportStatus.APPROVED
 
 
 # The API
