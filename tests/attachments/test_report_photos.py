@@ -186,6 +186,15 @@ def test_a_damaged_picture_and_an_empty_file_are_refused_with_a_message(client, 
     assert ProgressReport.objects.count() == 0 and stored_files(tmp_path) == []
 
 
+def test_a_photo_over_the_size_limit_refuses_the_page_with_its_name(client, liaison, key_project, settings, tmp_path):
+    settings.FILE_UPLOAD_MAX_BYTES = 50_000
+    client.force_login(liaison)
+    response = client.post(PAGE, fields(key_project, **{"photos": [pictures.photo(1, name="大图.jpg")]}))
+    page = response.content.decode()
+    assert response.status_code == 200 and "大图.jpg" in page and "未保存" in page
+    assert ProgressReport.objects.count() == 0 and stored_files(tmp_path) == []
+
+
 def test_too_many_files_at_once_is_a_400_not_a_500(client, liaison, key_project, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
     client.force_login(liaison)
@@ -313,6 +322,15 @@ def test_api_multipart_filing_with_a_refused_file_stores_nothing(api, liaison, k
     assert "现场照片2.jpg" in " ".join(response.json()["photos"])
     assert not ProgressReport.objects.exists() and not Attachment.objects.exists()
     assert stored_files(tmp_path) == []
+
+
+def test_api_photo_over_the_size_limit_is_a_400_not_a_filing_without_it(api, liaison, key_project, settings):
+    settings.FILE_UPLOAD_MAX_BYTES = 50_000
+    api.as_user(liaison)
+    body = report_body(key_project, photos=[pictures.photo(1, name="大图.jpg")])
+    response = api.post(reverse("api:progressreport-list"), body, format="multipart")
+    assert response.status_code == 400 and "大图.jpg" in response.json()["photos"][0]
+    assert not ProgressReport.objects.exists()
 
 
 def test_api_json_photos_that_are_not_files_are_a_400(api, liaison, key_project):
