@@ -129,12 +129,13 @@ class ProgressReportingView(ObjectPermissionMixin, TemplateView):
                     milestones=form.milestones,
                     reached={m.pk: form.fields[f"reached_{m.pk}"].initial for m in form.milestones},
                 )
-        if not filled:
-            messages.warning(request, _("Nothing to save: fill in at least one project's report."))
-            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
         skipped = skipped_message(request)
         if skipped:
+            # A photo over the size limit was dropped as it arrived: nothing is filed rather than filed without it.
             messages.error(request, skipped)
+            return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
+        if not filled:
+            messages.warning(request, _("Nothing to save: fill in at least one project's report."))
             return self.render_to_response(self.get_context_data(unit_rows=(unit, rows)))
         if not all(row["form"].is_valid() for row in filled):
             self.nothing_saved(request)

@@ -256,7 +256,10 @@ class ProgressReportResource(ImportResource):
         fields = ("project", "period", "progress", "investment_completed", "summary", "problems", "next_steps")
         data = {name: getattr(instance, name) for name in (*fields, "decline_reason")}
         try:
-            saved = progress_report_submit(actor=self.user, data=data, report=None if is_create else instance)
+            # A spreadsheet carries no photos: those a report needs are added to it afterwards, before approval.
+            saved = progress_report_submit(
+                actor=self.user, data=data, report=None if is_create else instance, photos_follow=True
+            )
         except (WorkflowError, ActionForbidden) as error:
             raise ValidationError({NON_FIELD_ERRORS: [str(error.message)]}) from error
         instance.pk = saved.pk

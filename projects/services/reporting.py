@@ -33,6 +33,7 @@ def progress_report_submit(
     expected_version: int | None = None,
     completions: dict[Milestone, datetime.date] | None = None,
     photos: Sequence = (),
+    photos_follow: bool = False,
 ) -> ProgressReport:
     """File a new report (``report`` is None; ``data`` names its project and period) or revise one not yet approved.
 
@@ -41,19 +42,22 @@ def progress_report_submit(
     than the last approved one needs a ``decline_reason``. ``completions`` names the milestones reached and when
     (None keeps those the report names); the office's approval sets their actual dates. ``photos`` (uploaded files)
     are kept with the report in the same transaction: a refused file refuses the filing, and a report that needs a
-    site photo (``report_needs_photo``) is refused without one. A revision made on an older ``expected_version``
-    than the report's is refused (``StaleVersionError``).
+    site photo (``report_needs_photo``) is refused without one, unless ``photos_follow``: a spreadsheet import
+    carries no files, so its reports are filed and their photos added afterwards (the approval checks them). A
+    revision made on an older ``expected_version`` than the report's is refused (``StaleVersionError``).
     """
     added: list[Attachment] = []
     try:
-        return _submit(actor, data, report, expected_version, completions, photos, added)
+        return _submit(actor, data, report, expected_version, completions, photos, added, photos_follow)
     except BaseException:
         attachments.discard_files(added)
         raise
 
 
 @transaction.atomic
-def _submit(actor, data, report, expected_version, completions, photos, added: list[Attachment]) -> ProgressReport:
+def _submit(
+    actor, data, report, expected_version, completions, photos, added: list[Attachment], photos_follow=False
+) -> ProgressReport:
     """``progress_report_submit`` in its transaction; the photos it keeps are appended to ``added``, so that the
     caller can take their files off the disk again when the transaction rolls back."""
     if report is None:
@@ -82,7 +86,7 @@ def _submit(actor, data, report, expected_version, completions, photos, added: l
             added.extend(attachments.attach(actor=actor, obj=report, files=photos, kind=AttachmentKind.PHOTO))
         except ValidationError as refusal:
             raise ValidationError({"photos": refusal.messages}) from refusal
-    if report_needs_photo(report.project) and not report.attachments.photos().exists():
+    if not photos_follow and report_needs_photo(report.project) and not report.attachments.photos().exists():
         raise ValidationError({"photos": photo_rule_message(report.project)}, code="photo_required")
     record_report_event(report=report, actor=actor, from_status=from_status)
     return report

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from attachments import services as attachments
 from attachments.models import Attachment
 from common.exceptions import WorkflowError
 from projects import services
@@ -185,6 +186,15 @@ def test_a_damaged_picture_and_an_empty_file_are_refused_with_a_message(client, 
     assert ProgressReport.objects.count() == 0 and stored_files(tmp_path) == []
 
 
+def test_a_photo_over_the_size_limit_refuses_the_page_with_its_name(client, liaison, key_project, settings, tmp_path):
+    settings.FILE_UPLOAD_MAX_BYTES = 50_000
+    client.force_login(liaison)
+    response = client.post(PAGE, fields(key_project, **{"photos": [pictures.photo(1, name="大图.jpg")]}))
+    page = response.content.decode()
+    assert response.status_code == 200 and "大图.jpg" in page and "未保存" in page
+    assert ProgressReport.objects.count() == 0 and stored_files(tmp_path) == []
+
+
 def test_too_many_files_at_once_is_a_400_not_a_500(client, liaison, key_project, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
     client.force_login(liaison)
@@ -253,6 +263,25 @@ def test_the_api_refuses_approval_without_a_photo_409_and_lists_it_in_a_batch(ap
     assert response.json()["approved"] == [] and "现场照片" in response.json()["refused"][0]["detail"]
 
 
+# Imports
+
+
+def test_an_imported_report_is_filed_and_its_photo_follows_before_approval(liaison, office_user, key_project):
+    from reports.imports import run_import
+    from tests.imports.conftest import csv_bytes
+
+    headers = ["项目编号", "报告期", "形象进度（%）", "本期完成投资（万元）", "本期进展"]
+    data = csv_bytes(headers, [[key_project.code, current_period(), "45", "120", "完成主体施工。"]])
+    outcome = run_import(key="reports", user=liaison, data=data, dry_run=False)
+    assert (outcome.created, outcome.errors) == (1, [])  # a spreadsheet carries no photo
+    report = ProgressReport.objects.get()
+    with pytest.raises(WorkflowError, match="现场照片"):
+        services.progress_report_approve(actor=office_user, report=report)
+
+    attachments.attach(actor=liaison, obj=report, files=[pictures.photo(12)])
+    assert services.progress_report_approve(actor=office_user, report=report).status == ReportStatus.APPROVED
+
+
 # The API
 
 
@@ -293,6 +322,15 @@ def test_api_multipart_filing_with_a_refused_file_stores_nothing(api, liaison, k
     assert "现场照片2.jpg" in " ".join(response.json()["photos"])
     assert not ProgressReport.objects.exists() and not Attachment.objects.exists()
     assert stored_files(tmp_path) == []
+
+
+def test_api_photo_over_the_size_limit_is_a_400_not_a_filing_without_it(api, liaison, key_project, settings):
+    settings.FILE_UPLOAD_MAX_BYTES = 50_000
+    api.as_user(liaison)
+    body = report_body(key_project, photos=[pictures.photo(1, name="大图.jpg")])
+    response = api.post(reverse("api:progressreport-list"), body, format="multipart")
+    assert response.status_code == 400 and "大图.jpg" in response.json()["photos"][0]
+    assert not ProgressReport.objects.exists()
 
 
 def test_api_json_photos_that_are_not_files_are_a_400(api, liaison, key_project):
