@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "accounts.choices.OrganizationKind",
         "ProposerKindEnum": "proposals.choices.ProposerKind",
         "KeyListStatusEnum": "projects.choices.KeyListStatus",
+        "AttachmentKindEnum": "attachments.choices.AttachmentKind",
     },
 }
 
