@@ -21,9 +21,9 @@ class AttachmentForm(forms.Form):
             # Left blank, the content decides: a picture is a site photo, anything else a document.
             self.fields["kind"].choices = [("", "---------"), *kinds]
         else:
-            # Only documents: the user says which (a project's file is kept by kind).
+            # Only documents: the page offers their kinds, the first chosen; left out (the API), the object's own
+            # ``check`` decides whether one is needed (a project's file is kept by kind).
             self.fields["kind"].choices = kinds
-            self.fields["kind"].required = True
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -15,10 +15,15 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from common.views import letter_fonts_css
+
+# Importing WeasyPrint makes Pillow accept truncated images process-wide; the letters carry no picture, and the
+# attachments' check of uploaded photos must go on refusing a photo cut in half (tests/attachments/test_refusals.py).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # The page's base address: a name that cannot resolve (RFC 2606), answered by ``LetterAssets`` only.
 BASE_URL = "https://letter.invalid/"

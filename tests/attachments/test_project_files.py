@@ -83,7 +83,7 @@ def test_reports_keep_their_documents_without_numbers_or_dates(liaison, project)
 
 def test_the_upload_form_asks_a_project_document_for_its_kind(project):
     form = AttachmentForm(target=target_for(Project))
-    assert form.fields["kind"].required and "" not in dict(form.fields["kind"].choices)
+    assert "" not in dict(form.fields["kind"].choices)  # no "by content": the first kind is chosen, or the user picks
     assert [value for value, _label in form.fields["kind"].choices][:2] == ["approval", "feasibility"]
     report_form = AttachmentForm(target=target_for(ProgressReportFactory(project=project)))
     assert "" in dict(report_form.fields["kind"].choices)  # a report's photo is told by its content

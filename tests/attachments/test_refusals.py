@@ -289,3 +289,12 @@ def test_a_kind_or_fields_the_object_does_not_take_are_a_400(uploader, report):
 
 # Two uploads at once (PostgreSQL: SQLite lets one writer in at a time). Each waits a moment before its INSERT, so
 # that both have checked their files before either stores one (tests/test_races.py does the same for forms).
+
+
+def test_a_photo_cut_in_half_is_refused_after_a_letter_was_printed(uploader, report):
+    # WeasyPrint, imported to print the reply letters, makes Pillow accept truncated images unless told otherwise.
+    import proposals.letter_pdf  # noqa: F401
+
+    jpeg = hostile.jpeg_bytes()
+    page_message, api_message = refused(uploader, report, "现场照片.jpg", jpeg[: len(jpeg) // 2])
+    assert DAMAGED_PICTURE in page_message and DAMAGED_PICTURE in api_message
