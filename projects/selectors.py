@@ -17,6 +17,7 @@ from attachments.models import Attachment
 from attachments.selectors import attachments_of
 from common.bounds import money_sum
 from common.db import choice_rank
+from common.text import shortened_list
 
 from .attachments import report_month
 from .choices import ChangeRequestKind, ChangeRequestStatus, Health, KeyListStatus, ProjectStatus, ReportStatus
@@ -218,6 +219,10 @@ class ProjectDocuments:
     @property
     def lacks_acceptance_report(self) -> bool:
         return AttachmentKind.ACCEPTANCE in self.missing
+
+    @property
+    def missing_text(self) -> str:
+        return shortened_list((kind.label for kind in self.missing), limit=len(self.missing))
 
 
 def project_documents(project) -> ProjectDocuments:
