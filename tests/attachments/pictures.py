@@ -2,6 +2,7 @@
 has), saved as a phone would, with or without the EXIF date."""
 
 import datetime
+import hashlib
 import io
 import random
 
@@ -55,6 +56,11 @@ def png(seed=2, name="截图.png") -> SimpleUploadedFile:
 
 def pdf(name="立项批复.pdf", text="甬发改审批〔2026〕12号") -> SimpleUploadedFile:
     """A one-page PDF as a scanner or a word processor writes it."""
+    page = Image.new("RGB", (595, 842), "white")
+    # A mark of its own per name and text: two documents differ even when made within the same second (otherwise only
+    # the PDF's creation date, to the second, tells them apart, and an upload of the same content is refused).
+    mark = hashlib.sha256(f"{name}{text}".encode()).digest()
+    ImageDraw.Draw(page).rectangle((40, 40, 120, 60), fill=tuple(mark[:3]))
     out = io.BytesIO()
-    Image.new("RGB", (595, 842), "white").save(out, "PDF", resolution=72)
+    page.save(out, "PDF", resolution=72)
     return SimpleUploadedFile(name, out.getvalue(), "application/pdf")
