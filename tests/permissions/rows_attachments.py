@@ -3,6 +3,7 @@
 Reading a file is reading its object (404 where the object is not the user's to read); adding and removing is its
 unit's (and the office's) while the object takes files: the report here is submitted, not yet approved."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from attachments.models import Attachment
@@ -32,8 +33,6 @@ API_UNITS_WRITE = "401 201 201 403 403 403"
 def upload_url(obj_attr):
     def url(w):
         obj = getattr(w, obj_attr)
-        from django.contrib.contenttypes.models import ContentType
-
         return reverse("attachment-upload", args=[ContentType.objects.get_for_model(type(obj)).pk, obj.pk])
 
     return url
