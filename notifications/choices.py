@@ -1,0 +1,15 @@
+"""What a notification is about: users choose per kind which channels reach them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminders")
+    CHASE = "chase", _("Report chasing (催报)")
+    REPORT_RETURNED = "report_returned", _("Returned reports")
+    ASSIGNMENT = "assignment", _("Proposal assignments")
+    NOTICE = "notice", _("Supervision notices")
+    ESCALATION = "escalation", _("Escalations")
+    INSTRUCTION = "instruction", _("Leaders' instructions")
+    COMMITMENT = "commitment", _("Promises in replies")
