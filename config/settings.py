@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "common",
+    "workdays",
     "accounts",
     "attachments",
     "notifications",
@@ -379,7 +380,8 @@ PORTFOLIO = {
     "YELLOW_LAG": env.float("PORTFOLIO_YELLOW_LAG", default=10.0),
     "RED_LAG": env.float("PORTFOLIO_RED_LAG", default=20.0),
     "RED_LATE_DAYS": env.int("PORTFOLIO_RED_LATE_DAYS", default=30),
-    # Monthly reports are due by this working day (Monday to Friday) of the month; reminders start the day after.
+    # Monthly reports are due by this working day of the month (the office's calendar: ``workdays``); reminders start
+    # the day after.
     "REPORT_DUE_WORKDAY": env.int("PORTFOLIO_REPORT_DUE_WORKDAY", default=5),
 }
 

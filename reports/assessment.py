@@ -9,8 +9,8 @@ for the current year), so a district's row and its dashboard (``?region=<distric
   the department scorecard, added up per district);
 - late milestones: the milestones late in those projects (``with_figures``' count, per lead unit, added up);
 - reports on time: of the reports filed for the year's periods up to the day, the share filed by their period's
-  due working day (``selectors.filed_on_time``, the scorecard's rule); reports never filed are not counted, since
-  which projects owed a report in a past month is not recorded;
+  due working day, by the office's calendar (``selectors.filed_on_time``, the scorecard's rule); reports never
+  filed are not counted, since which projects owed a report in a past month is not recorded;
 - supervision notices answered on time: not measured (the platform keeps no 督办通知 yet), so never any points.
 
 An indicator earns its weight scaled in a straight line between the rule's "full marks at" and "zero at" values

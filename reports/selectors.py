@@ -29,6 +29,7 @@ from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Session
 from proposals.selectors import ProposalStatistics, proposal_statistics
+from workdays.working_days import WorkCalendar
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
 SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "region", "lead_org")
@@ -353,6 +354,7 @@ def reporting_periods(today: datetime.date, months: int = TREND_MONTHS) -> list[
 def filed_on_time(periods: list[str]) -> Q:
     """A report of one of ``periods`` filed by the end of its period's due working day (``report_due_date``)."""
     zone = timezone.get_current_timezone()
+    calendar = WorkCalendar()
     # Compared as instants (before the local midnight that ends the due day), so no date is computed per row.
     deadline = Case(
         *(
@@ -360,7 +362,8 @@ def filed_on_time(periods: list[str]) -> Q:
                 period=period,
                 then=Value(
                     datetime.datetime.combine(
-                        report_due_date(datetime.date.fromisoformat(f"{period}-01")) + datetime.timedelta(days=1),
+                        report_due_date(datetime.date.fromisoformat(f"{period}-01"), calendar)
+                        + datetime.timedelta(days=1),
                         datetime.time(),
                         tzinfo=zone,
                     )
