@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "projects",
     "proposals",
+    "supervision",
     "reports",
 ]
 
@@ -383,6 +384,12 @@ PORTFOLIO = {
     # Monthly reports are due by this working day of the month (the office's calendar: ``workdays``); reminders start
     # the day after.
     "REPORT_DUE_WORKDAY": env.int("PORTFOLIO_REPORT_DUE_WORKDAY", default=5),
+}
+
+# 督办: a notice whose deadline has passed unanswered turns yellow after this many working days (red is a leader's
+# decision, never a timer).
+SUPERVISION = {
+    "ESCALATE_AFTER_WORKING_DAYS": env.int("SUPERVISION_ESCALATE_AFTER_WORKING_DAYS", default=2),
 }
 
 PROPOSALS = {

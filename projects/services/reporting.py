@@ -21,6 +21,7 @@ from common.concurrency import check_version
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
 
+from .. import signals
 from ..choices import ProjectStatus, ProjectTier, ReportStatus
 from ..models import Milestone, MilestoneCompletion, ProgressReport, ProgressReportEvent, Project
 
@@ -291,6 +292,17 @@ def _move(actor: User, report: ProgressReport, to_status: str, comment: str):
             milestone._history_user = actor
             milestone.save(update_fields=["actual_date", "last_updated"])
     record_report_event(report=report, actor=actor, from_status=ReportStatus.SUBMITTED, note=comment)
+    if to_status == ReportStatus.APPROVED:
+        reached_names = "、".join(Milestone.objects.filter(pk__in=reached).values_list("name", flat=True))
+        text = _("Report for %(period)s approved: progress %(progress)s%%.") % {
+            "period": report.period,
+            "progress": f"{report.progress:g}",
+        }
+        if reached_names:
+            text += " " + _("Milestones reached: %(names)s.") % {"names": reached_names}
+        signals.project_moved.send(
+            sender=Project, project=report.project, actor=actor, what=signals.REPORT_APPROVED, text=text
+        )
 
 
 def check_photo_before_approval(report: ProgressReport):
