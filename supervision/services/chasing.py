@@ -21,7 +21,6 @@ def report_chase(*, actor: User, unit: Organization, period: str) -> Chase:
     missing or the unit was already chased today for that month."""
     if not (actor.has_perm("supervision.add_chase") and (actor.is_superuser or actor.has_role(Role.OFFICE))):
         raise ActionForbidden(_("Only smart-city office staff chase reports."))
-    region = actor.region
     missing = list(missing_reports(actor, period).filter(lead_org=unit).order_by("code"))
     if not missing:
         raise WorkflowError(_("%(unit)s has no missing report for %(period)s.") % {"unit": unit, "period": period})
@@ -29,7 +28,7 @@ def report_chase(*, actor: User, unit: Organization, period: str) -> Chase:
     try:
         with transaction.atomic():
             chase = Chase.objects.create(
-                region=region or missing[0].region,
+                region=actor.region,
                 unit=unit,
                 period=period,
                 missing=len(missing),
