@@ -29,8 +29,8 @@ from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Session
 from proposals.selectors import ProposalStatistics, proposal_statistics
-from supervision.models import Notice
-from supervision.selectors import notice_counts_by_unit
+from supervision.models import Commitment, Notice
+from supervision.selectors import commitment_figures, notice_counts_by_unit
 from workdays.working_days import WorkCalendar
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
@@ -584,6 +584,24 @@ def proposal_figures(scope: Scope) -> dict:
         "key": list(key.order_by("due_date", "pk").only(*listed)[:LIST_LIMIT]),
         "key_count": counts["key"],
         "key_url": scope.proposals_url(is_key="true", status=ProposalStatus.awaiting_reply()),
+        "promises": promise_figures(scope),
+    }
+
+
+def promise_figures(scope: Scope) -> dict:
+    """办理承诺 of the session's replies (of the units chosen): recorded, due, fulfilled, 落实率 and overdue, with the
+    lists behind them (``supervision.selectors.commitment_figures``)."""
+    promises = scope.bounded(Commitment.objects.filter(reply__proposal__session=scope.session))
+    units = scope.params.get("lead_org")
+    if units:
+        promises = promises.filter(unit__in=units if isinstance(units, list | tuple) else [units])
+    params = {"session": scope.session.pk, "unit": units}
+    return {
+        **commitment_figures(promises, scope.today),
+        "recorded_url": list_url("commitment-list", params),
+        "due_url": list_url("commitment-list", params, due="true"),
+        "fulfilled_url": list_url("commitment-list", params, due="true", status="fulfilled"),
+        "overdue_url": list_url("commitment-list", params, overdue="true"),
     }
 
 

@@ -153,14 +153,15 @@ def commitment_figures(commitments, today: datetime.date) -> dict:
     }
 
 
-def notice_counts_by_unit(notices, today: datetime.date) -> dict[int, dict]:
-    """Per unit, in one query: notices due (deadline passed), answered on time (first answer by the deadline, as
-    ``NoticeQuerySet.answered_on_time``), escalated (``NoticeQuerySet.escalated``) — the scorecard's columns."""
+def notice_counts_by_unit(notices, today: datetime.date, group: str = "unit") -> dict[int, dict]:
+    """Per unit (or per ``group``, e.g. ``unit__region``), in one query: notices due (deadline passed), answered on
+    time (first answer by the deadline, as ``NoticeQuerySet.answered_on_time``), escalated
+    (``NoticeQuerySet.escalated``) — the scorecard's columns."""
     due = Q(deadline__lt=today)
     rows = (
         notices.annotate(first_answered_on=TruncDate("first_answered_at"))
         .order_by()
-        .values("unit")
+        .values(group)
         .annotate(
             due=Count("pk", filter=due),
             answered_on_time=Count("pk", filter=due & Q(first_answered_on__lte=F("deadline"))),
