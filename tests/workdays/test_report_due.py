@@ -11,6 +11,7 @@ from django.utils import timezone
 from projects.models import ProgressReport
 from projects.reminders import report_due_date
 from reports.selectors import filed_on_time
+from reports.versioning import current_version
 from tests.factories import ProgressReportFactory, ProjectFactory
 from workdays.choices import DayKind, Holiday
 from workdays.models import SpecialDay
@@ -69,3 +70,13 @@ def test_on_time_rule_follows_the_calendar(django_assert_max_num_queries):
         in_time.pk,
         late.pk,
     }
+
+
+def test_an_edit_refreshes_the_cached_figures():
+    """The scorecard's on-time counts are cached under the data version: a calendar edit must move it."""
+    before = current_version()
+    day = SpecialDay.objects.create(date=D(2026, 11, 4), kind=DayKind.DAY_OFF, holiday=Holiday.OTHER)
+    moved = current_version()
+    assert moved > before
+    day.delete()
+    assert current_version() > moved
