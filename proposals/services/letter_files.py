@@ -83,27 +83,24 @@ def make_letter_pdf(reply: Reply) -> Attachment | None:
     if not reply.letter_pdf_pending:
         return None
     with transaction.atomic():
-        # Locked so that two readers listing the files at once make one PDF, not two.
-        locked = Reply.objects.select_for_update().filter(pk=reply.pk, letter_pdf_pending=True).first()
-        if locked is None:
-            reply.letter_pdf_pending = False
+        # Claimed by one update, so that two readers listing the files at once make one PDF, not two.
+        claimed = Reply.objects.filter(pk=reply.pk, letter_pdf_pending=True).update(letter_pdf_pending=False)
+        reply.letter_pdf_pending = False
+        if not claimed:
             return None
-        Reply.objects.filter(pk=locked.pk).update(letter_pdf_pending=False)
+        issued = Reply.objects.select_related("proposal", "unit", "signed_off_by").get(pk=reply.pk)
         # Last in the transaction, as in the steps: nothing after the file can roll its row back.
         [letter] = attach(
-            actor=locked.signed_off_by,
-            obj=locked,
-            files=[letter_pdf_file(locked)],
+            actor=issued.signed_off_by,
+            obj=issued,
+            files=[letter_pdf_file(issued)],
             kind=AttachmentKind.REPLY_LETTER,
             check_permission=False,
         )
-    reply.letter_pdf_pending = False
     return letter
 
 
 def make_pending_letter_pdfs() -> int:
     """Make every due server PDF (``make_letter_pdf``), one reply at a time; how many were made."""
-    made = 0
-    for reply in Reply.objects.filter(letter_pdf_pending=True).order_by("pk").iterator():
-        made += make_letter_pdf(reply) is not None
-    return made
+    due = Reply.objects.filter(letter_pdf_pending=True).order_by("pk")
+    return sum(make_letter_pdf(reply) is not None for reply in list(due))
