@@ -27,6 +27,9 @@ class Target:
     # Who may read the files: by default who may read the object (``User.can("view", obj)``); a model whose rows are
     # not all shown to every reader of the model (a reply's draft, to its own unit only) says so here.
     may_view: Callable[..., bool] | None = None
+    # What the object completes before its files are listed: a file the server makes after the step that asked for
+    # it (a reply's letter PDF), made now if it is still due, so no reader finds it missing.
+    before_listing: Callable[[object], object] | None = None
 
     @property
     def takes_photos(self) -> bool:

@@ -52,6 +52,9 @@ def readable_object(user: User, content_type_id: int, object_id: int):
 
 
 def attachments_of(obj):
+    target = target_for(obj)
+    if target.before_listing is not None:
+        target.before_listing(obj)
     return Attachment.objects.of(obj).select_related("uploaded_by", "reused_from__content_type")
 
 

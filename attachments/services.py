@@ -89,16 +89,22 @@ def refuse_actor(obj):
     raise ActionForbidden(_("You may not add files to %(object)s now.") % {"object": obj})
 
 
-def check_limits(obj, checked: list[Checked]):
-    limits = settings.ATTACHMENTS
-    existing = Attachment.objects.of(obj)
-    count = existing.count()
-    if count + len(checked) > limits["MAX_OBJECT_FILES"]:
+def check_count(obj, adding: int):
+    """``obj`` has room for ``adding`` more files."""
+    limit = settings.ATTACHMENTS["MAX_OBJECT_FILES"]
+    count = Attachment.objects.of(obj).count()
+    if count + adding > limit:
         raise ValidationError(
             _("%(object)s has %(count)s files; at most %(limit)s may be kept with it.")
-            % {"object": obj, "count": count, "limit": limits["MAX_OBJECT_FILES"]},
+            % {"object": obj, "count": count, "limit": limit},
             code="file",
         )
+
+
+def check_limits(obj, checked: list[Checked]):
+    limits = settings.ATTACHMENTS
+    check_count(obj, len(checked))
+    existing = Attachment.objects.of(obj)
     total = (existing.aggregate(total=Sum("size"))["total"] or 0) + sum(item.facts.size for item in checked)
     if total > limits["MAX_OBJECT_BYTES"]:
         raise ValidationError(

@@ -2,7 +2,8 @@
 
 - A proposal: its original as a scan, added by the committee of its own CPPCC while it is not archived.
 - A reply: the letter as signed and stamped, added by the reply's own unit (its liaison while drafting, its signer
-  when signing off) until it is issued; from then on its files are what went out and stay as they are. A draft's
+  when signing off) until it is issued; from then on its files are what went out and stay as they are, with the
+  server's PDF of the letter (made before the files are listed if the issuing step left it due). A draft's
   files are read by those who read the draft: its own unit.
 - A co-handling unit's assignment: its opinion's letter, added by that unit until the opinion is sent.
 
@@ -15,6 +16,7 @@ from attachments.registry import register
 
 from .choices import AssignmentRole, ProposalStatus
 from .models import Assignment, Proposal, Reply
+from .services.letter_files import make_letter_pdf
 
 # The permissions of the units' people who answer a proposal: the liaison drafts, the signer signs off.
 ANSWERING_PERMISSIONS = ("proposals.reply_proposal", "proposals.sign_reply")
@@ -71,5 +73,6 @@ def register_targets():
         kinds=(AttachmentKind.REPLY_LETTER, AttachmentKind.OTHER),
         may_add=reply_takes_files,
         may_view=reply_files_readable,
+        before_listing=make_letter_pdf,
     )
     register(Assignment, kinds=(AttachmentKind.OPINION_LETTER,), may_add=opinion_takes_files)

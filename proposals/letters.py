@@ -25,8 +25,8 @@ SALUTATION_ENDINGS = ("委员", "同志", "先生", "女士", "委员会", "委�
 NOT_A_SALUTATION = ("如下", "答复", "研究", "收悉", "提案")
 SPACES = " \t\u3000"
 # A letter's paragraphs (its lines): the longest real replies have tens. The server prints every issued letter to
-# PDF in the issuing request, a page for every 20-odd one-line paragraphs: 10,000 one-character lines would take a
-# minute and 450 pages; 200 take under two seconds.
+# PDF (soon after the issuing step, or in the request that first lists its files), a page for every 20-odd one-line
+# paragraphs: 10,000 one-character lines would take a minute and 450 pages; 200 take under two seconds.
 MAX_PARAGRAPHS = 200
 
 

@@ -438,6 +438,8 @@ class Reply(TimestampedModel):
         editable=False,
         help_text=_("代录: the unit answered on paper and the committee's staff recorded the reply."),
     )
+    # The server's PDF of the issued letter is made after the issuing step, not inside it (``letter_files``).
+    letter_pdf_pending = models.BooleanField(_("letter PDF still to be made"), default=False, editable=False)
     return_note = text_field(_("returned with the note"), blank=True, editable=False)
     signer = models.CharField(_("signed by"), max_length=50, blank=True, help_text=_("签发人, as printed."))
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -458,7 +460,9 @@ class Reply(TimestampedModel):
     attachments = GenericRelation("attachments.Attachment", verbose_name=_("attachments"), related_query_name="reply")
 
     objects = ReplyQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created", "last_updated", "support_count", "oppose_count"])
+    history = HistoricalRecords(
+        excluded_fields=["created", "last_updated", "support_count", "oppose_count", "letter_pdf_pending"]
+    )
 
     region_path = "proposal__session__region"
 

@@ -5,19 +5,27 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client, override_settings
 
 from accounts.models import Region, User
 from projects.models import Plan, Project
 from proposals.models import Proposal
 
+pytestmark = pytest.mark.django_db
+
 DASHBOARD = "/reports/dashboard/"
 
 
-@pytest.fixture
-def demo(db):
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module in a transaction rolled back after its last test; each test runs in a
+    savepoint inside it (pytest-django's own), so what a test writes is undone too."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(DEBUG=True):  # the demo accounts are made in debug mode only
+            call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def signed_in(username: str) -> Client:

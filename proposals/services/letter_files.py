@@ -2,6 +2,12 @@
 (``attachments.services.attach``): the letter a signer issues as signed and stamped, a co-handling unit's opinion
 letter, a paper reply the committee records, and the server's PDF of every issued reply (``proposals.letter_pdf``).
 
+The server's PDF takes WeasyPrint half a second or more, so the issuing step only marks it due
+(``Reply.letter_pdf_pending``): ``make_pending_letter_pdfs`` (``manage.py make_letter_pdfs``, from cron) makes it
+soon after, and listing the reply's files makes it first if it is still due, so nobody sees a reply without its
+letter. It is made from the issued reply, which nothing changes once issued, and kept as its signer's upload: it is
+the letter as it went out.
+
 A letter is a PDF or an OFD file (GB/T 33190, the format of electronic government documents). A refused file refuses
 the step, before anything is written; the files are kept last in the step's transaction, so that nothing after them
 can roll the step back and leave them on the disk.
@@ -9,13 +15,15 @@ can roll the step back and leave them on the disk.
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from attachments import inspection
+from attachments.choices import AttachmentKind
 from attachments.models import Attachment
-from attachments.services import attach
+from attachments.services import attach, check_count
 
 from ..models import Reply
 
@@ -54,24 +62,45 @@ def letter_pdf_file(reply: Reply) -> SimpleUploadedFile:
 
 
 def keep_letters(*, actor: User, obj, kind: str, files=(), with_letter_pdf: bool = False) -> list[Attachment]:
-    """Keep ``files`` (checked by ``check_letters``) and, for an issued reply, the server's PDF of it with ``obj``,
-    uploaded by ``actor``. The step has made its own checks of who acts: the attachments' ``may_add`` (which closes a
-    reply once issued) is not asked again."""
-    added: list[Attachment] = []
+    """Keep ``files`` (checked by ``check_letters``) with ``obj``, uploaded by ``actor``, and for an issued reply
+    mark the server's PDF of it due (``make_letter_pdf``), its room among the reply's files kept for it. The step has
+    made its own checks of who acts: the attachments' ``may_add`` (which closes a reply once issued) is not asked
+    again."""
+    files = list(files)
     try:
-        batches = [list(files)] if files else []
         if with_letter_pdf:
-            batches.append([letter_pdf_file(obj)])
-        for batch in batches:
-            try:
-                added += attach(actor=actor, obj=obj, files=batch, kind=kind, check_permission=False)
-            except ValidationError as refusal:
-                raise ValidationError({"files": refusal.messages}) from None
-    except BaseException:
-        # The step's transaction rolls the rows back; the files stored for them go here.
-        for attachment in added:
-            for field in (attachment.file, attachment.thumbnail):
-                if field:
-                    field.storage.delete(field.name)
-        raise
-    return added
+            check_count(obj, len(files) + 1)
+            Reply.objects.filter(pk=obj.pk).update(letter_pdf_pending=True)
+            obj.letter_pdf_pending = True
+        return attach(actor=actor, obj=obj, files=files, kind=kind, check_permission=False) if files else []
+    except ValidationError as refusal:
+        raise ValidationError({"files": refusal.messages}) from None
+
+
+def make_letter_pdf(reply: Reply) -> Attachment | None:
+    """Keep the server's PDF of ``reply`` if it is still due, as uploaded by whoever issued the reply; ``None`` when
+    it is not due (made already, or a reply issued before the PDFs were made after the step)."""
+    if not reply.letter_pdf_pending:
+        return None
+    with transaction.atomic():
+        # Claimed by one update, so that two readers listing the files at once make one PDF, not two.
+        claimed = Reply.objects.filter(pk=reply.pk, letter_pdf_pending=True).update(letter_pdf_pending=False)
+        reply.letter_pdf_pending = False
+        if not claimed:
+            return None
+        issued = Reply.objects.select_related("proposal", "unit", "signed_off_by").get(pk=reply.pk)
+        # Last in the transaction, as in the steps: nothing after the file can roll its row back.
+        [letter] = attach(
+            actor=issued.signed_off_by,
+            obj=issued,
+            files=[letter_pdf_file(issued)],
+            kind=AttachmentKind.REPLY_LETTER,
+            check_permission=False,
+        )
+    return letter
+
+
+def make_pending_letter_pdfs() -> int:
+    """Make every due server PDF (``make_letter_pdf``), one reply at a time; how many were made."""
+    due = Reply.objects.filter(letter_pdf_pending=True).order_by("pk")
+    return sum(make_letter_pdf(reply) is not None for reply in list(due))

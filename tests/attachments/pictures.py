@@ -2,6 +2,7 @@
 has), saved as a phone would, with or without the EXIF date."""
 
 import datetime
+import functools
 import hashlib
 import io
 import random
@@ -14,6 +15,13 @@ EXIF_IFD = 0x8769
 
 
 def scene(seed: int, size=(1600, 1200)) -> Image.Image:
+    """The scene of ``seed``: a copy, so that a test may change it."""
+    return _scene(seed, tuple(size)).copy()
+
+
+# Drawing and blurring a scene takes a tenth of a second, and hundreds of uploads use the same few seeds.
+@functools.lru_cache(maxsize=16)  # 6 MB each
+def _scene(seed: int, size: tuple[int, int]) -> Image.Image:
     rng = random.Random(seed)
     coarse = Image.new("RGB", (8, 6))
     coarse.putdata([tuple(rng.randrange(256) for _ in range(3)) for _ in range(48)])

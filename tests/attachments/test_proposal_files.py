@@ -22,6 +22,7 @@ from attachments.models import Attachment
 from proposals import services
 from proposals.choices import AssignmentRole, ProposalStatus, ReplyStatus
 from proposals.models import Category, Proposal, ResultClass
+from proposals.services.letter_files import make_pending_letter_pdfs
 from tests.factories import OrganizationFactory, ProposalFactory, SessionFactory, UserFactory
 from tests.proposals.course import Course
 
@@ -210,7 +211,7 @@ def test_an_issued_replys_files_are_locked(w, api):
     reply.refresh_from_db()
     assert reply.status == ReplyStatus.ISSUED
     before = set(reply.attachments.values_list("pk", flat=True))
-    assert len(before) == 2  # the stamped letter and the server's PDF
+    assert len(before) == 1  # the stamped letter; the server's PDF follows the step (test_reply_pdf.py)
     for unit_user in (w.lead.liaison, w.lead.signer):
         assert upload(page(unit_user), reply, pictures.pdf("补充.pdf")).status_code == 403
         response = api.as_user(unit_user).post(
@@ -339,6 +340,7 @@ def published(w):
     )
     services.reply_publish(actor=w.zh.committee, reply=reply)
     upload(page(w.zh.committee), w.proposal, pictures.pdf("第27号提案原件.pdf"))
+    make_pending_letter_pdfs()
     return reply
 
 
@@ -388,6 +390,7 @@ def test_a_purge_takes_the_files_along(w, django_capture_on_commit_callbacks, se
     assert upload(page(w.zh.committee), w.proposal, pictures.pdf("原件.pdf")).status_code == 201
     draft(w)
     services.reply_sign_off(actor=w.lead.signer, proposal=w.proposal, files=[pictures.pdf("答复函（盖章）.pdf")])
+    make_pending_letter_pdfs()
     stored = [attachment.file.path for attachment in Attachment.objects.all()]
     assert len(stored) == 4
     # Kept in the test's own folder, not the installation's.

@@ -1,6 +1,7 @@
 """The reply letter as issued (issue 20): the signer attaches the letter as signed and stamped (PDF or OFD) when
 signing off, and every issued reply keeps the server's own PDF of its letter, in the 公文 layout of the print page,
-made inside the issuing step; a refused letter refuses the step and leaves nothing behind."""
+made after the issuing step (by ``make_letter_pdfs``, or when its files are first listed); a refused letter refuses
+the step and leaves nothing behind."""
 
 import io
 import re
@@ -9,6 +10,7 @@ import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -17,6 +19,7 @@ from attachments.models import Attachment
 from proposals import letter_pdf, services
 from proposals.choices import ReplyStatus
 from proposals.models import Reply
+from proposals.services.letter_files import make_pending_letter_pdfs
 
 from . import pictures
 from .test_proposal_files import build_world, draft, move, ofd, page
@@ -40,6 +43,8 @@ def pdf_text(data: bytes) -> tuple[PdfReader, str]:
 
 
 def server_letter(reply: Reply) -> Attachment:
+    """The server's PDF of the reply, made as the scheduled command makes it."""
+    assert make_pending_letter_pdfs() == 1
     return reply.attachments.get(name__endswith="号提案答复函.pdf")
 
 
@@ -49,6 +54,15 @@ def test_the_signed_off_reply_keeps_the_servers_pdf_of_its_letter(w):
     assert response.status_code == 302
     reply = Reply.objects.get(proposal=w.proposal, unit=w.lead)
     assert reply.status == ReplyStatus.ISSUED
+    # The sign-off does not wait for the PDF: the scheduled command makes it, once.
+    assert reply.letter_pdf_pending and not reply.attachments.exists()
+    out = io.StringIO()
+    call_command("make_letter_pdfs", stdout=out)
+    assert out.getvalue().strip() == "Reply letter PDFs made: 1."
+    call_command("make_letter_pdfs", stdout=out)
+    assert out.getvalue().strip().endswith("made: 0.")
+    reply.refresh_from_db()
+    assert not reply.letter_pdf_pending
     letter = reply.attachments.get()
     assert (letter.name, letter.kind, letter.media_type) == ("27号提案答复函.pdf", "reply_letter", "application/pdf")
     assert letter.uploaded_by == w.lead.signer
@@ -74,6 +88,9 @@ def test_the_signer_attaches_the_stamped_letter_when_signing_off(w):
     assert response.status_code == 302
     reply = Reply.objects.get(proposal=w.proposal, unit=w.lead)
     assert reply.status == ReplyStatus.ISSUED
+    # Whoever lists the reply's files first finds the server's PDF made for them, before the scheduled command runs.
+    html = page(w.other.liaison).get(w.proposal.get_absolute_url()).content.decode()
+    assert "27号提案答复函.pdf" in html and "镇经信〔2026〕9号（盖章）.pdf" in html
     assert sorted(reply.attachments.values_list("name", "kind", "uploaded_by")) == [
         ("27号提案答复函.pdf", "reply_letter", w.lead.signer.pk),
         ("镇经信〔2026〕9号（盖章）.pdf", "reply_letter", w.lead.signer.pk),
@@ -147,6 +164,19 @@ def test_a_letter_too_large_to_arrive_refuses_the_sign_off(w, settings):
     assert reply.status == ReplyStatus.DRAFT and not Attachment.objects.exists()
 
 
+def test_a_reply_without_room_for_the_servers_pdf_is_not_issued(w, settings):
+    """The PDF comes after the step: the step keeps its place among the reply's files, or refuses."""
+    settings.ATTACHMENTS = {**settings.ATTACHMENTS, "MAX_OBJECT_FILES": 1}
+    reply = draft(w)
+    response = move(w.lead.signer, w.proposal, "sign-off", {"letter": pictures.pdf("答复函（盖章）.pdf")})
+    assert response.status_code == 200
+    assert "最多可保存 1 个" in " ".join(response.context["form"].errors["letter"])
+    reply.refresh_from_db()
+    assert reply.status == ReplyStatus.DRAFT and not reply.letter_pdf_pending and not Attachment.objects.exists()
+    services.reply_sign_off(actor=w.lead.signer, proposal=w.proposal)
+    assert server_letter(reply).uploaded_by == w.lead.signer
+
+
 def test_the_committee_records_a_paper_reply_with_its_scan(w):
     response = move(
         w.zh.committee,
@@ -164,11 +194,12 @@ def test_the_committee_records_a_paper_reply_with_its_scan(w):
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     reply = Reply.objects.get(proposal=w.proposal, unit=w.lead)
     assert reply.on_behalf and reply.is_issued
+    letter = server_letter(reply)
     assert sorted(reply.attachments.values_list("name", "uploaded_by")) == [
         ("27号提案答复函.pdf", w.zh.committee.pk),
         ("纸质答复扫描件.pdf", w.zh.committee.pk),
     ]
-    _reader, text = pdf_text(server_letter(reply).file.read())
+    _reader, text = pdf_text(letter.file.read())
     flat = re.sub(r"\s+", "", text)
     assert "镇经信〔2026〕11号" in flat and "已纳入城市大脑二期" in flat and flat.count("储建华委员") == 1
 
@@ -232,7 +263,7 @@ def test_the_letter_reads_its_stylesheets_from_disk_and_nothing_else():
 
 
 def test_a_letter_of_more_lines_than_a_letter_has_is_refused_before_it_is_printed(w):
-    """Every issued letter is printed in the issuing request: 10,000 one-character lines would take a minute."""
+    """Every issued letter is printed to PDF: 10,000 one-character lines would take a minute."""
     page_of_lines = "\n".join(["段"] * 201)
     response = move(w.lead.liaison, w.proposal, "reply", {"result_class": w.zh.result_class.pk, "text": page_of_lines})
     assert response.status_code == 200
