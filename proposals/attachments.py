@@ -11,12 +11,16 @@ The steps that take files with them (``reply_sign_off``, ``proposal_opinion``) a
 their own checks.
 """
 
+import logging
+
 from attachments.choices import AttachmentKind
 from attachments.registry import register
 
 from .choices import AssignmentRole, ProposalStatus
 from .models import Assignment, Proposal, Reply
 from .services.letter_files import make_letter_pdf
+
+logger = logging.getLogger(__name__)
 
 # The permissions of the units' people who answer a proposal: the liaison drafts, the signer signs off.
 ANSWERING_PERMISSIONS = ("proposals.reply_proposal", "proposals.sign_reply")
@@ -62,6 +66,16 @@ def opinion_takes_files(user, assignment: Assignment) -> bool:
     )
 
 
+def letter_pdf_before_listing(reply: Reply):
+    """Make a due letter PDF before the reply's files are listed. A failure of the printer (a font missing on the
+    server) must not take the proposal's page down: it is logged, the PDF stays due (its claim rolled back with it)
+    and ``make_letter_pdfs`` tries again."""
+    try:
+        make_letter_pdf(reply)
+    except Exception:
+        logger.exception("The letter PDF of reply %s could not be made; it stays due.", reply.pk)
+
+
 def register_targets():
     register(
         Proposal,
@@ -73,6 +87,6 @@ def register_targets():
         kinds=(AttachmentKind.REPLY_LETTER, AttachmentKind.OTHER),
         may_add=reply_takes_files,
         may_view=reply_files_readable,
-        before_listing=make_letter_pdf,
+        before_listing=letter_pdf_before_listing,
     )
     register(Assignment, kinds=(AttachmentKind.OPINION_LETTER,), may_add=opinion_takes_files)
