@@ -52,8 +52,7 @@ def issuing_side(region: Region | None, *, proposal: bool) -> list[User]:
 
 
 def leaders_of(region: Region | None) -> list[User]:
-    if region is None:
-        return []
+    """A region's leaders (a deployment without regions: the leaders of units of no region)."""
     return list(User.objects.filter(is_active=True, groups__name=Role.LEADER, organization__region=region).distinct())
 
 
