@@ -285,6 +285,9 @@ SPECTACULAR_SETTINGS = {
         "ProposerKindEnum": "proposals.choices.ProposerKind",
         "KeyListStatusEnum": "projects.choices.KeyListStatus",
         "AttachmentKindEnum": "attachments.choices.AttachmentKind",
+        "NoticeStatusEnum": "supervision.choices.NoticeStatus",
+        "InstructionStatusEnum": "supervision.choices.InstructionStatus",
+        "CommitmentStatusEnum": "supervision.choices.CommitmentStatus",
     },
 }
 

@@ -11,10 +11,24 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import register_role_permissions
+        from common.data_version import register_figure_source
+        from notifications.reminders import register_collector, register_daily_job
 
-        from . import receivers  # noqa: F401  (a linked project's moves reach its promises)
+        from . import (
+            receivers,  # noqa: F401  (a linked project's moves reach its promises)
+            reminders,
+        )
         from .attachments import register_targets
         from .roles import SUPERVISION_PERMISSIONS
+        from .services import escalate_overdue
 
         register_role_permissions(self.label, SUPERVISION_PERMISSIONS)
         register_targets()
+        register_daily_job(escalate_overdue)
+        # The scorecard and the statistics count notices, instructions and promises; timelines, chases and contacts
+        # change no figure.
+        register_figure_source(
+            self.label,
+            except_models=["supervision.Event", "supervision.Chase", "supervision.ProposerContact"],
+        )
+        register_collector(reminders.collect)

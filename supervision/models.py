@@ -35,7 +35,9 @@ class Notice(models.Model):
     """督办单: what a unit must do about a project or a proposal, by when; the unit acknowledges and answers, the
     issuing side (the office for a project, the committee for a proposal) accepts or sends it back."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     project = models.ForeignKey(
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
     )
@@ -110,7 +112,9 @@ class Instruction(models.Model):
     """领导批示: a leader's written instruction on a project, a proposal or a notice, naming the units that carry it
     out and by when; tracked until the office (or the committee, on a proposal) marks it carried out."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     project = models.ForeignKey(
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.CASCADE, related_name="instructions"
     )
@@ -173,7 +177,9 @@ class Commitment(models.Model):
     """办理承诺: what a reply (class B, or A where it promises work) promised and by when, optionally carried by
     portfolio projects; open until the committee confirms it fulfilled, whatever became of the proposal."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reply = models.ForeignKey(Reply, verbose_name=_("reply"), on_delete=models.CASCADE, related_name="commitments")
     unit = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     text = text_field(_("what was promised"), max_length=TEXT_MAX)
@@ -252,7 +258,9 @@ class Event(models.Model):
 class Chase(models.Model):
     """催报: the office reminded a unit of its missing reports for a month (once a day per unit and month)."""
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("month"), max_length=7, validators=period_validators)
     missing = models.PositiveIntegerField(_("reports missing"))

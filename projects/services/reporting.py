@@ -296,7 +296,7 @@ def _move(actor: User, report: ProgressReport, to_status: str, comment: str):
         reached_names = "、".join(Milestone.objects.filter(pk__in=reached).values_list("name", flat=True))
         text = _("Report for %(period)s approved: progress %(progress)s%%.") % {
             "period": report.period,
-            "progress": f"{report.progress:g}",
+            "progress": f"{float(report.progress):g}",
         }
         if reached_names:
             text += " " + _("Milestones reached: %(names)s.") % {"names": reached_names}

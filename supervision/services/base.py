@@ -42,18 +42,24 @@ def unit_people(unit_ids) -> list[User]:
 
 def issuing_side(region: Region | None, *, proposal: bool) -> list[User]:
     """Who issued or tracks a region's supervision: its office's staff for projects, its CPPCC's committee for
-    proposals."""
+    proposals (a deployment without regions: every such person)."""
+    role = Role.COMMITTEE if proposal else Role.OFFICE
+    people = User.objects.filter(is_active=True, groups__name=role)
     if region is None:
-        return []
-    role, organization_id = (Role.COMMITTEE, region.cppcc_id) if proposal else (Role.OFFICE, region.office_id)
+        return list(people.filter(organization__region__isnull=True).distinct())
+    organization_id = region.cppcc_id if proposal else region.office_id
     if organization_id is None:
-        return list(User.objects.filter(is_active=True, groups__name=role, organization__region=region).distinct())
-    return list(User.objects.filter(is_active=True, groups__name=role, organization_id=organization_id).distinct())
+        return list(people.filter(organization__region=region).distinct())
+    return list(people.filter(organization_id=organization_id).distinct())
 
 
 def leaders_of(region: Region | None) -> list[User]:
-    """A region's leaders (a deployment without regions: the leaders of units of no region)."""
-    return list(User.objects.filter(is_active=True, groups__name=Role.LEADER, organization__region=region).distinct())
+    people = User.objects.filter(is_active=True, groups__name=Role.LEADER)
+    return list(
+        people.filter(organization__region=region).distinct()
+        if region
+        else people.filter(organization__region__isnull=True).distinct()
+    )
 
 
 def is_issuing_side(actor: User, subject) -> bool:

@@ -25,7 +25,6 @@ def report_chase(*, actor: User, unit: Organization, period: str) -> Chase:
     """Chase ``unit`` for its missing reports of ``period`` in the office's own region; refused (409) when nothing is
     missing or the unit was already chased today for that month."""
     _require_office(actor)
-    region = actor.region
     missing = list(missing_reports(actor, period).filter(lead_org=unit).order_by("code"))
     if not missing:
         raise WorkflowError(_("%(unit)s has no missing report for %(period)s.") % {"unit": unit, "period": period})
@@ -33,7 +32,7 @@ def report_chase(*, actor: User, unit: Organization, period: str) -> Chase:
     try:
         with transaction.atomic():
             chase = Chase.objects.create(
-                region=region or missing[0].region,
+                region=actor.region,
                 unit=unit,
                 period=period,
                 missing=len(missing),

@@ -165,13 +165,13 @@ def commitment_return(*, actor: User, commitment: Commitment, reason: str) -> Co
 
 def _text_proposers(commitment: Commitment, template: str, params: dict, key: str):
     """A text message to each of the proposal's proposers whose mobile number and consent the committee recorded."""
-    from notifications.services import queue_text_message  # TEMP until the channels land
-
     proposal = commitment.reply.proposal
     contacts = ProposerContact.objects.filter(
         proposer__in=proposal.signatures.values("proposer"), consent_on__isnull=False
     ).select_related("proposer")
     for contact in contacts:
+        from notifications.services import queue_text_message  # TEMP until the channels land
+
         queue_text_message(
             contact.mobile,
             kind=NotificationKind.COMMITMENT,
