@@ -17,11 +17,16 @@ from .services.instructions import _tracking_subject as tracking_subject
 class Step:
     slug: str
     label: str
+    # The permissions that make the step at all (any one of them): a role without one gets 403 at once.
+    permissions: tuple[str, ...]
     form: type[forms.StepForm]
     offered: Callable  # offered(user, obj): the page shows the step's form
     run: Callable  # run(actor, obj, cleaned_data)
     done: str  # the message after it
     danger: bool = False
+
+    def allowed(self, user) -> bool:
+        return any(user.has_perm(permission) for permission in self.permissions)
 
     def make_form(self, data=None, files=None, *, obj, user):
         kwargs = {"notice": obj, "user": user} if self.form is forms.HangRedForm else {}
@@ -46,6 +51,7 @@ NOTICE_STEPS = {
         Step(
             slug="acknowledge",
             label=_("Acknowledge receipt"),
+            permissions=("supervision.answer_notice",),
             form=forms.StepForm,
             offered=lambda user, n: n.status == NoticeStatus.ISSUED and notice_unit(user, n),
             run=lambda actor, n, data: services.notice_acknowledge(actor=actor, notice=n),
@@ -54,6 +60,7 @@ NOTICE_STEPS = {
         Step(
             slug="answer",
             label=_("Answer"),
+            permissions=("supervision.answer_notice",),
             form=forms.AnswerForm,
             offered=lambda user, n: n.status in NoticeStatus.awaiting_unit() and notice_unit(user, n),
             run=lambda actor, n, data: services.notice_answer(actor=actor, notice=n, **data),
@@ -62,6 +69,7 @@ NOTICE_STEPS = {
         Step(
             slug="accept",
             label=_("Accept and close"),
+            permissions=("supervision.change_notice",),
             form=forms.NoteForm,
             offered=lambda user, n: n.status == NoticeStatus.ANSWERED and is_issuing_side(user, n.subject),
             run=lambda actor, n, data: services.notice_accept(actor=actor, notice=n, **data),
@@ -70,6 +78,7 @@ NOTICE_STEPS = {
         Step(
             slug="return",
             label=_("Send back"),
+            permissions=("supervision.change_notice",),
             form=forms.ReasonForm,
             offered=lambda user, n: n.status == NoticeStatus.ANSWERED and is_issuing_side(user, n.subject),
             run=lambda actor, n, data: services.notice_return(actor=actor, notice=n, **data),
@@ -78,6 +87,7 @@ NOTICE_STEPS = {
         Step(
             slug="hang-red",
             label=_("List for supervision (挂牌督办)"),
+            permissions=("supervision.escalate_notice", "supervision.change_notice"),
             form=forms.HangRedForm,
             offered=notice_may_hang_red,
             run=lambda actor, n, data: services.notice_hang_red(actor=actor, notice=n, **data),
@@ -106,6 +116,7 @@ INSTRUCTION_STEPS = {
         Step(
             slug="report",
             label=_("Report what the unit did"),
+            permissions=("supervision.report_instruction",),
             form=forms.AnswerForm,
             offered=lambda user, i: i.status == InstructionStatus.OPEN and instruction_unit(user, i),
             run=lambda actor, i, data: services.instruction_report(actor=actor, instruction=i, **data),
@@ -114,6 +125,7 @@ INSTRUCTION_STEPS = {
         Step(
             slug="carry-out",
             label=_("Mark carried out"),
+            permissions=("supervision.change_instruction",),
             form=forms.NoteForm,
             offered=lambda user, i: i.status == InstructionStatus.OPEN and instruction_tracker(user, i),
             run=lambda actor, i, data: services.instruction_carry_out(actor=actor, instruction=i, **data),
@@ -133,6 +145,7 @@ COMMITMENT_STEPS = {
         Step(
             slug="report",
             label=_("Report the promise kept"),
+            permissions=("supervision.add_commitment",),
             form=forms.AnswerForm,
             offered=lambda user, c: c.status == CommitmentStatus.OPEN and commitment_unit(user, c),
             run=lambda actor, c, data: services.commitment_report(actor=actor, commitment=c, **data),
@@ -141,6 +154,7 @@ COMMITMENT_STEPS = {
         Step(
             slug="confirm",
             label=_("Confirm fulfilled"),
+            permissions=("supervision.confirm_commitment",),
             form=forms.NoteForm,
             offered=lambda user, c: c.status != CommitmentStatus.FULFILLED and may_confirm(user, c),
             run=lambda actor, c, data: services.commitment_confirm(actor=actor, commitment=c, **data),
@@ -149,6 +163,7 @@ COMMITMENT_STEPS = {
         Step(
             slug="return",
             label=_("Send back"),
+            permissions=("supervision.confirm_commitment",),
             form=forms.ReasonForm,
             offered=lambda user, c: c.status == CommitmentStatus.CLAIMED and may_confirm(user, c),
             run=lambda actor, c, data: services.commitment_return(actor=actor, commitment=c, **data),

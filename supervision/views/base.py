@@ -2,7 +2,7 @@
 through its service (403, 409 and 400 answered on the page with the reason), and the subject a new row is about."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -49,6 +49,8 @@ class StepView(StepsDetailView):
         step = self.steps.get(kwargs["step"])
         if step is None:
             raise Http404
+        if not step.allowed(request.user):
+            raise PermissionDenied
         self.object = obj = self.get_object()
         form = step.make_form(request.POST, request.FILES, obj=obj, user=request.user)
         status = 400

@@ -1,35 +1,42 @@
-"""The permission table's rows for the supervision pages (督办单, 领导批示, 办理承诺, 催报).
-
-The world's units belong to no region and a notice, an instruction or a promise always belongs to one, so the world
-holds none: their pages are asked for a missing row (404 to every role that reads them), and the forms that create
-them are asked with the world's own project and reply. ``tests/supervision/pages`` walks each page with each role over
-rows of a region."""
+"""The permission table's rows for the supervision pages (督办单, 领导批示, 办理承诺, 催报): the world's notice and
+instruction on the own unit's project and its promise of the issued reply."""
 
 from django.urls import reverse
 
-from tests.permissions.table import MISSING, READ, page, signer
+from supervision.choices import InstructionStatus
+from supervision.models import Instruction
+from tests.permissions.table import READ, page, signer
 
-MISSING_ROW = "LOGIN 404 404 404 404 404"
 NO_METHOD = "LOGIN 405 405 405 405 405"
+# The unit's own rows: every reader but another unit's liaison (to whom they do not exist).
+UNITS_OWN = "LOGIN 200 200 404 200 200"
 
 
 def create_page(name, query):
     return lambda w: f"{reverse(name)}?{query(w)}"
 
 
-def detail(name):
-    return page(name, kwargs={"pk": MISSING}, GET=MISSING_ROW, POST=NO_METHOD, other=NO_METHOD)
+def detail(name, obj):
+    return page(name, obj=obj, GET=UNITS_OWN, POST=NO_METHOD, other=NO_METHOD)
 
 
-def steps(name, slug):
-    return page(name, kwargs={"pk": MISSING, "step": slug}, GET=NO_METHOD, POST=MISSING_ROW, other=NO_METHOD)
+def carried_out(w):
+    return Instruction.objects.get(pk=w.instruction.pk).status == InstructionStatus.DONE
 
 
 # Each status string: anonymous · office · own unit's liaison · other unit's liaison · leader · committee.
 SUPERVISION_PAGES = [
     page("notice-list", GET=READ),
-    detail("notice-detail"),
-    steps("notice-step", "answer"),
+    detail("notice-detail", "notice"),
+    page(
+        "notice-step",
+        obj="notice",
+        kwargs={"step": "answer"},
+        GET=NO_METHOD,
+        POST="LOGIN 403 400 404 403 403",  # the unit's step; an empty answer comes back with its error
+        other=NO_METHOD,
+        signer=signer(POST=400),
+    ),
     page(
         "notice-create",
         path=create_page("notice-create", lambda w: f"project={w.own_project.pk}"),
@@ -38,8 +45,16 @@ SUPERVISION_PAGES = [
         other="LOGIN 405 403 403 403 403",
     ),
     page("instruction-list", GET=READ),
-    detail("instruction-detail"),
-    steps("instruction-step", "carry-out"),
+    detail("instruction-detail", "instruction"),
+    page(
+        "instruction-step",
+        obj="instruction",
+        kwargs={"step": "carry-out"},
+        GET=NO_METHOD,
+        POST="LOGIN 302 403 403 403 403",  # the committee tracks the instructions on proposals only
+        other=NO_METHOD,
+        done=carried_out,
+    ),
     page(
         "instruction-create",
         path=create_page("instruction-create", lambda w: f"project={w.own_project.pk}"),
@@ -49,8 +64,15 @@ SUPERVISION_PAGES = [
         signer=signer(GET=403, POST=403, other=403),
     ),
     page("commitment-list", GET=READ),
-    detail("commitment-detail"),
-    steps("commitment-step", "confirm"),
+    detail("commitment-detail", "commitment"),
+    page(
+        "commitment-step",
+        obj="commitment",
+        kwargs={"step": "return"},
+        GET=NO_METHOD,
+        POST="LOGIN 403 403 403 403 400",  # the committee's step; a reason is required
+        other=NO_METHOD,
+    ),
     page(
         "commitment-create",
         path=create_page("commitment-create", lambda w: f"reply={w.reply.pk}"),
@@ -59,7 +81,13 @@ SUPERVISION_PAGES = [
         other="LOGIN 403 405 403 403 405",
         signer=signer(GET=200, POST=400, other=405),
     ),
-    page("proposer-contacts", kwargs={"pk": MISSING}, GET=MISSING_ROW, POST=MISSING_ROW, other=MISSING_ROW),
+    page(
+        "proposer-contacts",
+        obj="commitment",
+        GET="LOGIN 403 403 404 403 200",
+        POST="LOGIN 403 403 404 403 400",
+        other="LOGIN 403 403 404 403 405",
+    ),
     page(
         "chase-list",
         GET="LOGIN 200 403 403 403 403",

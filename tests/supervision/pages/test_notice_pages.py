@@ -135,8 +135,12 @@ def test_refusals_are_answered_on_the_page(client, sv, notice):
     assert again.status_code == 409 and messages_of(again)
     assert step(client, notice, "accept").status_code == 403  # the unit does not close its own notice
     as_user(client, sv.office)
-    refused = step(client, notice, "answer", text="代为反馈")
-    assert refused.status_code == 403 and messages_of(refused)
+    assert step(client, notice, "answer", text="代为反馈").status_code == 403  # not a unit's step
+    as_user(client, sv.committee)
+    refused = step(client, notice, "accept")  # the committee closes notices, but not on a project
+    assert refused.status_code == 403
+    assert messages_of(refused) == ["只有项目所属地区的智慧办可以办理此事项。"]
+    as_user(client, sv.office)
     assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.ACKNOWLEDGED
     assert client.post(f"/supervision/notices/{notice.pk}/no-such-step/").status_code == 404
     assert client.get(f"/supervision/notices/{notice.pk}/accept/").status_code == 405
