@@ -32,7 +32,7 @@ class SupervisionFilterSet(SearchFilterSet):
 class NoticeFilterSet(SupervisionFilterSet):
     search_fields = ("text", "answer", "project__name", "project__code", "proposal__title", "proposal__number")
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=NoticeStatus.choices)
-    level = django_filters.MultipleChoiceFilter(label=_("level"), choices=NoticeLevel.choices)
+    level = django_filters.MultipleChoiceFilter(label=_("supervision level"), choices=NoticeLevel.choices)
 
     class Meta:
         model = Notice
