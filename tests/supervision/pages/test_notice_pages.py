@@ -240,3 +240,12 @@ def test_a_list_of_thirty_notices_costs_as_many_queries_as_one(client, sv, notic
     with django_assert_max_num_queries(len(one)):
         response = client.get("/supervision/notices/")
     assert len(response.context["object_list"]) == 30
+
+
+@pytest.mark.parametrize("text", ["长" * 2001, "含\x00空字符", "   "], ids=["huge", "nul", "blank"])
+def test_hostile_input_to_a_step_is_a_form_error(client, sv, notice, text):
+    as_user(client, sv.liaison)
+    response = step(client, notice, "answer", text=text)
+    assert response.status_code == 400
+    assert response.context["step_forms"][1][1].errors["text"]
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.ISSUED
