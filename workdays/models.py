@@ -35,6 +35,7 @@ class SpecialDay(TimestampedModel):
                 fields=["date"],
                 name="workdays_specialday_unique_date",
                 violation_error_message=_("This date is already in the calendar: edit it instead."),
+                violation_error_code="unique",  # shown under the date, not above the form
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=DayKind.values),

@@ -131,7 +131,7 @@ def test_an_unanswered_notice_turns_yellow_after_the_working_days_and_only_once(
     assert Notification.objects.filter(key=f"notice:{notice.pk}:yellow", recipient=w.liaison).count() == 1
 
 
-def test_holidays_push_the_escalation_back(w, settings):
+def test_holidays_push_the_escalation_back(w, settings, shipped_calendar):
     settings.SUPERVISION = {"ESCALATE_AFTER_WORKING_DAYS": 2}
     # Deadline 2026-09-30; 1–7 October is the National Day holiday, 8 and 9 October are the two working days.
     notice = issue(w)
