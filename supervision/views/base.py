@@ -20,7 +20,7 @@ from ..selectors import notices_for
 
 class StepsDetailView(ObjectDetailView):
     """A notice, an instruction or a promise with its timeline; ``steps`` maps a slug to its ``steps.Step``. A POST
-    to ``…/<pk>/<step>/`` makes the step (``step_post``)."""
+    to ``…/<pk>/<step>/`` makes the step (``StepView``)."""
 
     steps: dict = {}
 
