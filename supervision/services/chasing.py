@@ -12,15 +12,19 @@ from common.exceptions import ActionForbidden, WorkflowError
 from notifications.choices import NotificationKind
 
 from ..models import Chase
-from ..selectors import missing_reports
+from ..selectors import missing_reports, units_to_chase
 from .base import send, unit_people
+
+
+def _require_office(actor: User):
+    if not (actor.has_perm("supervision.add_chase") and (actor.is_superuser or actor.has_role(Role.OFFICE))):
+        raise ActionForbidden(_("Only smart-city office staff chase reports."))
 
 
 def report_chase(*, actor: User, unit: Organization, period: str) -> Chase:
     """Chase ``unit`` for its missing reports of ``period`` in the office's own region; refused (409) when nothing is
     missing or the unit was already chased today for that month."""
-    if not (actor.has_perm("supervision.add_chase") and (actor.is_superuser or actor.has_role(Role.OFFICE))):
-        raise ActionForbidden(_("Only smart-city office staff chase reports."))
+    _require_office(actor)
     missing = list(missing_reports(actor, period).filter(lead_org=unit).order_by("code"))
     if not missing:
         raise WorkflowError(_("%(unit)s has no missing report for %(period)s.") % {"unit": unit, "period": period})
@@ -53,3 +57,18 @@ def report_chase(*, actor: User, unit: Organization, period: str) -> Chase:
             _("%(unit)s was already chased today for %(period)s.") % {"unit": unit, "period": period}
         ) from None
     return chase
+
+
+def report_chase_overdue(*, actor: User, period: str) -> tuple[list[Chase], int]:
+    """Chase every unit whose reports for ``period`` are overdue and that was not chased today: (the chases made,
+    how many units were passed over because another chase got there first or nothing is missing any more)."""
+    _require_office(actor)
+    chased, skipped = [], 0
+    for row in units_to_chase(actor, period):
+        if not row["overdue"] or row["chased_today"]:
+            continue
+        try:
+            chased.append(report_chase(actor=actor, unit=row["unit"], period=period))
+        except WorkflowError:
+            skipped += 1
+    return chased, skipped

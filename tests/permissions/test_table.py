@@ -11,6 +11,7 @@ from tests.permissions.rows_attachments import ATTACHMENT_API, ATTACHMENT_PAGES
 from tests.permissions.rows_portfolio import PORTFOLIO_PAGES
 from tests.permissions.rows_proposals import PROPOSAL_PAGES
 from tests.permissions.rows_site import REPORT_PAGES, SITE_PAGES
+from tests.permissions.rows_supervision import SUPERVISION_PAGES
 from tests.permissions.rows_workdays import WORKDAY_API, WORKDAY_PAGES
 from tests.permissions.table import METHODS, ROLES, URL_KEYS
 
@@ -19,6 +20,7 @@ ROWS = [
     *PROPOSAL_PAGES,
     *REPORT_PAGES,
     *SITE_PAGES,
+    *SUPERVISION_PAGES,
     *API,
     *ATTACHMENT_PAGES,
     *ATTACHMENT_API,

@@ -22,6 +22,7 @@ from proposals.choices import ProposalStatus
 from proposals.models import Assignment, Category, Proposal, ResultClass
 from reports.assessment import DEFAULT_SCALES
 from reports.models import AssessmentRule
+from supervision import services as supervision
 from tests.attachments import pictures
 from tests.factories import (
     FundingFactory,
@@ -50,6 +51,10 @@ def city_region() -> Region:
 
 def build_world() -> SimpleNamespace:
     today = timezone.localdate()
+
+    def later_day(days: int) -> datetime.date:
+        return today + datetime.timedelta(days=days)
+
     w = SimpleNamespace(today=today, period=period_of(today))
     w.region = Region.objects.create(name="镇海区", level=RegionLevel.COUNTY, code="330211", parent=city_region())
     w.unit = OrganizationFactory(name="镇海区经济和信息化局", short_name="区经信局")
@@ -145,6 +150,23 @@ def build_world() -> SimpleNamespace:
     )
     handling.proposal_feedback(actor=committee, proposal=closed, satisfaction="satisfied")
     w.proposer = w.replied.lead_proposer
+
+    # Supervision: a notice to the own unit on its project, a leader's instruction recorded by the office (代录), a
+    # promise of the issued reply.
+    w.notice = supervision.notice_issue(
+        actor=office, project=w.own_project, unit=w.unit, text="请说明进度滞后原因。", deadline=later_day(10)
+    )
+    w.instruction = supervision.instruction_give(
+        actor=office,
+        subject=w.own_project,
+        leader=w.users["leader"],
+        text="加快推进。",
+        units=[w.unit],
+        due_date=later_day(30),
+    )
+    w.commitment = supervision.commitment_record(
+        actor=committee, reply=w.reply, text="明年建成。", due_date=later_day(90)
+    )
 
     # Each role's browser session, signed in once.
     w.sessions = {}
