@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from attachments.api.views import AttachmentsActionMixin
 
 from .. import selectors, services
+from ..filtersets import CommitmentFilterSet, InstructionFilterSet, NoticeFilterSet
 from ..models import Commitment, Event, Instruction, Notice
 from . import serializers
 
@@ -49,7 +50,7 @@ class NoticeViewSet(StepViewSet):
     queryset = Notice.objects.all()  # the model whose permissions the role needs
     serializer_class = serializers.NoticeSerializer
     service_name = "notice"
-    filterset_fields = ["status", "level", "unit", "project", "proposal"]
+    filterset_class = NoticeFilterSet
     ordering_fields = ["deadline", "issued_at"]
 
     def rows(self, user):
@@ -96,7 +97,7 @@ class InstructionViewSet(StepViewSet):
     queryset = Instruction.objects.all()
     serializer_class = serializers.InstructionSerializer
     service_name = "instruction"
-    filterset_fields = ["status", "leader", "project", "proposal", "notice"]
+    filterset_class = InstructionFilterSet
     ordering_fields = ["given_on", "due_date"]
 
     def get_queryset(self):
@@ -128,7 +129,7 @@ class CommitmentViewSet(StepViewSet):
     queryset = Commitment.objects.all()
     serializer_class = serializers.CommitmentSerializer
     service_name = "commitment"
-    filterset_fields = ["status", "unit", "reply", "projects"]
+    filterset_class = CommitmentFilterSet
     ordering_fields = ["due_date", "created_at"]
 
     def rows(self, user):
