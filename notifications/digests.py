@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from .choices import NotificationKind
 from .models import SentReminder
 from .reminders import ONCE_PREFIX, ReminderItem, link
-from .services import notify
+from .services import notify_each
 
 
 def sort_out(items: list[ReminderItem], today: datetime.date) -> tuple[list[ReminderItem], list[int]]:
@@ -60,6 +60,7 @@ def render_digest(recipient, items: list[ReminderItem], today: datetime.date) ->
 
 def notify_digests(digests: list[list[ReminderItem]], today: datetime.date) -> None:
     """Each person's digest as one notification of the day in their centre (a second run that day adds none)."""
+    messages = []
     for lines in digests:
         if not lines:
             continue  # nobody gets an empty digest
@@ -67,11 +68,6 @@ def notify_digests(digests: list[list[ReminderItem]], today: datetime.date) -> N
         for item in lines:
             grouped.setdefault(item.section, []).append(f"- {item.text}")
         text = "\n".join(f"{heading}\n" + "\n".join(texts) for heading, texts in grouped.items())
-        notify(
-            [lines[0].recipient],
-            kind=NotificationKind.REMINDER,
-            title=_("Reminders for %(date)s: %(count)d items") % {"date": today.isoformat(), "count": len(lines)},
-            text=text,
-            url=reverse("home"),
-            key=f"reminders:{today.isoformat()}",
-        )
+        title = _("Reminders for %(date)s: %(count)d items") % {"date": today.isoformat(), "count": len(lines)}
+        messages.append((lines[0].recipient, title, text))
+    notify_each(messages, kind=NotificationKind.REMINDER, url=reverse("home"), key=f"reminders:{today.isoformat()}")

@@ -33,12 +33,12 @@ def dispatch(now: datetime.datetime | None = None) -> Counter:
         status=DeliveryStatus.PENDING
     )
     counts = Counter()
-    for code, channel in channels().items():
-        due = Delivery.objects.due(now).filter(channel=code).order_by()
-        addresses = due.values_list("address", flat=True).distinct()
-        for address in list(addresses):
-            for message, rows in _claim(channel, address, now, counts):
-                _send(channel, address, message, rows, now, counts)
+    configured = channels()
+    waiting = Delivery.objects.due(now).filter(channel__in=list(configured)).order_by("channel", "address")
+    for code, address in list(waiting.values_list("channel", "address").distinct()):
+        channel = configured[code]
+        for message, rows in _claim(channel, address, now, counts):
+            _send(channel, address, message, rows, now, counts)
     return counts
 
 

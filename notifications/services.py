@@ -50,6 +50,30 @@ def notify(recipients: Iterable[User], *, kind: str, title: str, text: str = "",
     return created
 
 
+def notify_each(messages: Iterable[tuple[User, str, str]], *, kind: str, url: str, key: str) -> list[Notification]:
+    """``notify`` for many people at once, each with their own (title, text): a fixed number of queries however many
+    there are (the daily reminders' run). Once per person and ``key``, as ``notify``."""
+    wanted = {user.pk: (user, title, text) for user, title, text in messages if user is not None and user.is_active}
+    if not wanted:
+        return []
+    key, url = key[:100], url[:300]
+    already = set(Notification.objects.filter(key=key, recipient__in=wanted).values_list("recipient", flat=True))
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, kind=kind, title=clip(title, 200), text=clip(text, 2000), url=url, key=key)
+            for pk, (user, title, text) in wanted.items()
+            if pk not in already
+        ],
+        ignore_conflicts=True,  # a concurrent run that wrote the same key first wins
+    )
+    fresh = [pk for pk in wanted if pk not in already]
+    created = list(Notification.objects.filter(key=key, recipient__in=fresh))
+    for notification in created:
+        notification.recipient = wanted[notification.recipient_id][0]
+    queue_deliveries(created)
+    return created
+
+
 def members_of(units: Iterable, roles: Iterable[str]):
     """The active users of these units (organisations or their ids) who hold any of these roles: a unit's liaisons
     and signers, say."""
@@ -87,7 +111,8 @@ def queue_deliveries(notifications: list[Notification]) -> list[Delivery]:
         for code in channels()
         if item.recipient.pk in addresses[code] and wants(chosen[item.recipient.pk], item.kind, code)
     ]
-    return Delivery.objects.bulk_create(rows)
+    # A concurrent ``notify_each`` that queued the same notification first wins.
+    return Delivery.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 @transaction.atomic
