@@ -125,7 +125,7 @@ class Delivery(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     # The message an attempt sent this delivery in: a digest carries many deliveries, and a robot's rate limit
     # counts messages.
-    message = models.CharField(_("message"), max_length=32, blank=True)
+    message = models.CharField(_("message"), max_length=32, blank=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
