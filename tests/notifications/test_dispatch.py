@@ -149,3 +149,15 @@ def test_two_runs_never_send_twice(channels_on, receiver, member):
     dispatch()
     dispatch(timezone.now() + datetime.timedelta(hours=2))
     assert (len(receiver.requests), len(mail.outbox)) == first == (2, 1)  # robot and SMS; one e-mail
+
+
+def test_a_misconfigured_robot_or_channel_fails_the_check(settings):
+    from notifications.checks import notification_settings
+
+    assert notification_settings() == []
+    settings.NOTIFICATIONS = {
+        **settings.NOTIFICATIONS,
+        "CHANNELS": {**settings.NOTIFICATIONS["CHANNELS"], "zzd": "nowhere.ZzdChannel"},
+        "ROBOTS": {"镇海区智慧办": {"kind": "feishu", "url": "https://example.com/"}},
+    }
+    assert [error.id for error in notification_settings()] == ["notifications.E001", "notifications.E002"]
