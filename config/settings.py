@@ -44,11 +44,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "common",
+    "workdays",
     "accounts",
     "attachments",
     "notifications",
     "projects",
     "proposals",
+    "supervision",
     "reports",
 ]
 
@@ -285,6 +287,9 @@ SPECTACULAR_SETTINGS = {
         "KeyListStatusEnum": "projects.choices.KeyListStatus",
         "AttachmentKindEnum": "attachments.choices.AttachmentKind",
         "NotificationKindEnum": "notifications.choices.NotificationKind",
+        "NoticeStatusEnum": "supervision.choices.NoticeStatus",
+        "InstructionStatusEnum": "supervision.choices.InstructionStatus",
+        "CommitmentStatusEnum": "supervision.choices.CommitmentStatus",
     },
 }
 
@@ -381,8 +386,15 @@ PORTFOLIO = {
     "YELLOW_LAG": env.float("PORTFOLIO_YELLOW_LAG", default=10.0),
     "RED_LAG": env.float("PORTFOLIO_RED_LAG", default=20.0),
     "RED_LATE_DAYS": env.int("PORTFOLIO_RED_LATE_DAYS", default=30),
-    # Monthly reports are due by this working day (Monday to Friday) of the month; reminders start the day after.
+    # Monthly reports are due by this working day of the month (the office's calendar: ``workdays``); reminders start
+    # the day after.
     "REPORT_DUE_WORKDAY": env.int("PORTFOLIO_REPORT_DUE_WORKDAY", default=5),
+}
+
+# 督办: a notice whose deadline has passed unanswered turns yellow after this many working days (red is a leader's
+# decision, never a timer).
+SUPERVISION = {
+    "ESCALATE_AFTER_WORKING_DAYS": env.int("SUPERVISION_ESCALATE_AFTER_WORKING_DAYS", default=2),
 }
 
 PROPOSALS = {

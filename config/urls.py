@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("attachments.urls")),
     path("", include("notifications.urls")),
+    path("", include("workdays.urls")),
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

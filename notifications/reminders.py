@@ -54,3 +54,18 @@ def register_collector(collect: Collector) -> None:
 def reminder_sources() -> list[Collector]:
     """Every registered collector."""
     return list(_collectors)
+
+
+DailyJob = Callable[[datetime.date], object]
+_daily_jobs: list[DailyJob] = []
+
+
+def register_daily_job(job: DailyJob) -> None:
+    """Add what must change once a day before the reminders are gathered (a notice that turns yellow when its
+    deadline has passed): ``send_reminders`` runs each with the day it acts for, except on a dry run."""
+    if job not in _daily_jobs:
+        _daily_jobs.append(job)
+
+
+def daily_jobs() -> list[DailyJob]:
+    return list(_daily_jobs)

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.choices import Role
 from accounts.models import User
 from notifications.reminders import ReminderItem, link
+from workdays.working_days import WorkCalendar
 
 from .choices import Health, ProjectStatus, ReportStatus
 from .models import Milestone, ProgressReport, Project
@@ -40,20 +41,12 @@ def review_link() -> str:
     return link(reverse("review-queue"))
 
 
-def report_due_date(day: datetime.date) -> datetime.date:
-    """The last day to file the month's report: its ``REPORT_DUE_WORKDAY``-th working day.
-
-    Working days are Monday to Friday: Chinese public holidays and the weekend days worked in their place (调休) are
-    not modelled, so around the Spring Festival and National Day the reminder may come a few days early.
-    """
-    wanted = settings.PORTFOLIO["REPORT_DUE_WORKDAY"]
-    current, seen = day.replace(day=1), 0
-    while True:
-        if current.weekday() < 5:
-            seen += 1
-            if seen >= wanted:
-                return current
-        current += datetime.timedelta(days=1)
+def report_due_date(day: datetime.date, calendar: WorkCalendar | None = None) -> datetime.date:
+    """The last day to file the report of ``day``'s month: the month's ``REPORT_DUE_WORKDAY``-th working day, by the
+    office's calendar (public holidays off, the weekend days worked in their place counted: ``workdays``). A loop over
+    months passes one ``calendar``, which reads each year once."""
+    calendar = calendar or WorkCalendar()
+    return calendar.nth_working_day_of_month(day.year, day.month, settings.PORTFOLIO["REPORT_DUE_WORKDAY"])
 
 
 def collect(today: datetime.date) -> list[ReminderItem]:

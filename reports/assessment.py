@@ -9,9 +9,11 @@ for the current year), so a district's row and its dashboard (``?region=<distric
   the department scorecard, added up per district);
 - late milestones: the milestones late in those projects (``with_figures``' count, per lead unit, added up);
 - reports on time: of the reports filed for the year's periods up to the day, the share filed by their period's
-  due working day (``selectors.filed_on_time``, the scorecard's rule); reports never filed are not counted, since
-  which projects owed a report in a past month is not recorded;
-- supervision notices answered on time: not measured (the platform keeps no 督办通知 yet), so never any points.
+  due working day, by the office's calendar (``selectors.filed_on_time``, the scorecard's rule); reports never
+  filed are not counted, since which projects owed a report in a past month is not recorded;
+- supervision notices answered on time: of the notices to the district's units whose deadline fell in the year
+  before the day, the share first answered by the deadline (``supervision.selectors.notice_counts_by_unit``'s rule,
+  the department scorecard's).
 
 An indicator earns its weight scaled in a straight line between the rule's "full marks at" and "zero at" values
 (``Scale.points``); an indicator without a value earns nothing, and a district with no project under way in the
@@ -34,6 +36,8 @@ from accounts.models import Organization, Region
 from accounts.selectors import branches_below
 from projects.models import ProgressReport, period_of
 from proposals.selectors import share
+from supervision.models import Notice
+from supervision.selectors import notice_counts_by_unit
 
 from . import selectors
 from .choices import AssessmentIndicator
@@ -149,6 +153,14 @@ def district_assessment(*, region: Region, year: int, today: datetime.date | Non
                 reports[district.pk]["submitted"] += row["submitted"]
                 reports[district.pk]["on_time"] += row["on_time"]
 
+    notices = {district.pk: {"due": 0, "answered_on_time": 0} for district in districts}
+    in_year = Notice.objects.filter(deadline__gte=datetime.date(year, 1, 1), unit__region__in=list(branches))
+    for region_id, figures in notice_counts_by_unit(in_year, day, group="unit__region").items():
+        district = branches.get(region_id)
+        if district is not None:
+            notices[district.pk]["due"] += figures["due"]
+            notices[district.pk]["answered_on_time"] += figures["answered_on_time"]
+
     adjustments = {}
     if rule is not None:
         for adjustment in rule.adjustments.select_related("region", "recorded_by"):
@@ -178,7 +190,11 @@ def district_assessment(*, region: Region, year: int, today: datetime.date | Non
                 ),
                 f"{filed_reports['on_time']} / {filed_reports['submitted']}",
             ),
-            AssessmentIndicator.NOTICES: (None, None, ""),
+            AssessmentIndicator.NOTICES: (
+                share(notices[district.pk]["answered_on_time"], notices[district.pk]["due"]),
+                selectors.list_url("notice-list", {"region": district.pk}, deadline_year=year, due="true"),
+                f"{notices[district.pk]['answered_on_time']} / {notices[district.pk]['due']}",
+            ),
         }
         rows.append(
             DistrictRow(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from accounts.models import Region, RegionScope
+from accounts.models import Organization, Region, RegionScope
 from common.bounds import money_sum
 from common.dates import add_months
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
@@ -29,6 +29,9 @@ from projects.reminders import report_due_date
 from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Session
 from proposals.selectors import ProposalStatistics, proposal_statistics
+from supervision.models import Commitment, Notice
+from supervision.selectors import commitment_figures, notice_counts_by_unit
+from workdays.working_days import WorkCalendar
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
 SCOPE_FIELDS = ("plan", "year", "domain_group", "tier", "region", "lead_org")
@@ -353,6 +356,7 @@ def reporting_periods(today: datetime.date, months: int = TREND_MONTHS) -> list[
 def filed_on_time(periods: list[str]) -> Q:
     """A report of one of ``periods`` filed by the end of its period's due working day (``report_due_date``)."""
     zone = timezone.get_current_timezone()
+    calendar = WorkCalendar()
     # Compared as instants (before the local midnight that ends the due day), so no date is computed per row.
     deadline = Case(
         *(
@@ -360,7 +364,8 @@ def filed_on_time(periods: list[str]) -> Q:
                 period=period,
                 then=Value(
                     datetime.datetime.combine(
-                        report_due_date(datetime.date.fromisoformat(f"{period}-01")) + datetime.timedelta(days=1),
+                        report_due_date(datetime.date.fromisoformat(f"{period}-01"), calendar)
+                        + datetime.timedelta(days=1),
                         datetime.time(),
                         tzinfo=zone,
                     )
@@ -579,32 +584,73 @@ def proposal_figures(scope: Scope) -> dict:
         "key": list(key.order_by("due_date", "pk").only(*listed)[:LIST_LIMIT]),
         "key_count": counts["key"],
         "key_url": scope.proposals_url(is_key="true", status=ProposalStatus.awaiting_reply()),
+        "promises": promise_figures(scope),
+    }
+
+
+def promise_figures(scope: Scope) -> dict:
+    """办理承诺 of the session's replies (of the units chosen): recorded, due, fulfilled, 落实率 and overdue, with the
+    lists behind them (``supervision.selectors.commitment_figures``)."""
+    promises = scope.bounded(Commitment.objects.filter(reply__proposal__session=scope.session))
+    units = scope.params.get("lead_org")
+    if units:
+        promises = promises.filter(unit__in=units if isinstance(units, list | tuple) else [units])
+    params = {"session": scope.session.pk, "unit": units}
+    return {
+        **commitment_figures(promises, scope.today),
+        "recorded_url": list_url("commitment-list", params),
+        "due_url": list_url("commitment-list", params, due="true"),
+        "fulfilled_url": list_url("commitment-list", params, due="true", status="fulfilled"),
+        "overdue_url": list_url("commitment-list", params, overdue="true"),
     }
 
 
 # Department scorecard
 
-SCORECARD_COLUMNS = ("projects", "average_lag", "late_milestones", "reports_on_time", "replies_on_time", "satisfaction")
+SCORECARD_COLUMNS = (
+    "projects",
+    "average_lag",
+    "late_milestones",
+    "reports_on_time",
+    "replies_on_time",
+    "satisfaction",
+    "notices_on_time",
+    "escalations",
+)
+
+
+def notice_figures_by_unit(scope: Scope) -> dict[int, dict]:
+    """督办 per unit: the notices on the projects in scope and on the session's proposals — due, answered on time,
+    escalated (``supervision.selectors.notice_counts_by_unit``'s rules)."""
+    in_scope = Q(project__in=scope.projects)
+    if scope.session is not None:
+        in_scope |= Q(proposal__session=scope.session)
+    return notice_counts_by_unit(scope.bounded(Notice.objects.filter(in_scope)), scope.today)
 
 
 def scorecard_rows(
-    scope: Scope, units: dict[int, dict], reports: dict[int, dict], proposals: dict | None
+    scope: Scope, units: dict[int, dict], reports: dict[int, dict], proposals: dict | None, notices: dict[int, dict]
 ) -> list[dict]:
     """部门考核: per unit, what the yearly assessment looks at. ``reports`` is ``report_figures``' on-time count per
     unit, ``proposals`` the ``proposal_figures`` (None without a session): replies on time per unit, and the
-    satisfaction of the feedback on the proposals each unit replied to."""
+    satisfaction of the feedback on the proposals each unit replied to; ``notices`` the units' 督办 figures
+    (``notice_figures_by_unit``)."""
     replies = {row["unit_id"]: row for row in (proposals or {}).get("per_unit", [])}
     satisfaction = scope.proposal_statistics.unit_satisfaction(scope.session) if proposals else {}
+    names = dict(
+        Organization.all_objects.filter(pk__in=set(notices) - set(units) - set(replies)).values_list("pk", "name")
+    )
     rows = []
-    for unit_id in {*units, *replies}:
+    for unit_id in {*units, *replies, *notices}:
         unit = units.get(unit_id, {})
         reply = replies.get(unit_id)
         report = reports.get(unit_id)
         feedback = satisfaction.get(unit_id)
+        notice = notices.get(unit_id, {"due": 0, "answered_on_time": 0, "escalated": 0})
         rows.append(
             {
                 "id": unit_id,
-                "name": unit["name"] if unit else reply["name"],
+                "name": unit["name"] if unit else reply["name"] if reply else names[unit_id],
                 "projects": unit.get("projects", 0),
                 "projects_url": unit.get("url") or scope.url("project-list", lead_org=unit_id),
                 "average_lag": unit.get("average_lag"),
@@ -617,6 +663,11 @@ def scorecard_rows(
                 "replies_url": reply["on_time_url"] if reply else None,
                 "feedback": feedback["feedback"] if feedback else 0,
                 "satisfaction": _ratio(feedback["content"], feedback["feedback"]) if feedback else None,
+                "notices_due": notice["due"],
+                "notices_on_time": _ratio(notice["answered_on_time"], notice["due"]) if notice["due"] else None,
+                "notices_url": list_url("notice-list", {"unit": unit_id, "due": "true"}),
+                "escalations": notice["escalated"],
+                "escalations_url": list_url("notice-list", {"unit": unit_id, "escalated": "true"}),
             }
         )
     return rows
@@ -656,5 +707,5 @@ def dashboard_figures(scope: Scope, with_proposals: bool) -> dict:
         "money": funding_figures(scope, reports["by_period"]),
         "targets": target_figures(scope),
         "proposals": proposals,
-        "scorecard": scorecard_rows(scope, units, reports["on_time_by_unit"], proposals),
+        "scorecard": scorecard_rows(scope, units, reports["on_time_by_unit"], proposals, notice_figures_by_unit(scope)),
     }

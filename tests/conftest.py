@@ -1,6 +1,8 @@
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -137,3 +139,10 @@ def set_today(monkeypatch):
         monkeypatch.setattr(timezone, "localdate", localdate)
 
     return set_day
+
+
+@pytest.fixture
+def shipped_calendar(db):
+    """The working-day calendars the migration ships (public holidays, 调休): a transactional test elsewhere in the
+    run may have flushed them."""
+    importlib.import_module("workdays.migrations.0002_calendar_2026_2027").add_calendars(django_apps, None)

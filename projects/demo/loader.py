@@ -311,8 +311,9 @@ class PortfolioLoader:
                 status = ReportStatus(live["current_report"])
                 reviewer = self.office_user if status == ReportStatus.RETURNED else None
                 comment = live.get("returned_reason", "") if status == ReportStatus.RETURNED else ""
-            # A month's report is due by its 5th working day (reminders.report_due_date): most come on the 3rd, one
-            # in four on the 10th, late; this month's has come already when the loader runs.
+            # A month's report is due by its 5th working day (reminders.report_due_date, by the working-day calendar):
+            # most come on the 3rd, one in four on the 10th, late (but in time after the May Day and National Day
+            # holidays, which push the due day past the 10th); this month's has come already when the loader runs.
             filed_on_day = min(self.today.day - 1, 2) if is_current else (9 if seed % 4 == 0 else 2)
             submitted_at = timezone.make_aware(
                 datetime.datetime.combine(month + datetime.timedelta(days=filed_on_day), datetime.time(9, 30))

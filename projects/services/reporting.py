@@ -25,6 +25,7 @@ from common.exceptions import ActionForbidden, WorkflowError
 from notifications.choices import NotificationKind
 from notifications.services import members_of, notify
 
+from .. import signals
 from ..choices import ProjectStatus, ProjectTier, ReportStatus
 from ..models import Milestone, MilestoneCompletion, ProgressReport, ProgressReportEvent, Project
 
@@ -304,6 +305,17 @@ def _move(actor: User, report: ProgressReport, to_status: str, comment: str):
             text=comment,
             url=f"{reverse('progress-reporting')}?period={report.period}",
             key=f"report-returned:{event.pk}",
+        )
+    if to_status == ReportStatus.APPROVED:
+        reached_names = "、".join(Milestone.objects.filter(pk__in=reached).values_list("name", flat=True))
+        text = _("Report for %(period)s approved: progress %(progress)s%%.") % {
+            "period": report.period,
+            "progress": f"{float(report.progress):g}",
+        }
+        if reached_names:
+            text += " " + _("Milestones reached: %(names)s.") % {"names": reached_names}
+        signals.project_moved.send(
+            sender=Project, project=report.project, actor=actor, what=signals.REPORT_APPROVED, text=text
         )
 
 

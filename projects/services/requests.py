@@ -12,6 +12,7 @@ from accounts.models import User
 from attachments.choices import AttachmentKind
 from common.exceptions import ActionForbidden, WorkflowError
 
+from .. import signals
 from ..choices import ChangeRequestKind, ChangeRequestStatus, ProjectStatus
 from ..models import Milestone, Project, ProjectChangeRequest
 from .confirmation import (
@@ -227,6 +228,18 @@ def change_request_confirm(*, actor: User, request: ProjectChangeRequest, note: 
         request.decision_note = (note or "").strip()
         request._history_user = actor
         request.save()
+        if request.kind in (ChangeRequestKind.COMPLETION, ChangeRequestKind.ACCEPTANCE):
+            completed = request.kind == ChangeRequestKind.COMPLETION
+            text = (_("Completion confirmed on %(date)s.") if completed else _("Acceptance confirmed on %(date)s.")) % {
+                "date": request.effective_on.isoformat()
+            }
+            signals.project_moved.send(
+                sender=Project,
+                project=project,
+                actor=actor,
+                what=signals.COMPLETED if completed else signals.ACCEPTED,
+                text=text,
+            )
     return request
 
 

@@ -46,6 +46,7 @@ ADMIN_OFFICE = {
     "proposals.reply": "v",
     "proposals.feedback": "v",
     "reports.assessmentrule": "vacd",
+    "workdays.specialday": "vacd",
 }
 
 # Models whose row in the data set belongs to a region, always (a city's assessment rules): the office here, of no

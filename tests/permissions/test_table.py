@@ -11,6 +11,7 @@ from tests.permissions.rows_attachments import ATTACHMENT_API, ATTACHMENT_PAGES
 from tests.permissions.rows_portfolio import PORTFOLIO_PAGES
 from tests.permissions.rows_proposals import PROPOSAL_PAGES
 from tests.permissions.rows_site import REPORT_PAGES, SITE_PAGES
+from tests.permissions.rows_workdays import WORKDAY_API, WORKDAY_PAGES
 from tests.permissions.table import METHODS, ROLES, URL_KEYS
 
 ROWS = [
@@ -22,6 +23,8 @@ ROWS = [
     *ATTACHMENT_PAGES,
     *ATTACHMENT_API,
     *ADMIN_PAGES,
+    *WORKDAY_PAGES,
+    *WORKDAY_API,
 ]
 
 

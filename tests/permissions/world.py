@@ -41,6 +41,7 @@ from tests.factories import (
 )
 from tests.permissions.table import SIGNER, period_of
 from tests.proposals.course import Course
+from workdays.models import SpecialDay
 
 
 def city_region() -> Region:
@@ -166,6 +167,10 @@ def build_world() -> SimpleNamespace:
     AccessAttempt.objects.create(**attempt, path_info="/", get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**attempt, path_info="/")
     AccessLog.objects.create(**attempt, path_info="/")
+    # The calendar's own day (a flush by an earlier transactional test may have emptied the shipped ones).
+    w.special_day, _ = SpecialDay.objects.get_or_create(
+        date=datetime.date(2026, 10, 10), defaults={"kind": "worked", "holiday": "national_day"}
+    )
     w.admin_objects = {
         model._meta.label_lower: model._default_manager.order_by("pk").first() for model in admin.site._registry
     }

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from notifications.digests import notify_digests, render_digest, sort_out
 from notifications.dispatch import dispatch
 from notifications.models import SentReminder
-from notifications.reminders import ReminderItem, reminder_sources
+from notifications.reminders import ReminderItem, daily_jobs, reminder_sources
 
 
 class Command(BaseCommand):
@@ -35,6 +35,9 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         # The user's language is not stored: everyone gets the site's language, Chinese.
         with translation.override(settings.LANGUAGE_CODE):
+            if not dry_run:
+                for job in daily_jobs():
+                    job(today)
             items = [item for collect in reminder_sources() for item in collect(today)]
             unsent, stale = sort_out(items, today)
             digests: dict[int, list[ReminderItem]] = {}

@@ -1,0 +1,171 @@
+"""What the pages, the to-do lists, the scorecard and the statistics read: written once, in the querysets' terms."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from projects.choices import Health, ProjectStatus
+from projects.models import Project
+from projects.reminders import report_due_date
+
+from .choices import NoticeLevel
+from .models import Chase, Commitment, Instruction, Notice
+
+
+def missing_reports(user: User, period: str):
+    """The projects of the user's own region (where they write) that must report for ``period`` and have no report
+    in any state: what the office chases."""
+    return user.scope(Project.objects.without_report(period), "change", located=False)
+
+
+def units_to_chase(user: User, period: str, today: datetime.date | None = None) -> list[dict]:
+    """Every unit with missing reports for ``period``: how many, whether the due day has passed, when it was last
+    chased. Its length is the office's 未报送 count."""
+    today = today or timezone.localdate()
+    year, month = map(int, period.split("-"))
+    due = report_due_date(datetime.date(year, month, 1))
+    rows = (
+        missing_reports(user, period)
+        .values("lead_org")
+        .annotate(missing=Count("pk"))
+        .order_by("-missing", "lead_org__name")
+    )
+    counts = {row["lead_org"]: row["missing"] for row in rows}
+    units = Organization.all_objects.in_bulk(list(counts))
+    last_chased = dict(
+        Chase.objects.filter(unit__in=list(counts), period=period)
+        .values("unit")
+        .annotate(last=Max("chased_on"))
+        .values_list("unit", "last")
+    )
+    return [
+        {
+            "unit": units[unit_id],
+            "missing": missing,
+            "overdue": today > due,
+            "due": due,
+            "last_chased": last_chased.get(unit_id),
+            "chased_today": last_chased.get(unit_id) == today,
+        }
+        for unit_id, missing in counts.items()
+    ]
+
+
+def notices_for(user: User):
+    """The notices a user reads: the region rule, and a unit's people their own unit's only (others' notices are
+    between those units and the office)."""
+    rows = user.scope(Notice.objects.all())
+    if not (user.is_superuser or user.sees_all_units or user.has_perm("proposals.handle_proposal")) and not (
+        user.has_perm("supervision.escalate_notice")
+    ):
+        rows = rows.filter(unit_id=user.organization_id)
+    return rows
+
+
+def red_without_notice(user: User, today: datetime.date | None = None):
+    """Red projects of the office's own region with no open notice: the office decides whether to issue one."""
+    open_notices = Notice.objects.open().filter(project__isnull=False).values("project")
+    return (
+        user.scope(Project.objects.top_level(), "change", located=False)
+        .with_figures(today)
+        .filter(health=Health.RED)
+        .exclude(pk__in=open_notices)
+        .select_related("lead_org")
+        .order_by("-days_late", "code")
+    )
+
+
+def project_warnings(project: Project, today: datetime.date | None = None) -> list[str]:
+    """预警: why a project needs watching, from the rules that colour it (``project`` with ``with_figures``); empty
+    when every cause has cleared."""
+    rules = settings.PORTFOLIO
+    reasons = []
+    lag = project.progress_lag or 0
+    if lag > rules["YELLOW_LAG"]:
+        reasons.append(_("Progress lags the plan by %(points).1f points.") % {"points": lag})
+    if project.late_milestones:
+        reasons.append(
+            _("%(count)d milestones late, the longest by %(days)d days.")
+            % {"count": project.late_milestones, "days": project.days_late or 0}
+        )
+    today = today or timezone.localdate()
+    period = f"{today:%Y-%m}"
+    if (
+        project.status in ProjectStatus.reporting()
+        and project.parent_id is None
+        and today > report_due_date(today)
+        and not project.progress_reports.filter(period=period).exists()
+    ):
+        reasons.append(
+            _("No progress report for %(period)s, due %(date)s.")
+            % {"period": period, "date": report_due_date(today).isoformat()}
+        )
+    return reasons
+
+
+def instructions_for(user: User):
+    rows = user.scope(Instruction.objects.all())
+    if user.is_superuser or user.sees_all_units or user.has_perm("proposals.handle_proposal"):
+        return rows
+    if user.has_perm("supervision.escalate_notice"):  # a leader: every instruction of the regions read
+        return rows
+    return rows.filter(units=user.organization_id).distinct()
+
+
+def commitments_for(user: User):
+    rows = user.scope(Commitment.objects.all())
+    if user.is_superuser or user.sees_all_units or user.has_perm("proposals.handle_proposal"):
+        return rows
+    if user.has_perm("supervision.escalate_notice"):
+        return rows
+    return rows.filter(unit_id=user.organization_id)
+
+
+def notice_figures(notices, today: datetime.date) -> dict:
+    """The scorecard's notice figures over ``notices``: due (deadline passed), answered on time, escalated."""
+    due = notices.due(today)
+    return {
+        "issued": notices.count(),
+        "due": due.count(),
+        "answered_on_time": due.answered_on_time().count(),
+        "escalated": notices.escalated().count(),
+        "open": notices.open().count(),
+    }
+
+
+def commitment_figures(commitments, today: datetime.date) -> dict:
+    """落实率: of the promises whose date has come, the share the committee confirmed fulfilled."""
+    due = commitments.due(today)
+    due_count = due.count()
+    fulfilled = due.fulfilled().count()
+    return {
+        "recorded": commitments.count(),
+        "due": due_count,
+        "fulfilled_due": fulfilled,
+        "fulfilled": commitments.fulfilled().count(),
+        "overdue": commitments.overdue(today).count(),
+        "rate": round(100 * fulfilled / due_count, 1) if due_count else None,
+    }
+
+
+def notice_counts_by_unit(notices, today: datetime.date, group: str = "unit") -> dict[int, dict]:
+    """Per unit (or per ``group``, e.g. ``unit__region``), in one query: notices due (deadline passed), answered on
+    time (first answer by the deadline, as ``NoticeQuerySet.answered_on_time``), escalated
+    (``NoticeQuerySet.escalated``) — the scorecard's columns."""
+    due = Q(deadline__lt=today)
+    rows = (
+        notices.annotate(first_answered_on=TruncDate("first_answered_at"))
+        .order_by()
+        .values(group)
+        .annotate(
+            due=Count("pk", filter=due),
+            answered_on_time=Count("pk", filter=due & Q(first_answered_on__lte=F("deadline"))),
+            escalated=Count("pk", filter=Q(escalated_on__isnull=False) | Q(level=NoticeLevel.RED)),
+        )
+    )
+    return {row["unit"]: {key: row[key] for key in ("due", "answered_on_time", "escalated")} for row in rows}
