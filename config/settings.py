@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -285,6 +286,7 @@ SPECTACULAR_SETTINGS = {
         "ProposerKindEnum": "proposals.choices.ProposerKind",
         "KeyListStatusEnum": "projects.choices.KeyListStatus",
         "AttachmentKindEnum": "attachments.choices.AttachmentKind",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
         "NoticeStatusEnum": "supervision.choices.NoticeStatus",
         "InstructionStatusEnum": "supervision.choices.InstructionStatus",
         "CommitmentStatusEnum": "supervision.choices.CommitmentStatus",
@@ -411,6 +413,35 @@ PROPOSALS = {
     "REMINDER_DAYS": env.int("PROPOSALS_REMINDER_DAYS", default=7),
     # The public may add this many support/oppose votes per address per hour.
     "VOTES_PER_HOUR": env.int("PROPOSALS_VOTES_PER_HOUR", default=30),
+}
+
+# Notifications beyond the centre (the bell): e-mail, the group robots of the units' chats (钉钉, 企业微信) and an SMS
+# gateway, each a channel class registered by dotted path (an office adds its own, e.g. for 浙政钉). ``notify()`` only
+# queues; ``manage.py send_notifications`` (cron, every minute) sends, retrying a failure after RETRY_SECONDS, doubled
+# at each attempt, MAX_ATTEMPTS times in all. ROBOTS: {"organisation name": {"kind": "dingtalk" or "wecom", "url": …,
+# "secret": 钉钉's 加签 secret}}; a person reaches their own unit's robot.
+NOTIFICATIONS = {
+    "CHANNELS": env.json(
+        "NOTIFICATIONS_CHANNELS",
+        default={
+            "email": "notifications.channels.email.EmailChannel",
+            "robot": "notifications.channels.robots.RobotChannel",
+            "sms": "notifications.channels.sms.SmsChannel",
+        },
+    ),
+    "ROBOTS": env.json("NOTIFICATIONS_ROBOTS", default={}),
+    "ROBOT_MESSAGES_PER_MINUTE": env.int("NOTIFICATIONS_ROBOT_MESSAGES_PER_MINUTE", default=20),
+    "SMS": {
+        "URL": env.str("NOTIFICATIONS_SMS_URL", default=""),
+        "TOKEN": env.str("NOTIFICATIONS_SMS_TOKEN", default=""),
+        "TOKEN_HEADER": env.str("NOTIFICATIONS_SMS_TOKEN_HEADER", default="X-Sms-Token"),
+        "SIGNATURE": env.str("NOTIFICATIONS_SMS_SIGNATURE", default=""),
+        # {"escalation": "SMS_123", "notice": "SMS_124", …}: the gateway's approved template id per kind.
+        "TEMPLATES": env.json("NOTIFICATIONS_SMS_TEMPLATES", default={}),
+    },
+    "MAX_ATTEMPTS": env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5),
+    "RETRY_SECONDS": env.int("NOTIFICATIONS_RETRY_SECONDS", default=60),
+    "TIMEOUT_SECONDS": env.float("NOTIFICATIONS_TIMEOUT_SECONDS", default=10.0),
 }
 
 # Reply letters print in the 公文 fonts of GB/T 9704 (仿宋_GB2312 for the text, 方正小标宋 for the title) on computers

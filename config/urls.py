@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("accounts.urls")),
     path("", include("attachments.urls")),
+    path("", include("notifications.urls")),
     path("", include("workdays.urls")),
     path("", include("supervision.urls")),
     # The language switch must work on the login page too.

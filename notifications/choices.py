@@ -13,3 +13,10 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalations")
     INSTRUCTION = "instruction", _("Leaders' instructions")
     COMMITMENT = "commitment", _("Promises in replies")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -6,10 +6,13 @@ import datetime
 from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .choices import NotificationKind
 from .models import SentReminder
 from .reminders import ONCE_PREFIX, ReminderItem, link
+from .services import notify_each
 
 
 def sort_out(items: list[ReminderItem], today: datetime.date) -> tuple[list[ReminderItem], list[int]]:
@@ -53,3 +56,18 @@ def render_digest(recipient, items: list[ReminderItem], today: datetime.date) ->
         },
     )
     return subject, body.strip() + "\n"
+
+
+def notify_digests(digests: list[list[ReminderItem]], today: datetime.date) -> None:
+    """Each person's digest as one notification of the day in their centre (a second run that day adds none)."""
+    messages = []
+    for lines in digests:
+        if not lines:
+            continue  # nobody gets an empty digest
+        grouped: dict[str, list[str]] = {}
+        for item in lines:
+            grouped.setdefault(item.section, []).append(f"- {item.text}")
+        text = "\n".join(f"{heading}\n" + "\n".join(texts) for heading, texts in grouped.items())
+        title = _("Reminders for %(date)s: %(count)d items") % {"date": today.isoformat(), "count": len(lines)}
+        messages.append((lines[0].recipient, title, text))
+    notify_each(messages, kind=NotificationKind.REMINDER, url=reverse("home"), key=f"reminders:{today.isoformat()}")

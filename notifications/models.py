@@ -1,11 +1,13 @@
-"""What was sent to whom: the notification centre's rows, and the reminder log so that nothing is sent twice."""
+"""What was sent to whom: the notification centre's rows, the channels' outbox (``Delivery``), the people's choice of
+channels (``Preference``), and the reminder log so that nothing is sent twice."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import NotificationKind
+from .choices import DeliveryStatus, NotificationKind
 
 
 class SentReminder(models.Model):
@@ -65,3 +67,85 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Preference(models.Model):
+    """A person's choice for one kind and one channel; without a row the channel's default holds (``channels``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind)
+    channel = models.CharField(_("channel"), max_length=30)
+    enabled = models.BooleanField(_("enabled"))
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="notification_preference_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.channel} {self.enabled}"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now):
+        """Waiting and due (its backoff over), oldest first."""
+        return self.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).order_by("pk")
+
+
+class Delivery(models.Model):
+    """The outbox: one message (a notification, or a text message to someone without an account) for one channel
+    and address, written in the transaction that caused it and sent later by ``dispatch``, which logs each attempt
+    here."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    channel = models.CharField(_("channel"), max_length=30)
+    # The e-mail address, the robot's name (its unit's) or the mobile number, as it was when the message was queued.
+    address = models.CharField(_("address"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind)
+    # A text message's template parameters (those without a notification).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A text message's matter (``commitment:4:progress``): queued once per channel and key.
+    key = models.CharField(_("key"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    # The message an attempt sent this delivery in: a digest carries many deliveries, and a robot's rate limit
+    # counts messages.
+    message = models.CharField(_("message"), max_length=32, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["channel", "address", "last_attempt_at"], name="delivery_rate"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"],
+                condition=Q(notification__isnull=False),
+                name="delivery_once_per_channel",
+            ),
+            models.UniqueConstraint(fields=["channel", "key"], condition=~Q(key=""), name="delivery_once_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} → {self.address}"

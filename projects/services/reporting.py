@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import Role
 from accounts.models import User
 from attachments import services as attachments
 from attachments.choices import AttachmentKind
@@ -20,6 +22,8 @@ from attachments.models import Attachment
 from common.concurrency import check_version
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
+from notifications.choices import NotificationKind
+from notifications.services import members_of, notify
 
 from .. import signals
 from ..choices import ProjectStatus, ProjectTier, ReportStatus
@@ -291,7 +295,17 @@ def _move(actor: User, report: ProgressReport, to_status: str, comment: str):
             milestone.actual_date = reached[milestone.pk]
             milestone._history_user = actor
             milestone.save(update_fields=["actual_date", "last_updated"])
-    record_report_event(report=report, actor=actor, from_status=ReportStatus.SUBMITTED, note=comment)
+    event = record_report_event(report=report, actor=actor, from_status=ReportStatus.SUBMITTED, note=comment)
+    if to_status == ReportStatus.RETURNED:
+        notify(
+            members_of([report.project.lead_org_id], [Role.LIAISON]),
+            kind=NotificationKind.REPORT_RETURNED,
+            title=_("Progress report returned: %(project)s, %(period)s")
+            % {"project": report.project, "period": report.period},
+            text=comment,
+            url=f"{reverse('progress-reporting')}?period={report.period}",
+            key=f"report-returned:{event.pk}",
+        )
     if to_status == ReportStatus.APPROVED:
         reached_names = "、".join(Milestone.objects.filter(pk__in=reached).values_list("name", flat=True))
         text = _("Report for %(period)s approved: progress %(progress)s%%.") % {

@@ -8,13 +8,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import Role
 from accounts.models import Organization, Region, User
 from attachments.choices import AttachmentKind
 from common.dates import add_months
 from common.exceptions import ActionForbidden, WorkflowError
+from notifications.choices import NotificationKind
+from notifications.services import members_of, notify
 
 from ..choices import AssignmentRole, ProposalMove, ProposalStatus, ProposerKind, Satisfaction
 from ..models import Assignment, Event, Feedback, Proposal, Proposer, Signature
@@ -260,9 +264,12 @@ def proposal_assign(
 
         existing = {assignment.unit_id: assignment for assignment in proposal.assignments.select_related("unit")}
         proposal.assignments.exclude(unit__in=list(roles)).delete()
+        told = []  # the units newly assigned or given a new role or due date: their liaisons and signers are told
         for unit, role in roles.items():
             assignment = existing.get(unit.pk)
             opinion_due = opinion_due_date(assigned_on, due_date) if role == AssignmentRole.CO else None
+            if assignment is None or assignment.role != role or due_date_given:
+                told.append(unit)
             if assignment is None:
                 Assignment.objects.create(
                     proposal=proposal,
@@ -301,7 +308,23 @@ def proposal_assign(
             lines.append(_("No longer assigned: %(units)s.") % {"units": "、".join(was)})
         if note.strip():
             lines.append(note.strip())
-        move(proposal, actor, ProposalMove.ASSIGN, ProposalStatus.ASSIGNED, "\n".join(lines))
+        event = move(proposal, actor, ProposalMove.ASSIGN, ProposalStatus.ASSIGNED, "\n".join(lines))
+        for unit in told:
+            notify(
+                members_of([unit], [Role.LIAISON, Role.SIGNER]),
+                kind=NotificationKind.ASSIGNMENT,
+                title=_("Proposal No. %(number)s assigned to your unit: %(title)s")
+                % {"number": proposal.number, "title": proposal.title},
+                text=_("%(role)s, due %(date)s.")
+                % {
+                    "role": AssignmentRole(roles[unit]).label,
+                    "date": (
+                        opinion_due_date(assigned_on, due_date) if roles[unit] == AssignmentRole.CO else due_date
+                    ).isoformat(),
+                },
+                url=reverse("proposal-detail", args=[proposal.pk]),
+                key=f"proposal-assigned:{event.pk}",
+            )
     return proposal
 
 

@@ -23,6 +23,7 @@ ADMIN_OFFICE = {
     "axes.accessfailurelog": "",
     "accounts.user": "",
     "notifications.sentreminder": "",
+    "notifications.delivery": "",
     "accounts.region": "v",  # the deployment's frame, kept by its superuser
     "accounts.organization": "vac",
     "projects.domain": "vacd",

@@ -55,6 +55,32 @@ API = [
         DELETE="405 405 405 405 405 405",
     ),
     api("me", GET=API_READ, POST=API_NO_METHOD, PUT=API_NO_METHOD, PATCH=API_NO_METHOD, DELETE=API_NO_METHOD),
+    # The notification centre: the caller's own notifications (the world's one is the liaison's).
+    api_list("notification-list", POST=API_NO_METHOD, PUT=API_NO_METHOD, DELETE=API_NO_METHOD),
+    api(
+        "notification-detail",
+        obj="notification",
+        GET="401 404 200 404 404 404",
+        POST=API_NO_METHOD,
+        PUT=API_NO_METHOD,
+        PATCH=API_NO_METHOD,
+        DELETE=API_NO_METHOD,
+        signer={"GET": "404"},
+    ),
+    api_action(
+        "notification-read",
+        obj="notification",
+        POST="401 404 200 404 404 404",
+        change=API_NO_METHOD,
+        delete=API_NO_METHOD,
+        signer={"POST": "404"},
+    ),
+    api_action(
+        "notification-read-all",
+        POST="401 200 200 200 200 200",
+        change=API_NO_METHOD,
+        delete=API_NO_METHOD,
+    ),
     # Logging out revokes the request's token (a browser session has none), or every token of the user.
     api(
         "logout",

@@ -102,4 +102,19 @@ SITE_PAGES = [
     # The reply letters' fonts, a stylesheet: the public pages show letters too.
     page("letter-fonts", GET=PUBLIC, POST="405 405 405 405 405 405", other="405 405 405 405 405 405"),
     page("api-docs", GET=READ),
+    # The notification centre: everyone's own. Opening one marks it read and follows its link; only its recipient
+    # (the liaison here) may, anyone else is told it does not exist.
+    page("notification-list", GET=READ),
+    page(
+        "notification-open",
+        obj="notification",
+        GET="LOGIN 404 302 404 404 404",
+        signer=signer(GET="404"),
+    ),
+    page(
+        "notification-read-all",
+        GET="LOGIN 405 405 405 405 405",
+        POST="LOGIN 302 302 302 302 302",
+    ),
+    page("notification-settings", GET=READ, POST="LOGIN 302 302 302 302 302"),
 ]

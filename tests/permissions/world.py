@@ -14,7 +14,8 @@ from knox.models import AuthToken
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
 from attachments.services import attach
-from notifications.models import SentReminder
+from notifications.models import Delivery, SentReminder
+from notifications.services import notify
 from projects import services as portfolio
 from projects.choices import ReportStatus
 from proposals import services as handling
@@ -179,6 +180,11 @@ def build_world() -> SimpleNamespace:
     AssessmentRule.objects.create(region=w.region.parent, year=2026, **DEFAULT_SCALES)
     AuthToken.objects.create(w.users["leader"])
     SentReminder.objects.create(recipient=liaison, key="report:overdue", sent_on=today)
+    # The liaison's own notification (everyone else is told it does not exist) and its e-mail in the delivery log.
+    (w.notification,) = notify([liaison], kind="notice", title="督办通知", url="/", key="world:notice")
+    Delivery.objects.get_or_create(
+        notification=w.notification, channel="email", defaults={"address": "liaison@example.gov.cn", "kind": "notice"}
+    )
     attempt = {"username": "intruder", "ip_address": "10.0.0.9", "user_agent": "curl", "http_accept": "*/*"}
     AccessAttempt.objects.create(**attempt, path_info="/", get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**attempt, path_info="/")

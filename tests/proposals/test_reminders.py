@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 
 from accounts.choices import Role
 from common.dates import add_months
+from notifications.dispatch import dispatch
 from notifications.models import SentReminder
 from notifications.reminders import reminder_sources
 from proposals import services
@@ -61,7 +63,7 @@ def assign(course):
     """A filed proposal assigned two months ago, due in ``due_in`` days (negative: overdue)."""
 
     def assign(due_in, *, lead=None, co=(), separate=(), **fields):
-        return course.bring(
+        proposal = course.bring(
             ProposalFactory(**fields),
             ProposalStatus.ASSIGNED,
             lead=lead,
@@ -70,6 +72,10 @@ def assign(course):
             assigned_on=days(-60),
             due_date=days(due_in),
         )
+        # The units were told of the assignment when it was made (notifications); the tests read the digests.
+        dispatch()
+        mail.outbox.clear()
+        return proposal
 
     return assign
 

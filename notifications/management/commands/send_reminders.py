@@ -7,7 +7,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from notifications.digests import render_digest, sort_out
+from notifications.digests import notify_digests, render_digest, sort_out
+from notifications.dispatch import dispatch
 from notifications.models import SentReminder
 from notifications.reminders import ReminderItem, daily_jobs, reminder_sources
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         "milestones late or due soon, and the proposal replies and co-handling opinions their unit owes that are due "
         "soon or overdue; office staff the reports to review and the projects that turned red; the proposal "
         "committee the overdue proposals and the key proposals due soon. Run daily from cron; a second run the same "
-        "day sends only what is new."
+        "day sends only what is new. Each digest also lands in the person's notification centre, and the queued "
+        "notifications are sent (as send_notifications does)."
     )
 
     def add_arguments(self, parser):
@@ -63,6 +65,9 @@ class Command(BaseCommand):
             if stale:
                 SentReminder.objects.filter(pk__in=stale).delete()
             sent, failed = self.send(mailable, today)
+            # The centre gets everyone's digest, e-mail address or not; then the other channels go out.
+            notify_digests(list(digests.values()), today)
+            dispatch()
 
         self.stdout.write(
             f"{len(sent)} messages sent with {sum(map(len, sent))} items; "
