@@ -14,6 +14,7 @@ from accounts.models import User
 from attachments import services as attachments
 from common.exceptions import ActionForbidden, WorkflowError
 from notifications.choices import NotificationKind
+from notifications.services import queue_text_message
 from projects.models import Project
 from proposals.models import Reply
 
@@ -170,8 +171,6 @@ def _text_proposers(commitment: Commitment, template: str, params: dict, key: st
         proposer__in=proposal.signatures.values("proposer"), consent_on__isnull=False
     ).select_related("proposer")
     for contact in contacts:
-        from notifications.services import queue_text_message  # TEMP until the channels land
-
         queue_text_message(
             contact.mobile,
             kind=NotificationKind.COMMITMENT,

@@ -269,3 +269,34 @@ def test_a_chase_notifies_the_unit_once_a_day(w):
 
 def test_events_belong_to_one_thing(w):
     assert Event._meta.constraints
+
+
+def test_a_consenting_proposer_gets_a_text_when_a_linked_project_moves(w, settings, photo_rule_off):
+    from notifications.models import Delivery
+    from projects import services as project_services
+    from projects.choices import ReportStatus
+    from supervision.models import ProposerContact
+
+    from ..factories import ProgressReportFactory
+
+    settings.NOTIFICATIONS = {
+        **settings.NOTIFICATIONS,
+        "SMS": {**settings.NOTIFICATIONS["SMS"], "URL": "http://127.0.0.1:9/sms", "TEMPLATES": {"commitment": "T1"}},
+    }
+    proposer = w.proposal.lead_proposer
+    ProposerContact.objects.create(proposer=proposer, mobile="13812345678", consent_on=w.today, recorded_by=w.committee)
+    reply = w.course.reply(w.proposal, w.unit)
+    services.commitment_record(
+        actor=w.liaison, reply=reply, text="建成平台", due_date=w.in_days(90), projects=[w.project]
+    )
+    report = ProgressReportFactory(project=w.project, status=ReportStatus.SUBMITTED, progress=70)
+    project_services.progress_report_approve(actor=w.office, report=report)
+    texts = Delivery.objects.filter(channel="sms", address="13812345678")
+    assert texts.count() == 1
+    assert texts.get().params["proposal"] == w.proposal.number
+
+    # Without consent, nothing is queued.
+    ProposerContact.objects.update(consent_on=None)
+    second = ProgressReportFactory(project=w.project, status=ReportStatus.SUBMITTED, progress=80, period="2026-06")
+    project_services.progress_report_approve(actor=w.office, report=second)
+    assert texts.count() == 1
