@@ -12,9 +12,10 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from accounts.roles import register_role_permissions
 
-        from . import receivers  # noqa: F401  (a linked project's moves reach its promises)
+        from . import receivers, todo  # noqa: F401  (receivers: a linked project's moves reach its promises)
         from .attachments import register_targets
         from .roles import SUPERVISION_PERMISSIONS
 
         register_role_permissions(self.label, SUPERVISION_PERMISSIONS)
         register_targets()
+        todo.register()
