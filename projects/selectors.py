@@ -135,9 +135,9 @@ def current_period(today: datetime.date | None = None) -> str:
     return period_of(today or timezone.localdate())
 
 
-def own_change_requests(user, *, today: datetime.date | None = None, limit: int = 10) -> list:
+def own_change_requests(user, *, limit: int = 10) -> list:
     """A liaison's change requests on the unit's projects: pending, or returned within the last 30 days."""
-    now = timezone.now() if today is None else timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    now = timezone.now()
     return list(
         ProjectChangeRequest.objects.filter(project__lead_org_id=user.organization_id)
         .filter(
