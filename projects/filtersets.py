@@ -1,6 +1,7 @@
 """One FilterSet per model: the same filters drive the pages, the API and the exports."""
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -34,8 +35,14 @@ from .models import (
     ProgressReport,
     Project,
     ProjectChangeRequest,
+    period_of,
+    period_validators,
 )
 from .querysets import active_in_year
+
+# A month's report status: a report's own, or 未报送 (the project must report and has no report in any state).
+MISSING = "missing"
+REPORT_STATUSES = [*ReportStatus.choices, (MISSING, _("Not reported"))]
 
 
 class DomainFilterSet(SearchFilterSet):
@@ -140,6 +147,12 @@ class ProjectFilterSet(ProjectScopeFilterSet):
         )
     )
     is_published = django_filters.BooleanFilter(label=_("published"))
+    report_period = django_filters.CharFilter(
+        label=_("report month"), method="filter_noop", validators=period_validators, help_text=_("YYYY-MM")
+    )
+    report_status = django_filters.ChoiceFilter(
+        label=_("report status for the month"), choices=REPORT_STATUSES, method="filter_report_status"
+    )
 
     class Meta:
         model = Project
@@ -153,6 +166,21 @@ class ProjectFilterSet(ProjectScopeFilterSet):
             return queryset
         lookup = {"funding_year": "year", "funding_source": "source__in"}[name]
         return queryset.filter(pk__in=Funding.objects.filter(**{lookup: value}).values("project_id"))
+
+    def filter_noop(self, queryset, name, value):
+        """``report_period`` names the month of ``report_status`` (see ``filter_report_status``); alone it filters
+        nothing."""
+        return queryset
+
+    def filter_report_status(self, queryset, name, value):
+        """The projects whose report for ``report_period`` (this month by default) is in this status, or which must
+        report and have none (``ProjectQuerySet.without_report``)."""
+        if "report_period" in self.form.errors:
+            return queryset.none()
+        period = self.form.cleaned_data.get("report_period") or period_of(timezone.localdate())
+        if value == MISSING:
+            return queryset.without_report(period)
+        return queryset.filter(pk__in=ProgressReport.objects.filter(period=period, status=value).values("project_id"))
 
     def filter_social_capital(self, queryset, name, value):
         funded = Funding.objects.filter(source__is_government=False).values("project_id")
@@ -174,6 +202,9 @@ class MilestoneFilterSet(ProjectScopeFilterSet):
     )
     planned_before = django_filters.DateFilter(
         label=_("planned on or before"), field_name="planned_date", lookup_expr="lte"
+    )
+    project_status = django_filters.MultipleChoiceFilter(
+        label=_("project status"), field_name="project__status", choices=ProjectStatus.choices
     )
 
     class Meta:

@@ -65,7 +65,7 @@ def _liaison_items(today: datetime.date) -> list[ReminderItem]:
     def add(project, key, section, text, url):
         items.extend(ReminderItem(user, key, section, text, url) for user in liaisons[project.lead_org_id])
 
-    # The rules of the liaison's workbench (``selectors.liaison_worklist``), but for all units in one query each and
+    # The rules of the unit's to-do lists on the start page (``projects.todo``), but for all units in one query each and
     # nothing about closed projects: a done or cancelled project's old report is not worth a daily e-mail.
     period = current_period(today)
     due = report_due_date(today)

@@ -20,7 +20,15 @@ from common.db import choice_rank
 from common.text import shortened_list
 
 from .attachments import report_month
-from .choices import ChangeRequestKind, ChangeRequestStatus, Health, KeyListStatus, ProjectStatus, ReportStatus
+from .choices import (
+    ChangeRequestKind,
+    ChangeRequestStatus,
+    Health,
+    KeyListStatus,
+    ProjectStatus,
+    ProjectTier,
+    ReportStatus,
+)
 from .models import Baseline, Milestone, ProgressReport, Project, ProjectChangeRequest, period_of
 from .querysets import grouped_by_health, must_report, planned_progress
 
@@ -28,6 +36,8 @@ CENT = Decimal("0.01")
 
 # The home page shows a liaison the milestones falling due within this many days.
 MILESTONE_HORIZON_DAYS = 30
+# The tiers a leader follows on the start page: 重点推进工程, 试点推进工程 and the national pilot tasks.
+KEY_TIERS = [ProjectTier.KEY, ProjectTier.PILOT, ProjectTier.NATIONAL_PILOT]
 
 
 def project_page_queryset():
@@ -125,70 +135,102 @@ def current_period(today: datetime.date | None = None) -> str:
     return period_of(today or timezone.localdate())
 
 
-def liaison_worklist(user, *, today: datetime.date | None = None) -> dict:
-    """What a department liaison must do now: this month's missing reports, returned reports, milestones due."""
-    today = today or timezone.localdate()
-    period = current_period(today)
-    own = Project.objects.filter(lead_org_id=user.organization_id)
-    return {
-        "requests": list(
-            ProjectChangeRequest.objects.filter(project__in=own)
-            .filter(
-                Q(status=ChangeRequestStatus.PENDING)
-                | Q(status=ChangeRequestStatus.RETURNED, decided_at__gte=timezone.now() - datetime.timedelta(days=30))
-            )
-            .select_related("project")
-            .order_by("-requested_at")[:10]
-        ),
-        "period": period,
-        "missing_reports": list(own.without_report(period).select_related("domain").order_by("code")),
-        "returned_reports": list(
-            ProgressReport.objects.filter(project__in=own, status=ReportStatus.RETURNED)
-            .select_related("project", "reviewer")
-            .order_by("-period", "project__code")
-        ),
-        "milestones": list(
-            Milestone.objects.with_lateness(today)
-            .filter(project__in=own.exclude(status__in=ProjectStatus.closed()), actual_date__isnull=True)
-            .filter(planned_date__lte=today + datetime.timedelta(days=MILESTONE_HORIZON_DAYS))
-            .select_related("project")
-            .order_by("planned_date", "project__code")
-        ),
-    }
-
-
-def office_worklist(user, *, today: datetime.date | None = None, limit: int = 20) -> dict:
-    """What the office must do now: its own region's reports to review (oldest first) and requests to decide; red
-    projects and the latest late milestones of its regions."""
-    today = today or timezone.localdate()
-    waiting = user.scope(
-        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True), "change"
+def own_change_requests(user, *, limit: int = 10) -> list:
+    """A liaison's change requests on the unit's projects: pending, or returned within the last 30 days."""
+    now = timezone.now()
+    return list(
+        ProjectChangeRequest.objects.filter(project__lead_org_id=user.organization_id)
+        .filter(
+            Q(status=ChangeRequestStatus.PENDING)
+            | Q(status=ChangeRequestStatus.RETURNED, decided_at__gte=now - datetime.timedelta(days=30))
+        )
+        .select_related("project")
+        .order_by("-requested_at")[:limit]
     )
-    return {
-        "pending_requests": user.scope(
-            ProjectChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, project__archived_at__isnull=True),
-            "change",
-        ).count(),
-        "waiting_count": waiting.count(),
-        "waiting_reports": list(
-            waiting.select_related("project", "project__lead_org", "submitted_by").order_by("submitted_at", "pk")[
-                :limit
-            ]
-        ),
-        "red_projects": list(
-            user.scope(Project.objects.top_level(), located=False)
-            .with_figures(today)
-            .filter(health=Health.RED)
-            .select_related("lead_org")
-            .order_by("-days_late", "code")[:limit]
-        ),
-        "late_milestones": list(
-            user.scope(Milestone.objects.late(today))
-            .filter(project__archived_at__isnull=True)
-            .select_related("project", "project__lead_org")
-            .order_by("planned_date")[:limit]
-        ),
-    }
+
+
+# The to-do lists of the start page (``projects.todo``): each the whole list, unevaluated; the lists they link to
+# select the same rows.
+
+
+def unit_missing_reports(unit_id: int, period: str):
+    """The unit's projects that must report for ``period`` and have no report in any state."""
+    return Project.objects.filter(lead_org_id=unit_id).without_report(period).select_related("domain").order_by("code")
+
+
+def unit_returned_reports(unit_id: int):
+    return (
+        ProgressReport.objects.filter(project__lead_org_id=unit_id, status=ReportStatus.RETURNED)
+        .filter(project__archived_at__isnull=True)
+        .select_related("project", "reviewer")
+        .order_by("-period", "project__code")
+    )
+
+
+def unit_milestones_due(unit_id: int, today: datetime.date):
+    """The unit's open milestones of projects still watched, late or planned within ``MILESTONE_HORIZON_DAYS``."""
+    return (
+        Milestone.objects.with_lateness(today)
+        .filter(project__lead_org_id=unit_id, project__archived_at__isnull=True, actual_date__isnull=True)
+        .exclude(project__status__in=ProjectStatus.closed())
+        .filter(planned_date__lte=milestone_horizon(today))
+        .select_related("project")
+        .order_by("planned_date", "project__code")
+    )
+
+
+def milestone_horizon(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=MILESTONE_HORIZON_DAYS)
+
+
+def reports_to_review(user):
+    """The own region's submitted reports (each office reviews its own), oldest first: the review queue's rows."""
+    waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, project__archived_at__isnull=True)
+    return (
+        user.scope(waiting, "change")
+        .select_related("project", "project__lead_org", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def requests_to_confirm(user):
+    return (
+        user.scope(ProjectChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING), "change")
+        .filter(project__archived_at__isnull=True)
+        .select_related("project", "project__lead_org")
+        .order_by("requested_at", "pk")
+    )
+
+
+def red_projects(user, today: datetime.date):
+    """The red projects the project list shows for ``?health=red``, the longest late first."""
+    return (
+        user.scope(Project.objects.top_level())
+        .with_figures(today)
+        .filter(health=Health.RED)
+        .select_related("lead_org")
+        .order_by("-days_late", "code")
+    )
+
+
+def late_milestones(user, today: datetime.date):
+    return (
+        user.scope(Milestone.objects.late(today))
+        .filter(project__archived_at__isnull=True)
+        .select_related("project", "project__lead_org")
+        .order_by("planned_date", "pk")
+    )
+
+
+def key_projects(user, today: datetime.date):
+    """The key, pilot and national pilot projects under way, red first, then the furthest behind."""
+    return (
+        user.scope(Project.objects.top_level())
+        .filter(tier__in=KEY_TIERS, status__in=ProjectStatus.reporting())
+        .with_figures(today)
+        .select_related("lead_org")
+        .order_by(choice_rank("health", [Health.RED, Health.YELLOW, Health.GREEN]), "-progress_lag", "code")
+    )
 
 
 def funding_table(project) -> dict:

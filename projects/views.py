@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from accounts.choices import Role
+from accounts import todo
 from accounts.filtersets import OrganizationFilterSet
 from accounts.forms import OrganizationForm
 from accounts.models import Organization
@@ -57,17 +57,21 @@ from .models import (
 
 
 class HomeView(TemplateView):
-    """工作台: what this user must do now, then where the portfolio stands."""
+    """工作台: each role's to-do lists, gathered from every app (``accounts.todo``), then where the portfolio stands."""
 
     template_name = "projects/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = super().get_context_data(**kwargs)
-        if user.has_role(Role.LIAISON) and user.organization_id:
-            context["liaison"] = selectors.liaison_worklist(user)
-        if user.has_perm("projects.review_progressreport"):
-            context["office"] = selectors.office_worklist(user)
+        groups = todo.start_page(self.request)
+        # Each group also by its name (``liaison``, ``office``…): its sections by key.
+        context.update(groups)
+        context["todo_groups"] = [
+            (group, todo.group_title(group, user), sections) for group, sections in groups.items()
+        ]
+        if "liaison" in groups:
+            context["own_requests"] = selectors.own_change_requests(user)
         context["summary"] = selectors.portfolio_summary(projects=user.scope(Project.objects.all(), located=False))
         context["attention"] = selectors.projects_needing_attention(user, limit=10)
         return context

@@ -13,7 +13,7 @@ class ProposalsConfig(AppConfig):
         from common.data_version import register_figure_source
         from notifications.reminders import register_collector
 
-        from . import reminders
+        from . import reminders, todo
         from .attachments import register_targets
         from .roles import PROPOSAL_PERMISSIONS
 
@@ -22,3 +22,4 @@ class ProposalsConfig(AppConfig):
         # The event log and the public's hourly vote tallies change no figure.
         register_figure_source(self.label, except_models=["proposals.Event", "proposals.PublicVoteTally"])
         register_targets()
+        todo.register()

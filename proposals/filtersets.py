@@ -51,6 +51,7 @@ REPLY_STATES = [
     ("on_time", _("Replied on time")),
     ("late", _("Replied late")),
     ("none", _("No reply yet")),
+    ("unpublished", _("Reply awaiting publication")),
 ]
 
 
@@ -113,7 +114,10 @@ class ProposalFilterSet(SearchFilterSet):
     def filter_reply(self, queryset, name, value):
         """Whether the proposal has issued replies and whether any came late (``ReplyQuerySet.late``: signed off after
         the unit's due date); with ``unit``, that unit's replies only. On time means replied with no reply late.
-        Drafts count nowhere."""
+        Drafts count nowhere. Awaiting publication: an issued reply of the current round is not published
+        (``ReplyQuerySet.awaiting_publication``)."""
+        if value == "unpublished":
+            return queryset.filter(pk__in=Reply.objects.awaiting_publication().values("proposal_id"))
         replies = Reply.objects.issued()
         units = self.form.cleaned_data.get("unit")
         if units:

@@ -165,6 +165,10 @@ class ReplyQuerySet(models.QuerySet):
         """What the public pages show: issued replies the committee published, of the proposal's current round."""
         return self.issued().filter(is_public=True, round=F("proposal__round"))
 
+    def awaiting_publication(self):
+        """Issued replies of the proposal's current round that the committee has not published (yet)."""
+        return self.issued().filter(is_public=False, round=F("proposal__round"))
+
     def visible_to(self, user):
         """Issued replies for everyone who may read proposals; drafts only to their own unit's people."""
         if user.is_superuser:

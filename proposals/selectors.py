@@ -39,6 +39,29 @@ def ledger_proposals(*, proposals: QuerySet[Proposal] | None = None) -> QuerySet
     )
 
 
+# Units' inbox (承办单位待办)
+
+
+def inbox_is_own_unit(user) -> bool:
+    """A unit's people see their own unit's inbox; office staff and the committee every unit's."""
+    return not (user.sees_all_units or user.has_perm("proposals.handle_proposal"))
+
+
+def inbox_assignments(user, today: datetime.date | None = None) -> QuerySet[Assignment]:
+    """The assignments of the inbox (``AssignmentQuerySet.with_state``) of the regions ``user`` reads: the own
+    unit's only for a unit's people."""
+    assignments = user.scope(Assignment.objects.with_state(today)).select_related("unit", "proposal__session")
+    if inbox_is_own_unit(user):
+        assignments = assignments.filter(unit_id=user.organization_id)
+    return assignments
+
+
+def unit_inbox(user, today: datetime.date | None = None) -> QuerySet[Assignment]:
+    """What the user's unit still owes (a reply, or an opinion to the lead unit), the most urgent first: the inbox's
+    first list."""
+    return inbox_assignments(user, today).filter(pending=True).order_by("deadline", "proposal__number")
+
+
 # CPPCCs
 
 

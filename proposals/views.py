@@ -37,11 +37,14 @@ from .querysets import handling_unit_candidates, handling_units
 from .selectors import (
     cppcc_name,
     cppcc_published_replies,
+    inbox_assignments,
+    inbox_is_own_unit,
     ledger_proposals,
     public_cppccs,
     published_replies,
     readable_cppcc_regions,
     sessions_with_published_replies,
+    unit_inbox,
 )
 from .steps import BY_SLUG, STEPS
 
@@ -376,12 +379,9 @@ class InboxView(ObjectPermissionMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        assignments = user.scope(Assignment.objects.with_state()).select_related("unit", "proposal__session")
-        own_unit = not (user.sees_all_units or user.has_perm("proposals.handle_proposal"))
-        if own_unit:
-            assignments = assignments.filter(unit_id=user.organization_id)
-        context["own_unit"] = own_unit
-        context["pending"] = assignments.filter(pending=True).order_by("deadline", "proposal__number")
+        assignments = inbox_assignments(user)
+        context["own_unit"] = inbox_is_own_unit(user)
+        context["pending"] = unit_inbox(user)
         context["can_sign"] = user.has_perm("proposals.sign_reply")
         context["reassign_requested"] = (
             assignments.filter(proposal__status=ProposalStatus.REASSIGN_REQUESTED)

@@ -17,6 +17,7 @@ class SupervisionConfig(AppConfig):
         from . import (
             receivers,  # noqa: F401  (a linked project's moves reach its promises)
             reminders,
+            todo,
         )
         from .attachments import register_targets
         from .roles import SUPERVISION_PERMISSIONS
@@ -32,3 +33,4 @@ class SupervisionConfig(AppConfig):
             except_models=["supervision.Event", "supervision.Chase", "supervision.ProposerContact"],
         )
         register_collector(reminders.collect)
+        todo.register()
