@@ -8,12 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.todo import Section, for_leader, for_unit, link, register_sections
-from projects.filtersets import MISSING
 from projects.selectors import current_period
 from proposals.models import Reply
 
 from . import selectors
-from .choices import CommitmentStatus, NoticeLevel
+from .choices import CommitmentStatus, InstructionStatus, NoticeLevel, NoticeStatus
 from .models import Commitment, Instruction
 from .services.commitments import PROMISING_CLASSES
 
@@ -92,6 +91,7 @@ SECTIONS = [
             .select_related("unit", "project", "proposal")
             .order_by("deadline", "pk")
         ),
+        url=lambda user, today: link("notice-list", status=NoticeStatus.awaiting_unit()),
         empty=_("No supervision notice awaits the unit's answer."),
     ),
     Section(
@@ -107,6 +107,7 @@ SECTIONS = [
             .select_related("leader", "project", "proposal", "notice")
             .order_by("due_date", "pk")
         ),
+        url=lambda user, today: link("instruction-list", status=InstructionStatus.OPEN),
         empty=_("No instruction names the unit."),
     ),
     Section(
@@ -122,6 +123,7 @@ SECTIONS = [
             .select_related("unit", "reply__proposal__session")
             .order_by("due_date", "pk")
         ),
+        url=lambda user, today: link("commitment-list", status=CommitmentStatus.unfulfilled()),
         empty=_("No promise of the unit is open."),
     ),
     # The office
@@ -134,8 +136,7 @@ SECTIONS = [
         applies=for_office,
         rows=units_to_chase,
         shown=chasing_rows,
-        # The projects behind the units; the chasing page (催报) takes its place once it exists.
-        url=lambda user, today: link("project-list", report_period=current_period(today), report_status=MISSING),
+        url=lambda user, today: link("chase-list", period=current_period(today)),
         empty=_("Every unit has reported for this month."),
     ),
     Section(
@@ -242,6 +243,7 @@ SECTIONS = [
             .select_related("unit", "project", "proposal")
             .order_by("deadline", "pk")
         ),
+        url=lambda user, today: link("notice-list", level=NoticeLevel.RED, status=NoticeStatus.open()),
         empty=_("No notice is listed red."),
     ),
 ]

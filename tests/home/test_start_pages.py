@@ -180,6 +180,8 @@ def listed(client, url: str) -> int:
     context = response.context
     if context.get("paginator") is not None:
         return context["paginator"].count
+    if "rows" in context:  # the chasing page: one row per unit
+        return len(context["rows"])
     return len(context["pending"])
 
 
@@ -234,8 +236,8 @@ def test_the_offices_start_page(client, world):
     chase = units_to_chase(world.office, current_period())
     assert shown["units_to_chase"].count == len(chase) == 2
     assert [row["unit"] for row in shown["units_to_chase"]] == [row["unit"] for row in chase]
-    # The chasing list's link lists the projects behind the units.
-    assert listed(client, shown["units_to_chase"].url) == sum(row["missing"] for row in chase) == 2
+    # The chasing page lists the same units.
+    assert listed(client, shown["units_to_chase"].url) == len(chase)
     assert "committee_notices_to_review" not in shown and "proposals_to_file" not in shown
 
 
