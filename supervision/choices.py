@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NoticeStatus(models.TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", _("Issued to the unit")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ANSWERED = "answered", _("Answered")
     RETURNED = "returned", _("Returned")
@@ -50,7 +50,7 @@ class CommitmentStatus(models.TextChoices):
 
 
 class Step(models.TextChoices):
-    ISSUE = "issue", _("Issued")
+    ISSUE = "issue", _("Notice issued")
     ACKNOWLEDGE = "acknowledge", _("Acknowledged")
     ANSWER = "answer", _("Answered")
     ACCEPT = "accept", _("Accepted and closed")
