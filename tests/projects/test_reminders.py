@@ -294,10 +294,11 @@ def test_query_count_does_not_grow_with_the_portfolio(
 
     # Liaisons, the month's working-day calendar (the report's due day), missing reports, returned reports,
     # milestones; office staff, reports to review, red projects; proposals: liaisons, signers, their assignments,
-    # drafts, committee members; what was sent already; the record of what went out; the digests in the
-    # notification centre (those already there, the new ones, read back, their recipients' channel choices) and the
-    # outbox's run (runs that died, what is due).
-    with django_assert_max_num_queries(21):
+    # drafts, committee members; supervision: overdue notices, their units' people, notices, instructions and
+    # promises to remind of; what was sent already; the record of what went out; the digests in the notification
+    # centre (those already there, the new ones, read back, their recipients' channel choices) and the outbox's run
+    # (runs that died, what is due).
+    with django_assert_max_num_queries(27):
         run()
 
     assert len(mailoutbox) == 3
