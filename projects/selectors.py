@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -517,3 +518,36 @@ def key_list_status_below(region: Region | None, year: int) -> KeyListsBelow | N
     rows = [KeyListState(region=child, baseline=by_region.get(child.pk)) for child in below]
     rows.sort(key=lambda row: (KEY_LIST_ATTENTION.index(row.status), row.region.code, row.region.name))
     return KeyListsBelow(region=region, year=year, rows=rows)
+
+
+def early_warnings(project: Project, today: datetime.date | None = None) -> list[str]:
+    """预警: why a project needs watching, from the rules that colour it (``project`` with ``with_figures``) and the
+    month's report missing after its due working day; empty when every cause has cleared. Closed projects have none."""
+    if project.status in ProjectStatus.closed():
+        return []
+    rules = settings.PORTFOLIO
+    reasons = []
+    lag = project.progress_lag or 0
+    if lag > rules["YELLOW_LAG"]:
+        reasons.append(_("Progress lags the plan by %(points).1f points.") % {"points": lag})
+    if project.late_milestones:
+        reasons.append(
+            _("%(count)d milestones late, the longest by %(days)d days.")
+            % {"count": project.late_milestones, "days": project.days_late or 0}
+        )
+    # The reminders read this module's worklists; their due-day rule is imported when a page asks.
+    from .reminders import report_due_date
+
+    today = today or timezone.localdate()
+    period = f"{today:%Y-%m}"
+    if (
+        project.status in ProjectStatus.reporting()
+        and project.parent_id is None
+        and today > report_due_date(today)
+        and not project.progress_reports.filter(period=period).exists()
+    ):
+        reasons.append(
+            _("No progress report for %(period)s, due %(date)s.")
+            % {"period": period, "date": report_due_date(today).isoformat()}
+        )
+    return reasons

@@ -156,6 +156,7 @@ class ProjectDetailView(ObjectDetailView):
             can_edit_funding=user.can("change", Funding(project=project)),
             can_report=user.can("add", ProgressReport(project=project)) and not project.parent_id,
             warnings=selectors.plausibility_warnings(project),
+            early_warnings=selectors.early_warnings(project),
             change_requests=requests,
             can_request=user.can("change", project) and not project.is_archived,
             can_decide=services.may_confirm(user),

@@ -2,14 +2,12 @@
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from projects.choices import Health, ProjectStatus
+from projects.choices import Health
 from projects.models import Project
 from projects.reminders import report_due_date
 
@@ -78,34 +76,6 @@ def red_without_notice(user: User, today: datetime.date | None = None):
         .select_related("lead_org")
         .order_by("-days_late", "code")
     )
-
-
-def project_warnings(project: Project, today: datetime.date | None = None) -> list[str]:
-    """预警: why a project needs watching, from the rules that colour it (``project`` with ``with_figures``); empty
-    when every cause has cleared."""
-    rules = settings.PORTFOLIO
-    reasons = []
-    lag = project.progress_lag or 0
-    if lag > rules["YELLOW_LAG"]:
-        reasons.append(_("Progress lags the plan by %(points).1f points.") % {"points": lag})
-    if project.late_milestones:
-        reasons.append(
-            _("%(count)d milestones late, the longest by %(days)d days.")
-            % {"count": project.late_milestones, "days": project.days_late or 0}
-        )
-    today = today or timezone.localdate()
-    period = f"{today:%Y-%m}"
-    if (
-        project.status in ProjectStatus.reporting()
-        and project.parent_id is None
-        and today > report_due_date(today)
-        and not project.progress_reports.filter(period=period).exists()
-    ):
-        reasons.append(
-            _("No progress report for %(period)s, due %(date)s.")
-            % {"period": period, "date": report_due_date(today).isoformat()}
-        )
-    return reasons
 
 
 def instructions_for(user: User):
