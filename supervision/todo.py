@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.todo import Section, for_leader, for_unit, link, register_sections
-from projects.filtersets import MISSING
 from projects.selectors import current_period
 from proposals.models import Reply
 
@@ -134,8 +133,8 @@ SECTIONS = [
         applies=for_office,
         rows=units_to_chase,
         shown=chasing_rows,
-        # The projects behind the units; the chasing page (催报) takes its place once it exists.
-        url=lambda user, today: link("project-list", report_period=current_period(today), report_status=MISSING),
+        # The chasing page lists the same units, one row each, with the month's 催报 buttons.
+        url=lambda user, today: link("chase-list", period=current_period(today)),
         empty=_("Every unit has reported for this month."),
     ),
     Section(
