@@ -157,7 +157,7 @@ def test_the_office_chases_a_unit_and_the_liaison_reports(browser_page, live_ser
     assert_no_problems(page)
 
 
-def test_a_notice_escalates_gets_an_instruction_and_is_closed(browser_page, live_server, shipped_calendar):
+def test_a_notice_escalates_gets_an_instruction_and_is_closed(browser_page, live_server, shipped_calendar, set_today):
     page, base = browser_page, live_server.url
     w = world()
     project = red(on_track(w.unit, "ZH-03"))
@@ -178,8 +178,11 @@ def test_a_notice_escalates_gets_an_instruction_and_is_closed(browser_page, live
     assert page.url == f"{base}/supervision/notices/{notice.pk}/"
     log_out(page)
 
-    # Nobody answers: the daily run after the grace in working days turns it yellow.
-    call_command("send_reminders", today=escalation_day(notice) + datetime.timedelta(days=1), verbosity=0)
+    # Nobody answers: the daily run the day after the grace in working days turns it yellow; the rest of the journey
+    # happens that day.
+    late_day = escalation_day(notice) + datetime.timedelta(days=1)
+    set_today(late_day)
+    call_command("send_reminders", today=late_day, verbosity=0)
     notice.refresh_from_db()
     assert notice.level == NoticeLevel.YELLOW
 
