@@ -12,7 +12,7 @@ from projects.selectors import current_period
 from proposals.models import Reply
 
 from . import selectors
-from .choices import CommitmentStatus, NoticeLevel
+from .choices import CommitmentStatus, InstructionStatus, NoticeLevel, NoticeStatus
 from .models import Commitment, Instruction
 from .services.commitments import PROMISING_CLASSES
 
@@ -91,6 +91,7 @@ SECTIONS = [
             .select_related("unit", "project", "proposal")
             .order_by("deadline", "pk")
         ),
+        url=lambda user, today: link("notice-list", status=NoticeStatus.awaiting_unit()),
         empty=_("No supervision notice awaits the unit's answer."),
     ),
     Section(
@@ -106,6 +107,7 @@ SECTIONS = [
             .select_related("leader", "project", "proposal", "notice")
             .order_by("due_date", "pk")
         ),
+        url=lambda user, today: link("instruction-list", status=InstructionStatus.OPEN),
         empty=_("No instruction names the unit."),
     ),
     Section(
@@ -121,6 +123,7 @@ SECTIONS = [
             .select_related("unit", "reply__proposal__session")
             .order_by("due_date", "pk")
         ),
+        url=lambda user, today: link("commitment-list", status=CommitmentStatus.unfulfilled()),
         empty=_("No promise of the unit is open."),
     ),
     # The office
@@ -241,6 +244,7 @@ SECTIONS = [
             .select_related("unit", "project", "proposal")
             .order_by("deadline", "pk")
         ),
+        url=lambda user, today: link("notice-list", level=NoticeLevel.RED, status=NoticeStatus.open()),
         empty=_("No notice is listed red."),
     ),
 ]

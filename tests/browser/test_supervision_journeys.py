@@ -208,11 +208,11 @@ def test_a_notice_escalates_gets_an_instruction_and_is_closed(browser_page, live
     assert (notice.level, notice.red_leader) == (NoticeLevel.RED, w.leader)
     log_out(page)
 
-    # The unit's liaison finds it on the start page, acknowledges it and answers with a photo as evidence.
+    # The unit's liaison opens it from the start page, acknowledges it and answers with a photo as evidence.
     log_in(page, base, w.liaison)
     assert bell(page) == Notification.objects.filter(recipient=w.liaison, read_at__isnull=True).count() >= 3
-    assert notice.number in page.locator("#todo-notices_to_answer").inner_text()
-    page.goto(f"{base}/supervision/notices/{notice.pk}/")
+    page.click(f"#todo-notices_to_answer a:has-text('{notice.number}')")
+    page.wait_for_url(f"{base}/supervision/notices/{notice.pk}/")
     page.click("#step-acknowledge button[type=submit]")
     page.wait_for_selector(".alert-success")
     page.fill("#id_answer-text", "已于本周完成招投标，合同签订中，附开标现场照片。")
@@ -226,10 +226,11 @@ def test_a_notice_escalates_gets_an_instruction_and_is_closed(browser_page, live
     assert "开标现场.jpg" in page.locator("#evidence").inner_text()
     log_out(page)
 
-    # The office accepts the answer from its review list; the notice is closed and its timeline has every step.
+    # The office opens it from its review list and accepts the answer; the notice is closed, its timeline has every
+    # step.
     log_in(page, base, w.office)
-    assert notice.number in page.locator("#todo-notices_to_review").inner_text()
-    page.goto(f"{base}/supervision/notices/{notice.pk}/")
+    page.click(f"#todo-notices_to_review a:has-text('{notice.number}')")
+    page.wait_for_url(f"{base}/supervision/notices/{notice.pk}/")
     page.fill("#id_accept-note", "整改到位，予以办结。")
     page.click("#step-accept button[type=submit]")
     page.wait_for_selector(".alert-success")
