@@ -136,6 +136,7 @@ SECTIONS = [
         applies=for_office,
         rows=units_to_chase,
         shown=chasing_rows,
+        # The chasing page lists the same units, one row each, with the month's 催报 buttons.
         url=lambda user, today: link("chase-list", period=current_period(today)),
         empty=_("Every unit has reported for this month."),
     ),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -16,7 +17,7 @@ from .. import services
 from ..choices import NoticeLevel, NoticeStatus
 from ..filtersets import NoticeFilterSet
 from ..forms import NoticeForm
-from ..models import Notice
+from ..models import Event, Notice
 from ..selectors import instructions_for, notices_for
 from ..steps import NOTICE_STEPS, may_issue
 from .base import StepsDetailView, StepView, subject_from_query, subject_kind
@@ -56,6 +57,12 @@ class NoticeDetailView(StepsDetailView):
             instructions_for(user).filter(notice=self.object).select_related("leader", "recorded_by")
         )
         context["can_instruct"] = user.has_perm("supervision.add_instruction") and self.object.is_open
+        # The instructions given on the notice are steps of its course too: one timeline shows them all.
+        context["events"] = (
+            Event.objects.filter(Q(notice=self.object) | Q(instruction__in=context["instructions"]))
+            .select_related("actor__organization", "on_behalf_of")
+            .order_by("at", "pk")
+        )
         return context
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from notifications.choices import NotificationKind
 from notifications.models import Notification
 from supervision.models import Chase
 from supervision.selectors import missing_reports
@@ -51,7 +52,7 @@ def test_a_chase_notifies_the_unit_and_a_second_one_the_same_day_is_refused(clie
     assert response.status_code == 302 and response["Location"] == f"/supervision/chasing/?period={PERIOD}"
     chase = Chase.objects.get()
     assert (chase.unit, chase.period, chase.missing, chase.chased_on) == (month.unit, PERIOD, 2, TODAY)
-    assert Notification.objects.filter(recipient=month.liaison, kind="chase").count() == 1
+    assert Notification.objects.filter(recipient=month.liaison, kind=NotificationKind.CHASE).count() == 1
     page = client.get(f"/supervision/chasing/?period={PERIOD}")
     assert rows_of(page)[month.unit]["last_chased"] == TODAY
     again = client.post("/supervision/chasing/", {"period": PERIOD, "unit": month.unit.pk})
