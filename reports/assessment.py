@@ -11,9 +11,9 @@ for the current year), so a district's row and its dashboard (``?region=<distric
 - reports on time: of the reports filed for the year's periods up to the day, the share filed by their period's
   due working day, by the office's calendar (``selectors.filed_on_time``, the scorecard's rule); reports never
   filed are not counted, since which projects owed a report in a past month is not recorded;
-- supervision notices answered on time: of the notices to the district's units whose deadline fell in the year
-  before the day, the share first answered by the deadline (``supervision.selectors.notice_counts_by_unit``'s rule,
-  the department scorecard's).
+- supervision notices answered on time: of the notices to the district's units whose deadline in the year has
+  passed (every one of a year gone by, its last day's too), the share first answered by the deadline
+  (``supervision.selectors.notice_counts_by_unit``'s rule, the department scorecard's).
 
 An indicator earns its weight scaled in a straight line between the rule's "full marks at" and "zero at" values
 (``Scale.points``); an indicator without a value earns nothing, and a district with no project under way in the
@@ -118,7 +118,8 @@ def year_periods(year: int, day: datetime.date) -> list[str]:
 def district_assessment(*, region: Region, year: int, today: datetime.date | None = None) -> Assessment:
     """The year's assessment of the regions directly below ``region``: the scored ones by rank, then the others in
     the order of their division codes (zones last)."""
-    day = as_of(year, today or timezone.localdate())
+    today = today or timezone.localdate()
+    day = as_of(year, today)
     rule = AssessmentRule.objects.filter(region=region, year=year).select_related("region", "region__office").first()
     branches = branches_below(region)
     districts = sorted({*branches.values()}, key=lambda r: (not r.code, r.code, r.name))
@@ -154,8 +155,11 @@ def district_assessment(*, region: Region, year: int, today: datetime.date | Non
                 reports[district.pk]["on_time"] += row["on_time"]
 
     notices = {district.pk: {"due": 0, "answered_on_time": 0} for district in districts}
-    in_year = Notice.objects.filter(deadline__gte=datetime.date(year, 1, 1), unit__region__in=list(branches))
-    for region_id, figures in notice_counts_by_unit(in_year, day, group="unit__region").items():
+    # A deadline has passed before today, or before the next year once the year is over: the list behind the figure
+    # (``deadline_year`` and ``due``) holds the same notices, a deadline on 31 December included.
+    in_year = Notice.objects.filter(deadline__year=year, unit__region__in=list(branches))
+    passed_before = min(today, datetime.date(year + 1, 1, 1))
+    for region_id, figures in notice_counts_by_unit(in_year, passed_before, group="unit__region").items():
         district = branches.get(region_id)
         if district is not None:
             notices[district.pk]["due"] += figures["due"]

@@ -139,4 +139,4 @@ def notice_counts_by_unit(notices, today: datetime.date, group: str = "unit") ->
             escalated=Count("pk", filter=Q(escalated_on__isnull=False) | Q(level=NoticeLevel.RED)),
         )
     )
-    return {row["unit"]: {key: row[key] for key in ("due", "answered_on_time", "escalated")} for row in rows}
+    return {row[group]: {key: row[key] for key in ("due", "answered_on_time", "escalated")} for row in rows}

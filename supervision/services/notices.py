@@ -100,7 +100,10 @@ def notice_issue(
 
 
 def _lock(notice: Notice) -> Notice:
-    return Notice.objects.select_for_update().select_related("project", "proposal", "unit").get(pk=notice.pk)
+    # Only the notice's row: PostgreSQL refuses FOR UPDATE across the outer joins of its optional project and proposal.
+    return (
+        Notice.objects.select_for_update(of=("self",)).select_related("project", "proposal", "unit").get(pk=notice.pk)
+    )
 
 
 def _require_status(notice: Notice, statuses, message=None):

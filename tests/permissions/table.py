@@ -24,8 +24,9 @@ Writes post empty or minimal bodies: what matters is the permission answer, a 40
 redirect, a re-rendered form or a 400 for one that may. Each request runs in a savepoint rolled back after it, over
 one data set built once for the package (``world.py``), so a delete by one role leaves the object for the next.
 
-The rows are in ``rows_portfolio``, ``rows_proposals``, ``rows_site`` (reports and the site's own pages), ``rows_api``
-and ``rows_admin``; each has its test module.
+The rows are in ``rows_portfolio``, ``rows_proposals``, ``rows_site`` (reports and the site's own pages),
+``rows_supervision`` and ``rows_supervision_api``, ``rows_api`` and ``rows_admin`` (and a few more); each has its test
+module.
 """
 
 import datetime

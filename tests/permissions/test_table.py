@@ -12,6 +12,7 @@ from tests.permissions.rows_portfolio import PORTFOLIO_PAGES
 from tests.permissions.rows_proposals import PROPOSAL_PAGES
 from tests.permissions.rows_site import REPORT_PAGES, SITE_PAGES
 from tests.permissions.rows_supervision import SUPERVISION_PAGES
+from tests.permissions.rows_supervision_api import SUPERVISION_API
 from tests.permissions.rows_workdays import WORKDAY_API, WORKDAY_PAGES
 from tests.permissions.table import METHODS, ROLES, URL_KEYS
 
@@ -21,6 +22,7 @@ ROWS = [
     *REPORT_PAGES,
     *SITE_PAGES,
     *SUPERVISION_PAGES,
+    *SUPERVISION_API,
     *API,
     *ATTACHMENT_PAGES,
     *ATTACHMENT_API,
