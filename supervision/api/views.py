@@ -100,8 +100,8 @@ class InstructionViewSet(StepViewSet):
     filterset_class = InstructionFilterSet
     ordering_fields = ["given_on", "due_date"]
 
-    def get_queryset(self):
-        return selectors.instructions_for(self.request.user).select_related("leader").prefetch_related(EVENTS, "units")
+    def rows(self, user):
+        return selectors.instructions_for(user).select_related("leader").prefetch_related(EVENTS, "units")
 
     @extend_schema(request=serializers.InstructionCreateSerializer, responses={201: serializers.InstructionSerializer})
     def create(self, request):

@@ -85,7 +85,7 @@ def commitment_record(*, actor: User, reply: Reply, text: str, due_date: datetim
 
 
 def _lock(commitment: Commitment) -> Commitment:
-    return Commitment.objects.select_for_update().select_related("reply__proposal").get(pk=commitment.pk)
+    return Commitment.objects.select_for_update(of=("self",)).select_related("reply__proposal").get(pk=commitment.pk)
 
 
 def commitment_report(*, actor: User, commitment: Commitment, text: str, files=()) -> Commitment:
