@@ -53,6 +53,9 @@ class Section:
     shown: Callable | None = None
     empty: str | Promise  # what the page says when the list is empty
     order: int = 0
+    # action(user, today) -> (label, address): the page where the rows are done at once (the month's reporting
+    # page), offered as the section's button while it has rows.
+    action: Callable | None = None
 
 
 @dataclass
@@ -64,6 +67,7 @@ class ShownSection:
     count: int
     rows: list = field(default_factory=list)
     url: str | None = None
+    action: tuple[str, str] | None = None
 
     def __iter__(self):
         return iter(self.rows)
@@ -131,7 +135,8 @@ def start_page(request, *, limit: int = SHOWN) -> dict[str, dict[str, ShownSecti
         else:
             rows = list(section.rows(user, today)[:limit]) if count else []
         url = section.url(user, today) if section.url else None
-        page.setdefault(section.group, {})[section.key] = ShownSection(section, count, rows, url)
+        action = section.action(user, today) if section.action and count else None
+        page.setdefault(section.group, {})[section.key] = ShownSection(section, count, rows, url, action)
     return page
 
 

@@ -35,6 +35,10 @@ SECTIONS = [
             report_status=MISSING,
         ),
         empty=_("Every project has its report for this month."),
+        action=lambda user, today: (
+            _("Report progress now"),
+            link("progress-reporting", period=selectors.current_period(today)),
+        ),
     ),
     Section(
         key="returned_reports",
