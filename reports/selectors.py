@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from accounts.models import Organization, Region, RegionScope
+from accounts.models import Region, RegionScope
 from common.bounds import money_sum
 from common.dates import add_months
 from projects.choices import DomainGroup, Health, ProjectStatus, ReportStatus
@@ -620,12 +620,10 @@ SCORECARD_COLUMNS = (
 
 
 def notice_figures_by_unit(scope: Scope) -> dict[int, dict]:
-    """督办 per unit: the notices on the projects in scope and on the session's proposals — due, answered on time,
-    escalated (``supervision.selectors.notice_counts_by_unit``'s rules)."""
-    in_scope = Q(project__in=scope.projects)
-    if scope.session is not None:
-        in_scope |= Q(proposal__session=scope.session)
-    return notice_counts_by_unit(scope.bounded(Notice.objects.filter(in_scope)), scope.today)
+    """督办 per unit: every notice to the unit within the reader's regions, on a project or a proposal, whatever the
+    filters chose — due, answered on time, escalated (``supervision.selectors.notice_counts_by_unit``'s rules) — so
+    that each figure is the length of the notice list it links to (which knows nothing of the dashboard's filters)."""
+    return notice_counts_by_unit(scope.bounded(Notice.objects.all()), scope.today)
 
 
 def scorecard_rows(
@@ -637,11 +635,8 @@ def scorecard_rows(
     (``notice_figures_by_unit``)."""
     replies = {row["unit_id"]: row for row in (proposals or {}).get("per_unit", [])}
     satisfaction = scope.proposal_statistics.unit_satisfaction(scope.session) if proposals else {}
-    names = dict(
-        Organization.all_objects.filter(pk__in=set(notices) - set(units) - set(replies)).values_list("pk", "name")
-    )
     rows = []
-    for unit_id in {*units, *replies, *notices}:
+    for unit_id in {*units, *replies}:
         unit = units.get(unit_id, {})
         reply = replies.get(unit_id)
         report = reports.get(unit_id)
@@ -650,7 +645,7 @@ def scorecard_rows(
         rows.append(
             {
                 "id": unit_id,
-                "name": unit["name"] if unit else reply["name"] if reply else names[unit_id],
+                "name": unit["name"] if unit else reply["name"],
                 "projects": unit.get("projects", 0),
                 "projects_url": unit.get("url") or scope.url("project-list", lead_org=unit_id),
                 "average_lag": unit.get("average_lag"),
