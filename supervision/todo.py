@@ -3,6 +3,8 @@ out and promises to keep; the office's chasing list, red projects without a noti
 notices and the instructions it tracks; the committee's promises to confirm and promising replies without a promise;
 the leader's own instructions and the notices listed red (挂牌督办)."""
 
+import datetime
+
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -61,11 +63,16 @@ def tracked_instructions(user):
     )
 
 
-def replies_without_promise(user):
-    """Issued replies of class A or B, of the proposal's current round, with no promise recorded."""
+# Promises are recorded for the replies of the last year: older letters went out before the platform kept promises.
+PROMISE_LOOKBACK_DAYS = 366
+
+
+def replies_without_promise(user, today):
+    """Issued replies of class A or B of the last year, of the proposal's current round, with no promise recorded."""
     replies = (
         Reply.objects.issued()
         .filter(round=F("proposal__round"), result_class__code__in=PROMISING_CLASSES)
+        .filter(issued_on__gte=today - datetime.timedelta(days=PROMISE_LOOKBACK_DAYS))
         .filter(proposal__archived_at__isnull=True)
         .exclude(pk__in=Commitment.objects.values("reply_id"))
     )
@@ -212,7 +219,7 @@ SECTIONS = [
         title=_("Class A and B replies with no promise recorded"),
         template="supervision/todo/reply.html",
         applies=for_committee,
-        rows=lambda user, today: replies_without_promise(user),
+        rows=replies_without_promise,
         empty=_("Every class A and B reply has its promise."),
     ),
     # The leader
