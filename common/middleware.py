@@ -86,6 +86,9 @@ def statement_timeout_response(request):
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": str(message)}, status=503)
     else:
-        response = render(request, "503.html", {"message": message}, status=503)
+        # The page asks the database nothing more: the navigation's counts, which would run the same slow tables
+        # again, are left out.
+        quiet = {"todo_count": None, "unread_notifications": None}
+        response = render(request, "503.html", {"message": message, **quiet}, status=503)
     response["Retry-After"] = "60"
     return response
