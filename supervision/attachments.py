@@ -7,34 +7,26 @@ from attachments.registry import register
 
 from .choices import CommitmentStatus, InstructionStatus
 from .models import Commitment, Instruction, Notice
+from .steps import commitment_unit, instruction_unit, notice_unit
 
 EVIDENCE_KINDS = (AttachmentKind.OTHER, AttachmentKind.PHOTO)
 
 
 def notice_takes_files(user, notice: Notice) -> bool:
-    return (
-        user.is_authenticated
-        and notice.is_open
-        and user.organization_id == notice.unit_id
-        and user.has_perm("supervision.answer_notice")
-    )
+    return user.is_authenticated and notice.is_open and notice_unit(user, notice)
 
 
 def instruction_takes_files(user, instruction: Instruction) -> bool:
+    """A named unit, while the instruction is being carried out (who reports on it: ``steps.instruction_unit``)."""
     return (
-        user.is_authenticated
-        and instruction.status == InstructionStatus.OPEN
-        and user.has_perm("supervision.report_instruction")
-        and instruction.units.filter(pk=user.organization_id).exists()
+        user.is_authenticated and instruction.status == InstructionStatus.OPEN and instruction_unit(user, instruction)
     )
 
 
 def commitment_takes_files(user, commitment: Commitment) -> bool:
+    """The promising unit, until the committee confirms it (who reports on it: ``steps.commitment_unit``)."""
     return (
-        user.is_authenticated
-        and commitment.status != CommitmentStatus.FULFILLED
-        and user.organization_id == commitment.unit_id
-        and user.has_perm("supervision.add_commitment")
+        user.is_authenticated and commitment.status != CommitmentStatus.FULFILLED and commitment_unit(user, commitment)
     )
 
 

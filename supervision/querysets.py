@@ -9,6 +9,10 @@ from django.db.models.functions import TruncDate
 
 from .choices import CommitmentStatus, InstructionStatus, NoticeLevel, NoticeStatus
 
+# First answered by the end of the deadline, in local time (a later answer after a return does not make it late, and a
+# return does not make a late first answer timely); over ``NoticeQuerySet.with_first_answer_day``.
+ANSWERED_ON_TIME = Q(first_answered_on__lte=F("deadline"))
+
 
 class NoticeQuerySet(models.QuerySet):
     def open(self):
@@ -30,12 +34,11 @@ class NoticeQuerySet(models.QuerySet):
         """Turned yellow by the timer at some point, or listed red by a leader."""
         return self.filter(Q(escalated_on__isnull=False) | Q(level=NoticeLevel.RED))
 
+    def with_first_answer_day(self):
+        return self.annotate(first_answered_on=TruncDate("first_answered_at"))
+
     def answered_on_time(self):
-        """First answered by the end of the deadline, in local time (a later answer after a return does not make it
-        late, and a return does not make a late first answer timely)."""
-        return self.annotate(first_answered_on=TruncDate("first_answered_at")).filter(
-            first_answered_on__lte=F("deadline")
-        )
+        return self.with_first_answer_day().filter(ANSWERED_ON_TIME)
 
     def due(self, today: datetime.date):
         """Notices whose deadline has come: answered by now or owed — what "answered on time" is a share of."""

@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, F, Max, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -13,6 +12,7 @@ from projects.reminders import report_due_date
 
 from .choices import CommitmentStatus, NoticeLevel
 from .models import Chase, Commitment, Instruction, Notice
+from .querysets import ANSWERED_ON_TIME
 
 
 def missing_reports(user: User, period: str):
@@ -96,18 +96,6 @@ def commitments_for(user: User):
     return rows.filter(unit_id=user.organization_id)
 
 
-def notice_figures(notices, today: datetime.date) -> dict:
-    """The scorecard's notice figures over ``notices``: due (deadline passed), answered on time, escalated."""
-    due = notices.due(today)
-    return {
-        "issued": notices.count(),
-        "due": due.count(),
-        "answered_on_time": due.answered_on_time().count(),
-        "escalated": notices.escalated().count(),
-        "open": notices.open().count(),
-    }
-
-
 def commitment_figures(commitments, today: datetime.date) -> dict:
     """落实率, in one query: of the promises whose date has come (``CommitmentQuerySet.due``), the share the committee
     confirmed fulfilled; with the recorded, fulfilled and overdue (``overdue``) counts."""
@@ -130,12 +118,12 @@ def notice_counts_by_unit(notices, today: datetime.date, group: str = "unit") ->
     (``NoticeQuerySet.escalated``) — the scorecard's columns."""
     due = Q(deadline__lt=today)
     rows = (
-        notices.annotate(first_answered_on=TruncDate("first_answered_at"))
+        notices.with_first_answer_day()
         .order_by()
         .values(group)
         .annotate(
             due=Count("pk", filter=due),
-            answered_on_time=Count("pk", filter=due & Q(first_answered_on__lte=F("deadline"))),
+            answered_on_time=Count("pk", filter=due & ANSWERED_ON_TIME),
             escalated=Count("pk", filter=Q(escalated_on__isnull=False) | Q(level=NoticeLevel.RED)),
         )
     )

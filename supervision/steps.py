@@ -10,7 +10,7 @@ from . import forms, services
 from .choices import CommitmentStatus, InstructionStatus, NoticeLevel, NoticeStatus
 from .services.base import is_issuing_side
 from .services.commitments import PROMISING_CLASSES, may_confirm
-from .services.instructions import _tracking_subject as tracking_subject
+from .services.instructions import tracking_subject
 
 
 @dataclass(frozen=True, kw_only=True)

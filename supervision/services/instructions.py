@@ -37,7 +37,7 @@ def _about_proposals(subject) -> bool:
     return isinstance(subject, Proposal) or (isinstance(subject, Notice) and subject.proposal_id is not None)
 
 
-def _tracking_subject(subject):
+def tracking_subject(subject):
     """What decides who tracks an instruction: a notice's own project or proposal."""
     return subject.subject if isinstance(subject, Notice) else subject
 
@@ -61,7 +61,7 @@ def instruction_give(
             raise ActionForbidden(_("This is not in your region."))
         leader = actor
     else:
-        if not actor.has_perm("supervision.add_instruction") or not is_issuing_side(actor, _tracking_subject(subject)):
+        if not actor.has_perm("supervision.add_instruction") or not is_issuing_side(actor, tracking_subject(subject)):
             raise ActionForbidden(_("Only office or committee staff of its own region record instructions."))
         if not (leader.is_active and leader.has_role(Role.LEADER) and leader.region_scope.allows(subject, "view")):
             raise ValidationError(
@@ -140,7 +140,7 @@ def instruction_report(*, actor: User, instruction: Instruction, text: str, file
 def instruction_carry_out(*, actor: User, instruction: Instruction, note: str = "") -> Instruction:
     """The office (the committee, on a proposal) marks the instruction carried out; the leader is told."""
     if not actor.has_perm("supervision.change_instruction") or not is_issuing_side(
-        actor, _tracking_subject(instruction.subject)
+        actor, tracking_subject(instruction.subject)
     ):
         raise ActionForbidden(_("Only office or committee staff of its own region mark an instruction carried out."))
     with transaction.atomic():
