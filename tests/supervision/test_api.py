@@ -55,6 +55,9 @@ def test_lists_hold_what_each_caller_reads(api, w):
     "changes",
     [
         {"deadline": "9999-12-31"},
+        {"deadline": "92521-01-01"},
+        {"unit": 1e30},
+        {"project": 99999999999999.98},
         {"deadline": "2026-02-30"},
         {"text": ""},
         {"text": "x\x00y"},
@@ -107,3 +110,12 @@ def test_a_promise_through_the_api(api, w):
     api.as_user(w.liaison).post(reverse("api:commitment-report", args=[pk]), {"text": "已建成"}, format="json")
     confirmed = api.as_user(w.committee).post(reverse("api:commitment-confirm", args=[pk]), {}, format="json")
     assert confirmed.status_code == 200 and confirmed.data["status"] == "fulfilled"
+
+
+def test_a_search_of_200_words_is_refused_not_run(api, client, w):
+    words = " ".join(f"词{n}" for n in range(200))
+    assert api.as_user(w.office).get(reverse("api:notice-list"), {"search": words}).status_code == 400
+    client.force_login(w.office)
+    page = client.get("/supervision/notices/", {"search": words})
+    assert page.status_code == 200
+    assert "最多可搜索 10 个词" in page.content.decode()  # a form error; the list is not run
