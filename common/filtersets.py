@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -7,6 +8,7 @@ from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.db.models.lookups import IContains
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.utils import extend_schema_field
@@ -130,7 +132,29 @@ def search_condition(model, fields: Sequence[str], words: Sequence[str]) -> Q:
     return condition
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class YesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter as 全部/是/否: left alone it filters nothing (Django's own select calls that 未知)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return "" if value == "unknown" else value
+
+
+class FilterSet(django_filters.FilterSet):
+    """The filters of every list: yes/no filters read 全部/是/否."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for declared in self.filters.values():  # a copy per instance: the class's filters stay as declared
+            if isinstance(declared, django_filters.BooleanFilter):
+                declared.extra["widget"] = YesNoSelect
+
+
+class SearchFilterSet(FilterSet):
     """A FilterSet with free-text ``search``: every word must appear in one of ``search_fields``
     (``search_condition``)."""
 
@@ -154,3 +178,75 @@ class SearchFilterSet(django_filters.FilterSet):
         if not words:
             return queryset
         return queryset.filter(search_condition(queryset.model, self.search_fields, words))
+
+
+# Query parameters of a list that are not filters: the order, the page, its size, the archive switch, an export.
+NOT_FILTERS = frozenset({"ordering", "page", "per_page", "archived", "export"})
+# A query of hundreds of values shows this many chips and a count of the rest: the page stays small.
+MAX_CHIPS = 30
+
+
+@dataclass(frozen=True)
+class FilterChip:
+    """One active filter value, as the list shows it above the rows: ``label：value``, and the list without it."""
+
+    name: str
+    label: str
+    value: str
+    remove_url: str
+
+
+def _shown_values(field, raw_values: list[str], cleaned) -> dict[str, str]:
+    """How each submitted value of ``field`` reads: a choice's label, an object's name, a yes/no as 是/否."""
+    if isinstance(field, forms.NullBooleanField):
+        return {raw: str(_("Yes") if cleaned else _("No")) for raw in raw_values if cleaned is not None}
+    if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+        objects = cleaned if isinstance(field, forms.ModelMultipleChoiceField) else [cleaned]
+        names = {str(obj.pk): str(obj) for obj in objects or () if obj is not None}
+        return {raw: names.get(raw, raw) for raw in raw_values}
+    if isinstance(field, forms.ChoiceField):
+        labels = {}
+        for value, label in field.choices:
+            if isinstance(label, list | tuple):  # a group of choices
+                labels.update({str(v): str(lbl) for v, lbl in label})
+            else:
+                labels[str(value)] = str(label)
+        return {raw: labels.get(raw, raw) for raw in raw_values}
+    return {raw: raw for raw in raw_values}
+
+
+def filter_chips(filterset, query: QueryDict, path: str) -> tuple[list[FilterChip], int]:
+    """The list's active filters, one chip per value, each linking to the same list without that value (and back on
+    its first page); and how many values are left unshown beyond ``MAX_CHIPS``. A value the form refused reads as
+    it was typed."""
+    form = filterset.form
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})  # the values that passed; a refused one is shown as typed
+    chips, hidden = [], 0
+    for name in sorted(form.fields, key=lambda name: name != "search"):  # the search first, as on the form
+        field = form.fields[name]
+        if name in NOT_FILTERS:
+            continue
+        raw_values = [value for value in query.getlist(name) if value.strip()]
+        if not raw_values:
+            continue
+        shown = _shown_values(field, raw_values, cleaned.get(name)) if name in cleaned else {}
+        for raw in raw_values:
+            if len(chips) >= MAX_CHIPS:
+                hidden += 1
+                continue
+            if name in cleaned and raw not in shown:
+                continue  # a value that filters nothing (全部)
+            rest = query.copy()
+            rest.setlist(name, [value for value in query.getlist(name) if value != raw])
+            rest.pop("page", None)
+            remaining = rest.urlencode()
+            chips.append(
+                FilterChip(
+                    name=name,
+                    label=str(field.label),
+                    value=shown.get(raw, raw),
+                    remove_url=f"{path}?{remaining}" if remaining else path,
+                )
+            )
+    return chips, hidden

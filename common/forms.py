@@ -90,7 +90,13 @@ class BootstrapMixin:
 
 
 class SharedChoicesInlineFormSet(forms.BaseInlineFormSet):
-    """Every row's drop-downs share one query for their choices instead of running one per row."""
+    """Every row's drop-downs share one query for their choices instead of running one per row. The rows show as a
+    table (includes/formset_table.html) whose column headers are not labels: each input is named by its column."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from . import concurrency, db, xlsx
 from .exceptions import ActionForbidden, StaleVersionError, WorkflowError
+from .filtersets import filter_chips
 from .forms import scope_choices, style_widgets
 from .text import shortened_list
 
@@ -161,10 +162,17 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         for name in self.chosen_only_filters if context["filterset"] is not None else ():
             field = context["filterset"].form.fields[name]
             field.queryset = field.queryset.filter(pk=parse_pk(self.request.GET.get(name)))
-        context["filters_in_use"] = any(
-            key not in ("search", "ordering", "page", "per_page", "archived") and value
-            for key, value in self.request.GET.items()
+        chips, hidden = (
+            filter_chips(context["filterset"], self.request.GET, self.request.path)
+            if context["filterset"] is not None and context["filterset"].is_bound
+            else ([], 0)
         )
+        context["filter_chips"], context["filter_chips_hidden"] = chips, hidden
+        # The panel of filters stays folded (the chips say what is in use) unless one of them needs correcting.
+        context["filter_errors"] = context["filterset"] is not None and any(
+            name != "search" for name in context["filterset"].form.errors
+        )
+        context["filters_in_use"] = sum(chip.name != "search" for chip in chips) + hidden
         context["ordering"] = self.request.GET.get("ordering", "")
         context["per_page_choices"] = PER_PAGE_CHOICES
         context["show_archived"] = self.show_archived

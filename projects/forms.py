@@ -143,7 +143,7 @@ class FundingForm(BootstrapMixin, forms.ModelForm):
 
 
 MilestoneFormSet = inlineformset_factory(
-    Project, Milestone, form=MilestoneForm, formset=MilestoneFormSetBase, extra=2, can_delete=True
+    Project, Milestone, form=MilestoneForm, formset=MilestoneFormSetBase, extra=1, can_delete=True
 )
 
 

@@ -44,6 +44,7 @@ from .forms import (
     PlanForm,
     ProjectForm,
 )
+from .milestone_template import USUAL_MILESTONES
 from .models import (
     Funding,
     Indicator,
@@ -202,6 +203,11 @@ class ProjectEditView(ObjectEditView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "for_office": self.for_office}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["usual_milestones"] = [usual._asdict() for usual in USUAL_MILESTONES]
+        return context
 
     def get_formsets(self):
         data = self.request.POST if self.request.method == "POST" else None

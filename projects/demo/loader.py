@@ -21,8 +21,9 @@ from accounts.models import Organization, Region, User
 from common.dates import add_months
 from common.demo import LoadResult
 
-from .. import services
+from .. import milestone_template, services
 from ..choices import Health, KeyListStatus, ProjectStatus, ProjectTier, ReportStatus
+from ..milestone_template import USUAL_MILESTONES
 from ..models import (
     Baseline,
     BaselineEvent,
@@ -42,15 +43,6 @@ from ..models import (
 DATA_FILE = Path(__file__).with_name("portfolio.toml")
 DEMO_PASSWORD = "demo-2026"
 
-# The usual checkpoints of a government IT project: name, weight, share of the planned span at which it falls due.
-MILESTONE_TEMPLATE = [
-    ("方案编制", 10, 0.10),
-    ("专家评审", 10, 0.18),
-    ("招投标", 15, 0.28),
-    ("开工建设", 15, 0.35),
-    ("上线试运行", 25, 0.80),
-    ("竣工验收", 25, 1.00),
-]
 EXPECTED_HEALTH = {"on_track": Health.GREEN, "lagging": Health.YELLOW, "late": Health.RED}
 REPORT_HISTORY_MONTHS = 12
 CENT = Decimal("0.01")
@@ -204,10 +196,9 @@ class PortfolioLoader:
                 self.load_reports(index, project, row, milestones)
 
     def milestone_plan(self, project: Project) -> list[tuple[str, int, datetime.date]]:
-        span = (project.planned_end - project.planned_start).days
+        start, end = project.planned_start, project.planned_end
         return [
-            (name, weight, project.planned_start + datetime.timedelta(days=round(share * span)))
-            for name, weight, share in MILESTONE_TEMPLATE
+            (usual.name, usual.weight, milestone_template.planned_date(usual, start, end)) for usual in USUAL_MILESTONES
         ]
 
     def actual_dates(self, project: Project, row: dict, planned: list) -> list[datetime.date | None]:
@@ -218,7 +209,7 @@ class PortfolioLoader:
             actual_span = (project.actual_end - project.actual_start).days
             return [
                 project.actual_start + datetime.timedelta(days=round(share * actual_span))
-                for _, _, share in MILESTONE_TEMPLATE
+                for _, _, share in USUAL_MILESTONES
             ]
         due = [date <= self.today for _, _, date in planned]
         open_from = len(planned)
