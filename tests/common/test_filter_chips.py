@@ -44,7 +44,7 @@ def test_each_chip_removes_its_own_value_and_keeps_the_rest(office, unit, other_
         ("已公开", "是"),
     ]
     assert [project.pk for project in response.context["object_list"]] == [red.pk]
-    for label, _, remove_url in chips:
+    for *_, remove_url in chips:
         rest = query_of(remove_url)
         # The order stays, the page goes back to the first, and only the chip's own value is gone.
         assert ("ordering", "-code") in rest and "page" not in dict(rest)
