@@ -102,13 +102,17 @@ def test_liaison_reports_and_answers_a_notice_on_a_phone(phone_page, live_server
     assert width(page, "table.table-stack tbody tr") <= PHONE["width"]
     screenshot(page, "phone-start", full_page=True)
 
-    # The navigation sits behind its menu button; opened, it fits and leads to the reporting page.
+    # The navigation sits behind its menu button; opened, it fits and leads to the notifications and the reporting page.
     assert page.locator("#main-nav").is_hidden()
     page.tap("nav .navbar-toggler")
     page.locator("#main-nav a:has-text('进度填报')").wait_for(state="visible")
-    assert page.locator("#notification-bell").is_visible()
     assert_fits(page)
     screenshot(page, "phone-menu", full_page=True)
+    page.tap("#notification-bell")
+    page.wait_for_url(f"{base}/notifications/?unread=true")
+    assert_fits(page)
+    screenshot(page, "phone-notifications", full_page=True)
+    page.tap("nav .navbar-toggler")
     page.tap("#main-nav a:has-text('进度填报')")
     page.wait_for_url(f"{base}/progress/report/")
     assert_fits(page)
