@@ -42,9 +42,9 @@ CHART_WIDTHS = """() => [...document.querySelectorAll("[data-plotly-figure]")].m
     drawn: Math.round(chart.querySelector("svg.main-svg").getBoundingClientRect().width),
     room: Math.round(chart.getBoundingClientRect().width),
 }))"""
-# Where a heading stands against the bar of sections and the bottom of the screen.
-HEADING_PLACE = """(heading) => {
-    const box = heading.getBoundingClientRect();
+# Where an element stands against the bar of sections and the bottom of the screen.
+PLACE = """(element) => {
+    const box = element.getBoundingClientRect();
     const bar = document.getElementById("dashboard-nav").getBoundingClientRect();
     return {top: box.top, bottom: box.bottom, bar: bar.bottom, screen: window.innerHeight};
 }"""
@@ -61,10 +61,10 @@ def assert_labels_whole(page, language):
         assert abs(chart["drawn"] - chart["room"]) <= 2, chart
 
 
-def assert_heading_in_view(page, section_id):
-    place = page.locator(f"#{section_id} h2").first.evaluate(HEADING_PLACE)
+def assert_in_view(page, selector):
+    place = page.locator(selector).first.evaluate(PLACE)
     # Below the bar that stays at the top, not hidden under it, and above the bottom of the screen.
-    assert place["top"] >= place["bar"] - 1 and place["bottom"] <= place["screen"], (section_id, place)
+    assert place["top"] >= place["bar"] - 1 and place["bottom"] <= place["screen"], (selector, place)
 
 
 def section_ids(page):
@@ -113,17 +113,20 @@ def test_every_label_whole_and_every_part_one_link_away(browser_page, live_serve
                 link.focus()
                 page.keyboard.press("Enter")
             page.wait_for_url(f"**#{section_id}")
-            assert_heading_in_view(page, section_id)
+            assert_in_view(page, f"#{section_id} h2")
             # The bar marks the part being read.
             if section_id == "money":
                 page.wait_for_selector('#dashboard-nav a.active[href="#money"]')
         # Back to the top through the first link: the bar was there all along.
         assert page.evaluate("window.scrollY") < 400
 
-    # A scorecard column's sort reloads the page at the scorecard, its heading in view below the bar.
+    # A scorecard column's sort reloads the page at the scorecard, its heading in view below the bar; a card's own
+    # address lands the same way.
     page.goto(f"{dashboard}?sort=projects#scorecard")
     page.wait_for_function(ALL_CHARTS_DRAWN, timeout=15_000)
-    assert_heading_in_view(page, "scorecard")
+    assert_in_view(page, "#scorecard h2")
+    page.goto(f"{dashboard}?sort=projects#late-milestones")
+    assert_in_view(page, "#late-milestones .card-header")
 
     # Print leaves the bar out and keeps every part.
     page.emulate_media(media="print")
