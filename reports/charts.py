@@ -10,6 +10,10 @@ on click.
 Plotly draws a subset of HTML in every label it shows (trace names, category ticks, slice labels, hover texts): a
 result class named ``<a href="…">点此</a>`` became a link in the legend. Every text that reaches a figure passes
 through ``label``, which writes ``&``, ``<`` and ``>`` as entities, so plotly shows them as typed.
+
+Nothing may be cut off at a laptop's 1366×768 (tests/browser/test_dashboard_panels.py measures it): every axis, the
+trend's right-hand one included, grows the margin its tick labels and title need (``automargin``), and legends sit
+above the plot, where they push the top margin instead of covering the slanted category labels below it.
 """
 
 import html
@@ -70,7 +74,7 @@ def _layout(figure: Figure, *, height: int = 300, xaxis=None, yaxis=None, **layo
             "height": height,
             "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
             "font": {"family": FONT, "size": 12},
-            "legend": {"orientation": "h", "y": -0.15},
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
             "hoverlabel": {"namelength": -1},
@@ -172,7 +176,18 @@ def progress_trend(trend: dict) -> dict:
         figure,
         xaxis={"type": "category"},
         yaxis={"rangemode": "tozero"},
-        yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "ticksuffix": "%", "showgrid": False},
+        # Ticks of its own every 20%: plotly otherwise lines them up with the bars' axis (16.6%, 33.2% …).
+        yaxis2=_axis(
+            {
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 105],
+                "tickmode": "linear",
+                "dtick": 20,
+                "ticksuffix": "%",
+                "showgrid": False,
+            }
+        ),
         hovermode="x unified",
     )
 
