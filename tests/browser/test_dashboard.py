@@ -2,12 +2,13 @@
 
 The leader opens the dashboard on a laptop-sized screen: every chart is drawn by the locally served plotly.js and the
 page does not scroll sideways; a bar of a chart and the red-projects figure each lead to the project list with as
-many projects as they show; the printable summary renders; the language switch turns the dashboard into English and
-back into Chinese. No page fetches anything from outside the server, logs a console error or gets a 4xx/5xx answer.
+many projects as they show, with the list's filters as chips that each remove themselves; the printable summary
+renders; the language switch turns the dashboard into English and back into Chinese. No page fetches anything from
+outside the server, logs a console error or gets a 4xx/5xx answer.
 Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so a missing browser fails there).
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -64,6 +65,23 @@ def test_leader_reads_the_dashboard(browser_page, live_server, settings):
     assert shown > 0 and "domain=" in address.query and "status=" in address.query
     assert int(page.locator("#total-count").inner_text()) == shown
     screenshot(page, "project-list-drilldown", scroll_to=".list-totals")
+
+    # The drill-down's filters show as chips, the panel of every filter folded; removing the status chips one by one
+    # widens the list to the whole domain, and the count is still the list's length.
+    labels = [text.split("：")[0].split()[-1] for text in page.locator(".filter-chip").all_inner_texts()]
+    assert "领域" in labels and "状态" in labels
+    assert not page.locator("#more-filters").is_visible()
+    screenshot(page, "project-list-chips")
+    while page.locator(".filter-chip", has_text="状态").count():
+        page.locator(".filter-chip", has_text="状态").first.click()
+        page.wait_for_load_state("load")
+    query = dict(parse_qsl(urlsplit(page.url).query))
+    assert "status" not in query and "domain" in query
+    assert page.locator(".filter-chip", has_text="领域").count() == 1
+    widened = int(page.locator("#total-count").inner_text())
+    assert widened >= shown
+    page.goto(f"{page.url}&per_page=200")
+    assert page.locator("table tbody tr").count() == widened
 
     # The red figure leads to the list of exactly that many projects.
     page.goto(dashboard)

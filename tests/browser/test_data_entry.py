@@ -1,13 +1,12 @@
 """Data entry without a fight, in a real browser (Debian's chromium driven by Playwright), on the demo data.
 
 The district office creates a project with the usual six milestones from the template in one save, their planned dates
-reckoned from the planned span, after adding and removing a row of its own; a leader drills down from a dashboard
-bar to the project list, which shows the filters in use as chips with the filter panel folded, and removes one chip.
+reckoned from the planned span, after adding and removing a row of its own (the filter chips' journey, from a
+dashboard bar, is in test_dashboard.py).
 Skipped where chromium is missing, unless REQUIRE_BROWSER is set (CI sets it, so a missing browser fails there).
 """
 
 import datetime
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -16,8 +15,7 @@ from accounts.models import Organization
 from projects.milestone_template import USUAL_MILESTONES, planned_date
 from projects.models import Domain, Project
 
-from .support import assert_no_problems, log_in, log_out, requires_browser, screenshot
-from .test_dashboard import ALL_CHARTS_DRAWN, WIDEST_BAR
+from .support import assert_no_problems, log_in, requires_browser, screenshot
 
 pytestmark = requires_browser
 
@@ -73,44 +71,3 @@ def test_district_office_creates_a_project_with_the_usual_milestones_in_one_save
         (usual.name, usual.weight, planned_date(usual, start, end)) for usual in USUAL_MILESTONES
     ]
     assert_no_problems(page)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_drill_down_shows_filter_chips_and_one_is_removed(browser_page, live_server, settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-    page, base = browser_page, live_server.url
-    log_in(page, base, "leader")
-    page.goto(f"{base}/reports/dashboard/")
-    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=15_000)
-
-    chart = page.locator("#chart-status-by-domain")
-    chart.scroll_into_view_if_needed()
-    bar = chart.evaluate(WIDEST_BAR)
-    page.mouse.move(bar["x"], bar["y"])
-    page.wait_for_selector("#chart-status-by-domain .hoverlayer .hovertext")
-    page.mouse.click(bar["x"], bar["y"])
-    page.wait_for_url(f"{base}/projects/?**")
-
-    # The filters in use are chips; the panel with every filter stays folded.
-    chips = page.locator(".filter-chip")
-    labels = [text.split("：")[0].replace("去掉筛选条件", "").strip() for text in chips.all_inner_texts()]
-    assert "领域" in labels and "状态" in labels
-    assert not page.locator("#more-filters").is_visible()
-    screenshot(page, "project-list-chips")
-    drilled = int(page.locator("#total-count").inner_text())
-
-    # Removing the status chips one by one widens the list to the whole domain: the count is the list's length.
-    while page.locator(".filter-chip", has_text="状态").count():
-        page.locator(".filter-chip", has_text="状态").first.click()
-        page.wait_for_load_state("load")
-    query = dict(parse_qsl(urlsplit(page.url).query))
-    assert "status" not in query and "domain" in query
-    widened = int(page.locator("#total-count").inner_text())
-    assert widened >= drilled
-    page.goto(f"{page.url}&per_page=200")
-    assert page.locator("table tbody tr").count() == widened
-    assert page.locator(".filter-chip", has_text="领域").count() == 1
-    assert_no_problems(page)
-    log_out(page)
