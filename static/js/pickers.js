@@ -54,9 +54,13 @@
     }
   };
 
+  const pickAll = () => document.querySelectorAll("select[data-picker]:not(.tomselected)").forEach(pick);
+
   document.addEventListener("DOMContentLoaded", () => {
     if (window.TomSelect) {
-      document.querySelectorAll("select[data-picker]").forEach(pick);
+      pickAll();
+      // Rows added on the page later (an inline table's 添加一行) get their pickers too.
+      new MutationObserver(pickAll).observe(document.body, { childList: true, subtree: true });
     }
   });
 })();

@@ -3,10 +3,12 @@ browser on the demo data.
 
 The office creates a project choosing its participating units and its plans by typing part of their names, with the
 keyboard and with the mouse, removes one it chose by mistake, and the saved project has exactly the ones left. Each
-picker is named by its field's label. A list's filters chosen in pickers give the same address as the plain selects
-do without JavaScript. Nothing breaks the Content Security Policy (Tom Select sets its dropdown's position from
-JavaScript), nothing is fetched from outside the server.
+picker is named by its field's label; a drop-down added to the page later becomes a picker too. A list's filters
+chosen in pickers give the same address as the plain selects do without JavaScript. Nothing breaks the Content
+Security Policy (Tom Select sets its dropdown's position from JavaScript), nothing is fetched from outside the server.
 """
+
+import re
 
 import pytest
 from django.core.management import call_command
@@ -88,6 +90,15 @@ def test_the_office_picks_a_projects_units_and_plans(browser_page, live_server, 
     page.goto(f"{base}/projects/{project.pk}/edit/")
     items = page.locator("#id_participating_orgs-ts-control").locator("xpath=..").locator(".item")
     assert sorted(items.all_inner_texts()) == ["镇海区水利局\n×", "镇海区经济和信息化局\n×"]
+    # A drop-down added to the page later, as an inline table's new row is, becomes a picker too.
+    page.evaluate("""() => {
+        const select = document.createElement("select");
+        select.id = "added-later";
+        select.dataset.picker = "";
+        select.add(new Option("镇海区水利局", "1"));
+        document.querySelector("main form").append(select);
+    }""")
+    expect(page.locator("#added-later")).to_have_class(re.compile(r"\btomselected\b"))
 
     assert page.evaluate("window.__violations") == []
     assert_no_problems(page)
