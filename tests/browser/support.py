@@ -31,6 +31,16 @@ requires_browser = pytest.mark.skipif(
 )
 
 
+# Each violation of the Content Security Policy the browser reports, whatever the page does with the console, in
+# ``window.__violations`` (``page.add_init_script(RECORD_VIOLATIONS)``).
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
 def watch(page, base_url):
     """Record on ``page.problems`` what no page may do: fetch from another host (the intranet has no internet), log
     an error to the console, throw an uncaught error, or get a 4xx/5xx answer for itself or any of its resources."""

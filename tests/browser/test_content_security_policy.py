@@ -11,17 +11,9 @@ from accounts.models import User
 from projects.models import Project
 from proposals.models import Proposal
 
-from .support import assert_no_problems, log_in, log_out, requires_browser
+from .support import RECORD_VIOLATIONS, assert_no_problems, log_in, log_out, requires_browser
 
 pytestmark = requires_browser
-
-# Each violation the browser reports, whatever the page does with the console.
-RECORD_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-    window.__violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
-});
-"""
 
 
 def visit(page, url, problems):
