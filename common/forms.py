@@ -10,11 +10,14 @@ from .models import ArchivableModel
 
 def style_widgets(form):
     """Bootstrap classes on every widget of ``form``, and ``is-invalid`` on fields with errors once it is bound. A
-    drop-down of rows (units, plans, projects, regions: dozens to hundreds of them) is marked ``data-picker``, which
-    ``static/js/pickers.js`` turns into a searchable picker; without JavaScript it stays a plain select."""
+    drop-down of rows (units, plans, projects, regions: dozens to hundreds of them) and any list of several choices
+    (no Ctrl-click) is marked ``data-picker``, which ``static/js/pickers.js`` turns into a searchable picker; without
+    JavaScript it stays a plain select."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(field, forms.ModelChoiceField) and isinstance(widget, forms.Select):
+        if isinstance(widget, forms.SelectMultiple) or (
+            isinstance(field, forms.ModelChoiceField) and isinstance(widget, forms.Select)
+        ):
             widget.attrs["data-picker"] = True
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
 
 # Free-text search on the lists and the API: each word is one condition of the query, so the words bound its cost.
 SEARCH_MAX_WORDS = env.int("SEARCH_MAX_WORDS", default=10)
+# A single-choice filter left alone reads 全部, as the yes/no filters do (common.filtersets.YesNoSelect).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The largest spreadsheet the import pages and API accept, in bytes (10 MB by default), and what an .xlsx may unpack

@@ -1,5 +1,6 @@
-"""Drop-downs of rows (units, plans, projects, regions) are marked ``data-picker`` for the searchable pickers
-(``static/js/pickers.js``), in the forms and in the lists' filters alike; drop-downs of fixed choices are not. Every
+"""Drop-downs of rows (units, plans, projects, regions) and lists of several choices are marked ``data-picker`` for the
+searchable pickers (``static/js/pickers.js``), in the forms and in the lists' filters alike; a drop-down of one fixed
+choice is not. Every
 page loads the picker's files, which are kept in ``static/``."""
 
 import re
@@ -33,8 +34,9 @@ def test_a_lists_filters_of_rows_are_pickers(client, office_user):
     for name in ("plan", "lead_org", "region", "parent"):
         assert "data-picker" in select_tag(html, name), name
     assert "multiple" in select_tag(html, "plan")
-    for name in ("status", "tier", "health"):
-        assert "data-picker" not in select_tag(html, name), name
+    for name in ("status", "tier", "health"):  # several fixed choices each: no Ctrl-click list
+        assert "data-picker" in select_tag(html, name) and "multiple" in select_tag(html, name), name
+    assert "data-picker" not in select_tag(html, "has_late_milestones")  # 全部/是/否 stays a plain drop-down
 
 
 def test_every_page_loads_the_pickers_from_the_server(client, office_user):
