@@ -182,8 +182,10 @@ class SearchFilterSet(FilterSet):
 
 # Query parameters of a list that are not filters: the order, the page, its size, the archive switch, an export.
 NOT_FILTERS = frozenset({"ordering", "page", "per_page", "archived", "export"})
-# A query of hundreds of values shows this many chips and a count of the rest: the page stays small.
+# A query of hundreds of values shows this many chips and a count of the rest, and a chip this many characters of
+# its value: the page stays small whatever the address holds.
 MAX_CHIPS = 30
+CHIP_TEXT_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,10 @@ def _shown_values(field, raw_values: list[str], cleaned) -> dict[str, str]:
                 labels[str(value)] = str(label)
         return {raw: labels.get(raw, raw) for raw in raw_values}
     return {raw: raw for raw in raw_values}
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= CHIP_TEXT_MAX else f"{text[: CHIP_TEXT_MAX - 1]}…"
 
 
 def filter_chips(filterset, query: QueryDict, path: str) -> tuple[list[FilterChip], int]:
@@ -245,7 +251,7 @@ def filter_chips(filterset, query: QueryDict, path: str) -> tuple[list[FilterChi
                 FilterChip(
                     name=name,
                     label=str(field.label),
-                    value=shown.get(raw, raw),
+                    value=_clipped(shown.get(raw, raw)),
                     remove_url=f"{path}?{remaining}" if remaining else path,
                 )
             )

@@ -118,3 +118,23 @@ def test_no_list_page_offers_unknown(office):
     for url in ("/projects/", "/milestones/", "/indicators/", "/proposals/", "/supervision/notices/"):
         html = office.get(url).content.decode()
         assert not re.search(r"<option[^>]*>未知</option>", html), url
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "health=%00red",
+        "lead_org=1" + "0" * 30,
+        "lead_org=1e30",
+        "search=" + "字" * 400,
+        "health=" + "x" * 5000,
+        "is_published=%00",
+        "ordering=%00&page=999999999999",
+    ],
+    ids=["nul", "huge-id", "float-id", "long-search", "long-value", "nul-yes-no", "odd-paging"],
+)
+def test_hostile_queries_answer_with_bounded_chips(office, query):
+    response = office.get(f"/projects/?{query}")
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert all(len(chip.value) <= 40 for chip in response.context["filter_chips"])
