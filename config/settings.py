@@ -119,7 +119,8 @@ else:
         options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
 
 # PostgreSQL cancels a web request's query after this many seconds, and the request answers 503 instead of holding a
-# worker (0: no limit). The exports and imports are exempt until they run as background jobs.
+# worker (0: no limit). The exports small enough to be built in the request and the imports are exempt; background
+# jobs run in the Celery worker, which sets no limit.
 STATEMENT_TIMEOUT = env.float("STATEMENT_TIMEOUT_SECONDS", default=10.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("job", "Queued")
+    RUNNING = "running", pgettext_lazy("job", "Running")
+    DONE = "done", pgettext_lazy("job", "Done")
+    FAILED = "failed", pgettext_lazy("job", "Failed")
 
     @property
     def color(self) -> str:

@@ -64,11 +64,12 @@ def replayed_request(job: Job) -> HttpRequest:
 
 def export_run(*, job_id: int) -> Job | None:
     """Run an export job: the view its request resolves to writes the file (reporting its rows as it goes), which is
-    stored for EXPORT_KEEP_DAYS; the owner is notified when it is ready or has failed. A job already running or
-    finished (a task delivered twice) is left alone."""
+    stored for EXPORT_KEEP_DAYS; the owner is notified when it is ready or has failed. A finished job (its task
+    delivered again) is left alone; a running one is started over, since the broker delivers a task again only when
+    the worker that had it died before acknowledging it (``CELERY_TASK_ACKS_LATE``)."""
     with transaction.atomic():
         job = Job.objects.select_for_update().select_related("owner").filter(pk=job_id).first()
-        if job is None or job.status != JobStatus.QUEUED:
+        if job is None or job.finished:
             return None
         job.status, job.started_at = JobStatus.RUNNING, timezone.now()
         job.save(update_fields=["status", "started_at", "last_updated"])
