@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimestampedModel
@@ -12,9 +15,26 @@ from .choices import JobKind, JobStatus
 MAX_QUERY = 2000
 
 
+class ExportStorage(LazyObject):
+    """``STORAGES["exports"]``, shared by the web servers and the workers, looked up when first used rather than when
+    the model loads (a callable storage is called once, at import), and again after the setting changes: tests keep
+    their files in their own folder (as ``attachments.models.AttachmentStorage``)."""
+
+    def _setup(self):
+        self._wrapped = storages["exports"]
+
+
+export_files = ExportStorage()
+
+
+@receiver(setting_changed)
+def storages_changed(*, setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_ROOT"):
+        export_files._wrapped = empty
+
+
 def export_storage():
-    """settings.STORAGES["exports"]: shared by the web servers and the workers (README, Configuration)."""
-    return storages["exports"]
+    return export_files
 
 
 class Job(TimestampedModel):

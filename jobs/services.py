@@ -85,8 +85,8 @@ def export_run(*, job_id: int) -> Job | None:
         logger.exception("Export job %s failed", job.pk)
         _finish(job, JobStatus.FAILED, error=str(error) or error.__class__.__name__)
         return job
-    job.filename = filename[:200]
-    job.rows_done = max(job.rows_done, job.rows_total)
+    # The rows written, which the view reported last: the count when the job was asked for may have moved since.
+    job.filename, job.rows_total = filename[:200], job.rows_done
     _finish(job, JobStatus.DONE)
     return job
 
