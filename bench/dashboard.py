@@ -147,14 +147,14 @@ def measure_export(client, url: str) -> dict:
         raise SystemExit(f"GET {url} answered {response.status_code}, expected 302 to its job.")
     job = Job.objects.latest("pk")
     started = time.perf_counter()
-    services.export_run(job_id=job.pk)
+    services.job_run(job_id=job.pk)
     job_s = time.perf_counter() - started
     job.refresh_from_db()
     if job.status != "done":
         raise SystemExit(f"The job of {url} failed: {job.error}")
     client.get(url)
     tracemalloc.start()
-    services.export_run(job_id=Job.objects.latest("pk").pk)
+    services.job_run(job_id=Job.objects.latest("pk").pk)
     peak_mb = tracemalloc.get_traced_memory()[1] / 1024 / 1024
     tracemalloc.stop()
     for made in Job.objects.all():  # the files are not kept

@@ -487,6 +487,9 @@ CELERY_BEAT_SCHEDULE = {
 # and the file in 我的导出); smaller ones are built in the request. The files are kept EXPORT_KEEP_DAYS days.
 EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=5000)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# Confirming the import of a file of more rows than this runs it as a background job (its page shows the counts and
+# the errors; the owner is notified); smaller files are imported in the request.
+IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=2000)
 
 # Reply letters print in the 公文 fonts of GB/T 9704 (仿宋_GB2312 for the text, 方正小标宋 for the title) on computers
 # that have them: they are licensed and not in Debian, so the app names them and ships none. Where they are missing

@@ -20,3 +20,4 @@ class JobStatus(models.TextChoices):
 
 class JobKind(models.TextChoices):
     EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")

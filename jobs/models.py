@@ -38,8 +38,10 @@ def export_storage():
 
 
 class Job(TimestampedModel):
-    """Work a user asked for that runs on the task queue: the export of a list or an official table, replayed as the
-    user's own request (``path`` and ``query``) by a worker, with its progress, its file or its error."""
+    """Work a user asked for that runs on the task queue, with its progress, its file or its error: the export of a
+    list or an official table, replayed as the user's own request (``path`` and ``query``) by a worker; or the import
+    of an uploaded file (``source``, kept until the job has run), whose counts and errors are its ``outcome`` and
+    whose file is the report of its errors."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="jobs", verbose_name=_("asked by"))
     kind = models.CharField(_("kind"), max_length=20, choices=JobKind, default=JobKind.EXPORT)
@@ -52,6 +54,10 @@ class Job(TimestampedModel):
     rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
     file = models.FileField(_("file"), storage=export_storage, upload_to="%Y/%m/", max_length=300, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
+    source = models.FileField(
+        _("uploaded file"), storage=export_storage, upload_to="sources/%Y/%m/", max_length=300, blank=True
+    )
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     error = models.TextField(_("error"), max_length=2000, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -4,8 +4,8 @@ from . import services
 
 
 @shared_task
-def run_export(job_id: int) -> None:
-    services.export_run(job_id=job_id)
+def run_job(job_id: int) -> None:
+    services.job_run(job_id=job_id)
 
 
 @shared_task

@@ -29,6 +29,8 @@
       .then((state) => {
         show(box, state);
         if (!state.finished) window.setTimeout(() => poll(box), POLL_MS);
+        // An import's page shows its counts and errors, written on the server: it is loaded again once finished.
+        else if (box.closest("[data-job-reload]")) window.location.reload();
       })
       .catch(() => window.setTimeout(() => poll(box), POLL_MS * 5));
   }

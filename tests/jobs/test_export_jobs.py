@@ -126,13 +126,13 @@ def test_a_failing_export_is_reported(client, office_user, projects, low_thresho
     job = Job.objects.create(
         owner=office_user, title="项目库", path="/projects/", query="export=pdf", language="zh-hans"
     )
-    services.export_run(job_id=job.pk)
+    services.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "pdf" in job.error and not job.file
     notification = Notification.objects.get(recipient=office_user)
     assert notification.url == job.get_absolute_url() and "项目库" in notification.title
     # A task delivered twice does not run the job again.
-    assert services.export_run(job_id=job.pk) is None
+    assert services.job_run(job_id=job.pk) is None
 
 
 def test_expired_files_are_deleted(client, office_user, projects, low_threshold, django_capture_on_commit_callbacks):

@@ -142,7 +142,7 @@ def test_an_export_runs_on_a_real_worker(client, office_user, settings, worker):
         job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
     assert job.rows_done == job.rows_total == 12
-    assert "Task jobs.tasks.run_export[" in worker.read_text()
+    assert "Task jobs.tasks.run_job[" in worker.read_text()
 
     download = client.get(f"/exports/mine/{job.pk}/download/")
     assert download.status_code == 200
