@@ -11,7 +11,9 @@ median time in the server (no network) and the queries of one request. The targe
 dashboard answers in under 500 ms at the largest size and in at most three times its time at the smallest; the same
 figures cold are printed as notes. The project list and the API's project list answer at the largest size in at most
 three times their time at the smallest, in both columns (they cache nothing). The Excel exports (the project list's
-and the year's 重大项目计划表, each workbook written whole) take under 5 s at the largest size. A page that answers 404
+and the year's 重大项目计划表) are background jobs at every size here (EXPORT_JOB_THRESHOLD_ROWS 0): the request, which
+only queues the job, answers in under 5 s, and the job, run as the worker runs it, finishes in under 60 s at the
+largest size; its peak of Python memory (tracemalloc, in a second run) is printed per size. A page that answers 404
 is skipped with a note (a page still being built).
 """
 
@@ -20,17 +22,19 @@ import io
 import statistics
 import sys
 import time
+import tracemalloc
 
 from harness import machine, set_up_django
 
 DASHBOARD = "/reports/dashboard/"
 EXPORTS = ["/projects/?export=xlsx", f"/reports/export/project-plan.xlsx?year={time.localtime().tm_year}"]
 SCALED_LISTS = ["/projects/", "/api/v1/projects/"]
-PAGES = [DASHBOARD, *SCALED_LISTS, "/proposals/", *EXPORTS]
+PAGES = [DASHBOARD, *SCALED_LISTS, "/proposals/"]
 TIMED_REQUESTS = 5
 TARGET_MS = 500
 TARGET_RATIO = 3
 EXPORT_TARGET_MS = 5000
+EXPORT_JOB_TARGET_S = 60
 
 
 def seed(size: int) -> float:
@@ -128,17 +132,47 @@ def check_lists(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[
     return lines
 
 
-def check_exports(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
-    """PASS/FAIL lines for the Excel exports at the largest size (nothing is cached: cold and warm are alike)."""
+def measure_export(client, url: str) -> dict:
+    """The export as a background job: the request's time (it only queues the job: the tasks go to a queue in memory
+    that nobody reads), the job's time run as a worker runs it, and its peak of Python memory in a second run."""
+    from config.celery import app
+    from jobs import services
+    from jobs.models import Job
+
+    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
+    started = time.perf_counter()
+    response = client.get(url)
+    request_ms = (time.perf_counter() - started) * 1000
+    if response.status_code != 302:
+        raise SystemExit(f"GET {url} answered {response.status_code}, expected 302 to its job.")
+    job = Job.objects.latest("pk")
+    started = time.perf_counter()
+    services.job_run(job_id=job.pk)
+    job_s = time.perf_counter() - started
+    job.refresh_from_db()
+    if job.status != "done":
+        raise SystemExit(f"The job of {url} failed: {job.error}")
+    client.get(url)
+    tracemalloc.start()
+    services.job_run(job_id=Job.objects.latest("pk").pk)
+    peak_mb = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    tracemalloc.stop()
+    for made in Job.objects.all():  # the files are not kept
+        made.file.delete(save=False)
+        made.delete()
+    return {"request": request_ms, "job": job_s, "peak": peak_mb, "rows": job.rows_total}
+
+
+def check_exports(exports: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
+    """PASS/FAIL lines for the exports at the largest size: the request queues the job, the job writes the file."""
     large = max(sizes)
     lines = []
     for url in EXPORTS:
-        if (url, large) not in results:
-            lines.append(f"FAIL  {url} answered 404: the target cannot be checked.")
-            continue
-        worst = max(results[url, large]["cold"], results[url, large]["warm"])
-        verdict = "PASS" if worst < EXPORT_TARGET_MS else "FAIL"
-        lines.append(f"{verdict}  {url} at {large} projects: {worst:.0f} ms (target < {EXPORT_TARGET_MS} ms)")
+        row = exports[url, large]
+        verdict = "PASS" if row["request"] < EXPORT_TARGET_MS else "FAIL"
+        lines.append(f"{verdict}  {url} at {large} projects: request {row['request']:.0f} ms (< {EXPORT_TARGET_MS})")
+        verdict = "PASS" if row["job"] < EXPORT_JOB_TARGET_S else "FAIL"
+        lines.append(f"{verdict}  {url} at {large} projects: job {row['job']:.1f} s (< {EXPORT_JOB_TARGET_S} s)")
     return lines
 
 
@@ -157,10 +191,11 @@ def main() -> int:
     from bench.synthetic import BENCH_USERNAME
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.EXPORT_JOB_THRESHOLD_ROWS = 0  # every export is a job, so that its memory is compared across sizes
     print(f"machine: {machine()}")
     call_command("migrate", verbosity=0, interactive=False)
 
-    results, skipped = {}, set()
+    results, exports, skipped = {}, {}, set()
     for size in args.sizes:
         print(f"seeded {size} projects in {seed(size):.1f} s")
         client = Client()
@@ -171,6 +206,8 @@ def main() -> int:
                 skipped.add(url)
             else:
                 results[url, size] = measured
+        for url in EXPORTS:
+            exports[url, size] = measure_export(client, url)
 
     print(f"\n{'page':<46}{'projects':>10}{'cold ms':>10}{'queries':>9}{'warm ms':>10}{'queries':>9}")
     for (url, size), row in sorted(results.items(), key=lambda item: (PAGES.index(item[0][0]), item[0][1])):
@@ -178,10 +215,13 @@ def main() -> int:
             f"{url:<46}{size:>10}{row['cold']:>10.1f}{row['cold_queries']:>9}{row['warm']:>10.1f}"
             f"{row['warm_queries']:>9}"
         )
+    print(f"\n{'export (a background job)':<46}{'projects':>10}{'rows':>9}{'request ms':>12}{'job s':>8}{'peak MB':>9}")
+    for (url, size), row in exports.items():
+        print(f"{url:<46}{size:>10}{row['rows']:>9}{row['request']:>12.1f}{row['job']:>8.1f}{row['peak']:>9.1f}")
     for url in sorted(skipped):
         print(f"note: {url} answered 404 and was skipped.")
     print()
-    lines = check_dashboard(results, args.sizes) + check_lists(results, args.sizes) + check_exports(results, args.sizes)
+    lines = check_dashboard(results, args.sizes) + check_lists(results, args.sizes) + check_exports(exports, args.sizes)
     print("\n".join(lines))
     failed = any(line.startswith("FAIL") for line in lines)
     return 1 if failed and not args.no_check else 0

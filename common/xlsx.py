@@ -409,23 +409,36 @@ def xlsx_response(workbook: Workbook, filename: str) -> FileResponse:
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
+def list_workbook(title: str, columns: list[Column], rows: Iterable[list]) -> Workbook:
+    """A list's export (every row its filters choose) as one streamed sheet: the title, the date and unit line, the
+    header row and the rows."""
+    workbook = new_workbook()
+    sheet = Sheet(workbook, title, columns)
+    sheet.heading(title, f"导出日期：{timezone.localdate():%Y年%m月%d日}    单位：万元")
+    for values in rows:
+        sheet.row(values)
+    return workbook
+
+
+def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """Rows as CSV text in pieces of about 64 kB, after a byte order mark and the header; text that could start a
+    formula gets an apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([as_text(value) if isinstance(value, str) else _csv_value(value) for value in row])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 def csv_response(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
-    """Rows streamed as CSV in UTF-8 with a byte order mark; text that could start a formula gets an apostrophe."""
-
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([as_text(value) if isinstance(value, str) else _csv_value(value) for value in row])
-            if buffer.tell() > 64 * 1024:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    """Rows streamed as CSV in UTF-8 with a byte order mark (``csv_chunks``)."""
+    response = StreamingHttpResponse(csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "attachments",
     "notifications",
+    "jobs",
     "projects",
     "proposals",
     "supervision",
@@ -117,7 +119,8 @@ else:
         options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
 
 # PostgreSQL cancels a web request's query after this many seconds, and the request answers 503 instead of holding a
-# worker (0: no limit). The exports and imports are exempt until they run as background jobs.
+# worker (0: no limit). The exports small enough to be built in the request and the imports are exempt; background
+# jobs run in the Celery worker, which sets no limit.
 STATEMENT_TIMEOUT = env.float("STATEMENT_TIMEOUT_SECONDS", default=10.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -352,6 +355,17 @@ else:
             "directory_permissions_mode": 0o750,
         },
     }
+# Files made by export jobs: beside the attachments (in the same bucket when they are in S3, so every server and
+# worker sees them), in a folder of their own.
+STORAGES["exports"] = {
+    "BACKEND": STORAGES["attachments"]["BACKEND"],
+    "OPTIONS": {
+        **STORAGES["attachments"]["OPTIONS"],
+        "location": str(Path(str(MEDIA_ROOT)) / "exports")
+        if "bucket_name" not in STORAGES["attachments"]["OPTIONS"]
+        else "/".join(filter(None, [STORAGES["attachments"]["OPTIONS"]["location"], "exports"])),
+    },
+}
 ATTACHMENTS = {
     # Per file, per object (all its files together) and the files an object may have.
     "MAX_FILE_BYTES": env.int("ATTACHMENTS_MAX_FILE_BYTES", default=20 * 1024 * 1024),
@@ -446,6 +460,38 @@ NOTIFICATIONS = {
     "RETRY_SECONDS": env.int("NOTIFICATIONS_RETRY_SECONDS", default=60),
     "TIMEOUT_SECONDS": env.float("NOTIFICATIONS_TIMEOUT_SECONDS", default=10.0),
 }
+
+# Background jobs (Celery). With a broker (production: Redis, e.g. redis://127.0.0.1:6379/0) tasks go to the
+# workers; without one they run in the process that asks for them, so the local demo and the tests need nothing else.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# What users see of a job is its row (jobs.models.Job), not Celery's result.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job is taken off the queue once it is done: a worker killed half-way leaves it to be run again, not lost.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+# Celery beat's schedule: the work cron used to start (the management commands stay, for a run by hand).
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=30, day_of_week="1-5"),
+    },
+    "send-notifications": {"task": "notifications.tasks.send_notifications", "schedule": 60.0},
+    "make-letter-pdfs": {"task": "proposals.tasks.make_letter_pdfs", "schedule": 300.0},
+    "clean-imports": {"task": "reports.tasks.clean_imports", "schedule": crontab(minute=15)},
+    "delete-expired-exports": {"task": "jobs.tasks.delete_expired_exports", "schedule": crontab(minute=45)},
+}
+# An export of more rows than this runs as a background job (the user gets a page with its progress, a notification
+# and the file in 我的导出); smaller ones are built in the request. The files are kept EXPORT_KEEP_DAYS days.
+EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=5000)
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# Confirming the import of a file of more rows than this runs it as a background job (its page shows the counts and
+# the errors; the owner is notified); smaller files are imported in the request.
+IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=2000)
 
 # Reply letters print in the 公文 fonts of GB/T 9704 (仿宋_GB2312 for the text, 方正小标宋 for the title) on computers
 # that have them: they are licensed and not in Debian, so the app names them and ships none. Where they are missing

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("attachments.urls")),
     path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
     path("", include("workdays.urls")),
     path("", include("supervision.urls")),
     # The language switch must work on the login page too.

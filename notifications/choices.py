@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalations")
     INSTRUCTION = "instruction", _("Leaders' instructions")
     COMMITMENT = "commitment", _("Promises in replies")
+    EXPORT = "export", _("Exports and imports")
 
 
 class DeliveryStatus(models.TextChoices):

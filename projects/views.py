@@ -31,6 +31,7 @@ from common.views import (
     add_violation,
     parse_pk,
 )
+from jobs.views import ExportJobMixin
 
 from . import charts, dossier, history, resources, selectors, services
 from .choices import ChangeRequestKind, Health, ProjectStatus
@@ -81,7 +82,7 @@ class HomeView(TemplateView):
 # Projects
 
 
-class ProjectListView(ObjectListView):
+class ProjectListView(ExportJobMixin, ObjectListView):
     model = Project
     filterset_class = ProjectFilterSet
     template_name = "projects/project_list.html"
@@ -343,7 +344,7 @@ class ProjectArchiveView(ArchiveView):
     model = Project
 
 
-class MilestoneListView(ObjectListView):
+class MilestoneListView(ExportJobMixin, ObjectListView):
     """里程碑: every project's checkpoints, late ones and those falling due, for the office and the dashboard."""
 
     model = Milestone
@@ -369,7 +370,7 @@ class MilestoneListView(ObjectListView):
         )
 
 
-class ProgressReportListView(ObjectListView):
+class ProgressReportListView(ExportJobMixin, ObjectListView):
     """进度月报: every report as filed, with its review state; the dashboard's trend links here."""
 
     model = ProgressReport
@@ -485,7 +486,7 @@ class OrganizationArchiveView(ArchiveView):
 # Targets
 
 
-class IndicatorListView(ObjectListView):
+class IndicatorListView(ExportJobMixin, ObjectListView):
     """目标指标: targets by plan with baseline, target, the latest actual and attainment."""
 
     model = Indicator

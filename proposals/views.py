@@ -27,6 +27,7 @@ from common.views import (
     ObjectPermissionMixin,
     parse_pk,
 )
+from jobs.views import ExportJobMixin
 from projects.models import Project
 
 from . import forms, resources, services, votes
@@ -61,7 +62,7 @@ def add_service_errors(form, error: ValidationError):
         form.add_error(field if field in form.fields else None, field_errors)
 
 
-class ProposalListView(ObjectListView):
+class ProposalListView(ExportJobMixin, ObjectListView):
     """提案台账: every proposal, filtered by the FilterSet the API uses."""
 
     model = Proposal

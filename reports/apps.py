@@ -11,11 +11,15 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import register_role_permissions
+        from jobs.choices import JobKind
+        from jobs.registry import register
 
+        from .imports import run_import_job
         from .roles import REPORT_PERMISSIONS
         from .versioning import install_triggers
 
         register_role_permissions(self.label, REPORT_PERMISSIONS)
+        register(JobKind.IMPORT, run_import_job)
 
         # After every migrate (and every flush), so that each database, tests' included, moves the data version.
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="reports.install_triggers")

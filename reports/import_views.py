@@ -20,6 +20,7 @@ from common.db import lift_statement_timeout
 from common.forms import BootstrapMixin
 from common.spreadsheets import files, uploads
 from common.xlsx import xlsx_response
+from jobs.services import import_is_large, import_start
 
 from . import imports
 
@@ -102,7 +103,7 @@ class ImportView(ResourceMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        # Thousands of rows checked or written in one request, until imports are background jobs.
+        # Thousands of rows checked in one request (the preview), or written (up to IMPORT_JOB_THRESHOLD_ROWS).
         lift_statement_timeout()
         if "token" in request.POST:
             return self.confirm(request)
@@ -134,6 +135,18 @@ class ImportView(ResourceMixin, TemplateView):
             return HttpResponseRedirect(here)
         data, filename = pending
         try:
+            rows = imports.file_rows(data)
+            if import_is_large(rows):
+                # A large file is written by a worker: the page that answers is the job's, with its outcome to come.
+                job = import_start(
+                    request=request,
+                    resource=self.key,
+                    title=f"{self.resource_class.label}：{filename}",
+                    data=data,
+                    filename=filename,
+                    rows=rows,
+                )
+                return HttpResponseRedirect(job.get_absolute_url())
             outcome = imports.run_import(key=self.key, user=request.user, data=data, dry_run=False)
         except files.ImportFileError as error:
             messages.error(request, error.message)

@@ -17,10 +17,12 @@ from contextlib import contextmanager
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from common.db import constraint_violation
 from common.exceptions import ActionForbidden, WorkflowError
+from common.spreadsheets.files import read_rows
 from common.spreadsheets.outcomes import ImportOutcome, RowError, RowPreview
 from common.spreadsheets.reading import read_table
 from common.spreadsheets.resources import EXPORT_ONLY, ImportResource
@@ -168,6 +170,50 @@ def run_import(*, key: str, user, data: bytes, dry_run: bool = True) -> ImportOu
         constants=table.constants,
         flags=resource.flags,
     )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A large file's import as a background job (``jobs``): confirmed on the page, written by the worker
+# --------------------------------------------------------------------------------------------------------------
+
+ERROR_COLUMNS = [Column("行", "integer", 8, align="center"), Column("列", width=20), Column("错误", "long", 80)]
+JOB_ERRORS_SHOWN = 500  # the job's page lists this many; the report has them all
+
+
+def file_rows(data: bytes) -> int:
+    """How many rows the file has, title and header rows included (a file that cannot be read raises
+    ``ImportFileError``): what decides whether its import is a background job."""
+    return len(read_rows(data)[0])
+
+
+def run_import_job(job, out, progress) -> str:
+    """The import job's runner (``jobs.registry``): the job's uploaded file imported for real, as its owner, all or
+    nothing; its counts and first errors in ``job.outcome``; when there are errors, their report (row, column,
+    message) written to ``out``. Returns the report's file name, or "" when there is none."""
+    key = QueryDict(job.query).get("resource", "")
+    if not may_import(job.owner, key):
+        raise ActionForbidden(_("You may not import this table."))
+    with job.source.open("rb") as source:
+        data = source.read()
+    outcome = run_import(key=key, user=job.owner, data=data, dry_run=False)
+    job.outcome = {
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "skipped": outcome.skipped,
+        "error_count": len(outcome.errors),
+        "errors": [error.as_dict() for error in outcome.errors[:JOB_ERRORS_SHOWN]],
+        "flags": outcome.flags,
+    }
+    progress(len(outcome.rows))
+    if not outcome.errors:
+        return ""
+    workbook = new_workbook()
+    sheet = Sheet(workbook, "导入错误", ERROR_COLUMNS)
+    sheet.heading(f"导入错误：{job.title}", f"共{len(outcome.errors)}处错误，未导入任何数据。")
+    for error in outcome.errors:
+        sheet.row([error.row, error.field, error.message])
+    workbook.save(out)
+    return f"导入错误-{key}.xlsx"
 
 
 # --------------------------------------------------------------------------------------------------------------

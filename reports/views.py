@@ -1,5 +1,8 @@
 """Leaders' pages: the dashboard, its one-page printable summary, and the public progress page."""
 
+from collections.abc import Callable
+from typing import BinaryIO
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -13,6 +16,8 @@ from accounts.models import Region
 from common.db import lift_statement_timeout
 from common.views import ObjectPermissionMixin, parse_pk
 from common.xlsx import xlsx_response
+from jobs.services import export_is_large
+from jobs.views import start_export_job
 from projects.choices import InvestmentModel, ProjectStatus
 from projects.models import Indicator, Plan, Project
 from projects.selectors import attach_phases, key_list_status_below
@@ -182,26 +187,53 @@ class PublicProgressView(TemplateView):
 
 class TableExportView(View):
     """One official table as an .xlsx file, for the choices its form takes from the address (400 when they are
-    missing or wrong); ``model`` is what the reader must be allowed to view."""
+    missing or wrong); ``model`` is what the reader must be allowed to view. A table of more rows than
+    EXPORT_JOB_THRESHOLD_ROWS (``row_count``) is made by a background job, and the request answers with its page."""
 
     model = None
     form_class = None
+    # The table's name, for the job that makes a large one (the tables are Chinese whatever the reader's language).
+    table_title = ""
 
     def get(self, request):
         if not request.user.can("view", self.model):
             raise PermissionDenied
         form = self.form_class(request.GET, user=request.user)
-        lift_statement_timeout()  # a year's table is built in one request, until exports are background jobs
         if not form.is_valid():
             messages = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
             return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
+        rows = self.row_count(form)
+        if export_is_large(rows):
+            return start_export_job(request, self.table_title, rows)
+        lift_statement_timeout()  # up to EXPORT_JOB_THRESHOLD_ROWS rows are built in the request
         workbook, filename = self.build(form)
         return xlsx_response(workbook, filename)
+
+    def row_count(self, form) -> int:
+        """About how many rows the table has (0: never enough for a background job)."""
+        return 0
+
+    def write_export(self, out: BinaryIO, progress: Callable[[int], None]) -> str:
+        """The table ``get`` would send, written to ``out`` by a background job; returns the file's name."""
+        if not self.request.user.can("view", self.model):
+            raise PermissionDenied
+        form = self.form_class(self.request.GET, user=self.request.user)
+        if not form.is_valid():
+            raise ValueError(form.errors.as_text())
+        workbook, filename = self.build(form)
+        workbook.save(out)
+        progress(self.row_count(form))  # a table is built whole: its rows are done at once
+        return filename
 
 
 class ProjectPlanExportView(TableExportView):
     model = Project
     form_class = forms.ProjectPlanTableForm
+    table_title = "重大项目计划表"
+
+    def row_count(self, form):
+        year, scope = form.cleaned_data["year"], form.table_scope()
+        return scope.filter(Project.objects.active_in_year(year)).count()
 
     def build(self, form):
         year, plan, scope = form.cleaned_data["year"], form.cleaned_data["plan"], form.table_scope()
@@ -221,6 +253,10 @@ class TargetsExportView(TableExportView):
 class ProgressTableExportView(TableExportView):
     model = Project
     form_class = forms.ProgressTableForm
+    table_title = "项目进度月报"
+
+    def row_count(self, form):
+        return form.table_scope().filter(Project.objects.reporting()).count()
 
     def build(self, form):
         period, scope = form.cleaned_data["period"], form.table_scope()
@@ -230,6 +266,10 @@ class ProgressTableExportView(TableExportView):
 class ProposalLedgerExportView(TableExportView):
     model = Proposal
     form_class = forms.SessionTableForm
+    table_title = "提案办理台账"
+
+    def row_count(self, form):
+        return Proposal.objects.filter(session=form.cleaned_data["session"]).count()
 
     def build(self, form):
         chosen = get_object_or_404(self.request.user.scope(Session.objects.all()), pk=form.cleaned_data["session"])

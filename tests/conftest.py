@@ -29,6 +29,10 @@ def plain_static_storage(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/no-public-url/"},
         },
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "exports"), "base_url": "/no-public-url/"},
+        },
     }
 
 

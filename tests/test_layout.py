@@ -1,6 +1,6 @@
 """The tree a newcomer reads: each app imports only the apps below it (common ← accounts ← workdays ← notifications ←
-projects ← proposals ← reports), the proposals app takes nothing from the portfolio but ``Project``, and no module
-outside migrations is over 800 lines. ``docs/architecture.md`` explains the layers."""
+jobs ← projects ← proposals ← reports), the proposals app takes nothing from the portfolio but ``Project``, and no
+module outside migrations is over 800 lines. ``docs/architecture.md`` explains the layers."""
 
 import ast
 import pathlib
@@ -8,7 +8,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-LAYERS = ["common", "accounts", "workdays", "notifications", "projects", "proposals", "reports"]
+LAYERS = ["common", "accounts", "workdays", "notifications", "jobs", "projects", "proposals", "reports"]
 MAX_LINES = 800
 
 

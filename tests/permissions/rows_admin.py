@@ -24,6 +24,7 @@ ADMIN_OFFICE = {
     "accounts.user": "",
     "notifications.sentreminder": "",
     "notifications.delivery": "",
+    "jobs.job": "",  # the users' own jobs, on their pages (我的导出); the admin is the superuser's
     "accounts.region": "v",  # the deployment's frame, kept by its superuser
     "accounts.organization": "vac",
     "projects.domain": "vacd",

@@ -14,6 +14,8 @@ from knox.models import AuthToken
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
 from attachments.services import attach
+from jobs.choices import JobStatus
+from jobs.models import Job
 from notifications.models import Delivery, SentReminder
 from notifications.services import notify
 from projects import services as portfolio
@@ -184,6 +186,15 @@ def build_world() -> SimpleNamespace:
     (w.notification,) = notify([liaison], kind="notice", title="督办通知", url="/", key="world:notice")
     Delivery.objects.get_or_create(
         notification=w.notification, channel="email", defaults={"address": "liaison@example.gov.cn", "kind": "notice"}
+    )
+    # The liaison's own export job (a failed one: no file, so its download is not found for anyone).
+    w.job = Job.objects.create(
+        owner=liaison,
+        title="项目库",
+        path="/projects/",
+        query="export=xlsx",
+        language="zh-hans",
+        status=JobStatus.FAILED,
     )
     attempt = {"username": "intruder", "ip_address": "10.0.0.9", "user_agent": "curl", "http_accept": "*/*"}
     AccessAttempt.objects.create(**attempt, path_info="/", get_data="", post_data="", failures_since_start=1)
