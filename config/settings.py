@@ -124,6 +124,9 @@ else:
         # 2.4 s query over 10,000; without it the query takes 0.3 s.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
+        # A database server that does not answer fails the request (and /healthz) after this long, rather than after
+        # the operating system's TCP timeout of minutes.
+        options.setdefault("connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5))
         # Django 5.2's own pool (psycopg_pool): each process keeps between MIN and MAX connections open and lends one
         # to each request, instead of a connection per worker (CONN_MAX_AGE) or per request. It pays off with threaded
         # workers; several app servers are better served by PgBouncer in front of the database (README, Production).
@@ -247,7 +250,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 if env.int("DJANGO_AXES_PROXY_COUNT", default=0):
-    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_AXES_PROXY_COUNT")
+    # django-ipware counts the proxies named in X-Forwarded-For, and the one next to the app (nginx) is not among them:
+    # it is REMOTE_ADDR. A client's own X-Forwarded-For makes the header longer than expected, and ipware then falls
+    # back to REMOTE_ADDR, so a forged header never passes for another address. The public votes' limit reads the
+    # same address (proposals.views).
+    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_AXES_PROXY_COUNT") - 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Content Security Policy: scripts, styles, fonts and images from this server only, nothing inline, no frames; the
@@ -498,9 +505,10 @@ LETTER_FONTS = {
     "fallback": env.list("LETTER_FONT_FALLBACK", default=["Noto Serif CJK SC", "Source Han Serif SC", "serif"]),
 }
 
-# /healthz (common.probes): how long each check may take. /metrics answers only requests that reach the server
-# directly from these addresses or networks (Prometheus scraping each app server), never through the reverse proxy.
-HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT_SECONDS", default=2.0)
+# /healthz (common.probes): how long the broker may take to answer its PING. /metrics answers only requests that
+# reach the server directly from these addresses or networks (Prometheus scraping each app server), never through the
+# reverse proxy.
+HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT_SECONDS", default=2.0)
 METRICS_ALLOWED_IPS = [
     str(ipaddress.ip_network(allowed, strict=False))
     for allowed in env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
