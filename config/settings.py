@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Counts every request, the probes' included; its partner, last in the chain, times the views.
+    # Counts every request, the probes' included; its partner, near the end of the chain, times the views.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Before anything that logs: every line of the request carries its id.
     "common.request_log.RequestLogMiddleware",
@@ -77,9 +77,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Times the views; before django-axes, so that a locked-out login is counted with the 429 it answers.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: it answers a locked-out login attempt.
     "axes.middleware.AxesMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

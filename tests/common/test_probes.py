@@ -1,6 +1,7 @@
 """/healthz for the load balancer and /metrics for Prometheus (``common.probes``)."""
 
 import os
+import re
 import socket
 
 import pytest
@@ -109,3 +110,12 @@ def test_metrics_count_the_database_queries_on_postgresql(client):
     client.get("/healthz")
     text = client.get("/metrics").content.decode()
     assert 'django_db_execute_total{alias="default",vendor="postgresql"}' in text
+
+
+@pytest.mark.django_db
+def test_metrics_count_a_locked_out_login_with_its_429(client, settings):
+    UserFactory(username="liaison1")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post("/accounts/login/", {"username": "liaison1", "password": "wrong"}, REMOTE_ADDR="10.1.2.3")
+    text = client.get("/metrics").content.decode()
+    assert re.search(r'django_http_responses_total_by_status_view_method_total\{[^}]*status="429"[^}]*\} [1-9]', text)
