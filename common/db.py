@@ -84,11 +84,17 @@ def _statement_timeout_wrapper(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+# What a connection lent by the pool (``DJANGO_DB_POOL``) may carry over from the request that had it before: the
+# first query sets the timeout whatever it is to be, even the server's default.
+UNKNOWN = object()
+
+
 def install_statement_timeout(sender, connection, **kwargs):
-    """``connection_created``: a new PostgreSQL connection has the server's default; watch its queries."""
+    """``connection_created``: a new PostgreSQL connection has the server's default (one lent by the pool, whatever
+    the last request left); watch its queries."""
     if connection.vendor != "postgresql":
         return
-    connection.statement_timeout = None
+    connection.statement_timeout = UNKNOWN if connection.pool else None
     if _statement_timeout_wrapper not in connection.execute_wrappers:
         connection.execute_wrappers.append(_statement_timeout_wrapper)
 

@@ -1,6 +1,7 @@
 """Settings for 智慧城市项目管理平台, read from the environment (see .env.example and the README)."""
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_prometheus",
     "common",
     "workdays",
     "accounts",
@@ -57,6 +59,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts every request, the probes' included; its partner, near the end of the chain, times the views.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before anything that logs: every line of the request carries its id.
+    "common.request_log.RequestLogMiddleware",
+    # /healthz and /metrics, before the host check, the HTTPS redirect, the session and the login (common.probes).
+    "common.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Times the views; before django-axes, so that a locked-out login is counted with the 429 it answers.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: it answers a locked-out login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,6 +127,23 @@ else:
         # 2.4 s query over 10,000; without it the query takes 0.3 s.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
+        # A database server that does not answer fails the request (and /healthz) after this long, rather than after
+        # the operating system's TCP timeout of minutes.
+        options.setdefault("connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5))
+        # Django 5.2's own pool (psycopg_pool): each process keeps between MIN and MAX connections open and lends one
+        # to each request, instead of a connection per worker (CONN_MAX_AGE) or per request. It pays off with threaded
+        # workers; several app servers are better served by PgBouncer in front of the database (README, Production).
+        if env.bool("DJANGO_DB_POOL", default=False):
+            options["pool"] = {
+                "min_size": env.int("DJANGO_DB_POOL_MIN_SIZE", default=1),
+                "max_size": env.int("DJANGO_DB_POOL_MAX_SIZE", default=4),
+                # How long a request waits for a free connection before it fails.
+                "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
+            }
+            DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both
+        # The same backend, counting queries, their durations and errors for /metrics (django-prometheus); what the
+        # tests count (django_assert_num_queries) is Django's own cursor log and does not change.
+        DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 
 # PostgreSQL cancels a web request's query after this many seconds, and the request answers 503 instead of holding a
 # worker (0: no limit). The exports small enough to be built in the request and the imports are exempt; background
@@ -179,9 +206,26 @@ OFFICE = {
     "PLACE": env.str("OFFICE_PLACE", default=""),
 }
 
-# Per process by default; a shared cache (filecache:///path, or redis:// with the redis package) spares each worker
-# its own first computation. Correctness does not depend on sharing: cached figures are keyed by the data version.
+# Per process by default; a shared cache (redis://host:6379/0, or filecache:///path for the workers of one server)
+# spares each worker its own first computation. Correctness does not depend on sharing: cached figures are keyed by the
+# data version.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Several deployments may share one Redis: each its own prefix.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="smartcity")
+SHARED_CACHE = CACHES["default"]["BACKEND"] in {
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering fails the request (and /healthz) within seconds instead of holding the worker.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 2)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 5)
+if SHARED_CACHE:
+    # Sessions read from the shared cache (no query per request) and written through to the database, so that a
+    # restarted Redis logs nobody out. Never with a per-process or per-server cache: a session ended on one server
+    # would live on in another's copy.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long computed dashboard figures are kept at most; a write to the data makes them obsolete at once anyway.
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
 
@@ -210,7 +254,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 if env.int("DJANGO_AXES_PROXY_COUNT", default=0):
-    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_AXES_PROXY_COUNT")
+    # django-ipware counts the proxies named in X-Forwarded-For, and the one next to the app (nginx) is not among them:
+    # it is REMOTE_ADDR. A client's own X-Forwarded-For makes the header longer than expected, and ipware then falls
+    # back to REMOTE_ADDR, so a forged header never passes for another address. The public votes' limit reads the
+    # same address (proposals.views).
+    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_AXES_PROXY_COUNT") - 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Content Security Policy: scripts, styles, fonts and images from this server only, nothing inline, no frames; the
@@ -506,14 +554,44 @@ LETTER_FONTS = {
     "fallback": env.list("LETTER_FONT_FALLBACK", default=["Noto Serif CJK SC", "Source Han Serif SC", "serif"]),
 }
 
+# /healthz (common.probes): how long the broker may take to answer its PING. /metrics answers only requests that
+# reach the server directly from these addresses or networks (Prometheus scraping each app server), never through the
+# reverse proxy.
+HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT_SECONDS", default=2.0)
+METRICS_ALLOWED_IPS = [
+    str(ipaddress.ip_network(allowed, strict=False))
+    for allowed in env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+]
+
+# Logs go to standard error (journald under systemd), one JSON object a line in production (DJANGO_LOG_FORMAT=json,
+# the default with debug off) for the log collector, plain text for a person at a terminal. Every line carries the id
+# of the request it belongs to (common.request_log), and each request ends with one line of its own (logger
+# smartcity.requests: method, path, status, duration_ms, user_id).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "common.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Chinese names and messages stay readable in the log.
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every step of every reply letter it prints, and each browser-only CSS property of the letter's
-    # stylesheet it skips (font-synthesis): only its errors are worth a log line.
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint reports every step of every reply letter it prints, and each browser-only CSS property of the
+        # letter's stylesheet it skips (font-synthesis): only its errors are worth a log line.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+        # Replaced by the one line per request above, which has the request id, the user and the duration.
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 SITE_TITLE = _("Smart City Project Management Platform")

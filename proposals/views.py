@@ -1,6 +1,7 @@
 """Pages of the proposal workflow: the committee's ledger, the proposal page with its moves, the units' inbox, the
 reference data, and the public pages of published replies."""
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -538,7 +539,9 @@ class PublicVoteView(generic.View):
         if reply.pk in voted:
             messages.info(request, _("You have already given your view on this reply."))
             return HttpResponseRedirect(back)
-        if not votes.public_vote(reply=reply, choice=choice, address=request.META.get("REMOTE_ADDR", "")):
+        # The visitor's address as the login lockout reads it: behind the reverse proxy, from X-Forwarded-For.
+        address = get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")
+        if not votes.public_vote(reply=reply, choice=choice, address=address):
             return HttpResponse(_("Too many votes from your address; try again later."), status=429)
         request.session["proposal_votes"] = [*voted, reply.pk]
         messages.success(request, _("Thank you: your view has been counted."))

@@ -55,3 +55,41 @@ def test_postgresql_runs_queries_without_jit_compilation():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def settings_with(code: str, **env) -> list[str]:
+    """What ``code`` prints about the settings read from ``env`` (besides the production variables)."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings as s; {code}"],
+        cwd=ROOT,
+        env={**PRODUCTION, **env, "DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_sessions_live_in_a_shared_cache_only():
+    """With Redis the sessions are read from it (written through to the database); with a cache of one process or one
+    server they stay in the database, or a session ended on one server would live on in another's copy."""
+    code = "print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'], s.CACHES['default']['OPTIONS']['socket_timeout'])"
+    assert settings_with(code, CACHE_URL="redis://127.0.0.1:6379/2") == [
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+        "5",
+    ]
+    code = "print(s.SESSION_ENGINE)"
+    assert settings_with(code) == ["django.contrib.sessions.backends.db"]
+    assert settings_with(code, CACHE_URL="filecache:///tmp/smartcity-cache") == ["django.contrib.sessions.backends.db"]
+
+
+def test_the_connection_pool_replaces_persistent_connections():
+    code = "d = s.DATABASES['default']; print(d['ENGINE'], d['CONN_MAX_AGE'], sorted(d['OPTIONS']['pool'].items()))"
+    url = "postgres://smartcity@db.example.gov.cn:5432/smartcity"
+    engine, max_age, *pool = settings_with(code, DATABASE_URL=url, DJANGO_DB_POOL="1", DJANGO_DB_POOL_MAX_SIZE="8")
+    assert (engine, max_age) == ("django_prometheus.db.backends.postgresql", "0")
+    assert " ".join(pool) == "[('max_size', 8), ('min_size', 1), ('timeout', 10.0)]"
+    code = "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], 'pool' in d['OPTIONS'])"
+    assert settings_with(code, DATABASE_URL=url) == ["60", "False"]
