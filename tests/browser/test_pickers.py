@@ -26,8 +26,11 @@ def search(page, label, typed):
     picker = page.get_by_role("combobox", name=label)
     picker.click()
     picker.press_sequentially(typed)
+    # On a busy machine a keystroke can land before the picker listens: what was typed is what the box holds.
+    if picker.input_value() != typed:
+        picker.fill(typed)
     options = page.locator(f"#{picker.get_attribute('aria-controls')} .option")
-    expect(options.filter(has_not_text=typed)).to_have_count(0)
+    expect(options.filter(has_not_text=typed)).to_have_count(0, timeout=15_000)
     expect(options.first).to_be_visible()
     return options
 
