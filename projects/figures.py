@@ -37,7 +37,8 @@ def refresh_figures(project_ids: Iterable[int], *, today: datetime.date | None =
     inside the caller's transaction."""
     ids = list(project_ids)
     if ids:
-        _store(f"pk IN ({', '.join(['%s'] * len(ids))})", ids, today or timezone.localdate())
+        rows = ProjectFigures.objects.filter(project__in=ids)
+        _store(rows, f"pk IN ({', '.join(['%s'] * len(ids))})", ids, today or timezone.localdate())
 
 
 def refresh_all_figures(*, today: datetime.date | None = None) -> int:
@@ -48,20 +49,28 @@ def refresh_all_figures(*, today: datetime.date | None = None) -> int:
     ids = Project.all_objects.order_by("pk").values_list("pk", flat=True)
     while batch := list(ids.filter(pk__gt=last)[:BATCH_SIZE]):
         with transaction.atomic():
-            _store("pk > %s AND pk <= %s", [last, batch[-1]], today)
+            rows = ProjectFigures.objects.filter(project__gt=last, project__lte=batch[-1])
+            _store(rows, "pk > %s AND pk <= %s", [last, batch[-1]], today)
         stored, last = stored + len(batch), batch[-1]
     return stored
 
 
-def _store(condition: str, params: list, today: datetime.date) -> None:
-    """Write ``with_figures(today)``'s rows for the projects whose ``pk`` meets ``condition`` (SQL) into the table."""
+def _store(rows: QuerySet, condition: str, params: list, today: datetime.date) -> None:
+    """Store ``with_figures(today)``'s rows for the projects whose ``pk`` meets ``condition`` (SQL with ``params``),
+    whose stored figures, where they have any yet, are ``rows``."""
     connection = connections[router.db_for_write(ProjectFigures)]
     figures_sql, figures_params = _figures_sql(connection.alias, today, repr(settings.PORTFOLIO))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("project_id", *FIGURE_NAMES, "as_of"))
     selected = ", ".join(quote(name) for name in ("pk", *FIGURE_NAMES))
     updated = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in (*FIGURE_NAMES, "as_of"))
-    with connection.cursor() as cursor:
+    # The caller's transaction, or one of its own for a write in autocommit (a shell's save).
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+        if connection.features.has_select_for_update:
+            # Another transaction writing these projects' figures commits first: the statement below reads the data
+            # as of its own start (PostgreSQL's READ COMMITTED), so it then sees that transaction's writes. Without
+            # the lock it could compute from before them and, writing last, store figures that miss them.
+            list(rows.select_for_update().values_list("pk", flat=True))
         # The condition on the outer query reaches the projects' table (both databases merge the subquery into it),
         # so only those projects' figures are computed.
         cursor.execute(

@@ -114,11 +114,11 @@ def grouped_by_health(figures, columns: Sequence[str], aggregates: Sequence[str]
     """Rows of ``columns`` then ``aggregates``: the rows of ``figures`` grouped by ``columns`` (any of its own
     columns, and ``health``), with each SQL aggregate (over the figures' columns by name) computed per group.
 
-    ``figures`` is a ``values()`` query of projects annotated by ``with_figures`` that selects at least ``status``,
-    ``progress``, ``planned_progress`` and ``days_late``. The database computes it once, as a materialised common table
-    expression, and rates each row's health from those columns: grouping by the ``health`` annotation itself, or
-    counting with a filter on it, would compute the figures again inside each expression that names them (twice the
-    time or more at 10,000 projects).
+    ``figures`` is a ``values()`` query of projects annotated by ``with_figures`` (or ``with_stored_figures``) that
+    selects at least ``status``, ``progress``, ``planned_progress`` and ``days_late``. The database computes it once,
+    as a materialised common table expression, and rates each row's health from those columns: grouping by the
+    ``health`` annotation itself, or counting with a filter on it, would compute the figures again inside each
+    expression that names them (twice the time or more at 10,000 projects).
     """
     connection = connections[figures.db]
     query = figures.query
