@@ -90,12 +90,22 @@ def _figures_sql(alias: str, today: datetime.date, rules: str) -> tuple[str, tup
     return figures.query.sql_with_params()
 
 
+def _remember_project(sender, instance, **kwargs):
+    """The project a milestone or report was loaded with (read from the instance's fields: a deferred field would
+    cost a query), so that moving it to another project refreshes both."""
+    instance._figures_project_id = instance.__dict__.get("project_id")
+
+
 def _project_written(sender, instance, raw=False, **kwargs):
-    """A project, or one of its milestones or reports, saved: its figures again (``loaddata`` brings its own)."""
+    """A project, or one of its milestones or reports, saved: its figures again, and those of the project a
+    milestone or report was moved from (``loaddata`` brings the figures of its own)."""
     if raw:
         return
-    project_id = instance.pk if sender is Project else instance.project_id
-    refresh_figures([project_id])
+    if sender is Project:
+        refresh_figures([instance.pk])
+        return
+    refresh_figures({instance.project_id, instance._figures_project_id or instance.project_id})
+    instance._figures_project_id = instance.project_id
 
 
 def _part_deleted(sender, instance, origin=None, **kwargs):
@@ -107,9 +117,10 @@ def _part_deleted(sender, instance, origin=None, **kwargs):
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_init, post_save
 
     for model in (Project, Milestone, ProgressReport):
         post_save.connect(_project_written, sender=model, dispatch_uid=f"figures_saved_{model.__name__}")
     for model in (Milestone, ProgressReport):
+        post_init.connect(_remember_project, sender=model, dispatch_uid=f"figures_loaded_{model.__name__}")
         post_delete.connect(_part_deleted, sender=model, dispatch_uid=f"figures_deleted_{model.__name__}")

@@ -124,7 +124,7 @@ def test_random_edits_through_every_path(demo, client, api, office):
     assert_stored_equal_computed()
     milestones = list(Milestone.objects.filter(project__in=projects).order_by("pk"))
     submitted = list(ProgressReport.objects.filter(project__in=projects, status=ReportStatus.SUBMITTED))
-    demo_project = Project.objects.exclude(pk__in=[p.pk for p in projects]).order_by("?").first()
+    demo_project = rng.choice(list(Project.objects.exclude(pk__in=[p.pk for p in projects]).order_by("pk")))
 
     # Services: the office approves and returns reports, one by one and ticked together; saves a project's plan.
     services.progress_report_approve(actor=office.staff, report=submitted[0])
@@ -182,7 +182,7 @@ def test_random_edits_through_every_path(demo, client, api, office):
 
     # The admin: a milestone deleted, a project deleted with its milestones and reports.
     client.force_login(office.superuser)
-    gone = Milestone.objects.filter(project__in=projects).order_by("?").first()
+    gone = rng.choice(list(Milestone.objects.filter(project__in=projects).order_by("pk")))
     assert client.post(f"/admin/projects/milestone/{gone.pk}/delete/", {"post": "yes"}).status_code == 302
     leaf = next(p for p in reversed(projects) if not p.children.exists() and p.milestones.exists())
     assert client.post(f"/admin/projects/project/{leaf.pk}/delete/", {"post": "yes"}).status_code == 302
@@ -196,11 +196,15 @@ def test_random_edits_through_every_path(demo, client, api, office):
     outcome = run_import(key="milestones", user=office.staff, data=csv.encode(), dry_run=False)
     assert outcome.errors == [] and outcome.created == 1
 
-    # Plain saves and deletes, as a management command or the shell would.
-    for milestone in Milestone.objects.filter(project__in=projects).order_by("?")[:5]:
+    # Plain saves and deletes, as a management command or the shell would; a milestone moved to another project.
+    for milestone in rng.sample(list(Milestone.objects.filter(project__in=projects).order_by("pk")), 5):
         milestone.weight = rng.randint(1, 100)
         milestone.save()
-    ProgressReport.objects.filter(project__in=projects).order_by("?").first().delete()
+    rng.choice(list(ProgressReport.objects.filter(project__in=projects).order_by("pk"))).delete()
+    moved = rng.choice(list(Milestone.objects.filter(project__in=projects).order_by("pk")))
+    moved.project = next(p for p in projects if p.pk not in (moved.project_id, leaf.pk))
+    moved.name = "迁入的节点"  # names are unique within a project
+    moved.save()
     assert_stored_equal_computed()
 
 
