@@ -42,6 +42,7 @@ from projects.choices import (
     ProjectTier,
     ReportStatus,
 )
+from projects.figures import refresh_all_figures
 from projects.models import (
     Domain,
     Funding,
@@ -192,6 +193,8 @@ class ScalePortfolio(ProposalSeeding):
             self.build_fundings(layouts)
             self.projects += [layout.project for layout in layouts]
             self.progress(f"{len(self.projects)} of {project_count} projects with milestones, reports and funding")
+        # bulk_create sends no signal: the stored figures (``projects.figures``) are written once, set-based, here.
+        self.progress(f"{refresh_all_figures()} projects' figures stored")
         self.build_indicators(max(1, project_count // 20))
         self.build_proposals(project_count // 2)
         self.progress(f"{project_count // 2} proposals")

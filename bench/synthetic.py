@@ -30,6 +30,7 @@ from projects.models import (
     ProgressReport,
     Project,
     ProjectBaseline,
+    ProjectFigures,
 )
 from proposals.models import (
     Assignment,
@@ -140,6 +141,7 @@ def clear_synthetic_data() -> int:
         ProgressReport.objects.filter(project),
         Funding.objects.filter(project),
         ProjectBaseline.objects.filter(project),
+        ProjectFigures.objects.filter(project),
         Project.plans.through.objects.filter(project | plan),
         Project.participating_orgs.through.objects.filter(project | unit),
         Project.objects.filter(code__startswith=PROJECT_CODE_PREFIX),

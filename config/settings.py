@@ -532,6 +532,11 @@ CELERY_BEAT_SCHEDULE = {
     "make-letter-pdfs": {"task": "proposals.tasks.make_letter_pdfs", "schedule": 300.0},
     "clean-imports": {"task": "reports.tasks.clean_imports", "schedule": crontab(minute=15)},
     "delete-expired-exports": {"task": "jobs.tasks.delete_expired_exports", "schedule": crontab(minute=45)},
+    # Planned progress and lateness move with the date alone: each project's stored figures as of the new day.
+    "refresh-project-figures": {
+        "task": "projects.tasks.refresh_project_figures",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 # An export of more rows than this runs as a background job (the user gets a page with its progress, a notification
 # and the file in 我的导出); smaller ones are built in the request. The files are kept EXPORT_KEEP_DAYS days.

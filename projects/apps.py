@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
         from common.data_version import register_figure_source
         from notifications.reminders import register_collector
 
-        from . import reminders, todo
+        from . import figures, reminders, todo
         from .attachments import register_targets
         from .roles import PORTFOLIO_PERMISSIONS
 
@@ -21,6 +21,7 @@ class ProjectsConfig(AppConfig):
         register_figure_source(self.label)
         register_targets()
         todo.register()
+        figures.connect_signals()
         post_save.connect(place_led_projects, sender="accounts.Organization", dispatch_uid="place_led_projects")
 
 

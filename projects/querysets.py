@@ -23,7 +23,20 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Case, Count, DateField, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import GreaterThan, In
@@ -101,11 +114,11 @@ def grouped_by_health(figures, columns: Sequence[str], aggregates: Sequence[str]
     """Rows of ``columns`` then ``aggregates``: the rows of ``figures`` grouped by ``columns`` (any of its own
     columns, and ``health``), with each SQL aggregate (over the figures' columns by name) computed per group.
 
-    ``figures`` is a ``values()`` query of projects annotated by ``with_figures`` that selects at least ``status``,
-    ``progress``, ``planned_progress`` and ``days_late``. The database computes it once, as a materialised common table
-    expression, and rates each row's health from those columns: grouping by the ``health`` annotation itself, or
-    counting with a filter on it, would compute the figures again inside each expression that names them (twice the
-    time or more at 10,000 projects).
+    ``figures`` is a ``values()`` query of projects annotated by ``with_figures`` (or ``with_stored_figures``) that
+    selects at least ``status``, ``progress``, ``planned_progress`` and ``days_late``. The database computes it once,
+    as a materialised common table expression, and rates each row's health from those columns: grouping by the
+    ``health`` annotation itself, or counting with a filter on it, would compute the figures again inside each
+    expression that names them (twice the time or more at 10,000 projects).
     """
     connection = connections[figures.db]
     query = figures.query
@@ -137,58 +150,86 @@ def must_report() -> Q:
     return Q(status__in=ProjectStatus.reporting(), parent__isnull=True)
 
 
+# The figures ``with_figures`` annotates, in the order ``projects.figures`` stores them.
+FIGURE_NAMES = ("progress", "planned_progress", "progress_lag", "late_milestones", "days_late", "health")
+
+
+def figure_expressions(today: datetime.date) -> dict:
+    """The expressions of the derived figures (``FIGURE_NAMES``) of the outer project as of ``today``: the rules of
+    the module's docstring, written once for ``with_figures`` and for the stored figures' fallback."""
+    from .models import Milestone, ProgressReport, period_of
+
+    today_value = Value(today, output_field=DateField())
+    finished = ProjectStatus.finished()
+
+    milestones = Milestone.objects.filter(project=OuterRef("pk"))
+    late = milestones.filter(actual_date__isnull=True, planned_date__lt=today)
+    latest_approved = (
+        ProgressReport.objects.filter(
+            project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period_of(today)
+        )
+        .order_by("-period")
+        .values("progress")[:1]
+    )
+
+    not_finished = ~Q(status__in=finished)
+
+    progress = Case(
+        When(status__in=finished, then=Value(100.0)),
+        default=Coalesce(
+            _as_float(Subquery(latest_approved)),
+            _weighted_share(Q(actual_date__isnull=False)),
+            Value(0.0),
+        ),
+        output_field=FloatField(),
+    )
+    planned = planned_progress(today)
+    progress_lag = ExpressionWrapper(planned - progress, output_field=FloatField())
+    days_late = Case(
+        When(
+            not_finished,
+            then=Coalesce(
+                DaysBetween(today_value, Subquery(late.order_by("planned_date").values("planned_date")[:1])),
+                Value(0.0),
+            ),
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return {
+        "progress": progress,
+        "planned_progress": planned,
+        "progress_lag": progress_lag,
+        "late_milestones": Case(
+            When(not_finished, then=Coalesce(_per_project_total(late, Count("pk")), Value(0.0))),
+            default=Value(0.0),
+            output_field=FloatField(),
+        ),
+        "days_late": days_late,
+        "health": health_rule(F("status"), progress_lag, days_late),
+    }
+
+
 class ProjectQuerySet(models.QuerySet):
     def with_figures(self, today: datetime.date | None = None):
         """Annotate ``progress``, ``planned_progress``, ``progress_lag``, ``late_milestones``, ``days_late`` and
-        ``health`` as of ``today`` (the local date by default)."""
-        from .models import Milestone, ProgressReport, period_of
+        ``health`` as of ``today`` (the local date by default), computed from the milestones and reports."""
+        return self.annotate(**figure_expressions(today or timezone.localdate()))
 
+    def with_stored_figures(self, today: datetime.date | None = None):
+        """The same annotations as ``with_figures``, read from each project's stored figures (``ProjectFigures``)
+        when they were taken on ``today``; computed as ``with_figures`` does for a project whose row is of another
+        day (a table of a past date, or before the daily refresh has run) or missing. Every write to what the figures
+        are computed from refreshes the row in its transaction (``projects.figures``), so the row taken today is
+        today's figures: at 100,000 projects a list's totals read a row per project instead of their milestones and
+        reports."""
         today = today or timezone.localdate()
-        today_value = Value(today, output_field=DateField())
-        finished = ProjectStatus.finished()
-
-        milestones = Milestone.objects.filter(project=OuterRef("pk"))
-        late = milestones.filter(actual_date__isnull=True, planned_date__lt=today)
-        latest_approved = (
-            ProgressReport.objects.filter(
-                project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period_of(today)
-            )
-            .order_by("-period")
-            .values("progress")[:1]
-        )
-
-        not_finished = ~Q(status__in=finished)
-
-        return self.annotate(
-            progress=Case(
-                When(status__in=finished, then=Value(100.0)),
-                default=Coalesce(
-                    _as_float(Subquery(latest_approved)),
-                    _weighted_share(Q(actual_date__isnull=False)),
-                    Value(0.0),
-                ),
-                output_field=FloatField(),
-            ),
-            planned_progress=planned_progress(today),
-            progress_lag=F("planned_progress") - F("progress"),
-            late_milestones=Case(
-                When(not_finished, then=Coalesce(_per_project_total(late, Count("pk")), Value(0.0))),
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
-            days_late=Case(
-                When(
-                    not_finished,
-                    then=Coalesce(
-                        DaysBetween(today_value, Subquery(late.order_by("planned_date").values("planned_date")[:1])),
-                        Value(0.0),
-                    ),
-                ),
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
-            health=health_rule(F("status"), F("progress_lag"), F("days_late")),
-        )
+        fresh = Q(figures__as_of=today)
+        stored_or_computed = {
+            name: Case(When(fresh, then=F(f"figures__{name}")), default=computed, output_field=computed.output_field)
+            for name, computed in figure_expressions(today).items()
+        }
+        return self.annotate(**stored_or_computed)
 
     def with_plausibility(self):
         """Annotate what the plausibility checks read (``plausibility_messages``): ``milestone_weight_total`` (null

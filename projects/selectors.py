@@ -60,7 +60,7 @@ def portfolio_summary(*, projects=None) -> dict:
     computed once)."""
     projects = projects if projects is not None else Project.objects.all()
     if "health" not in projects.query.annotations:
-        projects = projects.with_figures()
+        projects = projects.with_stored_figures()
     figures = projects.order_by().values(
         "status",
         "total_investment",
@@ -98,7 +98,7 @@ def attach_phases(projects, parents, *, phases=None) -> int:
     phases = phases if phases is not None else Project.objects.all()
     listed = (
         phases.filter(parent__in=[project.pk for project in projects])
-        .with_figures()
+        .with_stored_figures()
         .with_slippage()
         .select_related("lead_org", "domain")
         .order_by("code")
@@ -125,7 +125,7 @@ def projects_needing_attention(user, *, limit: int = 20):
     """Red before yellow ("red" sorts first), the furthest behind first, of the user's regions."""
     return (
         user.scope(Project.objects.top_level(), located=False)
-        .with_figures()
+        .with_stored_figures()
         .filter(health__in=[Health.RED, Health.YELLOW])
         .select_related("lead_org", "domain")
         .order_by("health", "-progress_lag", "code")[:limit]

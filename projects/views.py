@@ -108,7 +108,7 @@ class ProjectListView(ExportJobMixin, ObjectListView):
         # a project's phases (``?parent=``) or for the file that imports back, it lists phases as rows of their own.
         if not (self.request.GET.get("parent") or self.request.GET.get("export")):
             rows = rows.top_level()
-        return rows.with_figures().with_slippage().select_related("lead_org", "domain")
+        return rows.with_stored_figures().with_slippage().select_related("lead_org", "domain")
 
     def get_ordering(self):
         if self.request.GET.get("export") and not self.request.GET.get("ordering"):

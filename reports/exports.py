@@ -147,7 +147,7 @@ def project_plan(year: int, plan: Plan | None = None, scope: TableScope = TableS
     resource = ProjectResource(year=year)
     headers = resource.get_export_headers()
     objects = resource.prepare_export_queryset(
-        projects.with_figures().select_related("domain", "lead_org").order_by("domain__name", "code")
+        projects.with_stored_figures().select_related("domain", "lead_org").order_by("domain__name", "code")
     )
     values = {}
     for project, exported in zip(objects, resource.export_rows(objects), strict=True):
@@ -324,7 +324,7 @@ def progress_report(period: str, scope: TableScope = TableScope()):
     projects = (
         scope.filter(Project.objects.all())
         .filter(Q(pk__in=Project.objects.reporting().values("pk")) | Q(pk__in=period_reports.values("project_id")))
-        .with_figures(as_of)
+        .with_stored_figures(as_of)
         .annotate(
             month_progress=Coalesce(
                 Cast(Subquery(filed.values("progress")[:1]), FloatField()), F("progress"), output_field=FloatField()

@@ -141,11 +141,11 @@ COUNTS = ("projects", "late_milestones")
 def portfolio_groups(scope: Scope) -> list[dict]:
     """The projects in scope grouped by domain, lead unit, status and health, with their summed figures.
 
-    Each project's figures come from ``with_figures``, computed once per project (``grouped_by_health``). Which groups
+    Each project's figures are read as ``with_stored_figures`` gives them (``grouped_by_health``). Which groups
     count as open or cancelled follows from status.
     """
     figures = (
-        scope.projects.with_figures(scope.today)
+        scope.projects.with_stored_figures(scope.today)
         .annotate(
             domain_group=F("domain__group"),
             domain_name=F("domain__name"),
@@ -325,7 +325,7 @@ def red_project_rows(scope: Scope) -> dict:
         .order_by("-period")
     )
     rows = list(
-        scope.projects.with_figures(scope.today)
+        scope.projects.with_stored_figures(scope.today)
         .filter(health=Health.RED)
         .annotate(
             problems=Subquery(latest_problems.values("problems")[:1]),

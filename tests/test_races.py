@@ -21,7 +21,8 @@ from rest_framework.test import APIClient
 
 from common import bounds
 from common.db import constraint_violation
-from projects.models import Milestone, Plan, Project
+from projects.models import Milestone, Plan, Project, ProjectFigures
+from projects.querysets import FIGURE_NAMES
 from tests.factories import MilestoneFactory, PlanFactory, ProjectFactory
 
 # Django's own words for a unique field, as the validation of a duplicate (no race) says them too.
@@ -213,3 +214,38 @@ def test_two_identical_plan_forms_posted_at_once(office_user):
     refused = first if first.status_code == 200 else second
     assert PLAN_TAKEN in refused.content.decode()
     assert Plan.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two writers at once")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_projects_milestones_at_once():
+    """The second writer's refresh waits for the first to commit, then reads its milestone too: computed from before
+    it, and stored last, the figures would miss it."""
+    project = ProjectFactory(planned_start=datetime.date(2020, 1, 1), planned_end=datetime.date(2030, 12, 31))
+    first_refreshed = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                MilestoneFactory(project=project, name="先", weight=50, planned_date=datetime.date(2021, 1, 1))
+                first_refreshed.set()
+                time.sleep(0.5)  # the second writer's refresh starts meanwhile
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_refreshed.wait(5)
+            with transaction.atomic():
+                MilestoneFactory(project=project, name="后", weight=50, planned_date=datetime.date(2029, 1, 1))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert project.milestones.count() == 2
+    stored = ProjectFigures.objects.filter(project=project).values_list(*FIGURE_NAMES).get()
+    assert stored == Project.objects.with_figures().filter(pk=project.pk).values_list(*FIGURE_NAMES).get()

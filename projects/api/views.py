@@ -88,7 +88,8 @@ class ProjectViewSet(AttachmentsActionMixin, ProjectArchiveMixin, ScopedModelVie
     ]
 
     def get_queryset(self):
-        return self.get_manager().with_figures().with_plausibility().prefetch_related("plans", "participating_orgs")
+        projects = self.get_manager().with_stored_figures().with_plausibility()
+        return projects.prefetch_related("plans", "participating_orgs")
 
     def perform_create(self, serializer):
         self.save(serializer, Project())

@@ -32,6 +32,9 @@ from ..choices import (
 )
 from ..querysets import IndicatorQuerySet, MilestoneQuerySet, ProjectQuerySet
 
+# Each project's derived figures, kept current by ``projects.figures``.
+from .figures import ProjectFigures  # noqa: F401
+
 # The annual key-project lists are models of this app too, in a module of their own.
 from .key_lists import Baseline, BaselineEvent, ProjectBaseline, deciding_region  # noqa: F401
 

@@ -191,7 +191,7 @@ class ProjectResource(ImportResource):
 
     def get_queryset(self):
         # Light instances: each row's is deep-copied. Related objects are read only for a changed value's display.
-        return Project.objects.with_figures().prefetch_related("plans")
+        return Project.objects.with_stored_figures().prefetch_related("plans")
 
     # ----- matching rows: by code, or by name when the file has no code column -----------------------------------
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import Organization
+from projects.figures import refresh_all_figures
 from projects.models import Project
 from proposals.models import Proposal
 from reports.models import DataVersion
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", backup, verbosity=options["verbosity"])
+            # The stored figures as of today (a backup holds them as of its own day, an older one none).
+            refresh_all_figures()
             versions = DataVersion.objects.filter(pk=VERSION_ROW).values("version", "shared_version").first() or {}
             now = time.time_ns() // 1000
             # The shared version is in every region's key: past the old numbers, it retires every cached figure.
