@@ -61,7 +61,11 @@ class RequestLogMiddleware:
         request.request_id = request_id
         _request_id.set(request_id)
         started = time.perf_counter()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            _request_id.set(None)  # no response will be closed to end it (an exception the test client raises)
+            raise
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         response[HEADER] = request_id
         # The path without its query string: searches and filters may hold names the log has no need of.
