@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import django_filters
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
@@ -138,3 +139,12 @@ def test_hostile_queries_answer_with_bounded_chips(office, query):
     assert response.status_code in (200, 404)
     if response.status_code == 200:
         assert all(len(chip.value) <= 40 for chip in response.context["filter_chips"])
+
+
+def test_a_chip_reads_in_the_pages_language(office_user, unit):
+    for language, expected in (("zh-hans", "状态：在建"), ("en", "Status: In progress")):
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the language switch's choice
+        client.force_login(office_user)
+        html = client.get("/projects/?status=in_progress").content.decode()
+        assert expected in html, language
