@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from common.db import lift_statement_timeout
 from common.xlsx import XLSX_TYPE
 
 from . import selectors, services
@@ -22,6 +23,8 @@ class ExportJobMixin:
     background job, and the request answers with the job's page; a smaller one is built in the request as before."""
 
     def export(self, kind: str):
+        # An export is exempt from the web's statement timeout from its first query: counting its rows included.
+        lift_statement_timeout()
         rows = self.export_row_count()
         if services.export_is_large(rows):
             return start_export_job(self.request, self.export_heading(), rows)
