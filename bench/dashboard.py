@@ -19,12 +19,13 @@ is skipped with a note (a page still being built).
 
 import argparse
 import io
+import json
 import statistics
 import sys
 import time
 import tracemalloc
 
-from harness import machine, set_up_django
+from harness import DATA, machine, set_up_django
 
 DASHBOARD = "/reports/dashboard/"
 EXPORTS = ["/projects/?export=xlsx", f"/reports/export/project-plan.xlsx?year={time.localtime().tm_year}"]
@@ -37,12 +38,16 @@ EXPORT_TARGET_MS = 5000
 EXPORT_JOB_TARGET_S = 60
 
 
-def seed(size: int) -> float:
+def seed(size: int, reuse: bool) -> float | None:
+    """Seconds to seed ``size`` projects; None when ``reuse`` found a portfolio of that size there."""
     from django.core.management import call_command
     from django.db import connection
 
     from bench.seed import SeedCommand
+    from projects.models import Project
 
+    if reuse and Project.objects.filter(code__startswith="SC-").count() == size:
+        return None
     started = time.perf_counter()
     call_command(SeedCommand(), projects=size, clear=True, stdout=io.StringIO())
     if connection.vendor == "postgresql":
@@ -179,12 +184,14 @@ def check_exports(exports: dict[tuple[str, int], dict], sizes: list[int]) -> lis
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10000], help="Portfolio sizes in projects.")
+    parser.add_argument("--reuse", action="store_true", help="Keep a portfolio of the size already seeded.")
     parser.add_argument("--no-check", action="store_true", help="Report the targets but exit 0 when one fails.")
     args = parser.parse_args()
 
     set_up_django("bench.sqlite3")
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from accounts.models import User
@@ -195,19 +202,30 @@ def main() -> int:
     print(f"machine: {machine()}")
     call_command("migrate", verbosity=0, interactive=False)
 
-    results, exports, skipped = {}, {}, set()
+    stored = DATA / f"dashboard-{connection.vendor}.json"
+    kept = json.loads(stored.read_text()) if stored.is_file() else {}
     for size in args.sizes:
-        print(f"seeded {size} projects in {seed(size):.1f} s")
+        seconds = seed(size, args.reuse)
+        print(f"{size} projects: " + ("reused" if seconds is None else f"seeded in {seconds:.1f} s"))
         client = Client()
         client.force_login(User.objects.get(username=BENCH_USERNAME))
-        for url in PAGES:
-            measured = measure(client, url)
+        pages = {url: measure(client, url) for url in PAGES}
+        exported = {url: measure_export(client, url) for url in EXPORTS}
+        kept[str(size)] = {"machine": machine(), "pages": pages, "exports": exported}
+        stored.write_text(json.dumps(kept, ensure_ascii=False, indent=1))
+
+    # Every size measured so far on this kind of database, this run's and earlier runs' (another database each).
+    sizes = sorted(int(size) for size in kept)
+    results, exports, skipped = {}, {}, set()
+    for size in sizes:
+        print(f"{size:,} projects: {kept[str(size)]['machine']}")
+        for url, measured in kept[str(size)]["pages"].items():
             if measured is None:
                 skipped.add(url)
             else:
                 results[url, size] = measured
-        for url in EXPORTS:
-            exports[url, size] = measure_export(client, url)
+        for url, row in kept[str(size)]["exports"].items():
+            exports[url, size] = row
 
     print(f"\n{'page':<46}{'projects':>10}{'cold ms':>10}{'queries':>9}{'warm ms':>10}{'queries':>9}")
     for (url, size), row in sorted(results.items(), key=lambda item: (PAGES.index(item[0][0]), item[0][1])):
@@ -216,12 +234,12 @@ def main() -> int:
             f"{row['warm_queries']:>9}"
         )
     print(f"\n{'export (a background job)':<46}{'projects':>10}{'rows':>9}{'request ms':>12}{'job s':>8}{'peak MB':>9}")
-    for (url, size), row in exports.items():
+    for (url, size), row in sorted(exports.items(), key=lambda item: (EXPORTS.index(item[0][0]), item[0][1])):
         print(f"{url:<46}{size:>10}{row['rows']:>9}{row['request']:>12.1f}{row['job']:>8.1f}{row['peak']:>9.1f}")
     for url in sorted(skipped):
         print(f"note: {url} answered 404 and was skipped.")
     print()
-    lines = check_dashboard(results, args.sizes) + check_lists(results, args.sizes) + check_exports(exports, args.sizes)
+    lines = check_dashboard(results, sizes) + check_lists(results, sizes) + check_exports(exports, sizes)
     print("\n".join(lines))
     failed = any(line.startswith("FAIL") for line in lines)
     return 1 if failed and not args.no_check else 0
