@@ -4,32 +4,18 @@ hand the transfer to the reverse proxy (``ATTACHMENTS["SENDFILE_HEADER"]``) once
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from common.downloads import send_file
 from common.exceptions import ActionForbidden
 
 from . import selectors, services
 from .forms import AttachmentForm
 from .registry import target_for
-
-
-def send(attachment, field, *, as_attachment: bool, filename: str, content_type: str):
-    header = settings.ATTACHMENTS["SENDFILE_HEADER"]
-    if header and isinstance(field.storage, FileSystemStorage):
-        response = HttpResponse(content_type=content_type)
-        response[header] = settings.ATTACHMENTS["SENDFILE_PREFIX"].rstrip("/") + "/" + field.name
-    else:
-        response = FileResponse(field.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    response["Cache-Control"] = "private, no-store"
-    # A file is never run as a page of this site, whatever it holds.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 class DownloadView(View):
@@ -38,8 +24,7 @@ class DownloadView(View):
     def get(self, request, pk):
         attachment, _parent = selectors.readable_attachment(request.user, pk)
         inline = attachment.is_image and request.GET.get("inline") == "1"
-        return send(
-            attachment,
+        return send_file(
             attachment.file,
             as_attachment=not inline,
             filename=attachment.name,
@@ -54,8 +39,7 @@ class ThumbnailView(View):
         attachment, _parent = selectors.readable_attachment(request.user, pk)
         if not attachment.thumbnail:
             return HttpResponse(status=404)
-        return send(
-            attachment,
+        return send_file(
             attachment.thumbnail,
             as_attachment=False,
             filename=attachment.name.rsplit(".", 1)[0] + ".jpg",

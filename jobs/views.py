@@ -2,13 +2,14 @@
 file. Another user's job answers 404, as if it did not exist."""
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from common.db import lift_statement_timeout
+from common.downloads import send_file
 from common.xlsx import XLSX_TYPE
 
 from . import selectors, services
@@ -87,8 +88,8 @@ class JobDownloadView(OwnJobMixin, View):
         if not job.file:
             raise Http404
         kind = job.filename.rpartition(".")[2]
-        return FileResponse(
-            job.file.open("rb"),
+        return send_file(
+            job.file,
             as_attachment=True,
             filename=job.filename,
             content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),

@@ -31,7 +31,7 @@ def plain_static_storage(settings, tmp_path):
         },
         "exports": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "exports"), "base_url": "/no-public-url/"},
+            "OPTIONS": {"location": str(tmp_path / "media" / "exports"), "base_url": "/no-public-url/"},
         },
     }
 

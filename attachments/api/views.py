@@ -9,9 +9,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from common.downloads import send_file
+
 from .. import selectors, services
 from ..models import Attachment
-from ..views import send, skipped_message
+from ..views import skipped_message
 from .serializers import AttachmentSerializer, AttachmentUploadSerializer
 
 
@@ -73,8 +75,7 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, vie
     def download(self, request, pk=None):
         """The file as uploaded, under its original name (with the caller's token, like every API address)."""
         attachment = self.get_object()
-        return send(
-            attachment,
+        return send_file(
             attachment.file,
             as_attachment=True,
             filename=attachment.name,
@@ -88,9 +89,7 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, vie
         attachment = self.get_object()
         if not attachment.thumbnail:
             raise NotFound()
-        return send(
-            attachment, attachment.thumbnail, as_attachment=False, filename="thumbnail.jpg", content_type="image/jpeg"
-        )
+        return send_file(attachment.thumbnail, as_attachment=False, filename="thumbnail.jpg", content_type="image/jpeg")
 
     @transaction.atomic
     def perform_destroy(self, instance):

@@ -4,6 +4,8 @@ deleted after EXPORT_KEEP_DAYS."""
 
 import datetime
 import io
+from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
@@ -162,3 +164,21 @@ def test_progress_is_told_every_chunk_and_at_the_end():
 def test_the_schedule_names_tasks_that_exist(settings):
     app.loader.import_default_modules()
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= set(app.tasks)
+
+
+def test_behind_nginx_the_proxy_sends_the_file(
+    client, office_user, projects, low_threshold, settings, django_capture_on_commit_callbacks
+):
+    """With ATTACHMENTS_SENDFILE_HEADER=X-Accel-Redirect (deploy/nginx.conf), the app checks the owner and answers with
+    no body; nginx's internal location /protected-media/ (MEDIA_ROOT) sends the file, no app worker held meanwhile."""
+    settings.ATTACHMENTS = {**settings.ATTACHMENTS, "SENDFILE_HEADER": "X-Accel-Redirect"}
+    client.force_login(office_user)
+    job = start(client, "/projects/", {"export": "xlsx"}, django_capture_on_commit_callbacks)
+    response = client.get(f"/exports/mine/{job.pk}/download/")
+    target = response["X-Accel-Redirect"]
+    assert response.status_code == 200 and response.content == b"" and target.startswith("/protected-media/exports/")
+    assert "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
+    on_disk = Path(settings.MEDIA_ROOT) / unquote(target.removeprefix("/protected-media/"))
+    assert len(values(on_disk.read_bytes())) == 33  # title, date line, column names and the 30 projects
+    client.force_login(UserFactory(username="office-other", organization=OrganizationFactory(), role=Role.OFFICE))
+    assert "X-Accel-Redirect" not in client.get(f"/exports/mine/{job.pk}/download/")
