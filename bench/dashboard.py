@@ -31,6 +31,7 @@ DASHBOARD = "/reports/dashboard/"
 EXPORTS = ["/projects/?export=xlsx", f"/reports/export/project-plan.xlsx?year={time.localtime().tm_year}"]
 SCALED_LISTS = ["/projects/", "/api/v1/projects/"]
 PAGES = [DASHBOARD, *SCALED_LISTS, "/proposals/"]
+REFRESH_JOB = "dashboard refresh job (after a write)"
 TIMED_REQUESTS = 5
 TARGET_MS = 500
 TARGET_RATIO = 3
@@ -95,56 +96,67 @@ def measure(client, url: str) -> dict | None:
     return {"cold": cold, "cold_queries": cold_queries, "warm": warm, "warm_queries": warm_queries}
 
 
-def check_dashboard(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
-    """PASS/FAIL lines for the dashboard's targets, which are for the page as served (warm); the same figures right
-    after a write (cold: every figure computed again over every row, work that grows with the data) as notes."""
-    small, large = min(sizes), max(sizes)
-    if (DASHBOARD, large) not in results or (DASHBOARD, small) not in results:
-        return [f"FAIL  {DASHBOARD} answered 404: the targets cannot be checked."]
-    lines = []
-    for state in ("warm", "cold"):
-        large_ms, small_ms = results[DASHBOARD, large][state], results[DASHBOARD, small][state]
-        verdict = ("PASS" if large_ms < TARGET_MS else "FAIL") if state == "warm" else "note"
-        lines.append(f"{verdict}  {state}: dashboard at {large} projects: {large_ms:.0f} ms (target < {TARGET_MS} ms)")
-        if large != small:
-            ratio = large_ms / small_ms
-            verdict = ("PASS" if ratio <= TARGET_RATIO else "FAIL") if state == "warm" else "note"
-            lines.append(
-                f"{verdict}  {state}: dashboard time at {large} / at {small} projects: {ratio:.2f} "
-                f"(target <= {TARGET_RATIO})"
-            )
-    return lines
+def measure_refresh() -> dict:
+    """The job that computes the dashboard's figures again after a write (``reports.tasks.refresh_dashboard``), as the
+    worker runs it, for the bench-leader with no filter: median of five, each right after a write."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from bench.synthetic import BENCH_USERNAME
+    from reports.dashboard import DashboardFigures
+
+    timings, queries = [], 0
+    for _ in range(TIMED_REQUESTS):
+        write_something()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            DashboardFigures(User.objects.get(username=BENCH_USERNAME), QueryDict()).refresh()
+            timings.append(time.perf_counter() - started)
+        queries = len(captured)
+    job = statistics.median(timings) * 1000
+    return {"cold": job, "cold_queries": queries, "warm": job, "warm_queries": queries}
 
 
-def check_lists(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
-    """PASS/FAIL lines for the lists' scaling target: each answers at the largest size within three times its time at
-    the smallest. Nothing on them is cached, so the target holds for both columns."""
+def check_pages(results: dict[tuple[str, int], dict], sizes: list[int]) -> list[str]:
+    """PASS/FAIL lines for issue 23's targets: each page, right after a write (cold) and with no write between (warm),
+    answers at the largest size in under 500 ms, within three times its time at the smallest, with as many queries.
+    Right after a write the dashboard shows the figures last computed while a job computes the new ones: that job's
+    time is a note."""
     small, large = min(sizes), max(sizes)
-    if large == small:
-        return []
     lines = []
-    for url in SCALED_LISTS:
+    for url in PAGES:
         if (url, large) not in results or (url, small) not in results:
-            lines.append(f"FAIL  {url} answered 404: the target cannot be checked.")
+            lines.append(f"FAIL  {url} answered 404: the targets cannot be checked.")
             continue
-        for state in ("warm", "cold"):
+        for state in ("cold", "warm"):
             large_ms, small_ms = results[url, large][state], results[url, small][state]
+            verdict = "PASS" if large_ms < TARGET_MS else "FAIL"
+            lines.append(f"{verdict}  {state}: {url} at {large} projects: {large_ms:.0f} ms (< {TARGET_MS} ms)")
+            if large == small:
+                continue
             ratio = large_ms / small_ms
             lines.append(
                 f"{'PASS' if ratio <= TARGET_RATIO else 'FAIL'}  {state}: {url} at {large} / at {small} projects: "
-                f"{large_ms:.0f} / {small_ms:.0f} ms = {ratio:.2f} (target <= {TARGET_RATIO})"
+                f"{large_ms:.0f} / {small_ms:.0f} ms = {ratio:.2f} (<= {TARGET_RATIO})"
             )
+            queries = results[url, large][f"{state}_queries"], results[url, small][f"{state}_queries"]
+            lines.append(
+                f"{'PASS' if queries[0] == queries[1] else 'FAIL'}  {state}: {url} queries at {large} and at {small} "
+                f"projects: {queries[0]} and {queries[1]} (the same)"
+            )
+    if (REFRESH_JOB, large) in results:
+        lines.append(f"note  {REFRESH_JOB} at {large} projects: {results[REFRESH_JOB, large]['cold']:.0f} ms")
     return lines
 
 
 def measure_export(client, url: str) -> dict:
     """The export as a background job: the request's time (it only queues the job: the tasks go to a queue in memory
     that nobody reads), the job's time run as a worker runs it, and its peak of Python memory in a second run."""
-    from config.celery import app
     from jobs import services
     from jobs.models import Job
 
-    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
     started = time.perf_counter()
     response = client.get(url)
     request_ms = (time.perf_counter() - started) * 1000
@@ -196,12 +208,18 @@ def main() -> int:
 
     from accounts.models import User
     from bench.synthetic import BENCH_USERNAME
+    from config.celery import app
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.EXPORT_JOB_THRESHOLD_ROWS = 0  # every export is a job, so that its memory is compared across sizes
+    # As in production (Redis, a Celery worker): tasks go to a queue, here in memory, that no worker reads; after a
+    # write the dashboard shows the figures last computed while a job computes the new ones (timed apart, below).
+    app.conf.task_always_eager, app.conf.broker_url = False, "memory://"
+    settings.FIGURES_REFRESH_IN_BACKGROUND = True
     print(f"machine: {machine()}")
     call_command("migrate", verbosity=0, interactive=False)
 
+    DATA.mkdir(exist_ok=True)
     stored = DATA / f"dashboard-{connection.vendor}.json"
     kept = json.loads(stored.read_text()) if stored.is_file() else {}
     for size in args.sizes:
@@ -210,6 +228,7 @@ def main() -> int:
         client = Client()
         client.force_login(User.objects.get(username=BENCH_USERNAME))
         pages = {url: measure(client, url) for url in PAGES}
+        pages[REFRESH_JOB] = measure_refresh()
         exported = {url: measure_export(client, url) for url in EXPORTS}
         kept[str(size)] = {"machine": machine(), "pages": pages, "exports": exported}
         stored.write_text(json.dumps(kept, ensure_ascii=False, indent=1))
@@ -228,7 +247,8 @@ def main() -> int:
             exports[url, size] = row
 
     print(f"\n{'page':<46}{'projects':>10}{'cold ms':>10}{'queries':>9}{'warm ms':>10}{'queries':>9}")
-    for (url, size), row in sorted(results.items(), key=lambda item: (PAGES.index(item[0][0]), item[0][1])):
+    order = [*PAGES, REFRESH_JOB]
+    for (url, size), row in sorted(results.items(), key=lambda item: (order.index(item[0][0]), item[0][1])):
         print(
             f"{url:<46}{size:>10}{row['cold']:>10.1f}{row['cold_queries']:>9}{row['warm']:>10.1f}"
             f"{row['warm_queries']:>9}"
@@ -239,7 +259,7 @@ def main() -> int:
     for url in sorted(skipped):
         print(f"note: {url} answered 404 and was skipped.")
     print()
-    lines = check_dashboard(results, sizes) + check_lists(results, sizes) + check_exports(exports, sizes)
+    lines = check_pages(results, sizes) + check_exports(exports, sizes)
     print("\n".join(lines))
     failed = any(line.startswith("FAIL") for line in lines)
     return 1 if failed and not args.no_check else 0

@@ -2,6 +2,7 @@
 
     .venv/bin/pip install -e ".[bench]"            # locust, once
     .venv/bin/python bench/load.py [--users 20] [--seconds 60] [--projects 10000] [--workers 5] [--reuse]
+        [--rate 8] [--exporters 1] [--broker-url redis://127.0.0.1:6379/5] [--cache-url redis://127.0.0.1:6379/4]
 
 Prepares the database named by ``--database-url`` (default ``BENCH_LOAD_DATABASE_URL`` or
 postgres://postgres@127.0.0.1:5432/bench_load; created when missing, never the app's own ``DATABASE_URL``): migrate,
@@ -11,7 +12,10 @@ does (debug off, a throwaway secret key, WhiteNoise serving the static files) ex
 127.0.0.1, so the HTTPS switches are turned off through their environment variables, and runs ``bench/locustfile.py``
 headless: leaders and office staff browsing the dashboard, the lists and project pages, API clients reading with a
 token, and liaisons revising this month's progress report through the reporting page (``--liaisons``, each its own
-project), each user waiting ``--wait`` seconds between requests. It prints the machine, and per kind of request the
+project), each user waiting ``--wait`` seconds between requests, or, with ``--rate``, all users together offering
+that many tasks a second (locust's constant throughput: the offered load does not depend on how fast the same cores
+run locust); ``--exporters`` office users export a domain's projects, a background job run by one Celery worker
+(``--broker-url``), poll it and download the file. It prints the machine, and per kind of request the
 requests per second, median and 95th percentile latency and errors; writes them to ``bench/.data/load.json``; and exits
 1 when any request failed.
 """
@@ -43,6 +47,7 @@ KINDS = {
     "project pages": lambda name: name == "project page",
     "API reads": lambda name: name.startswith("api "),
     "progress reports": lambda name: name.startswith("progress report"),
+    "exports (jobs)": lambda name: name.startswith("export "),
 }
 
 
@@ -102,10 +107,13 @@ def prepare(projects: int, reuse: bool) -> dict:
         if not project.period_reports or project.period_reports[0].status != ReportStatus.APPROVED
     ]
     visited = list(Project.objects.order_by("?").values_list("pk", flat=True)[:VISITED_PROJECTS])
+    synthetic = Project.objects.filter(code__startswith=PROJECT_CODE_PREFIX)
+    domains = sorted(set(synthetic.exclude(domain=None).values_list("domain", flat=True).distinct()))
     database_version = ".".join(str(part) for part in connection.get_database_version())
     return {
         "projects": Project.objects.count(),
         "visited": visited,
+        "domains": domains,
         "revisable_reports": len(revisable),
         "database": f"PostgreSQL {database_version}",
     }
@@ -199,6 +207,17 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_LOAD_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--reuse", action="store_true", help="Keep the synthetic portfolio when it has N projects.")
     parser.add_argument("--cache-url", help="CACHE_URL for the server (default: per worker, as shipped).")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="Tasks a second, all users together (0: each pauses --wait).",
+    )
+    parser.add_argument("--exporters", type=int, default=0, help="Users exporting a domain's projects as a job.")
+    parser.add_argument(
+        "--broker-url",
+        help="CELERY_BROKER_URL: one Celery worker (solo pool) runs the jobs; without it jobs run in the request.",
+    )
     args = parser.parse_args()
 
     ensure_database(args.database_url)
@@ -212,12 +231,15 @@ def main() -> int:
     environment = server_environment(args.database_url)
     if args.cache_url:
         environment["CACHE_URL"] = args.cache_url
+    if args.broker_url:
+        environment["CELERY_BROKER_URL"] = args.broker_url
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=environment, check=True
     )
     DATA.mkdir(exist_ok=True)
     projects_file, samples_file = DATA / "load-projects.json", DATA / "load-samples.json"
     projects_file.write_text(json.dumps(facts.pop("visited")))
+    domains = facts.pop("domains")
     samples_file.unlink(missing_ok=True)
     gunicorn = [
         sys.executable, "-m", "gunicorn", "config.wsgi",
@@ -225,18 +247,34 @@ def main() -> int:
     ]  # fmt: skip
     facts["server"] = (
         f"gunicorn {version('gunicorn')}, {args.workers} sync workers, PostgreSQL on the same machine, "
-        f"cache {args.cache_url or 'per worker (locmem)'}"
+        f"cache {args.cache_url or 'per worker (locmem)'}, "
+        + (f"one Celery worker (solo pool) on {args.broker_url}" if args.broker_url else "jobs run in the request")
     )
     print(
         f"machine: {facts['cores']} cores ({facts['cpu']}), {facts['memory_gb']} GB RAM, {facts['os']}, "
         f"Python {facts['python']}, {facts['database']}, load average {facts['load_average']}\n"
         f"server: {facts['server']}\n"
         f"data: {facts['projects']} projects (demo + synthetic); {args.users} users ({args.liaisons} liaisons) for "
-        f"{args.seconds} s, each pausing {args.wait[0]:g}–{args.wait[1]:g} s between requests"
+        f"{args.seconds} s, "
+        + (
+            f"offering {args.rate:g} tasks a second together (locust's constant throughput)"
+            if args.rate
+            else f"each pausing {args.wait[0]:g}–{args.wait[1]:g} s between requests"
+        )
+        + (f"; {args.exporters} exporting a domain's projects as a job" if args.exporters else "")
     )
     host = f"http://127.0.0.1:{args.port}"
-    with open(DATA / "load-gunicorn.log", "w") as log:
+    celery = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+        "--without-gossip", "--without-mingle", "--loglevel=WARNING",
+    ]  # fmt: skip
+    with open(DATA / "load-gunicorn.log", "w") as log, open(DATA / "load-celery.log", "w") as worker_log:
         server = subprocess.Popen(gunicorn, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        worker = (
+            subprocess.Popen(celery, cwd=ROOT, env=environment, stdout=worker_log, stderr=subprocess.STDOUT)
+            if args.broker_url
+            else None
+        )
         try:
             wait_until_up(f"{host}/accounts/login/", server)
             # Each worker's first requests load the URLs, templates and translations: not what is measured.
@@ -253,11 +291,16 @@ def main() -> int:
                 "BENCH_LOAD_SAMPLES": str(samples_file),
                 "BENCH_LOAD_WAIT": f"{args.wait[0]} {args.wait[1]}",
                 "BENCH_LOAD_LIAISONS": str(args.liaisons),
+                "BENCH_LOAD_RATE": str(args.rate),
+                "BENCH_LOAD_USERS": str(args.users),
+                "BENCH_LOAD_EXPORTERS": str(args.exporters),
+                "BENCH_LOAD_DOMAINS": json.dumps(domains),
             }
             run = subprocess.run(locust, cwd=ROOT, env=locust_environment, capture_output=True, text=True)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in filter(None, [server, worker]):
+                process.terminate()
+                process.wait(timeout=30)
     if not samples_file.exists():
         print(run.stdout, run.stderr, sep="\n")
         raise SystemExit("locust wrote no samples.")

@@ -16,13 +16,26 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant_throughput, events, task
 
 PASSWORD = "demo-2026"
 WAIT = [float(value) for value in os.environ.get("BENCH_LOAD_WAIT", "1 3").split()]
+# A fixed offered load (``load.py --rate``): all users together run this many tasks a second, each user its share
+# (locust's constant throughput), however fast the server answers; 0: each user pauses WAIT between tasks.
+RATE = float(os.environ.get("BENCH_LOAD_RATE", "0"))
+USERS = int(os.environ.get("BENCH_LOAD_USERS", "1"))
+# The exporter starts an export at most this often (seconds); between, it reads its list of exports.
+EXPORT_EVERY = float(os.environ.get("BENCH_LOAD_EXPORT_EVERY", "60"))
 PROJECTS = (
     json.loads(Path(os.environ["BENCH_LOAD_PROJECTS"]).read_text()) if "BENCH_LOAD_PROJECTS" in os.environ else []
 )
+
+
+def pause():
+    return constant_throughput(RATE / USERS) if RATE else between(*WAIT)
+
+
+DOMAINS = json.loads(os.environ.get("BENCH_LOAD_DOMAINS", "[]"))
 # (time, name, milliseconds, failure or None)
 SAMPLES: list[tuple[float, str, float, str | None]] = []
 
@@ -81,7 +94,7 @@ def form_fields(html: str) -> dict[str, str]:
 
 class WebUser(HttpUser):
     abstract = True
-    wait_time = between(*WAIT)
+    wait_time = pause()
     username = ""
 
     def on_start(self):
@@ -146,7 +159,7 @@ class ApiClient(HttpUser):
     """A system reading the API with a token (the leader's)."""
 
     weight = 1
-    wait_time = between(*WAIT)
+    wait_time = pause()
 
     def on_start(self):
         response = self.client.post("/api/v1/auth/token/", {"username": "leader", "password": PASSWORD}, name="login")
@@ -202,3 +215,41 @@ class Liaison(WebUser):
         ) as submitted:
             if submitted.status_code != 302:
                 submitted.failure(f"submitting answered {submitted.status_code}")
+
+
+class Exporter(WebUser):
+    """Office staff exporting a long list: the request queues a background job (its rows above the threshold), the
+    user polls the job's status, one request per task, and downloads the file when it is done; the next export
+    starts EXPORT_EVERY seconds after the last, and meanwhile the user reads 我的导出."""
+
+    fixed_count = int(os.environ.get("BENCH_LOAD_EXPORTERS", "0"))
+    abstract = fixed_count == 0
+    username = "office"
+
+    def on_start(self):
+        super().on_start()
+        self.job_url, self.last_start = "", float("-inf")
+
+    @task
+    def export(self):
+        if self.job_url:
+            state = self.client.get(f"{self.job_url}status/", name="export job status").json()
+            if state["status"] == "done":
+                self.client.get(state["download_url"], name="export download")
+                self.job_url = ""
+            elif state["status"] == "failed":
+                raise RuntimeError(f"the export job failed: {state['error']}")
+        elif time.monotonic() - self.last_start >= EXPORT_EVERY:
+            self.last_start = time.monotonic()
+            with self.client.get(
+                f"/projects/?domain={random.choice(DOMAINS)}&export=xlsx",
+                name="export start",
+                allow_redirects=False,
+                catch_response=True,
+            ) as started:
+                if started.status_code != 302 or "/exports/mine/" not in started.headers.get("Location", ""):
+                    started.failure(f"the export answered {started.status_code}, not a job")
+                else:
+                    self.job_url = started.headers["Location"]
+        else:
+            self.client.get("/exports/mine/", name="list /exports/mine/")

@@ -228,6 +228,15 @@ if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long computed dashboard figures are kept at most; a write to the data makes them obsolete at once anyway.
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
+# After a write, serve the figures last computed (marked with their time) while a Celery job computes the new ones,
+# instead of computing them in the request: seconds at a province's size. It needs the task queue and a cache that
+# the worker shares with the app servers, so it is on by default only with both.
+FIGURES_REFRESH_IN_BACKGROUND = env.bool(
+    "FIGURES_REFRESH_IN_BACKGROUND", default=SHARED_CACHE and bool(env.str("CELERY_BROKER_URL", default=""))
+)
+# How long the last computed figures stay to be served so; how long one refresh job may take before another is queued.
+FIGURES_LATEST_SECONDS = env.int("FIGURES_LATEST_SECONDS", default=7 * 24 * 3600)
+FIGURES_REFRESH_LOCK_SECONDS = env.int("FIGURES_REFRESH_LOCK_SECONDS", default=300)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

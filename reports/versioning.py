@@ -19,6 +19,12 @@ it; a link row of a many-to-many table belongs where the rows it links do):
 
 Figures are cached under the versions they were read after (``data_version``), so a cached figure is never older
 than the versions in its key; the cache may be per process (the default) or shared.
+
+At a province's size (100,000 projects, a million reports) computing them takes seconds. With a shared cache and a
+task queue (``FIGURES_REFRESH_IN_BACKGROUND``), a reader after a write gets the figures last computed for the same
+request, marked with the time they were computed and as being brought up to date, while a background job (one at a
+time per request's figures) computes them at the new versions: no request computes them again after a write. Only
+a request for figures never computed before (a new filter, an emptied cache) computes them itself.
 """
 
 import hashlib
@@ -27,8 +33,9 @@ from collections.abc import Callable, Iterable
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Region
 from common.data_version import figure_sources
@@ -257,18 +264,56 @@ def figure_regions(user, chosen: Region | int | None = None) -> list[Region | in
     return [scope.own] if scope.own else []
 
 
+def cache_key(name: str, parts: tuple, version: str | None = None) -> str:
+    """The key of ``parts``' figures at ``version``; without a version, of the ones last computed at any."""
+    digest = hashlib.sha256(f"{version}|{parts!r}".encode()).hexdigest()[:32]
+    return f"{name}:{digest}" if version is not None else f"{name}:latest:{digest}"
+
+
+def store(name: str, parts: tuple, version: str, value: dict) -> dict:
+    """``value`` as the figures of ``parts`` at ``version``, and as the latest ones computed; with the time."""
+    value = {**value, "figures_as_of": timezone.now()}
+    cache.set(cache_key(name, parts, version), value, settings.FIGURES_CACHE_SECONDS)
+    cache.set(cache_key(name, parts), value, settings.FIGURES_LATEST_SECONDS)
+    return value
+
+
 def cached(
-    name: str, parts: tuple, compute: Callable[[], dict], *, regions: Iterable[Region | int] | None = None
+    name: str,
+    parts: tuple,
+    compute: Callable[[], dict],
+    *,
+    regions: Iterable[Region | int] | None = None,
+    refresh: Callable[[], None] | None = None,
 ) -> dict:
     """``compute()``, or what it gave for the same ``parts`` at the current version of ``regions`` (see
-    ``data_version``: None for all the data)."""
+    ``data_version``: None for all the data); the time it was computed is ``figures_as_of``.
+
+    With ``refresh`` (which queues ``refresh_cached`` for the same figures in a background job) and
+    FIGURES_REFRESH_IN_BACKGROUND, figures computed at an older version are served as they are, marked
+    ``figures_stale``, and ``refresh`` runs once the request's transaction ends: one job at a time per ``parts``."""
     version = data_version(regions)
     if version is None:
         return compute()
-    digest = hashlib.sha256(f"{version}|{parts!r}".encode()).hexdigest()[:32]
-    key = f"{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.FIGURES_CACHE_SECONDS)
-    return value
+    value = cache.get(cache_key(name, parts, version))
+    if value is not None:
+        return value
+    if refresh is not None and settings.FIGURES_REFRESH_IN_BACKGROUND:
+        latest = cache.get(cache_key(name, parts))
+        if latest is not None:
+            if cache.add(cache_key(f"{name}:refreshing", parts), True, settings.FIGURES_REFRESH_LOCK_SECONDS):
+                transaction.on_commit(refresh)
+            return {**latest, "figures_stale": True}
+    return store(name, parts, version, compute())
+
+
+def refresh_cached(
+    name: str, parts: tuple, compute: Callable[[], dict], *, regions: Iterable[Region | int] | None = None
+) -> None:
+    """The background job's half of ``cached``: the figures of ``parts`` at the current versions, stored."""
+    try:
+        version = data_version(regions)
+        if version is not None and cache.get(cache_key(name, parts, version)) is None:
+            store(name, parts, version, compute())
+    finally:
+        cache.delete(cache_key(f"{name}:refreshing", parts))

@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
 from django.views.generic import TemplateView, View
 
 from accounts.models import Region
@@ -24,7 +23,8 @@ from projects.selectors import attach_phases, key_list_status_below
 from proposals.models import Proposal, Session
 from proposals.selectors import ProposalStatistics, cppcc_name, latest_sessions_by_cppcc, proposal_statistics
 
-from . import charts, exports, forms, selectors, versioning
+from . import charts, exports, forms, selectors
+from .dashboard import DashboardFigures
 
 
 class DashboardView(ObjectPermissionMixin, TemplateView):
@@ -33,30 +33,13 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
 
     model = Project
     template_name = "reports/dashboard.html"
+    # After a write, the page may show the figures last computed, dated, while a job brings them up to date.
+    stale_allowed = True
 
     def get_figures(self) -> dict:
-        user = self.request.user
-        form = forms.DashboardFilterForm(self.request.GET or None, user=user)
-        params = form.scope_params() if form.is_bound else {}
-        session = form.chosen_session()
-        scope = selectors.Scope(params=params, session=session, regions=user.region_scope)
-        with_proposals = session is not None and user.has_perm("proposals.view_proposal")
-        # Labels are translated while the figures are built, so each language has its own entry.
-        key = (
-            sorted(params.items()),
-            session and session.pk,
-            scope.today,
-            with_proposals,
-            scope.bounds_key,
-            get_language(),
-        )
-        # Cached under the versions of the regions the figures cover: a write in another district leaves them valid.
-        figures = versioning.cached(
-            "dashboard",
-            key,
-            lambda: selectors.dashboard_figures(scope, with_proposals),
-            regions=versioning.figure_regions(user, chosen=params.get("region")),
-        )
+        dashboard = DashboardFigures(self.request.user, self.request.GET)
+        form, params, scope = dashboard.form, dashboard.params, dashboard.scope
+        figures = dashboard.cached(stale_allowed=self.stale_allowed)
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
         # Where the lists of the regions below stand: read live, not cached with the figures.
         region = Region.objects.filter(pk=params.get("region")).first() if params.get("region") else None
@@ -109,6 +92,8 @@ class SummaryView(DashboardView):
     """The dashboard's headline figures and tables on one printed page, for the leaders' meeting."""
 
     template_name = "reports/summary.html"
+    # Printed and handed up: always the current figures.
+    stale_allowed = False
 
     def get_charts(self, figures: dict) -> dict:
         return {}
