@@ -82,7 +82,7 @@ def prepare(projects: int, reuse: bool) -> dict:
 
     from accounts.models import User
     from bench.seed import SeedCommand
-    from bench.synthetic import PROJECT_CODE_PREFIX
+    from bench.synthetic import BENCH_USERNAME, PROJECT_CODE_PREFIX, REVIEWER_USERNAME
     from projects.choices import ReportStatus
     from projects.models import Project
     from projects.selectors import current_period, reporting_projects
@@ -96,6 +96,11 @@ def prepare(projects: int, reuse: bool) -> dict:
     else:
         call_command(SeedCommand(), projects=projects, clear=True, verbosity=0)
     call_command("axes_reset", verbosity=0)
+    # The readers of the synthetic portfolio (it has no region, so the demo's accounts of 宁波市 do not see it) log in
+    # with the demo's password.
+    for reader in User.objects.filter(username__in=[BENCH_USERNAME, REVIEWER_USERNAME]):
+        reader.set_password("demo-2026")
+        reader.save(update_fields=["password"])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"database ready in {time.perf_counter() - started:.0f} s")
@@ -106,8 +111,8 @@ def prepare(projects: int, reuse: bool) -> dict:
         for project in reporting_projects(liaison.organization, current_period())
         if not project.period_reports or project.period_reports[0].status != ReportStatus.APPROVED
     ]
-    visited = list(Project.objects.order_by("?").values_list("pk", flat=True)[:VISITED_PROJECTS])
     synthetic = Project.objects.filter(code__startswith=PROJECT_CODE_PREFIX)
+    visited = list(synthetic.order_by("?").values_list("pk", flat=True)[:VISITED_PROJECTS])
     domains = sorted(set(synthetic.exclude(domain=None).values_list("domain", flat=True).distinct()))
     database_version = ".".join(str(part) for part in connection.get_database_version())
     return {

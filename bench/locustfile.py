@@ -3,10 +3,13 @@ reading with a token, and liaisons filing the month's progress report through th
 
 Every request is named by its kind (``dashboard``, ``list /projects/``, ``api /api/v1/projects/``…); ``load.py``
 reads the samples this file writes when the test stops (``BENCH_LOAD_SAMPLES``) and prints the figures per kind.
-The accounts are the demo's (``load_demo``, password demo-2026); the projects visited are the ones listed in
+The readers and the exporter are the synthetic portfolio's accounts (``bench-leader``, ``sc-reviewer``: they see the
+portfolio, which has no region), the liaisons the demo's (``liaison``, reporting the demo's projects of 镇海区); all
+with the password demo-2026 (``load.py`` sets it). The projects visited are the ones listed in
 ``BENCH_LOAD_PROJECTS`` (written by ``load.py`` from the database).
 """
 
+import io
 import itertools
 import json
 import os
@@ -86,6 +89,16 @@ class FormFields(HTMLParser):
             self.fields[self.textarea] += data.removeprefix("\n") if first else data
 
 
+def site_photo() -> bytes:
+    """A JPEG of 1,200 × 900 pixels of noise (no two alike), as a phone's site photo would be, smaller."""
+    from PIL import Image
+
+    image = Image.effect_noise((1200, 900), random.randint(20, 80)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 def form_fields(html: str) -> dict[str, str]:
     parser = FormFields()
     parser.feed(html)
@@ -122,7 +135,7 @@ class Browser(WebUser):
     """A leader or office member: the dashboard, the lists (sometimes sorted by a derived figure) and project pages."""
 
     weight = 3
-    accounts = itertools.cycle(["leader", "office"])
+    accounts = itertools.cycle(["bench-leader", "sc-reviewer"])
 
     def on_start(self):
         self.username = next(self.accounts)
@@ -162,7 +175,9 @@ class ApiClient(HttpUser):
     wait_time = pause()
 
     def on_start(self):
-        response = self.client.post("/api/v1/auth/token/", {"username": "leader", "password": PASSWORD}, name="login")
+        response = self.client.post(
+            "/api/v1/auth/token/", {"username": "bench-leader", "password": PASSWORD}, name="login"
+        )
         self.client.headers["Authorization"] = f"Token {response.json()['token']}"
 
     @task(3)
@@ -195,6 +210,7 @@ class Liaison(WebUser):
     def on_start(self):
         super().on_start()
         self.row = next(self.rows)
+        self.photo_sent = False
 
     @task
     def report(self):
@@ -210,8 +226,16 @@ class Liaison(WebUser):
         data[f"{prefix}-progress"] = str(progress + Decimal("0.1") if progress < 99 else progress - Decimal("0.1"))
         if not data.get(f"{prefix}-summary", "").strip():  # a report not filed yet
             data[f"{prefix}-summary"] = "压力测试：本月按计划推进。"
+        # A report of a key project under construction needs a site photo: the first submission brings one.
+        files = {} if self.photo_sent else {f"{prefix}-photos": ("现场.jpg", site_photo(), "image/jpeg")}
+        self.photo_sent = True
         with self.client.post(
-            "/progress/report/", data, name="progress report submit", allow_redirects=False, catch_response=True
+            "/progress/report/",
+            data,
+            files=files,
+            name="progress report submit",
+            allow_redirects=False,
+            catch_response=True,
         ) as submitted:
             if submitted.status_code != 302:
                 submitted.failure(f"submitting answered {submitted.status_code}")
@@ -224,7 +248,7 @@ class Exporter(WebUser):
 
     fixed_count = int(os.environ.get("BENCH_LOAD_EXPORTERS", "0"))
     abstract = fixed_count == 0
-    username = "office"
+    username = "sc-reviewer"
 
     def on_start(self):
         super().on_start()

@@ -9,8 +9,10 @@ are filed with superiors as they are.
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, islice
 
 from django.conf import settings
 from django.db.models import DecimalField, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value
@@ -92,15 +94,23 @@ def _committee_note(session: Session, *parts: str) -> str:
     return _note(*parts, compiler=compiler)
 
 
-def _table(title: str, sheet_title: str, columns: list[Column], rows: list[tuple[list, str]], note: str):
-    """A workbook of one sheet from rows already read (the official tables are some hundred rows at most, so the
-    columns can be fitted to what they hold). ``rows`` are (values, style) pairs; a "section" row is a heading
-    inside the table, its label the second value."""
+# A table's columns are fitted to what its first rows hold: all of them in a table of the usual hundreds of rows.
+FITTED_ROWS = 2000
+# The projects of a long table are read and written this many at a time, so that its memory does not grow with it.
+CHUNK_PROJECTS = 2000
+
+
+def _table(title: str, sheet_title: str, columns: list[Column], rows: Iterable[tuple[list, str]], note: str):
+    """A workbook of one sheet, its columns fitted to the first FITTED_ROWS rows; the rows are written as they come,
+    so a table read in chunks never lies whole in memory. ``rows`` are (values, style) pairs; a "section" row is a
+    heading inside the table, its label the second value."""
     workbook = new_workbook()
-    fitted = fitted_widths(columns, [values for values, style in rows if style != "section"])
+    rows = iter(rows)
+    first = list(islice(rows, FITTED_ROWS))
+    fitted = fitted_widths(columns, [values for values, style in first if style != "section"])
     sheet = Sheet(workbook, sheet_title, columns, widths=fitted)
     sheet.heading(title, note)
-    for values, style in rows:
+    for values, style in chain(first, rows):
         if style == "section":
             sheet.section(values[1])
         else:
@@ -143,37 +153,57 @@ def project_plan(year: int, plan: Plan | None = None, scope: TableScope = TableS
     top = Project.objects.top_level().filter(Q(pk__in=listed.values("pk")) | Q(pk__in=listed.values("parent_id")))
     # A listed project's phases under way that year go with it, whether or not the plan names them.
     phases = under_way.filter(parent__in=top.values("pk"))
-    projects = Project.objects.filter(Q(pk__in=top.values("pk")) | Q(pk__in=phases.values("pk")))
-    resource = ProjectResource(year=year)
-    headers = resource.get_export_headers()
-    objects = resource.prepare_export_queryset(
-        projects.with_stored_figures().select_related("domain", "lead_org").order_by("domain__name", "code")
-    )
-    values = {}
-    for project, exported in zip(objects, resource.export_rows(objects), strict=True):
-        row = dict(zip(headers, exported, strict=True))
-        # The table names units as the office writes them, by short name (the import takes either).
-        row["牵头单位"] = _unit_name(project.lead_org)
-        values[project.pk] = [row[column.header] for column in PLAN_COLUMNS[1:]]
-    summed = [index for index, column in enumerate(PLAN_COLUMNS) if column.header in PLAN_SUMMED]
-    rows = []
-    with translation.override("zh-hans"):
-        totals = []
-        for ordinal, (label, entries) in zip(CHINESE_ORDINALS, _by_domain_group(list(objects)), strict=False):
-            rows.append((["", f"{ordinal}、{label}"], "section"))
-            counted = []
-            for number, project in entries:
-                row = [number, *values[project.pk]]
-                rows.append((row, "detail" if project.parent_id else "data"))
-                if not project.parent_id:
-                    counted.append(row)
-            subtotal = _sums(counted, summed)
-            totals.append(subtotal)
-            rows.append((_total_row("小计", subtotal, summed), "total"))
-        rows.append((_total_row("合计", _sums(totals, summed), summed), "total"))
     named = f"（{plan.title}）" if plan is not None else ""
     title = f"{year}年度{scope.place}智慧城市建设重大项目计划表{named}"
+    rows = _plan_rows(year, top, phases)
     return _table(title, f"{year}年度计划表", PLAN_COLUMNS, rows, _note("单位：万元", compiler=scope.compiler))
+
+
+def _plan_rows(year: int, top, phases) -> Iterator[tuple[list, str]]:
+    """The plan table's rows: for each domain group (in the plans' order) a section, its projects in the order of
+    their domain and code, each followed by its phases (numbered 3-1, 3-2…), and a subtotal; then the total. Read
+    CHUNK_PROJECTS projects (with their phases) at a time."""
+    resource = ProjectResource(year=year)
+    headers = resource.get_export_headers()
+    summed = [index for index, column in enumerate(PLAN_COLUMNS) if column.header in PLAN_SUMMED]
+    totals = []
+    ordinals = iter(CHINESE_ORDINALS)
+    number = 0
+    with translation.override("zh-hans"):
+        for value, label in DomainGroup.choices:
+            in_group = list(
+                top.filter(domain__group=value).order_by("domain__name", "code").values_list("pk", flat=True)
+            )
+            if not in_group:
+                continue
+            yield ["", f"{next(ordinals)}、{label}"], "section"
+            subtotal = _sums([], summed)
+            for start in range(0, len(in_group), CHUNK_PROJECTS):
+                chunk = in_group[start : start + CHUNK_PROJECTS]
+                chosen = Project.objects.filter(
+                    Q(pk__in=chunk) | Q(pk__in=phases.filter(parent__in=chunk).values("pk"))
+                )
+                objects = resource.prepare_export_queryset(
+                    chosen.with_stored_figures().select_related("domain", "lead_org").order_by("domain__name", "code")
+                )
+                values, phases_of = {}, defaultdict(list)
+                for project, exported in zip(objects, resource.export_rows(objects), strict=True):
+                    row = dict(zip(headers, exported, strict=True))
+                    # The table names units as the office writes them, by short name (the import takes either).
+                    row["牵头单位"] = _unit_name(project.lead_org)
+                    values[project.pk] = [row[column.header] for column in PLAN_COLUMNS[1:]]
+                    if project.parent_id:
+                        phases_of[project.parent_id].append(project.pk)
+                for pk in chunk:
+                    number += 1
+                    row = [number, *values[pk]]
+                    subtotal = _sums([subtotal, row], summed)
+                    yield row, "data"
+                    for position, phase in enumerate(phases_of[pk], 1):
+                        yield [f"{number}-{position}", *values[phase]], "detail"
+            totals.append(subtotal)
+            yield _total_row("小计", subtotal, summed), "total"
+        yield _total_row("合计", _sums(totals, summed), summed), "total"
 
 
 def _by_domain_group(projects: list[Project]) -> list[tuple[str, list[tuple[str | int, Project]]]]:

@@ -24,6 +24,7 @@ from projects.demo import loader as demo
 from projects.models import Project, period_of
 from proposals import services
 from proposals.models import Proposal, ResultClass
+from reports import exports
 from tests.factories import (
     DomainFactory,
     FundingFactory,
@@ -177,6 +178,16 @@ def test_project_plan_lists_phases_under_their_project_and_totals_top_level_rows
     name = sheet.cell(row=HEADER_ROW + 3, column=3)
     assert name.value == "光网城市一期" and name.alignment.indent == 2
     assert sheet.cell(row=HEADER_ROW + 2, column=3).alignment.indent == 0
+
+
+def test_a_long_plan_table_read_in_chunks_is_the_same_table(client, leader, portfolio, phases, monkeypatch):
+    """A table of 100,000 projects is read and written CHUNK_PROJECTS at a time, its widths fitted to its first
+    FITTED_ROWS rows: with chunks of one project and widths from a single row, the same rows, sums and phases."""
+    client.force_login(leader)
+    whole = rows_of(download(client, "/reports/export/project-plan.xlsx", year=2026).active)
+    monkeypatch.setattr(exports, "CHUNK_PROJECTS", 1)
+    monkeypatch.setattr(exports, "FITTED_ROWS", 1)
+    assert rows_of(download(client, "/reports/export/project-plan.xlsx", year=2026).active) == whole
 
 
 def test_project_plan_of_one_plan_lists_the_project_of_a_phase_in_it(client, leader, portfolio, phases):
