@@ -237,6 +237,8 @@ FIGURES_REFRESH_IN_BACKGROUND = env.bool(
 # How long the last computed figures stay to be served so; how long one refresh job may take before another is queued.
 FIGURES_LATEST_SECONDS = env.int("FIGURES_LATEST_SECONDS", default=7 * 24 * 3600)
 FIGURES_REFRESH_LOCK_SECONDS = env.int("FIGURES_REFRESH_LOCK_SECONDS", default=300)
+# At most one refresh of the same figures this often: under a stream of writes, shown at most this far behind.
+FIGURES_REFRESH_INTERVAL_SECONDS = env.int("FIGURES_REFRESH_INTERVAL_SECONDS", default=30)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

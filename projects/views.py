@@ -359,7 +359,9 @@ class MilestoneListView(ExportJobMixin, ObjectListView):
         "lead_org": "project__lead_org__name",
         "days_late": "days_late",
     }
-    default_ordering = ("planned_date", "project__code", "pk")
+    # Within a date by project in the order they were entered (the column 项目 sorts by code): an index walks this
+    # order and stops at the page, where ordering by code sorted every milestone at a province's size (0.3 s).
+    default_ordering = ("planned_date", "project_id", "pk")
 
     def get_base_queryset(self):
         # Milestones and reports of archived projects leave the lists with their projects.
@@ -386,7 +388,9 @@ class ProgressReportListView(ExportJobMixin, ObjectListView):
         "investment": "investment_completed",
         "submitted_at": "submitted_at",
     }
-    default_ordering = ("-period", "project__code", "pk")
+    # Within a month by project in the order they were entered (the column 项目 sorts by code): an index walks this
+    # order and stops at the page, where ordering by code sorted a million reports at a province's size (1 s).
+    default_ordering = ("-period", "project_id", "pk")
 
     def get_base_queryset(self):
         return ProgressReport.objects.filter(project__archived_at__isnull=True).select_related(

@@ -239,6 +239,12 @@ class Proposal(ArchivableModel, TimestampedModel):
                 name="proposal_texts_in_range",
             ),
         ]
+        # The navigation's count of key proposals still being handled, on every page a leader opens.
+        indexes = [
+            models.Index(
+                fields=["status", "session"], condition=Q(is_key=True, archived_at__isnull=True), name="proposal_key_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.session} {self.number} {self.title}"

@@ -291,7 +291,8 @@ def cached(
 
     With ``refresh`` (which queues ``refresh_cached`` for the same figures in a background job) and
     FIGURES_REFRESH_IN_BACKGROUND, figures computed at an older version are served as they are, marked
-    ``figures_stale``, and ``refresh`` runs once the request's transaction ends: one job at a time per ``parts``."""
+    ``figures_stale``, and ``refresh`` runs once the request's transaction ends: one job at a time per ``parts``, and
+    none sooner than FIGURES_REFRESH_INTERVAL_SECONDS after the last."""
     version = data_version(regions)
     if version is None:
         return compute()
@@ -316,4 +317,10 @@ def refresh_cached(
         if version is not None and cache.get(cache_key(name, parts, version)) is None:
             store(name, parts, version, compute())
     finally:
-        cache.delete(cache_key(f"{name}:refreshing", parts))
+        # No new job for the same figures before FIGURES_REFRESH_INTERVAL_SECONDS: under a stream of writes faster
+        # than a job, the figures shown stay that far behind (dated) instead of the worker computing nothing else.
+        interval = settings.FIGURES_REFRESH_INTERVAL_SECONDS
+        if interval:
+            cache.set(cache_key(f"{name}:refreshing", parts), True, interval)
+        else:
+            cache.delete(cache_key(f"{name}:refreshing", parts))

@@ -225,7 +225,15 @@ class Project(PerRegionUniqueMixin, ArchivableModel, VersionedModel, Timestamped
             ),
             bounds.texts_in_range({"description": bounds.TEXT_MAX}, name="project_texts_in_range"),
         ]
-        indexes = [models.Index(fields=["status", "lead_org"])]
+        indexes = [
+            models.Index(fields=["status", "lead_org"]),
+            # The start page's and the navigation's count of key projects under way, on every page a leader opens.
+            models.Index(
+                fields=["tier", "status", "region"],
+                condition=Q(archived_at__isnull=True, parent__isnull=True),
+                name="project_key_count_idx",
+            ),
+        ]
         permissions = [("confirm_project", _("Can confirm projects' completion, acceptance and plan changes"))]
 
     def __str__(self):
@@ -386,7 +394,11 @@ class Milestone(TimestampedModel):
             ),
             bounds.dates_in_range("planned_date", "actual_date", name="milestone_dates_in_range"),
         ]
-        indexes = [models.Index(fields=["project", "planned_date"])]
+        indexes = [
+            models.Index(fields=["project", "planned_date"]),
+            # The milestone list's default order (projects.views.MilestoneListView).
+            models.Index(fields=["planned_date", "project", "id"], name="milestone_list_idx"),
+        ]
 
     def __str__(self):
         return f"{self.project.code} {self.name}"
@@ -496,6 +508,8 @@ class ProgressReport(VersionedModel, TimestampedModel):
             # and investment by period, reports filed per project and period.
             models.Index(fields=["status", "period", "progress", "investment_completed"], name="report_sums_idx"),
             models.Index(fields=["project", "period", "submitted_at"], name="report_filed_idx"),
+            # The report list's default order (projects.views.ProgressReportListView).
+            models.Index(fields=["-period", "project", "id"], name="report_list_idx"),
         ]
 
     def __str__(self):

@@ -63,9 +63,14 @@ def test_one_job_at_a_time_for_the_same_figures(client, leader, in_background, d
     with django_capture_on_commit_callbacks() as none_queued:
         assert projects_shown(client.get(DASHBOARD)) == 2
     assert none_queued == []
+    # Another write within FIGURES_REFRESH_INTERVAL_SECONDS of that job: shown behind, dated, and no job yet.
+    ProjectFactory()
+    with django_capture_on_commit_callbacks() as within_interval:
+        response = client.get(DASHBOARD)
+    assert projects_shown(response) == 2 and within_interval == [] and 'id="figures-stale"' in response.content.decode()
     # Another filter bar's figures are never computed yet: the request computes them itself, and shows them current.
     with django_capture_on_commit_callbacks() as queued:
-        response = client.get(DASHBOARD, {"status": "in_progress"})
+        response = client.get(DASHBOARD, {"tier": "key"})
     assert queued == [] and "figures-stale" not in response.content.decode()
 
 
