@@ -121,9 +121,8 @@ class ProjectListView(ExportJobMixin, ObjectListView):
         # (any other lists nothing), not all 10,000, whose options took a second to render.
         chosen = parse_pk(self.request.GET.get("parent"))
         self.filterset.form.fields["parent"].queryset = selectors.parent_projects(chosen=chosen)
-        context = super().get_context_data(
-            summary=selectors.portfolio_summary(projects=self.filtered_queryset), **kwargs
-        )
+        summary = self.cached_for_list("totals", lambda: selectors.portfolio_summary(projects=self.filtered_queryset))
+        context = super().get_context_data(summary=dict(summary), **kwargs)
         if not chosen:
             context["summary"]["phases"] = selectors.attach_phases(context["object_list"], self.filtered_queryset)
         return context
