@@ -242,7 +242,9 @@ class Proposal(ArchivableModel, TimestampedModel):
         # The navigation's count of key proposals still being handled, on every page a leader opens.
         indexes = [
             models.Index(
-                fields=["status", "session"], condition=Q(is_key=True, archived_at__isnull=True), name="proposal_key_idx"
+                fields=["status", "session"],
+                condition=Q(is_key=True, archived_at__isnull=True),
+                name="proposal_key_idx",
             )
         ]
 

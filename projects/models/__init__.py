@@ -227,6 +227,9 @@ class Project(PerRegionUniqueMixin, ArchivableModel, VersionedModel, Timestamped
         ]
         indexes = [
             models.Index(fields=["status", "lead_org"]),
+            # The filter bars' range of years (the earliest start, the latest end) and the lists by year.
+            models.Index(fields=["planned_start"], name="project_planned_start_idx"),
+            models.Index(fields=["planned_end"], name="project_planned_end_idx"),
             # The start page's and the navigation's count of key projects under way, on every page a leader opens.
             models.Index(
                 fields=["tier", "status", "region"],
