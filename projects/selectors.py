@@ -207,7 +207,7 @@ def red_projects(user, today: datetime.date):
     """The red projects the project list shows for ``?health=red``, the longest late first."""
     return (
         user.scope(Project.objects.top_level())
-        .with_figures(today)
+        .with_stored_figures(today)
         .filter(health=Health.RED)
         .select_related("lead_org")
         .order_by("-days_late", "code")
@@ -228,7 +228,7 @@ def key_projects(user, today: datetime.date):
     return (
         user.scope(Project.objects.top_level())
         .filter(tier__in=KEY_TIERS, status__in=ProjectStatus.reporting())
-        .with_figures(today)
+        .with_stored_figures(today)
         .select_related("lead_org")
         .order_by(choice_rank("health", [Health.RED, Health.YELLOW, Health.GREEN]), "-progress_lag", "code")
     )

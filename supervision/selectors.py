@@ -70,7 +70,7 @@ def red_without_notice(user: User, today: datetime.date | None = None):
     open_notices = Notice.objects.open().filter(project__isnull=False).values("project")
     return (
         user.scope(Project.objects.top_level(), "change", located=False)
-        .with_figures(today)
+        .with_stored_figures(today)
         .filter(health=Health.RED)
         .exclude(pk__in=open_notices)
         .select_related("lead_org")
