@@ -118,9 +118,9 @@ def cached_counts(user, sections: list[Section], today: datetime.date) -> dict[s
     """``counts``, cached under the data version of what the user reads: every section counts rows of the figure
     sources, so any write that could change a count moves that version. At a province's size an office's counts
     took seconds, on every page (the navigation's badge)."""
-    # The sections a user has follow their unit and permissions (read for the page anyway); the users' table moves
-    # no version.
-    parts = (user.pk, user.organization_id, sorted(user.get_all_permissions()), today)
+    # The users' table moves no version: the sections the user has (their roles and permissions) and their unit
+    # name the entry.
+    parts = (user.pk, user.organization_id, [section.key for section in sections], today)
     return cached_under("todo-counts", reader_version(user, Organization), parts, lambda: counts(user, sections, today))
 
 
