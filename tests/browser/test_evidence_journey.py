@@ -92,8 +92,11 @@ def test_photos_filed_flagged_and_approved(browser_page, live_server, settings):
     row = page.locator(f"#report-{report.pk}")
     thumbnails = row.locator(".attachment-photo img")
     assert thumbnails.count() == 2
+    row.scroll_into_view_if_needed()  # the thumbnails load lazily, once in view
     for index in range(2):
-        assert thumbnails.nth(index).evaluate("(image) => image.complete && image.naturalWidth > 0")
+        # Each thumbnail is its own request, which may still be on its way when the page's load event has fired.
+        loaded = "(image) => image.complete && image.naturalWidth > 0"
+        page.wait_for_function(loaded, arg=thumbnails.nth(index).element_handle(), timeout=15_000)
     flag = row.locator(".attachment-reused")
     assert flag.count() == 1
     assert first_month in flag.inner_text() and project.code in flag.inner_text()
