@@ -98,7 +98,7 @@ def worker(redis_url, tmp_path, monkeypatch):
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": redis_url,
         # The worker's export storage (MEDIA_ROOT/exports) is the folder this test reads (tests/conftest.py).
-        "MEDIA_ROOT": str(tmp_path),
+        "MEDIA_ROOT": str(tmp_path / "media"),
         "DJANGO_DEBUG": "1",
     }
     log = tmp_path / "worker.log"
