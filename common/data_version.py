@@ -47,12 +47,17 @@ def reader_version(user, model) -> str | None:
     return _version_reader(user)
 
 
+def entry_key(name: str, version: str | None, parts: tuple) -> str:
+    """The cache key of what was computed for ``parts`` at ``version``."""
+    return f"{name}:{hashlib.sha256(f'{version}|{parts!r}'.encode()).hexdigest()[:32]}"
+
+
 def cached_under(name: str, version: str | None, parts: tuple, compute: Callable):
     """``compute()``, or what it gave for the same ``parts`` at ``version`` (``reader_version``): exact, never stale,
     as any write to the rows read moves that version. Without a version, computed each time."""
     if version is None:
         return compute()
-    key = f"{name}:{hashlib.sha256(f'{version}|{parts!r}'.encode()).hexdigest()[:32]}"
+    key = entry_key(name, version, parts)
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -27,7 +27,6 @@ time per request's figures) computes them at the new versions: no request comput
 a request for figures never computed before (a new filter, an emptied cache) computes them itself.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable
 
 from django.apps import apps
@@ -38,7 +37,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Region
-from common.data_version import figure_sources
+from common.data_version import entry_key, figure_sources
 
 from .models import DataVersion, RegionVersion
 
@@ -266,8 +265,7 @@ def figure_regions(user, chosen: Region | int | None = None) -> list[Region | in
 
 def cache_key(name: str, parts: tuple, version: str | None = None) -> str:
     """The key of ``parts``' figures at ``version``; without a version, of the ones last computed at any."""
-    digest = hashlib.sha256(f"{version}|{parts!r}".encode()).hexdigest()[:32]
-    return f"{name}:{digest}" if version is not None else f"{name}:latest:{digest}"
+    return entry_key(name if version is not None else f"{name}:latest", version, parts)
 
 
 def store(name: str, parts: tuple, version: str, value: dict) -> dict:

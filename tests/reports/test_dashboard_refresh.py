@@ -25,6 +25,14 @@ def projects_shown(response) -> int:
     return response.context["headline"]["projects"][0]
 
 
+def seen_then_written(client, leader) -> None:
+    """The leader's dashboard computed over one project, then a second project written."""
+    ProjectFactory()
+    client.force_login(leader)
+    client.get(DASHBOARD)
+    ProjectFactory()
+
+
 def test_after_a_write_the_last_figures_are_shown_dated_while_a_job_computes_the_new(
     client, leader, in_background, django_capture_on_commit_callbacks
 ):
@@ -53,10 +61,7 @@ def test_after_a_write_the_last_figures_are_shown_dated_while_a_job_computes_the
 
 
 def test_one_job_at_a_time_for_the_same_figures(client, leader, in_background, django_capture_on_commit_callbacks):
-    ProjectFactory()
-    client.force_login(leader)
-    client.get(DASHBOARD)
-    ProjectFactory()
+    seen_then_written(client, leader)
     with django_capture_on_commit_callbacks() as first_queued:
         assert projects_shown(client.get(DASHBOARD)) == 1
     with django_capture_on_commit_callbacks() as second_queued:
@@ -78,18 +83,12 @@ def test_one_job_at_a_time_for_the_same_figures(client, leader, in_background, d
 
 
 def test_the_printable_summary_is_always_current(client, leader, in_background, django_capture_on_commit_callbacks):
-    ProjectFactory()
-    client.force_login(leader)
-    client.get(DASHBOARD)
-    ProjectFactory()
+    seen_then_written(client, leader)
     with django_capture_on_commit_callbacks() as queued:
         summary = client.get("/reports/summary/")
     assert summary.context["headline"]["projects"][0] == 2 and queued == []
 
 
 def test_without_the_setting_the_first_request_after_a_write_computes(client, leader):
-    ProjectFactory()
-    client.force_login(leader)
-    client.get(DASHBOARD)
-    ProjectFactory()
+    seen_then_written(client, leader)
     assert projects_shown(client.get(DASHBOARD)) == 2
