@@ -30,6 +30,9 @@ class Target:
     # What the object completes before its files are listed: a file the server makes after the step that asked for
     # it (a reply's letter PDF), made now if it is still due, so no reader finds it missing.
     before_listing: Callable[[object], object] | None = None
+    # Why a file must stay with its object even while files are added and removed (a confirmed step rests on it):
+    # ``kept(attachment, obj)`` gives the reason, or "" when the file may go.
+    kept: Callable[[object, object], str] | None = None
 
     @property
     def takes_photos(self) -> bool:

@@ -187,8 +187,17 @@ def remove(*, actor: User, attachment: Attachment):
     parent = attachment.target
     if parent is None or not target_for(parent).may_add(actor, parent):
         raise ActionForbidden(_("You may not remove files from %(object)s now.") % {"object": parent})
+    reason = kept_reason(attachment, parent)
+    if reason:
+        raise ActionForbidden(reason)
     attachment._history_user = actor
     attachment.delete()
+
+
+def kept_reason(attachment: Attachment, parent) -> str:
+    """Why ``attachment`` must stay with ``parent`` whoever asks (``Target.kept``), or ""."""
+    target = target_for(parent)
+    return target.kept(attachment, parent) if target.kept else ""
 
 
 def discard_files(attachments: Iterable[Attachment]):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from attachments.choices import PROJECT_DOCUMENT_KINDS, AttachmentKind
 from attachments.registry import register
 
-from .choices import ReportStatus
+from .choices import ProjectStatus, ReportStatus
 from .models import Milestone, ProgressReport, Project
 
 
@@ -65,6 +65,14 @@ def project_takes_files(user, project: Project) -> bool:
     return user.is_authenticated and not project.is_archived and user.can("change", project)
 
 
+def project_document_kept(attachment, project: Project) -> str:
+    """An accepted project's acceptance report is what the office confirmed the acceptance on: it stays in the file
+    (another version may be added beside it)."""
+    if attachment.kind == AttachmentKind.ACCEPTANCE and project.status == ProjectStatus.ACCEPTED:
+        return _("Acceptance was confirmed on this acceptance report: it stays in the project file.")
+    return ""
+
+
 def milestone_takes_files(user, milestone: Milestone) -> bool:
     return user.is_authenticated and not milestone.project.is_archived and user.can("change", milestone)
 
@@ -89,4 +97,10 @@ def register_targets():
         describe=describe_milestone,
         describe_with=("project",),
     )
-    register(Project, kinds=PROJECT_DOCUMENT_KINDS, may_add=project_takes_files, check=check_project_document)
+    register(
+        Project,
+        kinds=PROJECT_DOCUMENT_KINDS,
+        may_add=project_takes_files,
+        check=check_project_document,
+        kept=project_document_kept,
+    )

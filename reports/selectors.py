@@ -30,7 +30,7 @@ from proposals.choices import ProposalStatus, Satisfaction
 from proposals.models import Session
 from proposals.selectors import ProposalStatistics, proposal_statistics
 from supervision.models import Commitment, Notice
-from supervision.selectors import commitment_figures, notice_counts_by_unit
+from supervision.selectors import commitment_figures, notice_counts_by_unit, reads_own_unit_only
 from workdays.working_days import WorkCalendar
 
 # The filter bar's fields that choose projects; they are ProjectFilterSet's own, so a link carries them unchanged.
@@ -679,6 +679,25 @@ def sorted_scorecard(rows: list[dict], sort: str) -> tuple[list[dict], str]:
     missing = [row for row in rows if row[column] is None]
     present.sort(key=lambda row: (row[column], row["name"]), reverse=descending)
     return present + sorted(missing, key=lambda row: row["name"]), sort
+
+
+SUPERVISION_LINKS = ("notices_url", "escalations_url")
+PROMISE_LINKS = ("recorded_url", "due_url", "fulfilled_url", "overdue_url")
+
+
+def linked_for_reader(user, scorecard: list[dict], proposals: dict | None) -> tuple[list[dict], dict | None]:
+    """The figures as ``user`` may follow them. The figures are the same for every reader of the regions (they are
+    cached so), but a unit's people list only their own unit's notices and promises
+    (``supervision.selectors.reads_own_unit_only``): other units' notice figures and the promises' figures, which
+    count every unit, stay on the page without a link to a list that would not hold them."""
+    if not reads_own_unit_only(user):
+        return scorecard, proposals
+    scorecard = [
+        row if row["id"] == user.organization_id else {**row, **dict.fromkeys(SUPERVISION_LINKS)} for row in scorecard
+    ]
+    if proposals and proposals.get("promises"):
+        proposals = {**proposals, "promises": {**proposals["promises"], **dict.fromkeys(PROMISE_LINKS)}}
+    return scorecard, proposals
 
 
 # The whole page

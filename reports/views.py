@@ -41,6 +41,9 @@ class DashboardView(ObjectPermissionMixin, TemplateView):
         form, params, scope = dashboard.form, dashboard.params, dashboard.scope
         figures = dashboard.cached(stale_allowed=self.stale_allowed)
         scorecard, sort = selectors.sorted_scorecard(figures["scorecard"], self.request.GET.get("sort", ""))
+        scorecard, figures["proposals"] = selectors.linked_for_reader(
+            self.request.user, scorecard, figures["proposals"]
+        )
         # Where the lists of the regions below stand: read live, not cached with the figures.
         region = Region.objects.filter(pk=params.get("region")).first() if params.get("region") else None
         key_lists = key_list_status_below(region, params.get("year") or scope.today.year)

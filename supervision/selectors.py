@@ -54,13 +54,21 @@ def units_to_chase(user: User, period: str, today: datetime.date | None = None) 
     ]
 
 
+def reads_own_unit_only(user: User) -> bool:
+    """A unit's people read their own unit's notices, instructions and promises only (others' are between those units
+    and the office or the committee); staff, the committee and leaders read every unit's within their regions."""
+    return not (
+        user.is_superuser
+        or user.sees_all_units
+        or user.has_perm("proposals.handle_proposal")
+        or user.has_perm("supervision.escalate_notice")
+    )
+
+
 def notices_for(user: User):
-    """The notices a user reads: the region rule, and a unit's people their own unit's only (others' notices are
-    between those units and the office)."""
+    """The notices a user reads: the region rule, and ``reads_own_unit_only``."""
     rows = user.scope(Notice.objects.all())
-    if not (user.is_superuser or user.sees_all_units or user.has_perm("proposals.handle_proposal")) and not (
-        user.has_perm("supervision.escalate_notice")
-    ):
+    if reads_own_unit_only(user):
         rows = rows.filter(unit_id=user.organization_id)
     return rows
 
@@ -80,20 +88,16 @@ def red_without_notice(user: User, today: datetime.date | None = None):
 
 def instructions_for(user: User):
     rows = user.scope(Instruction.objects.all())
-    if user.is_superuser or user.sees_all_units or user.has_perm("proposals.handle_proposal"):
-        return rows
-    if user.has_perm("supervision.escalate_notice"):  # a leader: every instruction of the regions read
-        return rows
-    return rows.filter(units=user.organization_id).distinct()
+    if reads_own_unit_only(user):
+        return rows.filter(units=user.organization_id).distinct()
+    return rows
 
 
 def commitments_for(user: User):
     rows = user.scope(Commitment.objects.all())
-    if user.is_superuser or user.sees_all_units or user.has_perm("proposals.handle_proposal"):
-        return rows
-    if user.has_perm("supervision.escalate_notice"):
-        return rows
-    return rows.filter(unit_id=user.organization_id)
+    if reads_own_unit_only(user):
+        return rows.filter(unit_id=user.organization_id)
+    return rows
 
 
 def commitment_figures(commitments, today: datetime.date) -> dict:

@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
-from .. import selectors
+from .. import selectors, services
 from ..choices import AttachmentKind
 from ..forms import AttachmentForm
 from ..registry import target_for
@@ -22,6 +22,7 @@ def attachment_panel(context, obj, title=None, upload=True, compact=False, attac
     for attachment in attachments:
         attachment.stale = attachment.kind == AttachmentKind.PHOTO and attachment.taken_long_before(start)
         attachment.reuse_source = selectors.reuse_source(attachment) if attachment.reused_from_id else ""
+        attachment.kept_reason = services.kept_reason(attachment, obj)
     may_add = target.may_add(request.user, obj)
     return {
         "request": request,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attachments import services as attachment_services
-from common.exceptions import WorkflowError
+from common.exceptions import ActionForbidden, WorkflowError
 from projects import services
 from projects.choices import ChangeRequestKind, ChangeRequestStatus, ProjectStatus
 from projects.models import Project
@@ -74,6 +74,30 @@ def test_the_office_confirms_only_while_the_report_is_still_in_the_file(liaison,
     services.change_request_confirm(actor=office_user, request=request)
     completed.refresh_from_db()
     assert (completed.status, completed.accepted_on) == (ProjectStatus.ACCEPTED, TODAY)
+
+
+def test_the_report_an_acceptance_was_confirmed_on_stays_in_the_file(api, client, liaison, office_user, completed):
+    """Once the office has confirmed acceptance, nobody takes its report away: not the unit (page, API, service), not
+    the office; the file says why where the remove button was. The file's other documents still come and go."""
+    report = upload_acceptance_report(completed, actor=liaison)
+    contract = add_document(completed, "contract", actor=liaison, name="合同.pdf")
+    services.change_request_confirm(actor=office_user, request=ask(liaison, completed))
+
+    for actor in (liaison, office_user):
+        with pytest.raises(ActionForbidden) as refused:
+            attachment_services.remove(actor=actor, attachment=report)
+        assert "已据此验收报告确认验收" in str(refused.value.message)
+    client.force_login(liaison)
+    assert client.post(reverse("attachment-remove", args=[report.pk])).status_code == 403
+    assert api.as_user(liaison).delete(f"/api/v1/attachments/{report.pk}/").status_code == 403
+    assert completed.attachments.filter(pk=report.pk).exists()
+
+    panel = client.get(completed.get_absolute_url()).content.decode()
+    assert panel.count("已据此验收报告确认验收") == 1
+    assert reverse("attachment-remove", args=[report.pk]) not in panel
+    assert reverse("attachment-remove", args=[contract.pk]) in panel
+    attachment_services.remove(actor=liaison, attachment=contract)
+    assert list(completed.attachments.values_list("pk", flat=True)) == [report.pk]
 
 
 def test_the_offices_own_acceptance_needs_the_report_too(office_user, completed):

@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts import todo
 from accounts.choices import OrganizationKind, RegionLevel, Role
 from accounts.models import Region
-from projects.choices import ReportStatus
+from projects.choices import ChangeRequestKind, ChangeRequestStatus, ReportStatus
+from projects.models import Project, ProjectChangeRequest
 from projects.selectors import current_period
 from proposals.choices import ProposalStatus
 from proposals.models import ResultClass
@@ -217,6 +218,38 @@ def test_the_liaisons_start_page(client, world):
     assert [c.pk for c in shown["unit_commitments"]] == [world.open_promise.pk]
     html = start_page(client, world.liaison).content.decode()
     assert "数据不符" in html and "请经信局加快推进" in html
+
+
+def test_the_liaison_sees_the_units_requests_under_their_heading(client, world):
+    """Pending requests, and those the office returned within 30 days, listed under a heading that says so."""
+    project = Project.objects.filter(lead_org=world.unit).order_by("code").first()
+    now = timezone.now()
+
+    def request(status, decided_days_ago=None):
+        decided = now - datetime.timedelta(days=decided_days_ago) if decided_days_ago is not None else None
+        return ProjectChangeRequest.objects.create(
+            project=project,
+            kind=ChangeRequestKind.PLAN_CHANGE,
+            status=status,
+            requested_by=world.liaison,
+            requested_at=now - datetime.timedelta(days=40),
+            decided_at=decided,
+            decided_by=world.office if decided else None,
+            decision_note="" if status == ChangeRequestStatus.PENDING else "请补充调整依据",
+            reason="计划调整",
+        )
+
+    pending, returned = request(ChangeRequestStatus.PENDING), request(ChangeRequestStatus.RETURNED, 5)
+    request(ChangeRequestStatus.RETURNED, 31)
+    request(ChangeRequestStatus.CONFIRMED, 1)
+    html = start_page(client, world.liaison).content.decode()
+    listed_requests = re.search(r'<ul[^>]*id="own-requests"[^>]*>(.*?)</ul>', html, re.S)
+    assert 'aria-labelledby="own-requests-heading"' in listed_requests.group(0)
+    assert "本单位提出的申请：待智慧办确认，或近30天内被退回" in html
+    assert listed_requests.group(1).count("<li>") == 2
+    assert {pending.get_status_display(), returned.get_status_display()} <= set(
+        re.findall(r"badge[^>]*>([^<]+)<", listed_requests.group(1))
+    )
 
 
 def test_the_signer_sees_the_units_answers_to_give(client, world):

@@ -131,6 +131,28 @@ def test_the_dashboards_promises_are_the_lists_they_link_to(client, w):
     assert promises["rate"] == 33.3
 
 
+def test_a_liaison_follows_only_the_links_to_lists_that_hold_the_figure(client, w):
+    """A unit's people list their own unit's notices and promises only: the other units' notice figures and the
+    promises' figures (which count every unit) are shown without a link; their own unit's keep theirs, exact."""
+    client.force_login(w.liaison)
+    context = client.get(DASHBOARD, {"session": w.proposal.session_id})
+    rows = {row["id"]: row for row in context.context["scorecard"]}
+    ours, theirs = rows[w.unit.pk], rows[w.other_unit.pk]
+    assert ours["notices_due"] == len(listed(client, ours["notices_url"])) == 4
+    assert ours["escalations"] == len(listed(client, ours["escalations_url"])) == 2
+    assert (theirs["notices_due"], theirs["notices_url"], theirs["escalations_url"]) == (1, None, None)
+    assert len(listed(client, f"{reverse('notice-list')}?unit={w.other_unit.pk}&due=true")) == 0
+    promises = context.context["proposals"]["promises"]
+    assert promises["recorded"] == 5 and not any(promises[link] for link in ("recorded_url", "due_url", "overdue_url"))
+    page = context.content.decode()
+    assert f"{reverse('commitment-list')}?" not in page  # the menu links the list itself, unfiltered
+    assert f"unit={w.other_unit.pk}&amp;due=true" not in page and f"unit={w.unit.pk}&amp;due=true" in page
+
+    # The leader, on the same cached figures, keeps every link.
+    rows = {row["id"]: row for row in dashboard(client, w)["scorecard"]}
+    assert rows[w.other_unit.pk]["notices_url"] and rows[w.other_unit.pk]["escalations_url"] is not None
+
+
 def test_the_committees_promise_figures_are_the_rows_of_its_list(client, w):
     client.force_login(w.committee)
     page = f"{reverse('commitment-list')}?session={w.proposal.session_id}"
