@@ -518,6 +518,9 @@ NOTIFICATIONS = {
     "MAX_ATTEMPTS": env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5),
     "RETRY_SECONDS": env.int("NOTIFICATIONS_RETRY_SECONDS", default=60),
     "TIMEOUT_SECONDS": env.float("NOTIFICATIONS_TIMEOUT_SECONDS", default=10.0),
+    # The outbox's sent and failed rows are the delivery log; ``manage.py delete_old_deliveries`` (daily) deletes
+    # those older than this. A text message's row, which stops its matter being sent twice, is kept.
+    "KEEP_DELIVERIES_DAYS": env.int("NOTIFICATIONS_KEEP_DELIVERIES_DAYS", default=180),
 }
 
 # Background jobs (Celery). With a broker (production: Redis, e.g. redis://127.0.0.1:6379/0) tasks go to the
@@ -543,6 +546,10 @@ CELERY_BEAT_SCHEDULE = {
     "make-letter-pdfs": {"task": "proposals.tasks.make_letter_pdfs", "schedule": 300.0},
     "clean-imports": {"task": "reports.tasks.clean_imports", "schedule": crontab(minute=15)},
     "delete-expired-exports": {"task": "jobs.tasks.delete_expired_exports", "schedule": crontab(minute=45)},
+    "delete-old-deliveries": {
+        "task": "notifications.tasks.delete_old_deliveries",
+        "schedule": crontab(hour=3, minute=20),
+    },
     # Planned progress and lateness move with the date alone: each project's stored figures as of the new day.
     "refresh-project-figures": {
         "task": "projects.tasks.refresh_project_figures",

@@ -31,4 +31,6 @@ def notification_settings(app_configs=None, **kwargs):
             )
     if config["SMS"]["URL"] and not isinstance(config["SMS"]["TEMPLATES"], dict):
         errors.append(Error("NOTIFICATIONS_SMS_TEMPLATES must be a JSON object", id="notifications.E003"))
+    if config["KEEP_DELIVERIES_DAYS"] < 1:
+        errors.append(Error("NOTIFICATIONS_KEEP_DELIVERIES_DAYS must be 1 or more", id="notifications.E004"))
     return errors

@@ -1,10 +1,13 @@
 """Sending a notification: the one way every app tells people something (``notify``), a text message to someone
 without an account (``queue_text_message``), and each person's choice of channels (``preferences``)."""
 
+import datetime
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +15,7 @@ from accounts.models import User
 
 from .channels import channels
 from .channels.sms import mobile_number
-from .choices import NotificationKind
+from .choices import DeliveryStatus, NotificationKind
 from .models import Delivery, Notification, Preference
 
 
@@ -155,3 +158,22 @@ def mark_read(user: User, notifications=None) -> int:
     if notifications is not None:
         rows = rows.filter(pk__in=[getattr(n, "pk", n) for n in notifications])
     return rows.update(read_at=timezone.now())
+
+
+def delete_old_deliveries(now=None, *, batch: int = 5000) -> int:
+    """Delete the delivery log's rows settled (sent, or failed for good) more than ``KEEP_DELIVERIES_DAYS`` ago, a
+    batch at a time so that no statement holds many rows; a text message's keyed row stays (it stops its matter
+    being sent twice). Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.NOTIFICATIONS["KEEP_DELIVERIES_DAYS"])
+    settled = Delivery.objects.filter(
+        Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff),
+        status__in=(DeliveryStatus.SENT, DeliveryStatus.FAILED),
+        key="",
+    )
+    deleted = 0
+    while True:
+        ids = list(settled.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        deleted += Delivery.objects.filter(pk__in=ids).delete()[0]

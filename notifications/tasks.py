@@ -13,3 +13,8 @@ def send_reminders() -> None:
 @shared_task
 def send_notifications() -> None:
     call_command("send_notifications")
+
+
+@shared_task
+def delete_old_deliveries() -> None:
+    call_command("delete_old_deliveries")
