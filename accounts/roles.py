@@ -7,6 +7,7 @@ not office staff (``User.can``): a liaison changes only what belongs to their ow
 
 from collections.abc import Mapping
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from .choices import Role
@@ -33,17 +34,27 @@ def role_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
     return {role: dict(models) for role, models in _grants.items()}
 
 
-def sync_role_groups(**kwargs):
-    """Create the role groups and give each the permissions registered (adds what is missing, removes nothing)."""
+def sync_role_groups(app_config=None, using="default", **kwargs):
+    """Create the role groups and give each the permissions registered (adds what is missing, removes nothing).
+
+    ``post_migrate`` is sent once per app (after each migrate, and each test database flush): the groups are synced
+    once, after the last app's, when every app's permissions exist; the permissions are read in one query."""
+    senders = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is not None and app_config is not senders[-1]:
+        return
+    permissions = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
     for role, grants in _grants.items():
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _ = Group.objects.using(using).get_or_create(name=role)
         wanted = []
         for model_label, actions in grants.items():
             app_label, model_name = model_label.split(".")
-            codenames = [f"{action}_{model_name}" for action in actions]
-            wanted.extend(
-                Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames).values_list(
-                    "pk", flat=True
-                )
-            )
+            for action in actions:
+                pk = permissions.get((app_label, f"{action}_{model_name}"))
+                if pk is not None:
+                    wanted.append(pk)
         group.permissions.add(*wanted)

@@ -18,7 +18,7 @@ from tests.factories import (
     ProjectFactory,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def refused_by_database(queryset, **changes):
