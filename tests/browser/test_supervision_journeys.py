@@ -367,6 +367,9 @@ def check_start_page(page, base, user) -> dict[str, int]:
             links[key] = link.get_attribute("href")
     navigation = page.locator("#todo-count")
     assert (int(navigation.inner_text()) if navigation.count() else 0) == sum(counts.values())
+    # A card's buttons stay button-high beside a taller neighbour (they once stretched to the card's full height).
+    heights = page.locator(".todo-action, .todo-all").evaluate_all("(b) => b.map((e) => e.offsetHeight)")
+    assert heights and max(heights) < 48, heights
     for key, url in links.items():
         assert rows_at(page, f"{base}{url}") == counts[key], (user.username, key, url)
     log_out(page)
